@@ -1,0 +1,50 @@
+#include "tools/cli_util.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <stdexcept>
+
+#include "music/score/midi_convert.h"
+
+namespace cadenza::tools {
+
+std::string extension_of(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+void require_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw std::runtime_error(fmt::format("{}: no such file", path.string()));
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw std::runtime_error(fmt::format("{}: not a regular file", path.string()));
+}
+
+void print_warnings(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) fmt::print(stderr, "cadenza: warning: {}: {}\n", path.string(), w);
+}
+
+music::Score read_midi_score(const std::filesystem::path& path, bool strict) {
+  require_file(path);
+  std::vector<std::string> warnings;
+  try {
+    music::Score score = music::load_midi(path, {.strict = strict}, &warnings);
+    print_warnings(path, warnings);
+    return score;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+  out << text;
+  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+}
+
+}  // namespace cadenza::tools

@@ -1,0 +1,28 @@
+// Small helpers shared by the subcommands.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "music/midi/read_midi.h"
+#include "music/score/score.h"
+
+namespace cadenza::tools {
+
+// Lower-case extension with the dot (".mid"), for choosing a format by file name.
+std::string extension_of(const std::filesystem::path& path);
+
+// Throws with a clear reason if `path` is not an existing regular file.
+void require_file(const std::filesystem::path& path);
+
+// Prints lenient-mode recoveries to stderr as "cadenza: warning: FILE: ...".
+void print_warnings(const std::filesystem::path& path, const std::vector<std::string>& warnings);
+
+// Reads a MIDI file into a Score (lenient unless strict), printing any warnings.
+music::Score read_midi_score(const std::filesystem::path& path, bool strict = false);
+
+// Writes `text` to `path`, throwing with the path on failure.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace cadenza::tools

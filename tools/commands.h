@@ -1,0 +1,15 @@
+// One function per `cadenza` subcommand; each registers its options and its callback.
+// A callback reports bad input by throwing (std::exception): main prints one line
+// "cadenza: error: <what>" and exits 1.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace cadenza::tools {
+
+void add_inspect_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
+void add_render_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+
+}  // namespace cadenza::tools

@@ -1,0 +1,42 @@
+// The `cadenza` program: one binary, one subcommand per job (see commands.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "tools/commands.h"
+
+namespace {
+
+int fail(std::string reason) {
+  std::replace(reason.begin(), reason.end(), '\n', ' ');  // one line, always
+  fmt::print(stderr, "cadenza: error: {}\n", reason);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cadenza: deep learning for symbolic music"};
+  app.require_subcommand(1);
+  cadenza::tools::add_inspect_command(app);
+  cadenza::tools::add_convert_command(app);
+  cadenza::tools::add_render_command(app);
+  cadenza::tools::add_eval_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  } catch (...) {
+    return fail("unknown error");
+  }
+  return 0;
+}
