@@ -1,0 +1,20 @@
+#pragma once
+// Row-major GEMM on OpenBLAS, split across the TBB threads (OpenBLAS runs single-threaded
+// inside each part), so GEMMs and the engine's other parallel loops share one pool.
+#include <cstdint>
+
+namespace cadenza::cpu {
+
+// C[M,N] = alpha * op(A) op(B) + beta * C, row-major; op(X) = X or X^T.
+// lda/ldb/ldc are the row strides of A, B, C as stored.
+template <class T>
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
+          int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc);
+
+// `batch` independent GEMMs whose operands start at A + i*stride_a (etc.).
+template <class T>
+void gemm_batched(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+                  T alpha, const T* A, int64_t lda, int64_t stride_a, const T* B, int64_t ldb,
+                  int64_t stride_b, T beta, T* C, int64_t ldc, int64_t stride_c);
+
+}  // namespace cadenza::cpu
