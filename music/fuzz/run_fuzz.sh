@@ -20,4 +20,4 @@ if [ -z "$(ls -A "$corpus")" ]; then
 fi
 exec nice -n 19 "$build/music/fuzz/fuzz_midi_reader" "$corpus" \
   -max_total_time="$seconds" -artifact_prefix="$artifacts/" -print_final_stats=1 \
-  -rss_limit_mb=1024 -timeout=10
+  -rss_limit_mb=1024 -timeout=10 -max_len=${MAX_LEN:-32768}

@@ -82,6 +82,12 @@ struct Score {
   size_t note_count() const;
 };
 
+// MIDI channel for the n-th melodic part: 0..15 in turn, skipping the drum channel.
+inline uint8_t melodic_channel(size_t part) {
+  const size_t c = part % 15;
+  return static_cast<uint8_t>(c >= kDrumChannel ? c + 1 : c);
+}
+
 // Ticks of one bar of `ts` at `ticks_per_quarter`.
 int64_t bar_ticks(const TimeSignature& ts, int ticks_per_quarter);
 

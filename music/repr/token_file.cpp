@@ -1,0 +1,47 @@
+#include "music/repr/token_file.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace cadenza::music::repr {
+
+namespace {
+constexpr const char* kMagic = "cadenza-tokens";
+}
+
+TokenFile read_token_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("cannot open {}", path.string()));
+  std::string magic;
+  TokenFile file;
+  if (!(in >> magic >> file.representation) || magic != kMagic)
+    throw std::runtime_error(fmt::format("{}: not a token file (expected '{} <representation>')", path.string(), kMagic));
+  std::string word;
+  while (in >> word) {
+    size_t used = 0;
+    long value = 0;
+    try {
+      value = std::stol(word, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != word.size() || value < 0 || value > INT32_MAX)
+      throw std::runtime_error(fmt::format("{}: '{}' is not a token id", path.string(), word));
+    file.tokens.push_back(static_cast<int32_t>(value));
+  }
+  return file;
+}
+
+void write_token_file(const TokenFile& file, const std::filesystem::path& path) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+  out << kMagic << ' ' << file.representation << '\n';
+  for (size_t i = 0; i < file.tokens.size(); ++i) out << file.tokens[i] << ((i + 1) % 32 == 0 ? '\n' : ' ');
+  out << '\n';
+  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+}
+
+}  // namespace cadenza::music::repr

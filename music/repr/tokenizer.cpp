@@ -1,0 +1,43 @@
+#include "music/repr/tokenizer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "music/repr/melody.h"
+#include "music/repr/performance.h"
+#include "music/repr/remi.h"
+
+namespace cadenza::music::repr {
+
+std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name) {
+  if (name == "melody") return std::make_unique<MelodyTokenizer>();
+  if (name == "performance") return std::make_unique<PerformanceTokenizer>();
+  if (name == "remi") return std::make_unique<RemiTokenizer>();
+  throw std::invalid_argument(fmt::format("unknown representation '{}' (melody, performance, remi)", name));
+}
+
+void check_tokens(std::span<const int32_t> tokens, int32_t vocab_size, const std::string& name) {
+  for (size_t i = 0; i < tokens.size(); ++i)
+    if (tokens[i] < 0 || tokens[i] >= vocab_size)
+      throw std::invalid_argument(
+          fmt::format("{} token {} at position {} is outside 0..{}", name, tokens[i], i, vocab_size - 1));
+}
+
+void check_length(size_t length, const std::string& what) {
+  if (length > kMaxSequenceLength)
+    throw std::length_error(fmt::format("{}: {} steps or tokens exceed the limit of {}", what, length, kMaxSequenceLength));
+}
+
+namespace {
+int bin_size(int bins) { return (127 + bins - 1) / bins; }
+}  // namespace
+
+int velocity_to_bin(int velocity, int bins) {
+  return std::clamp((std::clamp(velocity, 1, 127) - 1) / bin_size(bins), 0, bins - 1);
+}
+
+int bin_to_velocity(int bin, int bins) { return 1 + std::clamp(bin, 0, bins - 1) * bin_size(bins); }
+
+}  // namespace cadenza::music::repr
