@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# README command (b): install what is missing, build, and run the test suite.
+#   bash scripts/test.sh              quick suite (what CI runs)
+#   bash scripts/test.sh --sanitize   the same under AddressSanitizer + UBSan (build-asan/)
+#   bash scripts/test.sh --label slow any other CTest label (quick, slow, fuzz, vulkan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build
+label=quick
+cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+while (($#)); do
+  case "$1" in
+    --sanitize) build=build-asan; cmake_args=(-DCMAKE_BUILD_TYPE=Debug -DCADENZA_SANITIZE=ON -DCADENZA_BUILD_BENCH=OFF) ;;
+    --label) label="$2"; shift ;;
+    *) echo "test.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+bash scripts/setup.sh
+jobs=$(nproc)
+mkdir -p "$build"
+cmake -S . -B "$build" "${cmake_args[@]}" > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
+cmake --build "$build" -j"$jobs"
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+ctest --test-dir "$build" -L "$label" --output-on-failure -j"$jobs" --timeout 600
