@@ -11,3 +11,5 @@
 #include "ops/reduce.h"
 #include "ops/unary.h"
 #include "ops/view.h"
+#include "ops/loss.h"
+#include "ops/softmax.h"
