@@ -13,3 +13,4 @@
 #include "ops/view.h"
 #include "ops/loss.h"
 #include "ops/softmax.h"
+#include "ops/lstm.h"
