@@ -14,3 +14,4 @@
 #include "ops/loss.h"
 #include "ops/softmax.h"
 #include "ops/lstm.h"
+#include "ops/norm.h"
