@@ -15,3 +15,4 @@
 #include "ops/softmax.h"
 #include "ops/lstm.h"
 #include "ops/norm.h"
+#include "ops/attention.h"

@@ -1,0 +1,112 @@
+#include "ops/attention.h"
+
+#include <cmath>
+#include <limits>
+
+#include "engine/autograd.h"
+#include "engine/op_registry.h"
+#include "ops/binary.h"
+#include "ops/copy.h"
+#include "ops/matmul.h"
+#include "ops/samples.h"
+#include "ops/softmax.h"
+#include "ops/view.h"
+
+namespace cadenza {
+
+Tensor relative_skew(const Tensor& qe) {
+  CADENZA_CHECK(qe.dim() >= 2 && qe.size(-1) == qe.size(-2), "relative_skew: input {} must be [..., L, L]",
+                shape_str(qe.shape()));
+  const int64_t L = qe.size(-1);
+  std::vector<std::pair<int64_t, int64_t>> pads(qe.dim(), {0, 0});
+  pads.back() = {1, 0};
+  Shape tall(qe.shape().begin(), qe.shape().end() - 2);
+  tall.insert(tall.end(), {L + 1, L});
+  return narrow(reshape(pad(qe, pads), tall), -2, 1, L);
+}
+
+namespace {
+
+// E_r rows for distances -(L - 1) .. 0 out of a table for -(M - 1) .. 0.
+Tensor relative_rows(const Tensor& rel_emb, int64_t L) {
+  const int64_t M = rel_emb.size(0);
+  return M >= L ? narrow(rel_emb, 0, M - L, L) : pad(rel_emb, {{L - M, 0}});
+}
+
+// 1 where query i (of L, the last L of S positions) must not see key j; [L, S], no history.
+Tensor causal_block(int64_t L, int64_t S, DType dt, Device dev) {
+  Tensor keys = to_dtype(Tensor::arange(S, DType::i64, dev), dt);
+  Tensor queries = reshape(add(to_dtype(Tensor::arange(L, DType::i64, dev), dt), double(S - L)), {L, 1});
+  return gt(keys, queries);
+}
+
+}  // namespace
+
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal, const Tensor& key_padding_mask,
+                 const Tensor& rel_emb) {
+  CADENZA_CHECK(q.dim() == 4 && k.dim() == 4 && v.dim() == 4 && q.size(0) == k.size(0) && q.size(1) == k.size(1) &&
+                    q.size(3) == k.size(3) && Shape(k.shape().begin(), k.shape().end() - 1) ==
+                                                  Shape(v.shape().begin(), v.shape().end() - 1),
+                "attention: q {}, k {}, v {} must be [B, H, L, D], [B, H, S, D], [B, H, S, Dv]",
+                shape_str(q.shape()), shape_str(k.shape()), shape_str(v.shape()));
+  const int64_t B = q.size(0), L = q.size(2), S = k.size(2), D = q.size(3);
+  Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
+  if (rel_emb.defined()) {
+    CADENZA_CHECK(causal && L == S,
+                  "attention: relative positions need causal self-attention (L == S), got q {} and k {}{}",
+                  shape_str(q.shape()), shape_str(k.shape()), causal ? "" : " without causal");
+    CADENZA_CHECK(rel_emb.dim() == 2 && rel_emb.size(1) == D, "attention: rel_emb {} must be [M, D] with D = {}",
+                  shape_str(rel_emb.shape()), D);
+    scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, L), false, true)));
+  }
+  scores = mul(scores, 1.0 / std::sqrt(static_cast<double>(D)));
+
+  Tensor minus_inf = scalar_like(scores, -std::numeric_limits<double>::infinity());
+  if (causal) scores = where(causal_block(L, S, scores.dtype(), scores.device()), minus_inf, scores);
+  if (key_padding_mask.defined()) {
+    CADENZA_CHECK(key_padding_mask.shape() == Shape({B, S}), "attention: key_padding_mask {} must be [B, S] = {}",
+                  shape_str(key_padding_mask.shape()), shape_str({B, S}));
+    Tensor padded = reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S});
+    scores = where(padded, minus_inf, scores);
+  }
+  return matmul(softmax(scores, -1), v);
+}
+
+// ---- registry samples
+namespace {
+using testing::uniform_input;
+using Fn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
+const bool registered = [] {
+  OpRegistry::add({"relative_skew", true, [](DType dt) {
+    return std::vector<OpSample>{{"[2,1,3,3]", {uniform_input({2, 1, 3, 3}, dt)},
+                                  [](const std::vector<Tensor>& x) { return std::vector<Tensor>{relative_skew(x[0])}; }}};
+  }});
+  OpRegistry::add({"attention", true, [](DType dt) {
+    auto qkv = [dt](int64_t L, int64_t S) {
+      return std::vector<Tensor>{uniform_input({2, 2, L, 3}, dt), uniform_input({2, 2, S, 3}, dt),
+                                 uniform_input({2, 2, S, 2}, dt)};
+    };
+    // Batch 0 pads key 2; batch 1 pads key 0, which leaves its first query with no key.
+    Tensor pads = Tensor::from_vector<int64_t>({0, 0, 1, 1, 0, 0}, {2, 3});
+    std::vector<Tensor> rel_in = qkv(3, 3);
+    rel_in.push_back(uniform_input({4, 3}, dt));
+    return std::vector<OpSample>{
+        {"L=2 S=3", qkv(2, 3),
+         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2])}; }},
+        {"causal L=2 S=3, key padding", qkv(2, 3),
+         [pads](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2], true, pads)}; }},
+        {"causal relative L=S=3, M=4", rel_in,
+         [](const std::vector<Tensor>& x) {
+           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
+         }},
+        {"causal relative, fully masked row", rel_in,
+         [pads](const std::vector<Tensor>& x) {
+           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, pads, x[3])};
+         }},
+    };
+  }});
+  return true;
+}();
+}  // namespace
+
+}  // namespace cadenza

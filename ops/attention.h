@@ -1,0 +1,31 @@
+#pragma once
+// Scaled dot-product attention with an optional causal mask, key padding mask and the
+// Music Transformer's relative position term (Huang et al. 2018, sec. 3.4.1), all built
+// from ops (matmul, pad/reshape/narrow, where, softmax), so every order of derivative works.
+#include "engine/tensor.h"
+
+namespace cadenza {
+
+// The "skewing" trick: qe [..., L, L] holds q_i . E_r[r] for every query i and relative
+// embedding row r, where row r stands for relative distance r - (L - 1) (so the last row is
+// distance 0, as in tensor2tensor's get_relative_embeddings_left). Returns S_rel with
+// S_rel[i, j] = qe[i, L - 1 - (i - j)] for j <= i. Entries above the diagonal (j > i) are
+// leftovers of the reshape and must be masked (relative attention is causal only).
+// Pad one zero column on the left, view as [..., L + 1, L], drop the first row.
+Tensor relative_skew(const Tensor& qe);
+
+// q [B, H, L, D], k [B, H, S, D], v [B, H, S, Dv] -> [B, H, L, Dv]:
+//   softmax((q k^T + skew(q E_r^T)) / sqrt(D) + mask) v
+// causal: query i sees keys j <= i + (S - L) (queries are the last L of S positions, so a
+//   key/value cache works; for L == S this is j <= i).
+// key_padding_mask [B, S] (any dtype): nonzero marks a padding key that no query sees
+//   (PyTorch's convention).
+// rel_emb [M, D] (needs causal and L == S): relative embeddings for distances
+//   -(M - 1) .. 0, last row = distance 0; when M > L the last L rows are used, when M < L
+//   the longer distances get a zero embedding.
+// Masked positions get exactly zero probability. A query whose every key is masked gets
+// all-zero probabilities, so its output row is 0 (not NaN) and its gradients are 0.
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal = false,
+                 const Tensor& key_padding_mask = {}, const Tensor& rel_emb = {});
+
+}  // namespace cadenza
