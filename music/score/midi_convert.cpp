@@ -12,16 +12,21 @@ namespace {
 constexpr uint32_t kSmpteUsPerQuarter = 1000000;  // SMPTE ticks become 1 s "quarters"
 
 // Collects the notes of one MTrk: one Track per channel, FIFO note pairing per key.
+// Sounding notes wait in one singly linked FIFO per (channel, pitch) threaded through
+// `links_`, so a track costs O(events) whatever its shape.
 class TrackBuilder {
  public:
-  explicit TrackBuilder(std::vector<Track>& out) : out_(out) {}
+  explicit TrackBuilder(std::vector<Track>& out) : out_(out) {
+    index_.fill(-1);
+    head_.fill(-1);
+    tail_.fill(-1);
+  }
 
   void add(const midi::Event& e) {
     const int64_t tick = static_cast<int64_t>(e.tick);
     const size_t key = e.channel() * 128u + e.data1;
     if (e.is_note_off()) {  // before any track exists for the channel, it has no note to end
-      auto& queue = pending_[key];
-      if (head_[key] < queue.size()) out_[index_[e.channel()]].notes[queue[head_[key]++]].end = tick;
+      if (head_[key] >= 0) out_[index_[e.channel()]].notes[pop(key)].end = tick;
       return;
     }
     const uint8_t type = e.type();
@@ -29,7 +34,7 @@ class TrackBuilder {
     Track& t = track_for(e.channel());
     switch (type) {
       case 0x90:
-        pending_[key].push_back(t.notes.size());
+        push(key, t.notes.size());
         t.notes.push_back({tick, tick, e.data1, e.data2});
         break;
       case 0xB0: t.controls.push_back({tick, e.data1, e.data2}); break;
@@ -42,10 +47,9 @@ class TrackBuilder {
 
   // Ends the notes still sounding, names the tracks and sets their first program.
   void finish(int64_t end_tick, const std::string& name) {
-    for (size_t key = 0; key < pending_.size(); ++key) {
-      const int channel = static_cast<int>(key / 128);
-      for (size_t i = head_[key]; i < pending_[key].size(); ++i) {
-        Note& n = out_[index_[channel]].notes[pending_[key][i]];
+    for (size_t key = 0; key < head_.size(); ++key) {
+      while (head_[key] >= 0) {
+        Note& n = out_[index_[key / 128]].notes[pop(key)];
         n.end = std::max(end_tick, n.start);
       }
     }
@@ -58,6 +62,25 @@ class TrackBuilder {
   }
 
  private:
+  struct Link {
+    size_t note;   // index in its track's notes
+    int32_t next;  // next link of the same key, -1 at the end
+  };
+
+  void push(size_t key, size_t note) {
+    const auto at = static_cast<int32_t>(links_.size());
+    links_.push_back({note, -1});
+    if (tail_[key] >= 0) links_[tail_[key]].next = at; else head_[key] = at;
+    tail_[key] = at;
+  }
+
+  size_t pop(size_t key) {
+    const Link& l = links_[head_[key]];
+    head_[key] = l.next;
+    if (head_[key] < 0) tail_[key] = -1;
+    return l.note;
+  }
+
   Track& track_for(int channel) {
     if (index_[channel] < 0) {
       index_[channel] = static_cast<int>(out_.size());
@@ -69,9 +92,9 @@ class TrackBuilder {
   }
 
   std::vector<Track>& out_;
-  std::array<int, 16> index_ = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-  std::array<std::vector<size_t>, 16 * 128> pending_;  // note indices per key, FIFO
-  std::array<size_t, 16 * 128> head_{};
+  std::array<int, 16> index_;
+  std::array<int32_t, 16 * 128> head_, tail_;
+  std::vector<Link> links_;
 };
 
 void add_meta(Score& score, const midi::Event& e, bool smpte) {
