@@ -24,7 +24,7 @@ Tensor reduce_loss(const Tensor& loss, Reduction r) {
 
 // The targets of a class-scoring loss as constant masks in the scores' dtype:
 // `valid` [...] is 1 where the target is not ignored, `pick` [..., C] is 1 at each valid
-// row's target class. (Selecting by a one-hot product keeps the loss a composition of
+// row's target class. (Selecting with a one-hot mask keeps the loss a composition of
 // existing ops; a gather op would avoid materialising the [..., C] mask.)
 struct TargetMasks {
   Tensor valid, pick;
@@ -47,6 +47,12 @@ TargetMasks target_masks(const char* op, const Tensor& scores, const Tensor& tar
   return {valid, mul(eq(unsqueeze(t, -1), classes), unsqueeze(valid, -1))};
 }
 
+// -log p[target] per row. where(), not a product with the mask: a class whose logit is
+// -inf (masked out of the vocabulary) must not turn 0 * -inf into NaN.
+Tensor picked_nll(const Tensor& log_probs, const Tensor& pick) {
+  return neg(sum(where(pick, log_probs, scalar_like(log_probs, 0)), {-1}));
+}
+
 // Mean over the valid rows (NaN when there are none, as PyTorch), else reduce_loss.
 Tensor reduce_rows(const Tensor& loss, const Tensor& valid, Reduction r) {
   if (r != Reduction::mean) return reduce_loss(loss, r);
@@ -57,7 +63,7 @@ Tensor reduce_rows(const Tensor& loss, const Tensor& valid, Reduction r) {
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, int64_t ignore_index, Reduction reduction) {
   TargetMasks m = target_masks("nll_loss", log_probs, target, ignore_index);
-  return reduce_rows(neg(sum(mul(log_probs, m.pick), {-1})), m.valid, reduction);
+  return reduce_rows(picked_nll(log_probs, m.pick), m.valid, reduction);
 }
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyOptions& o) {
@@ -65,7 +71,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
                 "cross_entropy: label_smoothing {} outside [0, 1]", o.label_smoothing);
   TargetMasks m = target_masks("cross_entropy", logits, target, o.ignore_index);
   Tensor logp = log_softmax(logits, -1);
-  Tensor loss = neg(sum(mul(logp, m.pick), {-1}));
+  Tensor loss = picked_nll(logp, m.pick);
   if (o.label_smoothing > 0) {
     const double eps = o.label_smoothing, C = static_cast<double>(logits.size(-1));
     Tensor smooth = mul(neg(sum(logp, {-1})), m.valid);

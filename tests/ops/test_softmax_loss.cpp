@@ -77,6 +77,11 @@ TEST_CASE("cross_entropy follows PyTorch", "[loss]") {
   // Smoothing with an ignored row: only row 0 counts.
   CHECK(cross_entropy(logits, i64({2, -100}, {2}), {-100, 0.1}).item<double>() == Approx(0.5076059644443804));
 
+  // A class masked out with -inf logit does not poison the loss (no 0 * -inf):
+  // row [1, 2, -inf] with target 1 -> -log(e^2 / (e + e^2)) = log(1 + e^-1) = 0.3132616875.
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(cross_entropy(f64({1, 2, -inf}, {1, 3}), i64({1}, {1})).item<double>() == Approx(0.31326168751822286));
+
   // [..., C] logits: [1, 2, 3] layout equals the flat [2, 3] case.
   CHECK(cross_entropy(reshape(logits, {1, 2, 3}), i64({2, 0}, {1, 2})).item<double>() == Approx((n0 + n1) / 2));
 }
