@@ -76,6 +76,9 @@ void lstm_pointwise_backward_cpu(const Tensor& gates, const Tensor& c, const Ten
   });
 }
 
+// The kernels read dense rows; copy only when the layout is not already dense.
+Tensor dense(const Tensor& t) { return t.is_contiguous() ? t.detach() : contiguous_untracked(t); }
+
 // The same cell written with ops, for the backward with create_graph: differentiating
 // through it gives the second-order terms.
 Grads lstm_pointwise_backward_ops(const Tensor& gates, const Tensor& c, const Tensor& gh, const Tensor& gc) {
@@ -92,10 +95,9 @@ Grads lstm_pointwise_backward_ops(const Tensor& gates, const Tensor& c, const Te
 }
 
 Grads lstm_pointwise_backward_fused(const Tensor& gates, const Tensor& c, const Tensor& gh, const Tensor& gc) {
-  Tensor gates_d = contiguous_untracked(gates), c_d = contiguous_untracked(c);
   Tensor d_gates = make_tensor(gates.shape(), gates.dtype(), gates.device());
   Tensor d_c = make_tensor(c.shape(), c.dtype(), c.device());
-  lstm_pointwise_backward_kernel(gates.device(), gates_d, c_d, contiguous_untracked(gh), contiguous_untracked(gc),
+  lstm_pointwise_backward_kernel(gates.device(), dense(gates), dense(c), dense(gh), dense(gc),
                                  d_gates, d_c);
   return {d_gates, d_c};
 }
@@ -118,7 +120,7 @@ LstmState lstm_pointwise(const Tensor& gates, const Tensor& c) {
                 gates.device().str(), c.device().str());
   Tensor h_out = make_tensor(c.shape(), c.dtype(), c.device());
   Tensor c_out = make_tensor(c.shape(), c.dtype(), c.device());
-  lstm_pointwise_kernel(c.device(), contiguous_untracked(gates), contiguous_untracked(c), h_out, c_out);
+  lstm_pointwise_kernel(c.device(), dense(gates), dense(c), h_out, c_out);
   record("lstm_pointwise", {gates, c}, {h_out, c_out}, {gates, c}, [](const Grads& g, const Grads& s) -> Grads {
     return GradMode::enabled() ? lstm_pointwise_backward_ops(s[0], s[1], g[0], g[1])
                                : lstm_pointwise_backward_fused(s[0], s[1], g[0], g[1]);
