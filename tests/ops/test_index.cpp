@@ -27,6 +27,15 @@ TEST_CASE("index_select picks slices along any axis", "[index]") {
   CHECK(vec(index_select(transpose(x, 0, 1), -1, i64({1}, {1}))) == F{3, 4, 5});
 }
 
+TEST_CASE("empty index tensors give empty results", "[index]") {
+  Tensor x = f32({0, 1, 2, 3, 4, 5}, {2, 3});
+  Tensor none = Tensor::from_vector<int64_t>({}, {0});
+  CHECK(index_select(x, 1, none).shape() == Shape{2, 0});
+  CHECK(vec(index_add(x, 0, none, Tensor::zeros({0, 3}))) == vec(x));
+  CHECK(embedding(x, none).shape() == Shape{0, 3});
+  CHECK(gather(x, 1, Tensor::from_vector<int64_t>({}, {2, 0})).shape() == Shape{2, 0});
+}
+
 TEST_CASE("index_select's gradient adds up repeated indices", "[index]") {
   Tensor x = f32({0, 1, 2, 3, 4, 5}, {2, 3}).set_requires_grad(true);
   backward(sum(index_select(x, 1, i64({2, 0, 2}, {3}))));

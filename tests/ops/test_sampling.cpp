@@ -55,6 +55,8 @@ TEST_CASE("top_p_filter keeps the smallest nucleus reaching mass p", "[sampling]
   CHECK(kept(top_p_filter(x, 0.97)) == std::vector<int>{0, 1, 2, 3});
   CHECK(kept(top_p_filter(x, 1.0)) == std::vector<int>{0, 1, 2, 3});
   CHECK(kept(top_p_filter(x, 1e-9)) == std::vector<int>{1});  // never empty
+  // Mass exactly p is enough (the sums are exact here).
+  CHECK(kept(top_p_filter(f32({0, 0, 0, 0}, {4}), 0.5)) == std::vector<int>{0, 1});
   // A row already cut by top-k: the -inf entries carry no mass.
   CHECK(kept(top_p_filter(top_k_filter(x, 2), 0.99)) == std::vector<int>{1, 3});
 }
@@ -121,6 +123,10 @@ TEST_CASE("sampling argument errors", "[sampling][errors]") {
   CHECK_THROWS_WITH(sample_logits(x, 1.0, 0, 0.0), Contains("sample_logits") && Contains("top_p"));
   CHECK_THROWS_WITH(multinomial(f32({1, -1}, {2})), Contains("multinomial") && Contains("negative"));
   CHECK_THROWS_WITH(multinomial(f32({0, 0}, {2})), Contains("multinomial") && Contains("no positive weight"));
+  // The same check from a batch big enough to run rows on the thread pool.
+  std::vector<float> many(4000 * 8, 1.0f);
+  many[3999 * 8 + 5] = -2.0f;
+  CHECK_THROWS_WITH(multinomial(f32(many, {4000, 8})), Contains("multinomial") && Contains("[3999, 5]"));
   CHECK_THROWS_WITH(multinomial(x, 0), Contains("multinomial") && Contains("num_samples"));
   const float nan = std::numeric_limits<float>::quiet_NaN();
   CHECK_THROWS_WITH(top_k_filter(f32({1, nan}, {2}), 1), Contains("top_k_filter") && Contains("NaN"));
