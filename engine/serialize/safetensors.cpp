@@ -31,26 +31,37 @@ DType parse_dtype(const std::string& s, const std::string& name, const std::stri
 
 }  // namespace
 
-std::string to_safetensors(const TensorMap& tensors, const Metadata& metadata) {
+namespace {
+
+// The header and the tensors' bytes, in file order; each tensor is converted to host bytes
+// only when it is written, so saving never holds a second copy of the whole model.
+template <class Sink>
+void emit_safetensors(const TensorMap& tensors, const Metadata& metadata, Sink&& sink) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::vector<std::vector<std::byte>> blobs;
   size_t offset = 0;
   for (const auto& [name, t] : tensors) {
     CADENZA_CHECK(name != "__metadata__", "safetensors: '__metadata__' is reserved");
-    blobs.push_back(host_bytes(t));
-    size_t n = blobs.back().size();
+    size_t n = static_cast<size_t>(t.numel()) * dtype_size(t.dtype());
     header[name] = {{"dtype", st_dtype(t.dtype())}, {"shape", t.shape()}, {"data_offsets", {offset, offset + n}}};
     offset += n;
   }
   std::string h = header.dump();
   h.append((8 - h.size() % 8) % 8, ' ');  // keeps the data 8-byte aligned
-  std::string out(8, '\0');
   uint64_t len = h.size();
-  std::memcpy(out.data(), &len, 8);
-  out += h;
-  out.reserve(out.size() + offset);
-  for (const auto& b : blobs) out.append(reinterpret_cast<const char*>(b.data()), b.size());
+  sink(&len, 8);
+  sink(h.data(), h.size());
+  for (const auto& [_, t] : tensors) {
+    std::vector<std::byte> b = host_bytes(t);
+    sink(b.data(), b.size());
+  }
+}
+
+}  // namespace
+
+std::string to_safetensors(const TensorMap& tensors, const Metadata& metadata) {
+  std::string out;
+  emit_safetensors(tensors, metadata, [&](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); });
   return out;
 }
 
@@ -91,7 +102,9 @@ SafetensorsFile from_safetensors(std::string_view bytes, const std::string& sour
 }
 
 void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const Metadata& metadata) {
-  write_file_atomic(path, to_safetensors(tensors, metadata));
+  AtomicFile file(path);
+  emit_safetensors(tensors, metadata, [&](const void* p, size_t n) { file.write(p, n); });
+  file.commit();
 }
 
 SafetensorsFile load_safetensors(const std::filesystem::path& path) {
