@@ -49,17 +49,7 @@ class GradMode {
   static void set_enabled(bool on);
 };
 
-class NoGradGuard {
- public:
-  NoGradGuard() : prev_(GradMode::enabled()) { GradMode::set_enabled(false); }
-  ~NoGradGuard() { GradMode::set_enabled(prev_); }
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
-
- private:
-  bool prev_;
-};
-
+// Sets grad mode for a scope and restores the previous mode on exit.
 class GradModeGuard {
  public:
   explicit GradModeGuard(bool on) : prev_(GradMode::enabled()) { GradMode::set_enabled(on); }
@@ -69,6 +59,12 @@ class GradModeGuard {
 
  private:
   bool prev_;
+};
+
+// Inference scope: ops record nothing.
+class NoGradGuard : public GradModeGuard {
+ public:
+  NoGradGuard() : GradModeGuard(false) {}
 };
 
 // A tensor kept for backward. Remembers the storage version at save time and refuses to
