@@ -52,11 +52,8 @@ std::vector<int32_t> MelodyTokenizer::encode(const Score& score) const {
 }
 
 Score MelodyTokenizer::decode(std::span<const int32_t> tokens) const {
-  check_tokens(tokens, vocab_size(), name());
-  Score score;
-  score.ticks_per_quarter = kDecodeTicksPerQuarter;
-  Track& track = score.tracks.emplace_back();
-  track.name = "melody";
+  Score score = start_decoding(tokens, *this, kDecodeTicksPerQuarter);
+  Track& track = score.tracks.front();
   auto tick = [&](size_t step) { return step_to_tick(static_cast<int64_t>(step), kDecodeTicksPerQuarter, config_.steps_per_quarter); };
   bool sounding = false;
   for (size_t step = 0; step < tokens.size(); ++step) {

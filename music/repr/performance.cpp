@@ -63,12 +63,9 @@ std::vector<int32_t> PerformanceTokenizer::encode(const Score& score) const {
 }
 
 Score PerformanceTokenizer::decode(std::span<const int32_t> tokens) const {
-  check_tokens(tokens, vocab_size(), name());
-  Score score;
-  score.ticks_per_quarter = kDecodeTicksPerQuarter;
+  Score score = start_decoding(tokens, *this, kDecodeTicksPerQuarter);
   score.tempos.push_back({0, 500000});
-  Track& track = score.tracks.emplace_back();
-  track.name = "performance";
+  Track& track = score.tracks.front();
   constexpr int64_t kTicksPerStep = kDecodeTicksPerQuarter * 2 / kStepsPerSecond;  // 10 ms
   int64_t now = 0;
   int velocity = bin_to_velocity(velocity_to_bin(64, kVelocityBins), kVelocityBins);

@@ -62,11 +62,8 @@ std::vector<int32_t> RemiTokenizer::encode(const Score& score) const {
 }
 
 Score RemiTokenizer::decode(std::span<const int32_t> tokens) const {
-  check_tokens(tokens, vocab_size(), name());
-  Score score;
-  score.ticks_per_quarter = kDecodeTicksPerQuarter;
-  Track& track = score.tracks.emplace_back();
-  track.name = "remi";
+  Score score = start_decoding(tokens, *this, kDecodeTicksPerQuarter);
+  Track& track = score.tracks.front();
   auto tick = [](int64_t step) { return step_to_tick(step, kDecodeTicksPerQuarter, kStepsPerQuarter); };
   int64_t bar = -1;
   int64_t step = 0;

@@ -25,6 +25,14 @@ void check_tokens(std::span<const int32_t> tokens, int32_t vocab_size, const std
           fmt::format("{} token {} at position {} is outside 0..{}", name, tokens[i], i, vocab_size - 1));
 }
 
+Score start_decoding(std::span<const int32_t> tokens, const Tokenizer& tokenizer, int ticks_per_quarter) {
+  check_tokens(tokens, tokenizer.vocab_size(), tokenizer.name());
+  Score score;
+  score.ticks_per_quarter = ticks_per_quarter;
+  score.tracks.emplace_back().name = tokenizer.name();
+  return score;
+}
+
 void check_length(size_t length, const std::string& what) {
   if (length > kMaxSequenceLength)
     throw std::length_error(fmt::format("{}: {} steps or tokens exceed the limit of {}", what, length, kMaxSequenceLength));

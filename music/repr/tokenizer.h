@@ -33,6 +33,10 @@ std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name);
 // Throws std::invalid_argument naming the representation if a token is out of range.
 void check_tokens(std::span<const int32_t> tokens, int32_t vocab_size, const std::string& name);
 
+// The start of every decoder: checks the tokens and returns a score at
+// `ticks_per_quarter` with one empty track named after the representation.
+Score start_decoding(std::span<const int32_t> tokens, const Tokenizer& tokenizer, int ticks_per_quarter);
+
 // Throws std::length_error if `length` exceeds kMaxSequenceLength.
 void check_length(size_t length, const std::string& what);
 
