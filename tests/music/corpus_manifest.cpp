@@ -1,5 +1,7 @@
 #include "corpus_manifest.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -8,6 +10,10 @@ namespace cadenza::music::test {
 
 std::filesystem::path shared_data(const std::string& sub) {
   return std::filesystem::path(CADENZA_SHARED_DATA) / sub;
+}
+
+std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("cadenza_test_" + std::to_string(::getpid()) + "_" + name);
 }
 
 std::vector<ManifestRow> read_manifest(const std::filesystem::path& tsv) {

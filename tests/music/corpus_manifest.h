@@ -20,6 +20,8 @@ struct ManifestRow {
 };
 
 std::filesystem::path shared_data(const std::string& sub);
+// A path in the temporary folder unique to this test process (runs may overlap).
+std::filesystem::path temp_path(const std::string& name);
 std::vector<ManifestRow> read_manifest(const std::filesystem::path& tsv);
 // The first reason of a strict verdict ("a; b" -> "a").
 std::string first_reason(const std::string& strict_check);

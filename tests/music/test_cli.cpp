@@ -73,8 +73,19 @@ TEST_CASE("no corpus file makes inspect die by a signal", "[cli]") {
 
 namespace {
 
+// Output files of the CLI tests, removed when the test process ends.
+struct TempFiles {
+  std::vector<std::filesystem::path> paths;
+  ~TempFiles() {
+    std::error_code ec;
+    for (const auto& p : paths) std::filesystem::remove(p, ec);
+  }
+};
+
 std::string tmp(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("cadenza_cli_test_" + name)).string();
+  static TempFiles files;
+  files.paths.push_back(test::temp_path(name));
+  return files.paths.back().string();
 }
 
 }  // namespace

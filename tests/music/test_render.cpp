@@ -6,6 +6,7 @@
 
 #include "music/render/piano_roll_png.h"
 #include "music/render/wav.h"
+#include "corpus_manifest.h"
 #include "score_builders.h"
 
 using namespace cadenza::music;
@@ -39,7 +40,7 @@ TEST_CASE("a very long score is squeezed into the width limit", "[render]") {
 }
 
 TEST_CASE("PNG files start with the PNG signature", "[render]") {
-  const auto path = std::filesystem::temp_directory_path() / "cadenza_test_roll.png";
+  const auto path = cadenza::music::test::temp_path("roll.png");
   write_piano_roll_png(test::one_track({{0, 480, 60, 90}}), path);
   std::ifstream in(path, std::ios::binary);
   std::vector<unsigned char> head(8);
@@ -59,7 +60,7 @@ TEST_CASE("WAV header is 16-bit stereo PCM", "[render]") {
 
 TEST_CASE("WAV through FluidSynth sounds, or says why it cannot", "[render]") {
   const Score s = test::one_track({{0, 480, 60, 100}});
-  const auto path = std::filesystem::temp_directory_path() / "cadenza_test.wav";
+  const auto path = cadenza::music::test::temp_path("one.wav");
   if (!wav_rendering_available() || find_soundfont().empty()) {
     WARN("SKIPPED: WAV rendering needs FluidSynth and a GM SoundFont (fluid-soundfont-gm)");
     CHECK_THROWS_AS(render_wav(s, path), std::runtime_error);

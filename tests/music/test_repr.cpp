@@ -145,7 +145,7 @@ TEST_CASE("tokenizers are found by name and reject out-of-range tokens", "[repr]
 }
 
 TEST_CASE("token files round-trip", "[repr]") {
-  const auto path = std::filesystem::temp_directory_path() / "cadenza_test_tokens.tok";
+  const auto path = test::temp_path("tokens.tok");
   const TokenFile file{"performance", {0, 387, 255, 12}};
   write_token_file(file, path);
   const TokenFile back = read_token_file(path);
