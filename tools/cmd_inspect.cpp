@@ -1,6 +1,7 @@
 // cadenza inspect FILE.mid [--strict] [--json]: what a MIDI file holds.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "music/midi/read_midi.h"
@@ -18,16 +19,37 @@ struct InspectOptions {
   bool json = false;
 };
 
-// JSON keys: format, tracks (MTrk count), division, notes (total), tempo_changes and
-// time_signatures / key_signatures (lists), duration_seconds, parts (one per
-// track x channel), warnings.
+// One entry per MTrk chunk: its name, note count, channels (1-16) and programs.
+nlohmann::json describe_tracks(const music::midi::MidiFile& file) {
+  nlohmann::json tracks = nlohmann::json::array();
+  for (const auto& t : file.tracks) {
+    std::string name;
+    size_t notes = 0;
+    std::vector<int> channels, programs;
+    for (const auto& e : t.events) {
+      if (e.is_meta() && e.meta_type == music::midi::kMetaTrackName && name.empty())
+        name.assign(e.payload.begin(), e.payload.end());
+      if (!e.is_channel()) continue;
+      notes += e.is_note_on();
+      if (std::find(channels.begin(), channels.end(), e.channel() + 1) == channels.end()) channels.push_back(e.channel() + 1);
+      if (e.type() == 0xC0 && std::find(programs.begin(), programs.end(), e.data1) == programs.end()) programs.push_back(e.data1);
+    }
+    tracks.push_back({{"name", name}, {"notes", notes}, {"channels", channels}, {"programs", programs}});
+  }
+  return tracks;
+}
+
+// JSON keys: format, tracks (one object per MTrk), track_count, division, notes (total),
+// duration_seconds, tempo_changes, time_signatures and key_signatures (lists), parts
+// (one per MTrk x channel), warnings.
 nlohmann::json describe(const music::midi::MidiFile& file, const music::Score& score) {
   const music::TimeMap time(score);
   uint64_t end = static_cast<uint64_t>(score.end_tick());
   for (const auto& t : file.tracks) end = std::max(end, t.end_tick);
   nlohmann::json j;
   j["format"] = file.format;
-  j["tracks"] = file.tracks.size();
+  j["tracks"] = describe_tracks(file);
+  j["track_count"] = file.tracks.size();
   j["division"] = file.division.is_smpte() ? nlohmann::json(file.division.to_string())
                                            : nlohmann::json(file.division.ticks_per_quarter);
   j["notes"] = score.note_count();
@@ -51,7 +73,7 @@ nlohmann::json describe(const music::midi::MidiFile& file, const music::Score& s
 
 void print_text(const std::string& path, const nlohmann::json& j) {
   fmt::print("{}\n", path);
-  fmt::print("  format {}, {} tracks, division {}\n", j["format"].get<int>(), j["tracks"].get<size_t>(),
+  fmt::print("  format {}, {} tracks, division {}\n", j["format"].get<int>(), j["track_count"].get<size_t>(),
              j["division"].dump());
   fmt::print("  {} notes, {:.2f} s\n", j["notes"].get<size_t>(), j["duration_seconds"].get<double>());
   fmt::print("  tempo map ({} changes):", j["tempo_changes"].size());

@@ -32,7 +32,10 @@ TEST_CASE("inspect --json prints one object with the documented keys", "[cli]") 
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["format"] == 1);
-  CHECK(j["tracks"] == 17);
+  CHECK(j["tracks"].size() == 17);
+  CHECK(j["track_count"] == 17);
+  CHECK(j["tracks"][2]["programs"] == nlohmann::json::array({30}));
+  CHECK(j["tracks"][2]["notes"] == 718);
   CHECK(j["division"] == 96);
   CHECK(j["notes"] == 4792);
   CHECK(j["tempo_changes"].size() == 1);
