@@ -126,6 +126,17 @@ WindowGeometry geometry(const Shape& in, const Window& w, const Shape& grid) {
 
 Shape spatial_shape(const Tensor& x) { return Shape(x.shape().begin() + 2, x.shape().end()); }
 
+// Window, grid and image size must agree on the number of spatial axes (1 to 3); the
+// _on_grid entry points take hand-built windows, so this guards the kernels' indexing.
+void check_axes(std::string_view op, const Window& w, const Shape& grid, const Shape& in) {
+  const size_t nd = in.size();
+  CADENZA_CHECK(nd >= 1 && nd <= 3 && w.kernel.size() == nd && w.stride.size() == nd && w.padding.size() == nd &&
+                    w.dilation.size() == nd && grid.size() == nd,
+                "{}: image size {}, kernel {}, stride {}, padding {}, dilation {} and grid {} need the same 1 to 3 axes",
+                op, shape_str(in), shape_str(w.kernel), shape_str(w.stride), shape_str(w.padding),
+                shape_str(w.dilation), shape_str(grid));
+}
+
 int64_t spatial_rank(std::string_view op, const Tensor& x) {
   const int64_t nd = x.dim() - 2;
   CADENZA_CHECK(nd >= 1 && nd <= 3, "{}: input {} needs [N, C] and 1 to 3 spatial axes", op, shape_str(x.shape()));
@@ -169,11 +180,10 @@ Shape window_grid(std::string_view op, const Shape& in, const Window& w) {
 }
 
 Tensor unfold_on_grid(const Tensor& x, const Window& w, const Shape& grid) {
-  CADENZA_CHECK(spatial_rank("unfold", x) == static_cast<int64_t>(w.kernel.size()),
-                "unfold: input {} does not have {} spatial axes for kernel {}", shape_str(x.shape()),
-                w.kernel.size(), shape_str(w.kernel));
+  spatial_rank("unfold", x);
   CADENZA_CHECK(is_floating(x.dtype()), "unfold: expected a floating tensor, got {}", dtype_name(x.dtype()));
   const Shape in = spatial_shape(x);
+  check_axes("unfold", w, grid, in);
   Tensor cols = make_tensor({x.size(0), x.size(1) * numel(w.kernel), numel(grid)}, x.dtype(), x.device());
   unfold_kernel(x.device(), x, cols, geometry(in, w, grid));
   record("unfold", {x}, {cols}, {}, [in, w, grid](const Grads& g, const Grads&) -> Grads {
@@ -183,6 +193,7 @@ Tensor unfold_on_grid(const Tensor& x, const Window& w, const Shape& grid) {
 }
 
 Tensor fold_on_grid(const Tensor& cols, const Shape& output_size, const Window& w, const Shape& grid) {
+  check_axes("fold", w, grid, output_size);
   const int64_t K = numel(w.kernel);
   CADENZA_CHECK(cols.dim() == 3 && cols.size(1) % K == 0 && cols.size(2) == numel(grid),
                 "fold: columns {} do not match [N, C*{}, {}] for kernel {} and {} window positions over {}",

@@ -9,7 +9,8 @@
 // Memory: unfold materialises N * C * K * L elements, i.e. about prod(kernel)/prod(stride)
 // times the input. A 3x3 stride-1 conv2d holds 9x its input; MuseGAN's pitch-axis
 // conv2d (N=16, C=64, 4x84 input, kernel 1x12, stride 1x12) holds exactly its input
-// (16*768*28 = 344,064 floats, 1.3 MB).
+// (16*768*28 = 344,064 floats, 1.3 MB). conv_transpose's columns are N * Cout * K * L_in,
+// about prod(kernel)/prod(stride) times its output.
 #include <string_view>
 
 #include "engine/kernel.h"

@@ -3,6 +3,7 @@
 // (first and second order) are covered by the op registry's samples.
 #include <catch2/catch.hpp>
 
+#include "engine/cpu/parallel.h"
 #include "ops/ops.h"
 #include "ops/samples.h"
 
@@ -37,10 +38,39 @@ TEST_CASE("unfold copies windows into columns and fold sums them back", "[conv]"
   CHECK(elements(fold(c2, {2, 4}, {2, 2}, {2})) == elements(x2));
 }
 
+TEST_CASE("unfold's gradient counts the windows covering each element", "[conv]") {
+  // sum's gradient reaches fold as a broadcast (stride 0) tensor.
+  Tensor x = Tensor::zeros({1, 1, 5}, DType::f64).set_requires_grad(true);
+  backward(sum(unfold(x, {3}, {2})));
+  CHECK(elements(x.grad()) == std::vector<double>{1, 1, 2, 1, 1});
+}
+
 TEST_CASE("unfold reads strided inputs", "[conv]") {
   Tensor x = iota({1, 4, 1, 3});
   Tensor t = transpose(x, 1, 3);  // [1, 3, 1, 4], non-contiguous
   CHECK(elements(unfold(t, {1, 2})) == elements(unfold(contiguous(t), {1, 2})));
+}
+
+TEST_CASE("unfold and fold give the same bits on any thread count", "[conv]") {
+  // Many planes, so the parallel loop really splits; overlapping windows make fold sum.
+  Tensor x = testing::uniform_input({8, 16, 9, 10}, DType::f32);
+  auto run = [&] {
+    Tensor cols = unfold(x, {3, 2}, {1, 2}, {1});
+    return std::pair{cols.to_vector<float>(), fold(cols, {9, 10}, {3, 2}, {1, 2}, {1}).to_vector<float>()};
+  };
+  const int prev = cpu::num_threads();
+  cpu::set_num_threads(1);
+  auto serial = run();
+  cpu::set_num_threads(std::max(2, prev));
+  auto parallel = run();
+  cpu::set_num_threads(prev);
+  CHECK(serial == parallel);
+}
+
+TEST_CASE("the grid forms check their axes", "[conv][errors]") {
+  Window w{{2, 2}, {1, 1}, {0, 0}, {1, 1}};
+  CHECK_THROWS_WITH(unfold_on_grid(Tensor::zeros({1, 1, 4, 4}), w, {3}), Contains("unfold") && Contains("grid [3]"));
+  CHECK_THROWS_WITH(fold_on_grid(Tensor::zeros({1, 4, 9}), {4, 4, 4}, w, {3, 3}), Contains("fold") && Contains("[4, 4, 4]"));
 }
 
 TEST_CASE("conv1d forward on hand-computed cases", "[conv]") {
