@@ -26,7 +26,7 @@ TEST_CASE("every op passes first- and second-order gradcheck in f64", "[gradchec
       for (bool strided : {false, true}) {
         GradcheckOptions o;
         o.eps = s.eps;
-        o.atol = std::max(1e-5, s.tolerance);
+        o.atol = std::max(o.atol, s.tolerance);
         o.differentiable = s.differentiable;
         o.noncontiguous = strided;
         INFO("op " << op.name << ", sample " << s.label << (strided ? ", strided" : ", dense"));
@@ -45,20 +45,27 @@ TEST_CASE("every op passes first- and second-order gradcheck in f64", "[gradchec
   CHECK(checked > 80);
 }
 
-TEST_CASE("gradcheck catches a wrong backward", "[gradcheck]") {
-  // A deliberately broken op: forward x^2, backward claims 3x.
-  TensorFn broken = [](const std::vector<Tensor>& in) {
+namespace {
+// A deliberately broken op: forward x^2, backward claims factor * x.
+TensorFn broken_square(double factor) {
+  return [factor](const std::vector<Tensor>& in) {
     Tensor y = in[0].detach();
     Tensor out = Tensor::from_vector<double>([&] {
       auto v = y.to_vector<double>();
       for (auto& e : v) e = e * e;
       return v;
     }(), y.shape());
-    record("broken_square", {in[0]}, {out}, {in[0]}, [](const std::vector<Tensor>& g, const std::vector<Tensor>& s) {
-      return std::vector<Tensor>{mul(g[0], mul(s[0], 3.0))};
+    record("broken_square", {in[0]}, {out}, {in[0]}, [factor](const std::vector<Tensor>& g, const std::vector<Tensor>& s) {
+      return std::vector<Tensor>{mul(g[0], mul(s[0], factor))};
     });
     return std::vector<Tensor>{out};
   };
+}
+}  // namespace
+
+TEST_CASE("gradcheck catches a wrong backward, even one off by 0.1%", "[gradcheck]") {
   Tensor x = Tensor::from_vector<double>({0.5, -1.25, 2.0}, {3});
-  CHECK_FALSE(gradcheck(broken, {x}).ok);
+  CHECK(gradcheck(broken_square(2.0), {x}).ok);
+  CHECK_FALSE(gradcheck(broken_square(3.0), {x}).ok);
+  CHECK_FALSE(gradcheck(broken_square(2.002), {x}).ok);
 }
