@@ -1,0 +1,41 @@
+#pragma once
+// Multi-head attention with torch.nn.MultiheadAttention's parameters (in_proj_weight
+// [3E, E], in_proj_bias [3E], out_proj) and initialisation (Xavier-uniform in_proj, zero
+// biases), batch-first layout [B, L, E] (torch's batch_first=True), causal and key padding
+// masks, and optionally the Music Transformer's learned relative-position embeddings
+// (Huang et al. 2018): rel_emb [max_relative_position, E/heads], shared by the heads,
+// applied with the memory-efficient skewing of ops/attention.h (causal self-attention only).
+// No dropout on the attention weights.
+#include <memory>
+
+#include "engine/nn/linear.h"
+#include "engine/nn/module.h"
+#include "engine/rng.h"
+
+namespace cadenza::nn {
+
+struct AttentionOptions {
+  bool bias = true;
+  int64_t max_relative_position = 0;  // > 0: learn relative embeddings for that many distances
+};
+
+class MultiheadAttention : public Module {
+ public:
+  MultiheadAttention(int64_t embed_dim, int64_t num_heads, AttentionOptions opts = {},
+                     Generator& gen = default_generator());
+  // query [B, L, E], key and value [B, S, E]; key_padding_mask [B, S], nonzero = padding.
+  Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, bool causal = false,
+                 const Tensor& key_padding_mask = {}) const;
+  Tensor forward(const Tensor& x, bool causal = false, const Tensor& key_padding_mask = {}) const {
+    return forward(x, x, x, causal, key_padding_mask);
+  }
+
+  Tensor in_proj_weight, in_proj_bias, rel_emb;
+  std::shared_ptr<Linear> out_proj;
+
+ private:
+  Tensor project(const Tensor& x, int64_t which) const;  // -> [B, heads, L, head_dim]
+  int64_t embed_dim_, heads_;
+};
+
+}  // namespace cadenza::nn
