@@ -45,6 +45,9 @@ Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, AdamStep
 Adam::Adam(std::vector<Tensor> params, AdamOptions opts) : Optimizer(std::move(params), opts.lr), opts_(opts) {
   CADENZA_CHECK(opts.beta1 >= 0 && opts.beta1 < 1 && opts.beta2 >= 0 && opts.beta2 < 1,
                 "Adam: betas must lie in [0, 1), got ({}, {})", opts.beta1, opts.beta2);
+  // Allocated now rather than at the first step, so the first step's memory use is already
+  // the steady state's (the caching allocator then serves every later step).
+  for (size_t i = 0; i < this->params().size(); ++i) state(i, "exp_avg"), state(i, "exp_avg_sq");
 }
 
 void Adam::update(size_t i, const Tensor& param, const Tensor& grad) {
