@@ -1,0 +1,106 @@
+#include "engine/vulkan/buffer_pool.h"
+
+#include <bit>
+
+#include "engine/vulkan/context.h"
+
+namespace cadenza::vulkan {
+namespace {
+
+// A memory type allowed by `bits` with all of `need`; among them the first with `prefer`.
+int find_memory_type(uint32_t bits, VkMemoryPropertyFlags need, VkMemoryPropertyFlags prefer) {
+  const VkPhysicalDeviceMemoryProperties& m = context().memory;
+  int fallback = -1;
+  for (uint32_t i = 0; i < m.memoryTypeCount; ++i) {
+    if (!(bits & (1u << i)) || (m.memoryTypes[i].propertyFlags & need) != need) continue;
+    if ((m.memoryTypes[i].propertyFlags & prefer) == prefer) return static_cast<int>(i);
+    if (fallback < 0) fallback = static_cast<int>(i);
+  }
+  return fallback;
+}
+
+constexpr VkMemoryPropertyFlags kHostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+
+}  // namespace
+
+Buffer* BufferPool::create(VkDeviceSize size, bool host) {
+  VkDevice dev = context().device;
+  auto* b = new Buffer;
+  b->size = size;
+  b->host = host;
+  auto info = vk_struct<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);
+  info.size = size;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  check_vk(vkCreateBuffer(dev, &info, nullptr, &b->buffer), "vkCreateBuffer");
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(dev, b->buffer, &req);
+  int type = host ? find_memory_type(req.memoryTypeBits, kHostFlags, VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
+                  : find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, kHostFlags);
+  if (type < 0 && !host) type = find_memory_type(req.memoryTypeBits, 0, 0);
+  if (type < 0) {
+    vkDestroyBuffer(dev, b->buffer, nullptr);
+    delete b;
+    fail("vulkan: no memory type for a {} buffer", host ? "staging" : "storage");
+  }
+  auto alloc = vk_struct<VkMemoryAllocateInfo>(VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO);
+  alloc.allocationSize = req.size;
+  alloc.memoryTypeIndex = static_cast<uint32_t>(type);
+  VkResult r = vkAllocateMemory(dev, &alloc, nullptr, &b->memory);
+  if (r != VK_SUCCESS) {
+    vkDestroyBuffer(dev, b->buffer, nullptr);
+    delete b;
+    if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY) return nullptr;
+    check_vk(r, "vkAllocateMemory");
+  }
+  check_vk(vkBindBufferMemory(dev, b->buffer, b->memory, 0), "vkBindBufferMemory");
+  VkMemoryPropertyFlags flags = context().memory.memoryTypes[type].propertyFlags;
+  if ((flags & kHostFlags) == kHostFlags)
+    check_vk(vkMapMemory(dev, b->memory, 0, VK_WHOLE_SIZE, 0, &b->mapped), "vkMapMemory");
+  return b;
+}
+
+Buffer* BufferPool::acquire(VkDeviceSize nbytes, bool host) {
+  VkDeviceSize size = std::bit_ceil(std::max<VkDeviceSize>(nbytes, 256));
+  auto& list = free_[{size, host}];
+  if (!list.empty()) {
+    Buffer* b = list.back();
+    list.pop_back();
+    cached_bytes_ -= size;
+    return b;
+  }
+  Buffer* b = create(size, host);
+  if (!b) {
+    trim();  // give the cached buffers back and try once more
+    b = create(size, host);
+  }
+  if (!b)
+    fail("vulkan: out of device memory allocating {} bytes on {} (free memory with smaller batches or "
+         "run on the cpu)", nbytes, context().props.deviceName);
+  return b;
+}
+
+void BufferPool::release(Buffer* b) {
+  free_[{b->size, b->host}].push_back(b);
+  cached_bytes_ += b->size;
+}
+
+void BufferPool::trim() {
+  VkDevice dev = context().device;
+  for (auto& [key, list] : free_) {
+    for (Buffer* b : list) {
+      vkDestroyBuffer(dev, b->buffer, nullptr);
+      vkFreeMemory(dev, b->memory, nullptr);  // unmaps implicitly
+      delete b;
+    }
+    list.clear();
+  }
+  cached_bytes_ = 0;
+}
+
+BufferPool& buffer_pool() {
+  static auto* pool = new BufferPool;  // never destroyed, like the context
+  return *pool;
+}
+
+}  // namespace cadenza::vulkan

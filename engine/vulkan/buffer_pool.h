@@ -1,0 +1,41 @@
+#pragma once
+// Buffers and the pool that recycles them. Tensor storage asks for device-local memory
+// (mapped as well when the device offers memory that is both, as integrated GPUs and
+// lavapipe do); staging buffers are host-visible. Sizes are rounded up to a power of two
+// (at least 256 bytes), and a released buffer waits in its size class for the next request
+// of that class, so a training loop stops calling vkAllocateMemory after its first step.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace cadenza::vulkan {
+
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  VkDeviceSize size = 0;     // the size class (>= the request)
+  void* mapped = nullptr;    // host pointer when the memory is host-visible and coherent
+  bool host = false;         // a staging buffer (host-visible) rather than tensor storage
+  uint64_t batch = 0;        // the last batch that referenced it (see stream.h)
+};
+
+class BufferPool {
+ public:
+  // Throws a clear cadenza::Error when the device is out of memory even after the pool
+  // has returned its cached buffers to the driver.
+  Buffer* acquire(VkDeviceSize nbytes, bool host);
+  void release(Buffer* b);  // back to its size class (caller ensures the GPU is done with it)
+  void trim();              // frees every cached buffer
+  VkDeviceSize cached_bytes() const { return cached_bytes_; }
+
+ private:
+  Buffer* create(VkDeviceSize size, bool host);
+  std::map<std::pair<VkDeviceSize, bool>, std::vector<Buffer*>> free_;
+  VkDeviceSize cached_bytes_ = 0;
+};
+
+BufferPool& buffer_pool();
+
+}  // namespace cadenza::vulkan

@@ -1,0 +1,58 @@
+// sum / max / min over any axes on the device (shaders/reduce.comp).
+#include <algorithm>
+
+#include "engine/vulkan/kernels/kernels.h"
+#include "ops/reduce.h"
+
+namespace cadenza::vulkan {
+namespace {
+
+struct ReducePush {
+  uint32_t n_out = 0, n_red = 0, kdim = 0, rdim = 0, off = 0, out_off = 0;
+  uint32_t kshape[kMaxDims] = {};
+  int32_t kst[kMaxDims] = {};
+  uint32_t rshape[kMaxDims] = {};
+  int32_t rst[kMaxDims] = {};
+};
+static_assert(sizeof(ReducePush) <= kPushBytes);
+
+// Writes the merged axes of one group (kept or reduced) into shape/stride arrays.
+uint32_t fill_axes(const Shape& shape, const Shape& strides, uint32_t* out_shape, int32_t* out_strides) {
+  Merged m = merge_axes(shape, {strides});
+  CADENZA_CHECK(static_cast<int>(m.shape.size()) <= kMaxDims,
+                "vulkan reduce: {} axes after merging; the device kernel handles at most {}", m.shape.size(), kMaxDims);
+  for (size_t d = 0; d < m.shape.size(); ++d) {
+    out_shape[d] = u32("reduce", m.shape[d]);
+    out_strides[d] = static_cast<int32_t>(m.strides[0][d]);
+  }
+  return static_cast<uint32_t>(m.shape.size());
+}
+
+void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, const Tensor& out) {
+  std::string module = "reduce_" + typed_variant("reduce", x.dtype());
+  Shape ks, kst, rs, rst;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    bool reduced = std::find(axes.begin(), axes.end(), d) != axes.end();
+    (reduced ? rs : ks).push_back(x.shape()[d]);
+    (reduced ? rst : kst).push_back(x.strides()[d]);
+  }
+  with_dense_output(out, [&](const Tensor& o) {
+    ReducePush p;
+    p.n_out = u32("reduce", numel(ks));
+    p.n_red = u32("reduce", numel(rs));
+    p.kdim = fill_axes(ks, kst, p.kshape, p.kst);
+    p.rdim = fill_axes(rs, rst, p.rshape, p.rst);
+    p.off = u32("reduce", x.offset());
+    p.out_off = u32("reduce", o.offset());
+    if (p.n_out == 0) return;
+    auto [gx, gy] = grid(p.n_out);
+    stream().dispatch(pipeline(module, {static_cast<uint32_t>(op)}), {{buffer_of(o), true}, {buffer_of(x), false}},
+                      &p, sizeof p, gx, gy);
+  });
+}
+
+}  // namespace
+
+void register_reduce_kernels() { reduce_kernel.set_vulkan(&reduce_vk); }
+
+}  // namespace cadenza::vulkan

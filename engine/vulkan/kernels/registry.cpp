@@ -1,0 +1,34 @@
+#include "engine/vulkan/context.h"
+#include "engine/vulkan/kernels/kernels.h"
+
+namespace cadenza::vulkan {
+
+void register_kernels() {
+  register_elementwise_kernels();
+  register_reduce_kernels();
+  register_matmul_kernels();
+}
+
+void require_dtype(const char* kernel, DType dtype) {
+  if (dtype == DType::i64)
+    CADENZA_CHECK(context().int64, "vulkan {}: i64 tensors need shaderInt64, which {} lacks", kernel,
+                  context().props.deviceName);
+  if (dtype == DType::f64)
+    CADENZA_CHECK(context().float64, "vulkan {}: f64 tensors need shaderFloat64, which {} lacks", kernel,
+                  context().props.deviceName);
+}
+
+std::string typed_variant(const char* kernel, DType dtype) {
+  CADENZA_CHECK(dtype != DType::f64, "vulkan {}: f64 is not supported on the device yet (use f32)", kernel);
+  require_dtype(kernel, dtype);
+  return std::string(dtype_name(dtype));
+}
+
+void run_elementwise(const std::string& module, const std::vector<uint32_t>& spec, const ElementwisePush& p,
+                     std::initializer_list<Arg> args) {
+  if (p.n == 0) return;
+  auto [gx, gy] = grid(div_up(p.n, kGroupSize));
+  stream().dispatch(pipeline(module, spec), args, &p, sizeof p, gx, gy);
+}
+
+}  // namespace cadenza::vulkan

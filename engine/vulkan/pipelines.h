@@ -1,0 +1,31 @@
+#pragma once
+// Compute pipelines, created lazily from the embedded SPIR-V and cached by module name and
+// specialization constants. Every kernel shares one layout: kMaxBindings storage buffers
+// (set 0, bindings 0..kMaxBindings-1) and kPushBytes of push constants, so one descriptor
+// pool and one pipeline layout serve all of them.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cadenza::vulkan {
+
+constexpr uint32_t kMaxBindings = 4;
+constexpr uint32_t kPushBytes = 128;  // the minimum every device guarantees
+
+struct Pipeline {
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  std::string name;  // for errors and the profile
+};
+
+VkDescriptorSetLayout descriptor_layout();
+VkPipelineLayout pipeline_layout();
+
+// The pipeline for module `name` with specialization constants 0..n-1 set to `spec`.
+// Throws if no shader of that name was compiled in.
+const Pipeline& pipeline(const std::string& name, const std::vector<uint32_t>& spec = {});
+
+bool has_module(const std::string& name);
+
+}  // namespace cadenza::vulkan

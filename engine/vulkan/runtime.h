@@ -1,0 +1,36 @@
+#pragma once
+// The Vulkan backend's public face. Nothing starts until available() is first called: it
+// creates the instance and device, registers the Vulkan DeviceBackend (so tensors can live
+// on Device::vulkan()) and fills the Vulkan slot of every kernel that has a shader.
+// Without a loader, a driver or a usable device it returns false and reason() says why in
+// one line; the CPU path is untouched.
+//
+// Environment:
+//   CADENZA_VULKAN_DEVICE=<index|name substring>  pick a device (default: discrete GPU,
+//                                                  else integrated, virtual, then CPU)
+//   CADENZA_VULKAN_VALIDATION=1                    enable VK_LAYER_KHRONOS_validation
+//   CADENZA_VULKAN_PROFILE=1                       print GPU time per kernel at exit
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cadenza::vulkan {
+
+bool available();
+const std::string& reason();  // why available() is false ("" when it is true)
+
+struct DeviceInfo {
+  int index;
+  std::string name, type;  // type: "discrete", "integrated", "virtual", "cpu", "other"
+};
+std::vector<DeviceInfo> list_devices();  // every device the loader sees ({} without one)
+std::string device_name();               // the chosen device
+
+// Submits recorded work and waits for it.
+void synchronize();
+
+// Warnings and errors reported by the validation layer since start-up (0 without it).
+uint64_t validation_messages();
+bool validation_enabled();
+
+}  // namespace cadenza::vulkan

@@ -1,0 +1,32 @@
+// Shared by the elementwise shaders: the push constants of vulkan::ElementwisePush
+// (engine/vulkan/layout.h) and the index arithmetic. Element i of the output (row-major
+// over the merged shape) is at off[k] + sum_d idx_d * st[k][d] in strided operand k, and at
+// off[3] + i in a dense output.
+layout(local_size_x = 256) in;
+
+layout(push_constant) uniform Push {
+  uint n;
+  uint ndim;
+  float pa;
+  float pb;
+  uint shape[6];
+  uint off[4];
+  int st[18];  // st[6 * k + d]
+} pc;
+
+// The flat index of this invocation; the grid spills into y past 65535 workgroups.
+uint flat_index() {
+  return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+}
+
+// Element offsets of flat index i in the three strided operands.
+uvec3 strided_offsets(uint i) {
+  ivec3 o = ivec3(pc.off[0], pc.off[1], pc.off[2]);
+  for (int d = int(pc.ndim) - 1; d >= 0; --d) {
+    uint s = pc.shape[d];
+    int idx = int(i % s);
+    i /= s;
+    o += idx * ivec3(pc.st[d], pc.st[6 + d], pc.st[12 + d]);
+  }
+  return uvec3(o);
+}
