@@ -1,7 +1,8 @@
 #version 450
 // out[o] = reduction of x over the reduced axes, one workgroup per output element: each
 // thread folds a strided share of the reduced elements, then a tree in shared memory
-// halves the 256 partials eight times. op: 0 sum, 1 max, 2 min (cadenza::ReduceOp); max
+// halves the 256 partials eight times. With PER_THREAD (short reductions, many outputs)
+// each invocation folds one output alone instead. op: 0 sum, 1 max, 2 min (cadenza::ReduceOp); max
 // and min propagate NaN like the CPU kernel.
 // variant f32: -DT=float -DFLOAT
 // variant i32: -DT=int
@@ -13,6 +14,7 @@
 
 layout(local_size_x = 256) in;
 layout(constant_id = 0) const uint OP = 0;
+layout(constant_id = 1) const bool PER_THREAD = false;
 
 layout(push_constant) uniform Push {
   uint n_out;
@@ -72,7 +74,17 @@ T identity() {
 }
 
 void main() {
-  uint o = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  uint wg = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  if (PER_THREAD) {
+    uint o = wg * 256u + gl_LocalInvocationID.x;
+    if (o >= pc.n_out) return;
+    int base = int(pc.off) + offset_of(o, pc.kdim, true);
+    T acc = identity();
+    for (uint r = 0u; r < pc.n_red; ++r) acc = combine(acc, xs[base + offset_of(r, pc.rdim, false)]);
+    y[pc.out_off + o] = acc;
+    return;
+  }
+  uint o = wg;
   if (o >= pc.n_out) return;  // uniform over the workgroup, so no barrier is skipped unevenly
   uint t = gl_LocalInvocationID.x;
   int base = int(pc.off) + offset_of(o, pc.kdim, true);

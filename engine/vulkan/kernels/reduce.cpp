@@ -45,9 +45,11 @@ void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, c
     p.off = u32("reduce", x.offset());
     p.out_off = u32("reduce", o.offset());
     if (p.n_out == 0) return;
-    auto [gx, gy] = grid(p.n_out);
-    stream().dispatch(pipeline(module, {static_cast<uint32_t>(op)}), {{buffer_of(o), true}, {buffer_of(x), false}},
-                      &p, sizeof p, gx, gy);
+    // A workgroup per output wastes 256 threads on a short reduction: then one thread each.
+    const bool per_thread = p.n_red <= 32 || p.n_out >= 8192;
+    auto [gx, gy] = grid(per_thread ? div_up(p.n_out, kGroupSize) : p.n_out);
+    stream().dispatch(pipeline(module, {static_cast<uint32_t>(op), per_thread ? 1u : 0u}),
+                      {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
   });
 }
 
