@@ -186,11 +186,14 @@ void backward(const Tensor& root, const Tensor& grad_output, bool retain_graph, 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs, GradOptions opts) {
   Capture captures;
+  // Held for the whole walk: a leaf's accumulator is otherwise only weakly referenced, and
+  // a fresh one would not match the capture point.
+  std::vector<Edge> input_edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
     CADENZA_CHECK(inputs[i].defined() && inputs[i].requires_grad(),
                   "grad: input {} does not require grad", i);
-    Edge e = gradient_edge(inputs[i]);
-    captures[{e.node.get(), e.input_nr}].push_back(i);
+    input_edges.push_back(gradient_edge(inputs[i]));
+    captures[{input_edges.back().node.get(), input_edges.back().input_nr}].push_back(i);
   }
   std::vector<Tensor> captured(inputs.size());
   run_backward(outputs, default_grads(outputs, grad_outputs),

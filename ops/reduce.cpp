@@ -77,9 +77,10 @@ void reduce_typed(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes
   ReduceLayout L = split_axes(x, axes);
   const T* xp = x.data<T>();
   T* op_out = out.data<T>();
-  const Acc init = op == ReduceOp::sum ? Acc(0)
-                   : op == ReduceOp::max ? Acc(std::numeric_limits<T>::lowest())
-                                         : Acc(std::numeric_limits<T>::max());
+  // Floating max/min start from -inf/+inf so that a slice of all -inf reduces to -inf.
+  using Lim = std::numeric_limits<T>;
+  const Acc high = Lim::has_infinity ? Acc(Lim::infinity()) : Acc(Lim::max());
+  const Acc init = op == ReduceOp::sum ? Acc(0) : op == ReduceOp::max ? -high : high;
   auto combine = [op](Acc a, Acc b) -> Acc {
     if (op == ReduceOp::sum) return a + b;
     if (op == ReduceOp::max) return (b > a || std::isnan(static_cast<double>(b))) ? b : a;

@@ -133,3 +133,10 @@ TEST_CASE("leaf flags are guarded", "[autograd]") {
   Tensor y = mul(x, 2.0);
   CHECK_THROWS_WITH(y.set_requires_grad(false), Contains("leaf"));
 }
+
+TEST_CASE("the gradient of a leaf with respect to itself is the incoming gradient", "[autograd]") {
+  Tensor x = leaf({1, 2}, {2});
+  auto g = grad({x}, {x}, {Tensor::from_vector<double>({3, 4}, {2})});
+  REQUIRE(g[0].defined());
+  CHECK(g[0].to_vector<double>() == std::vector<double>{3, 4});
+}

@@ -1,6 +1,7 @@
 // Forward values against cases worked out by hand.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 
 #include "engine/cpu/parallel.h"
 #include "ops/ops.h"
@@ -51,6 +52,11 @@ TEST_CASE("reductions over chosen axes", "[forward]") {
   CHECK(vec(var(x, {1}))[0] == Approx(1.0));
   CHECK(vec(var(x, {1}, 0))[0] == Approx(2.0 / 3.0));
   CHECK(vec(logsumexp(f32({0, 0}, {2})))[0] == Approx(std::log(2.0)));
+  float inf = std::numeric_limits<float>::infinity();
+  CHECK(vec(max(f32({-inf, -inf}, {2})))[0] == -inf);
+  CHECK(vec(min(f32({inf, inf}, {2})))[0] == inf);
+  CHECK(Tensor::from_vector<int32_t>({-5, 3}, {2}).to_vector<int32_t>() == std::vector<int32_t>{-5, 3});
+  CHECK(max(Tensor::from_vector<int32_t>({-5, -7}, {2})).item<int32_t>() == -5);
   // logsumexp stays finite where exp would overflow
   CHECK(vec(logsumexp(f32({1000, 1000}, {2})))[0] == Approx(1000 + std::log(2.0)));
 }
