@@ -235,6 +235,7 @@ const bool registered = [] {
   reg2("pow_tensor", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, 0.5, 2);
   reg2("maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, -2, 2);
   reg2("minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, -2, 2);
+  for (const char* cmp : {"eq", "ne", "lt", "le", "gt", "ge"}) OpRegistry::add({cmp, false, nullptr});
   OpRegistry::add({"where", true, [](DType dt) {
     std::vector<OpSample> v;
     v.push_back({"cond [3,1] a [3,4] b [4]",

@@ -184,6 +184,7 @@ const bool registered = [] {
   reg("leaky_relu", [](const Tensor& x) { return leaky_relu(x, 0.1); }, -2, 2);
   reg("clamp", [](const Tensor& x) { return clamp(x, -1.0, 1.0); }, -2, 2);
   reg("pow", [](const Tensor& x) { return pow(x, 2.5); }, 0.5, 2);
+  OpRegistry::add({"sign", false, nullptr});
   return true;
 }();
 }  // namespace
