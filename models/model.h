@@ -1,0 +1,60 @@
+#pragma once
+// What every model family gives the trainer, the sampler and the `cadenza` program.
+// A model is an nn::Module (so its parameters, state dict and checkpoints come for free)
+// that turns a Batch into logits and a loss, and samples a Score. Families register
+// themselves by name with their presets (registry.h); nothing above this interface
+// knows which family it runs.
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "engine/nn/module.h"
+#include "engine/rng.h"
+#include "engine/tensor.h"
+#include "music/score/score.h"
+
+namespace cadenza::models {
+
+// How a model reads music: a token sequence (from a music::repr tokenizer) or 88-key
+// piano-roll frames (the Boulanger-Lewandowski corpora).
+enum class DataKind { tokens, roll };
+
+// One batch as tensors, on the model's device.
+struct Batch {
+  Tensor inputs;     // tokens: i64 [B, T];  roll: f32 [B, T, 88] (frame t predicts t + 1)
+  Tensor targets;    // tokens: i64 [B, T], -100 where padded;  roll: f32 [B, T, 88]
+  Tensor mask;       // f32 [B, T]: 1 where the step counts towards loss and metrics
+  Tensor condition;  // optional f32 [B, T, C] per-step control (e.g. Performance RNN's)
+};
+
+struct LossResult {
+  Tensor loss;         // scalar, differentiable: mean NLL in nats per counted step
+  double nll_sum = 0;  // summed NLL over counted steps (nats), for exact corpus averages
+  double steps = 0;    // counted steps (tokens, or frames for piano rolls)
+  double correct = 0;  // tokens: argmax hits; rolls: frame-accuracy numerator
+};
+
+struct SampleOptions {
+  int64_t length = 256;     // new steps (tokens or frames) after the primer
+  double temperature = 1.0;
+  int64_t top_k = 0;        // 0: off
+  double top_p = 1.0;       // 1: off
+  int64_t beam = 1;         // beam width (models that support it)
+  std::optional<music::Score> primer;  // continued, and kept at the start of the output
+  nlohmann::json controls = nlohmann::json::object();  // conditioning, e.g. {"note_density": 3}
+};
+
+class Model : public nn::Module {
+ public:
+  virtual std::string name() const = 0;          // the registry name, e.g. "poly_rnn"
+  virtual nlohmann::json config() const = 0;     // everything make() needs to rebuild it
+  virtual DataKind data_kind() const = 0;
+  virtual std::string tokenizer() const { return {}; }  // token models: music::repr name
+  // Logits: tokens [B, T, V]; rolls [B, T, 88] (Bernoulli logits).
+  virtual Tensor forward(const Batch& batch) = 0;
+  virtual LossResult loss(const Batch& batch) = 0;
+  virtual music::Score sample(const SampleOptions& options, Generator& gen) = 0;
+};
+
+}  // namespace cadenza::models
