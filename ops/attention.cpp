@@ -15,22 +15,25 @@
 namespace cadenza {
 
 Tensor relative_skew(const Tensor& qe) {
-  CADENZA_CHECK(qe.dim() >= 2 && qe.size(-1) == qe.size(-2), "relative_skew: input {} must be [..., L, L]",
+  CADENZA_CHECK(qe.dim() >= 2 && qe.size(-2) <= qe.size(-1), "relative_skew: input {} must be [..., L, S] with L <= S",
                 shape_str(qe.shape()));
-  const int64_t L = qe.size(-1);
+  const int64_t L = qe.size(-2), S = qe.size(-1);
   std::vector<std::pair<int64_t, int64_t>> pads(qe.dim(), {0, 0});
   pads.back() = {1, 0};
-  Shape tall(qe.shape().begin(), qe.shape().end() - 2);
-  tall.insert(tall.end(), {L + 1, L});
-  return narrow(reshape(pad(qe, pads), tall), -2, 1, L);
+  Shape lead(qe.shape().begin(), qe.shape().end() - 2);
+  Shape flat = lead, out = lead;
+  flat.push_back(L * (S + 1));
+  out.insert(out.end(), {L, S});
+  // Padded (i, c) sits at i (S + 1) + c; entry L + i S + j is (i, L - 1 - i + j) + 1 column.
+  return reshape(narrow(reshape(pad(qe, pads), flat), -1, L, L * S), out);
 }
 
 namespace {
 
-// E_r rows for distances -(L - 1) .. 0 out of a table for -(M - 1) .. 0.
-Tensor relative_rows(const Tensor& rel_emb, int64_t L) {
+// E_r rows for distances -(S - 1) .. 0 out of a table for -(M - 1) .. 0.
+Tensor relative_rows(const Tensor& rel_emb, int64_t S) {
   const int64_t M = rel_emb.size(0);
-  return M >= L ? narrow(rel_emb, 0, M - L, L) : pad(rel_emb, {{L - M, 0}});
+  return M >= S ? narrow(rel_emb, 0, M - S, S) : pad(rel_emb, {{S - M, 0}});
 }
 
 // 1 where query i (of L, the last L of S positions) must not see key j; [L, S], no history.
@@ -52,12 +55,12 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
   const int64_t B = q.size(0), L = q.size(2), S = k.size(2), D = q.size(3);
   Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
   if (rel_emb.defined()) {
-    CADENZA_CHECK(causal && L == S,
-                  "attention: relative positions need causal self-attention (L == S), got q {} and k {}{}",
+    CADENZA_CHECK(causal && L <= S,
+                  "attention: relative positions need causal attention with L <= S, got q {} and k {}{}",
                   shape_str(q.shape()), shape_str(k.shape()), causal ? "" : " without causal");
     CADENZA_CHECK(rel_emb.dim() == 2 && rel_emb.size(1) == D, "attention: rel_emb {} must be [M, D] with D = {}",
                   shape_str(rel_emb.shape()), D);
-    scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, L), false, true)));
+    scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
   }
   scores = mul(scores, 1.0 / std::sqrt(static_cast<double>(D)));
 
@@ -88,14 +91,19 @@ const bool registered = [] {
     };
     // Batch 0 pads key 2; batch 1 pads key 0, which leaves its first query with no key.
     Tensor pads = Tensor::from_vector<int64_t>({0, 0, 1, 1, 0, 0}, {2, 3});
-    std::vector<Tensor> rel_in = qkv(3, 3);
+    std::vector<Tensor> rel_in = qkv(3, 3), cache_in = qkv(2, 4);
     rel_in.push_back(uniform_input({4, 3}, dt));
+    cache_in.push_back(uniform_input({3, 3}, dt));
     return std::vector<OpSample>{
         {"L=2 S=3", qkv(2, 3),
          [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2])}; }},
         {"causal L=2 S=3, key padding", qkv(2, 3),
          [pads](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2], true, pads)}; }},
         {"causal relative L=S=3, M=4", rel_in,
+         [](const std::vector<Tensor>& x) {
+           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
+         }},
+        {"causal relative L=2 S=4, M=3 (cache step)", cache_in,
          [](const std::vector<Tensor>& x) {
            return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
          }},

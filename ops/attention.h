@@ -6,12 +6,15 @@
 
 namespace cadenza {
 
-// The "skewing" trick: qe [..., L, L] holds q_i . E_r[r] for every query i and relative
-// embedding row r, where row r stands for relative distance r - (L - 1) (so the last row is
-// distance 0, as in tensor2tensor's get_relative_embeddings_left). Returns S_rel with
-// S_rel[i, j] = qe[i, L - 1 - (i - j)] for j <= i. Entries above the diagonal (j > i) are
-// leftovers of the reshape and must be masked (relative attention is causal only).
-// Pad one zero column on the left, view as [..., L + 1, L], drop the first row.
+// The "skewing" trick: qe [..., L, S] (L <= S) holds q_i . E_r[r] for every query i and
+// relative embedding row r, where row r stands for relative distance r - (S - 1) (so the
+// last row is distance 0, as in tensor2tensor's get_relative_embeddings_left). The queries
+// are the last L of S positions (query i sits at S - L + i, as in a key/value cache).
+// Returns S_rel [..., L, S] with S_rel[i, j] = qe[i, L - 1 - i + j], the row for distance
+// (S - L + i) - j, for j <= S - L + i. Entries right of that (future keys) are leftovers of
+// the reshape and must be masked (relative attention is causal only).
+// Pad one zero column on the left, flatten the last two axes, drop the first L entries and
+// view the next L * S as [..., L, S] (for L == S: view as [L + 1, L], drop the first row).
 Tensor relative_skew(const Tensor& qe);
 
 // q [B, H, L, D], k [B, H, S, D], v [B, H, S, Dv] -> [B, H, L, Dv]:
@@ -20,9 +23,11 @@ Tensor relative_skew(const Tensor& qe);
 //   key/value cache works; for L == S this is j <= i).
 // key_padding_mask [B, S] (any dtype): nonzero marks a padding key that no query sees
 //   (PyTorch's convention).
-// rel_emb [M, D] (needs causal and L == S): relative embeddings for distances
-//   -(M - 1) .. 0, last row = distance 0; when M > L the last L rows are used, when M < L
-//   the longer distances get a zero embedding.
+// rel_emb [M, D] (needs causal and L <= S): relative embeddings for distances
+//   -(M - 1) .. 0, last row = distance 0; query i (position S - L + i) and key j are
+//   (S - L + i) - j apart. When M > S the last S rows are used, when M < S the longer
+//   distances get a zero embedding. With L < S this is one step of a key/value cache and
+//   equals the last L rows of the full L == S computation.
 // Masked positions get exactly zero probability. A query whose every key is masked gets
 // all-zero probabilities, so its output row is 0 (not NaN) and its gradients are 0.
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal = false,

@@ -12,12 +12,13 @@ using Catch::Matchers::Contains;
 using testing::uniform_input;
 
 namespace {
-// out[b,h,i] = sum_j p_ij v_j with p = softmax_j((q_i.k_j + q_i.E[M-1-(i-j)]) / sqrt(D)) over
-// the keys j <= i that are not padding (E rows past the table's start count as zero):
-// Music Transformer's S_rel[i, j] = q_i . E_r[L-1-(i-j)] when M = L.
+// out[b,h,i] = sum_j p_ij v_j with p = softmax_j((q_i.k_j + q_i.E[M-1-(t-j)]) / sqrt(D)) over
+// the keys j <= t that are not padding, where t = S - L + i is query i's position among the
+// S keys (E rows past the table's start count as zero): Music Transformer's
+// S_rel[i, j] = q_i . E_r[L-1-(i-j)] when M = L = S.
 std::vector<double> reference(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& rel,
                               const std::vector<int64_t>& pad) {
-  const int64_t B = q.size(0), H = q.size(1), L = q.size(2), D = q.size(3), Dv = v.size(3);
+  const int64_t B = q.size(0), H = q.size(1), L = q.size(2), S = k.size(2), D = q.size(3), Dv = v.size(3);
   const int64_t M = rel.defined() ? rel.size(0) : 0;
   auto Q = q.to_vector<double>(), K = k.to_vector<double>(), V = v.to_vector<double>();
   std::vector<double> E = rel.defined() ? rel.to_vector<double>() : std::vector<double>{};
@@ -26,24 +27,25 @@ std::vector<double> reference(const Tensor& q, const Tensor& k, const Tensor& v,
     for (int64_t h = 0; h < H; ++h)
       for (int64_t i = 0; i < L; ++i) {
         const double* qi = &Q[((b * H + h) * L + i) * D];
-        std::vector<double> s(L, -INFINITY);
+        const int64_t t = S - L + i;
+        std::vector<double> s(S, -INFINITY);
         double mx = -INFINITY;
-        for (int64_t j = 0; j <= i; ++j) {
-          if (!pad.empty() && pad[b * L + j]) continue;
+        for (int64_t j = 0; j <= t; ++j) {
+          if (!pad.empty() && pad[b * S + j]) continue;
           double dot = 0;
-          const int64_t r = M - 1 - (i - j);
+          const int64_t r = M - 1 - (t - j);
           for (int64_t d = 0; d < D; ++d)
-            dot += qi[d] * (K[((b * H + h) * L + j) * D + d] + (r >= 0 && M > 0 ? E[r * D + d] : 0.0));
+            dot += qi[d] * (K[((b * H + h) * S + j) * D + d] + (r >= 0 && M > 0 ? E[r * D + d] : 0.0));
           s[j] = dot / std::sqrt(double(D));
           mx = std::max(mx, s[j]);
         }
         if (mx == -INFINITY) continue;  // no visible key: the row stays 0
         double z = 0;
-        for (int64_t j = 0; j <= i; ++j) z += s[j] == -INFINITY ? 0 : std::exp(s[j] - mx);
-        for (int64_t j = 0; j <= i; ++j) {
+        for (int64_t j = 0; j <= t; ++j) z += s[j] == -INFINITY ? 0 : std::exp(s[j] - mx);
+        for (int64_t j = 0; j <= t; ++j) {
           if (s[j] == -INFINITY) continue;
           const double p = std::exp(s[j] - mx) / z;
-          for (int64_t e = 0; e < Dv; ++e) out[((b * H + h) * L + i) * Dv + e] += p * V[((b * H + h) * L + j) * Dv + e];
+          for (int64_t e = 0; e < Dv; ++e) out[((b * H + h) * L + i) * Dv + e] += p * V[((b * H + h) * S + j) * Dv + e];
         }
       }
   return out;
@@ -67,6 +69,41 @@ TEST_CASE("relative_skew puts q_i . E[L-1-(i-j)] at (i, j)", "[attention]") {
   CHECK(s[0] == 2);
   CHECK(s[3] == 11);
   CHECK(s[8] == 22);
+}
+
+TEST_CASE("relative_skew of a query block: the last L of S positions", "[attention]") {
+  // qe[i, r] = 10 i + r, L = 2, S = 4: query i sits at 2 + i, key j is 2 + i - j behind it,
+  // whose row is 3 - (2 + i - j) = 1 - i + j.
+  std::vector<double> v;
+  for (int i = 0; i < 2; ++i)
+    for (int r = 0; r < 4; ++r) v.push_back(10 * i + r);
+  Tensor s = relative_skew(Tensor::from_vector<double>(v, {2, 4}));
+  REQUIRE(s.shape() == Shape({2, 4}));
+  auto o = s.to_vector<double>();
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j <= 2 + i; ++j) CHECK(o[i * 4 + j] == 10 * i + (1 - i + j));
+  // By hand: row 0 = [1, 2, 3, -], row 1 = [10, 11, 12, 13].
+  CHECK(o[0] == 1);
+  CHECK(o[2] == 3);
+  CHECK(o[4] == 10);
+  CHECK(o[7] == 13);
+}
+
+TEST_CASE("relative attention of a query block against a longer key cache", "[attention]") {
+  const DType dt = DType::f64;
+  Tensor q = uniform_input({2, 2, 5, 4}, dt), k = uniform_input({2, 2, 5, 4}, dt), v = uniform_input({2, 2, 5, 3}, dt);
+  for (int64_t M : {2, 5, 8}) {
+    Tensor E = uniform_input({M, 4}, dt);
+    Tensor full = attention(q, k, v, true, {}, E);
+    for (int64_t L : {1, 2}) {
+      // The last L queries against all 5 keys: the definition, and the last rows of the full result.
+      Tensor tail = narrow(q, 2, 5 - L, L);
+      Tensor out = attention(tail, k, v, true, {}, E);
+      INFO("M = " << M << ", L = " << L);
+      check_close(out.to_vector<double>(), reference(tail, k, v, E, {}));
+      check_close(out.to_vector<double>(), contiguous(narrow(full, 2, 5 - L, L)).to_vector<double>());
+    }
+  }
 }
 
 TEST_CASE("relative attention equals its explicit definition", "[attention]") {
@@ -132,8 +169,9 @@ TEST_CASE("attention errors name the op and the shapes", "[attention][errors]") 
   Tensor q = Tensor::zeros({1, 2, 3, 4}), k = Tensor::zeros({1, 2, 5, 4});
   CHECK_THROWS_WITH(attention(q, Tensor::zeros({1, 2, 5, 3}), k),
                     Contains("attention") && Contains("[1, 2, 3, 4]") && Contains("[1, 2, 5, 3]"));
-  CHECK_THROWS_WITH(attention(q, k, k, true, {}, Tensor::zeros({5, 4})), Contains("attention") && Contains("L == S"));
+  CHECK_THROWS_WITH(attention(k, q, q, true, {}, Tensor::zeros({5, 4})),
+                    Contains("attention") && Contains("L <= S") && Contains("[1, 2, 5, 4]"));
   CHECK_THROWS_WITH(attention(q, q, q, false, {}, Tensor::zeros({3, 4})), Contains("causal"));
   CHECK_THROWS_WITH(attention(q, k, k, false, Tensor::zeros({1, 3})), Contains("key_padding_mask") && Contains("[1, 5]"));
-  CHECK_THROWS_WITH(relative_skew(Tensor::zeros({2, 3})), Contains("relative_skew") && Contains("[2, 3]"));
+  CHECK_THROWS_WITH(relative_skew(Tensor::zeros({3, 2})), Contains("relative_skew") && Contains("[3, 2]"));
 }
