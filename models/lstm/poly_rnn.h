@@ -1,0 +1,58 @@
+#pragma once
+// poly_rnn: a polyphonic frame model for the 88-key piano-roll corpora (JSB Chorales,
+// Nottingham, MuseData, Piano-midi.de), comparable with Boulanger-Lewandowski, Bengio &
+// Vincent (ICML 2012): frame x_t [88] -> (optional input Linear) -> LSTM -> Linear -> 88
+// independent Bernoulli logits for x_{t+1}.
+//
+// Loss: binary cross-entropy summed over the 88 keys, averaged over the masked frames,
+// i.e. NLL in nats per time step; Boulanger-Lewandowski's "log-likelihood" -x is our x.
+// `correct` sums the frame accuracy of Bay et al. (2009), TP / (TP + FP + FN) per frame
+// with the prediction p > 0.5; a frame where both prediction and target are silent
+// counts 1 (the silence was predicted exactly).
+//
+// Start convention: an all-zero (silent) input frame is the start state. The trainer
+// should prepend one to every piece's inputs (inputs = [0, x_0 .. x_{n-2}], targets =
+// [x_0 .. x_{n-1}]) so the first frame is modelled too, as in the published NLLs; the
+// sampler always feeds it first.
+//
+// Config keys: hidden, num_layers, input_size (0 = frames go straight into the LSTM),
+// dropout (between LSTM layers and on its output), steps_per_quarter (the grid of primer
+// and output scores; 1 for the quarter-note JSB corpus).
+#include <nlohmann/json.hpp>
+
+#include "engine/nn/linear.h"
+#include "engine/nn/rnn.h"
+#include "models/model.h"
+
+namespace cadenza::models {
+
+class PolyRnn : public Model {
+ public:
+  explicit PolyRnn(const nlohmann::json& config);
+  std::string name() const override { return "poly_rnn"; }
+  nlohmann::json config() const override { return config_; }
+  DataKind data_kind() const override { return DataKind::roll; }
+  Tensor forward(const Batch& batch) override;
+  LossResult loss(const Batch& batch) override;
+  // Options: length, temperature (logits / T), primer; top_k, top_p and beam do not apply
+  // to independent Bernoulli keys and are rejected when set.
+  music::Score sample(const SampleOptions& options, Generator& gen) override;
+
+  // frames f32 [B, T, 88] -> logits [B, T, 88], carrying `state` (undefined = zeros) across
+  // calls: stepping frame by frame gives the logits of one full-sequence call.
+  Tensor step(const Tensor& frames, LstmState& state);
+
+ private:
+  nlohmann::json config_;
+  int64_t steps_per_quarter_;
+  double dropout_;
+  std::shared_ptr<nn::Linear> input_;  // null when input_size = 0
+  std::shared_ptr<nn::LSTM> lstm_;
+  std::shared_ptr<nn::Linear> output_;
+};
+
+// The frame-accuracy numerator above: sum over frames with mask > 0 of
+// TP / (TP + FP + FN), predictions logits > 0. logits, targets [B, T, K], mask [B, T].
+double frame_accuracy_sum(const Tensor& logits, const Tensor& targets, const Tensor& mask);
+
+}  // namespace cadenza::models
