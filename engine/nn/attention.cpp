@@ -47,9 +47,33 @@ Tensor MultiheadAttention::forward(const Tensor& query, const Tensor& key, const
                 "MultiheadAttention: query {}, key {}, value {} should be [B, L, {}], [B, S, {}], [B, S, {}]",
                 shape_str(query.shape()), shape_str(key.shape()), shape_str(value.shape()), embed_dim_, embed_dim_,
                 embed_dim_);
-  Tensor o = attention(project(query, 0), project(key, 1), project(value, 2), causal, key_padding_mask, rel_emb);
-  Tensor merged = reshape(permute(o, {0, 2, 1, 3}), {query.size(0), query.size(1), embed_dim_});
-  return out_proj->forward(merged);
+  return merge_heads(
+      attention(project(query, 0), project(key, 1), project(value, 2), causal, key_padding_mask, rel_emb));
+}
+
+Tensor MultiheadAttention::merge_heads(const Tensor& o) const {
+  return out_proj->forward(reshape(permute(o, {0, 2, 1, 3}), {o.size(0), o.size(2), embed_dim_}));
+}
+
+void KVCache::keep_last(int64_t n) {
+  CADENZA_CHECK(n >= 0, "KVCache::keep_last: n must be at least 0, got {}", n);
+  if (length() <= n) return;
+  k = narrow(k, 2, length() - n, n);
+  v = narrow(v, 2, length() - n, n);
+}
+
+Tensor MultiheadAttention::forward_cached(const Tensor& x, KVCache& cache) const {
+  CADENZA_CHECK(x.dim() == 3 && x.size(2) == embed_dim_ && (!cache.k.defined() || cache.k.size(0) == x.size(0)),
+                "MultiheadAttention::forward_cached: x {} should be [B, L, {}] with B = the cache's {}",
+                shape_str(x.shape()), embed_dim_, cache.k.defined() ? cache.k.size(0) : x.size(0));
+  Tensor k = project(x, 1), v = project(x, 2);
+  if (cache.k.defined()) {
+    k = concat({cache.k, k}, 2);
+    v = concat({cache.v, v}, 2);
+  }
+  cache.k = k;
+  cache.v = v;
+  return merge_heads(attention(project(x, 0), k, v, /*causal=*/true, {}, rel_emb));
 }
 
 }  // namespace cadenza::nn

@@ -14,6 +14,16 @@
 
 namespace cadenza::nn {
 
+// Keys and values of the positions seen so far, [B, heads, S, head_dim] each, for
+// incremental decoding: forward_cached appends the new positions' projections, so a step
+// projects only its own tokens and attends over the whole history.
+struct KVCache {
+  Tensor k, v;
+  int64_t length() const { return k.defined() ? k.size(2) : 0; }
+  // Forgets all but the newest n positions (a sliding window over a long history).
+  void keep_last(int64_t n);
+};
+
 struct AttentionOptions {
   bool bias = true;
   int64_t max_relative_position = 0;  // > 0: learn relative embeddings for that many distances
@@ -29,12 +39,17 @@ class MultiheadAttention : public Module {
   Tensor forward(const Tensor& x, bool causal = false, const Tensor& key_padding_mask = {}) const {
     return forward(x, x, x, causal, key_padding_mask);
   }
+  // Causal self-attention of x [B, L, E], the L positions that follow those in `cache`
+  // (which it extends): equals the last L rows of forward(history + x, causal = true),
+  // relative positions included.
+  Tensor forward_cached(const Tensor& x, KVCache& cache) const;
 
   Tensor in_proj_weight, in_proj_bias, rel_emb;
   std::shared_ptr<Linear> out_proj;
 
  private:
   Tensor project(const Tensor& x, int64_t which) const;  // -> [B, heads, L, head_dim]
+  Tensor merge_heads(const Tensor& o) const;             // [B, heads, L, head_dim] -> out_proj
   int64_t embed_dim_, heads_;
 };
 

@@ -20,7 +20,15 @@ TransformerDecoderBlock::TransformerDecoderBlock(int64_t d_model, int64_t num_he
 }
 
 Tensor TransformerDecoderBlock::forward(const Tensor& x, const Tensor& key_padding_mask) const {
-  Tensor h = add(x, dropout->forward(self_attn->forward(norm1->forward(x), /*causal=*/true, key_padding_mask)));
+  return feed_forward(
+      add(x, dropout->forward(self_attn->forward(norm1->forward(x), /*causal=*/true, key_padding_mask))));
+}
+
+Tensor TransformerDecoderBlock::forward_cached(const Tensor& x, KVCache& cache) const {
+  return feed_forward(add(x, dropout->forward(self_attn->forward_cached(norm1->forward(x), cache))));
+}
+
+Tensor TransformerDecoderBlock::feed_forward(const Tensor& h) const {
   Tensor f = linear1->forward(norm2->forward(h));
   f = gelu_ ? gelu(f) : relu(f);
   return add(h, dropout->forward(linear2->forward(dropout->forward(f))));

@@ -27,6 +27,9 @@ class TransformerDecoderBlock : public Module {
                           Generator& gen = default_generator());
   // x [B, L, d_model]; key_padding_mask [B, L], nonzero = padding.
   Tensor forward(const Tensor& x, const Tensor& key_padding_mask = {}) const;
+  // x [B, L, d_model]: the L positions after those in `cache` (which it extends); equals
+  // the last L rows of forward(history + x). For incremental decoding.
+  Tensor forward_cached(const Tensor& x, KVCache& cache) const;
 
   std::shared_ptr<MultiheadAttention> self_attn;
   std::shared_ptr<Linear> linear1, linear2;
@@ -34,6 +37,7 @@ class TransformerDecoderBlock : public Module {
   std::shared_ptr<Dropout> dropout;
 
  private:
+  Tensor feed_forward(const Tensor& h) const;  // h + the feed-forward sublayer
   bool gelu_;
 };
 

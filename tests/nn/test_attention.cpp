@@ -6,6 +6,7 @@
 #include "engine/nn/attention.h"
 #include "engine/nn/transformer.h"
 #include "ops/ops.h"
+#include "ops/samples.h"
 #include "tests/fixtures/parity.h"
 
 using namespace cadenza;
@@ -50,4 +51,31 @@ TEST_CASE("MultiheadAttention checks its sizes and initialises like PyTorch", "[
   CHECK(hi <= bound);
   CHECK(big.in_proj_bias.to_vector<float>() == std::vector<float>(768, 0.0f));
   CHECK(big.out_proj->bias.to_vector<float>() == std::vector<float>(256, 0.0f));
+}
+
+TEST_CASE("the decoder block's key/value cache equals the full causal forward", "[nn][attention]") {
+  // f32: the two paths sum in different orders, so they agree to ~1e-7 relative. Relative
+  // tables shorter and longer than the 7 positions; the history arrives as 3 positions,
+  // then 1, then 3.
+  for (int64_t M : {3, 9}) {
+    Generator gen(4);
+    nn::TransformerDecoderBlock block(8, 2, 16, {.dropout = 0, .max_relative_position = M}, gen);
+    Tensor x = testing::uniform_input({2, 7, 8}, DType::f32);
+    Tensor full = block.forward(x);
+    nn::KVCache cache;
+    std::vector<Tensor> parts;
+    for (auto [start, len] : {std::pair<int64_t, int64_t>{0, 3}, {3, 1}, {4, 3}})
+      parts.push_back(block.forward_cached(narrow(x, 1, start, len), cache));
+    CHECK(cache.length() == 7);
+    auto a = full.to_vector<float>(), b = concat(parts, 1).to_vector<float>();
+    for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).margin(1e-5));
+    cache.keep_last(2);
+    CHECK(cache.length() == 2);
+    CHECK(cache.k.shape() == Shape({2, 2, 2, 4}));
+  }
+  nn::MultiheadAttention mha(8, 2);
+  nn::KVCache cache;
+  mha.forward_cached(Tensor::ones({1, 2, 8}), cache);
+  CHECK_THROWS_WITH(mha.forward_cached(Tensor::ones({3, 1, 8}), cache),
+                    Contains("forward_cached") && Contains("[3, 1, 8]"));
 }
