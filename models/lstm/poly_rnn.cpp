@@ -5,6 +5,7 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
+#include "models/lstm/eval_scope.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
 #include "models/registry.h"
@@ -15,17 +16,6 @@ namespace cadenza::models {
 namespace {
 
 constexpr int64_t kKeys = music::repr::kRollPitches;
-
-// Restores the training flag on scope exit (sampling runs in eval mode).
-class EvalScope {
- public:
-  explicit EvalScope(nn::Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
-  ~EvalScope() { m_.train(was_training_); }
-
- private:
-  nn::Module& m_;
-  bool was_training_;
-};
 
 // The primer's frames on the 88-key roll; pitches outside A0..C8 are dropped.
 std::vector<float> primer_frames(const music::Score& primer, int64_t steps_per_quarter) {

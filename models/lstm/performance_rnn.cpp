@@ -1,0 +1,62 @@
+// performance_rnn: Magenta's Performance RNN on the 388 "performance" events, optionally
+// conditioned on note density and pitch-class histogram (performance_condition.h).
+// paper preset: magenta/models/performance_rnn/performance_model.py default_configs
+// "performance_with_dynamics" (rnn_layer_sizes [512, 512, 512], dropout_keep_prob 1.0,
+// 32 velocity bins; training batch 64, lr 1e-3, clip_norm 3 under "train"); set
+// "note_density"/"pitch_histogram" true for the (multi)conditioned configs.
+#include "engine/error.h"
+#include "models/lstm/config_read.h"
+#include "models/lstm/performance_condition.h"
+#include "models/lstm/token_rnn.h"
+#include "models/registry.h"
+
+namespace cadenza::models {
+namespace {
+
+class PerformanceRnn : public TokenRnn {
+ public:
+  PerformanceRnn(TokenRnnConfig c, nlohmann::json json, PerformanceControls controls)
+      : TokenRnn("performance_rnn", std::move(c), std::move(json)), controls_(controls) {}
+
+ protected:
+  std::vector<float> sampling_condition(const nlohmann::json& controls) const override {
+    return performance_control_row(controls, controls_);
+  }
+
+ private:
+  PerformanceControls controls_;
+};
+
+std::shared_ptr<Model> make_performance_rnn(const nlohmann::json& config) {
+  PerformanceControls controls = performance_controls(config);
+  TokenRnnConfig base{.tokenizer = "performance", .hidden = 512, .num_layers = 3, .condition_size = controls.size()};
+  TokenRnnConfig c = read_token_rnn_config(config, "performance_rnn", base);
+  nlohmann::json json = config;
+  json.merge_patch(token_rnn_config_json(c));
+  json["note_density"] = controls.note_density;
+  json["pitch_histogram"] = controls.pitch_histogram;
+  return std::make_shared<PerformanceRnn>(c, json, controls);
+}
+
+nlohmann::json performance_preset(const std::string& preset) {
+  nlohmann::json common = {{"dropout", 0.0}, {"attn_length", 0}, {"note_density", false}, {"pitch_histogram", false}};
+  if (preset == "small") {
+    common.merge_patch({{"hidden", 256}, {"num_layers", 1}});
+    return common;
+  }
+  if (preset == "paper") {
+    common.merge_patch({{"hidden", 512}, {"num_layers", 3}, {"train", {{"batch", 64}, {"lr", 0.001}, {"clip_norm", 3}}}});
+    return common;
+  }
+  fail("performance_rnn: unknown preset '{}' (known: paper, small)", preset);
+}
+
+const ModelRegistrar performance_registrar{{
+    "performance_rnn",
+    "Magenta Performance RNN on 388 performance events, optional density / pitch-histogram conditioning",
+    performance_preset,
+    make_performance_rnn,
+}};
+
+}  // namespace
+}  // namespace cadenza::models
