@@ -1,0 +1,41 @@
+# `cmake --install` puts headers, the static libraries and a CMake package in the prefix,
+# so another project does find_package(cadenza) and links cadenza::cadenza.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+# The one target users link: every library, with the self-registering ones (ops, model
+# families) linked whole so none of their registrations is dropped.
+add_library(cadenza_all INTERFACE)
+set_target_properties(cadenza_all PROPERTIES EXPORT_NAME cadenza)
+target_link_libraries(cadenza_all INTERFACE cadenza_ops_whole cadenza_nn cadenza_optim cadenza_music)
+set(cadenza_install_targets cadenza_all cadenza_engine cadenza_ops cadenza_ops_whole cadenza_nn
+    cadenza_optim cadenza_music)
+if(TARGET cadenza_models)
+  target_link_libraries(cadenza_all INTERFACE cadenza_models_whole)
+  list(APPEND cadenza_install_targets cadenza_models cadenza_models_whole)
+endif()
+if(TARGET cadenza_vulkan)
+  target_link_libraries(cadenza_all INTERFACE cadenza_vulkan)
+  list(APPEND cadenza_install_targets cadenza_vulkan)
+endif()
+add_library(cadenza::cadenza ALIAS cadenza_all)
+
+install(TARGETS ${cadenza_install_targets} EXPORT cadenzaTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+if(TARGET cadenza)
+  install(TARGETS cadenza RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+foreach(dir engine ops music models)
+  if(EXISTS ${PROJECT_SOURCE_DIR}/${dir})
+    install(DIRECTORY ${dir} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cadenza
+            FILES_MATCHING PATTERN "*.h")
+  endif()
+endforeach()
+install(EXPORT cadenzaTargets NAMESPACE cadenza:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cadenzaConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/cadenzaConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/cadenzaConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/cadenzaConfig.cmake ${PROJECT_BINARY_DIR}/cadenzaConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
