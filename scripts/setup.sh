@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-dev
   libopenblas-dev libtbb-dev libfmt-dev catch2 libbenchmark-dev libpng-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev doxygen
   libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libfluidsynth-dev fluid-soundfont-gm
   libopenmpi-dev openmpi-bin
