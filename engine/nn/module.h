@@ -65,4 +65,18 @@ class Module {
   bool training_ = true;
 };
 
+// Evaluation mode (no dropout, BatchNorm on running statistics) for a scope, restoring
+// the previous mode after: what sampling and validation wrap themselves in.
+class EvalScope {
+ public:
+  explicit EvalScope(Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
+  ~EvalScope() { m_.train(was_training_); }
+  EvalScope(const EvalScope&) = delete;
+  EvalScope& operator=(const EvalScope&) = delete;
+
+ private:
+  Module& m_;
+  bool was_training_;
+};
+
 }  // namespace cadenza::nn

@@ -5,7 +5,6 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
-#include "models/lstm/eval_scope.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
 #include "models/registry.h"
@@ -95,7 +94,7 @@ music::Score PolyRnn::sample(const SampleOptions& o, Generator& gen) {
   CADENZA_CHECK(o.beam == 1 && o.top_k == 0 && o.top_p == 1.0,
                 "poly_rnn: beam, top-k and top-p do not apply to independent Bernoulli keys (use temperature)");
   NoGradGuard no_grad;
-  EvalScope eval(*this);
+  nn::EvalScope eval(*this);
   std::vector<float> frames = o.primer ? primer_frames(*o.primer, steps_per_quarter_) : std::vector<float>{};
   const int64_t primer_steps = int64_t(frames.size()) / kKeys;
   // The silent start frame, then the primer, in one call.

@@ -6,7 +6,6 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
-#include "models/lstm/eval_scope.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
 #include "ops/ops.h"
@@ -188,7 +187,7 @@ std::vector<int32_t> TokenRnn::beam_search(const SampleOptions& o, Generator& ge
 music::Score TokenRnn::sample(const SampleOptions& o, Generator& gen) {
   check_sample_options(o, name_);
   NoGradGuard no_grad;
-  EvalScope eval(*this);
+  nn::EvalScope eval(*this);
   std::vector<int32_t> primer = o.primer ? tok_->encode(*o.primer) : std::vector<int32_t>{};
   std::vector<int32_t> prefix{int32_t(kStartToken)};
   prefix.insert(prefix.end(), primer.begin(), primer.end());

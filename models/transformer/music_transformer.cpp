@@ -138,18 +138,6 @@ Tensor as_tensor(std::span<const int32_t> tokens) {
                                       {1, static_cast<int64_t>(tokens.size())});
 }
 
-// Eval mode for the duration of a scope (sampling must not drop units).
-class EvalGuard {
- public:
-  explicit EvalGuard(nn::Module& m) : m_(m), was_training_(m.is_training()) { m.eval(); }
-  ~EvalGuard() { m_.train(was_training_); }
-  EvalGuard(const EvalGuard&) = delete;
-  EvalGuard& operator=(const EvalGuard&) = delete;
-
- private:
-  nn::Module& m_;
-  bool was_training_;
-};
 
 }  // namespace
 
@@ -160,7 +148,7 @@ std::vector<int32_t> MusicTransformer::generate(std::vector<int32_t> tokens, con
   CADENZA_CHECK(!tokens.empty(), "music_transformer: generate needs at least one prompt token");
   music::repr::check_tokens(tokens, static_cast<int32_t>(vocab_), config_.tokenizer);
   NoGradGuard no_grad;
-  EvalGuard eval_mode(*this);
+  nn::EvalScope eval_mode(*this);
   const int64_t window = config_.max_length;
   std::vector<nn::KVCache> caches(blocks_.size());
 
