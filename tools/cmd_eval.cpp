@@ -1,12 +1,18 @@
-// cadenza eval --metrics DIR [--output FILE]: the metric table of a folder of MIDI files.
-// The mode is chosen by the options given; a checkpoint mode (--checkpoint) joins here
-// as one more run_* function.
+// cadenza eval, two modes chosen by the options given:
+//   --metrics DIR [--output FILE]   the metric table of a folder of MIDI files;
+//   --checkpoint DIR [--data PATH] [--split S] [--json] [--samples N]
+//                                   a trained model's NLL and accuracy on a split, and the
+//                                   mean music metrics of N generated samples.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "engine/autograd.h"
+#include "engine/rng.h"
+#include "models/run_dir.h"
+#include "models/train.h"
 #include "music/dataset/split.h"
 #include "music/metrics/report.h"
 #include "music/score/midi_convert.h"
@@ -19,6 +25,9 @@ namespace {
 struct EvalOptions {
   std::string metrics_dir;
   std::string output = "metrics.json";
+  std::string checkpoint, data, split = "valid";
+  bool json = false;
+  int64_t samples = 3;
 };
 
 struct Summary {
@@ -74,16 +83,75 @@ void run_metrics(const EvalOptions& o) {
   fmt::print("wrote {}\n", o.output);
 }
 
+// The mean of each metric over `n` samples of `model` (skipping samples the metrics
+// cannot measure, e.g. ones without notes).
+nlohmann::json sample_metrics(models::Model& model, int64_t n) {
+  std::vector<std::string> order;
+  std::map<std::string, Summary> summary;
+  Generator gen(0);
+  NoGradGuard no_grad;
+  int64_t measured = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    try {
+      for (const auto& m : music::metrics::score_metrics(model.sample({}, gen))) {
+        if (!summary.count(m.name)) order.push_back(m.name);
+        summary[m.name].unit = m.unit;
+        summary[m.name].add(m.value);
+      }
+      ++measured;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "cadenza: warning: sample {}: metrics skipped: {}\n", i + 1, e.what());
+    }
+  }
+  nlohmann::json means = nlohmann::json::object();
+  for (const auto& name : order) means[name] = summary[name].mean();
+  return {{"count", measured}, {"mean", means}};
+}
+
+void run_checkpoint(const EvalOptions& o) {
+  if (o.samples < 0) throw std::runtime_error(fmt::format("--samples must be 0 or positive, not {}", o.samples));
+  models::TrainedModel trained = models::load_trained_model(o.checkpoint);
+  models::DataOptions data = trained.spec.data;
+  if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
+  const models::DataSplit split = models::parse_data_split(o.split);
+  const models::Dataset dataset(*trained.model, data);
+  const models::EvalResult r = models::evaluate(*trained.model, dataset, split);
+  const std::string unit = trained.model->data_kind() == models::DataKind::roll ? "nats/frame" : "nats/token";
+  const nlohmann::json samples = sample_metrics(*trained.model, o.samples);
+  const nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
+                              {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
+                              {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
+                              {"samples", samples}};
+  if (o.json) {
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  fmt::print("{} at step {} on {} ({}, {:.0f} {}s)\n", trained.spec.model, trained.step, data.path.string(), o.split,
+             r.steps, unit.substr(5));
+  fmt::print("NLL       {:.4f} {}\naccuracy  {:.4f}\n", r.nll, unit, r.accuracy);
+  fmt::print("music metrics, mean of {} samples:\n", samples["count"].get<int64_t>());
+  for (const auto& [name, value] : samples["mean"].items()) fmt::print("  {:<22} {:>10.4f}\n", name, value.get<double>());
+}
+
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate music: --metrics DIR prints the metric table of a folder");
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Evaluate: --metrics DIR measures a folder of MIDI files; --checkpoint DIR a trained model");
   cmd->add_option("--metrics", o->metrics_dir, "Folder of MIDI files to measure");
   cmd->add_option("--output", o->output, "Where to write the table as JSON");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory written by cadenza train");
+  cmd->add_option("--data", o->data, "Corpus to evaluate on (default: the run's)");
+  cmd->add_option("--split", o->split, "train, valid or test");
+  cmd->add_flag("--json", o->json, "Print the result as JSON");
+  cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none)");
   cmd->callback([o] {
+    if (!o->metrics_dir.empty() && !o->checkpoint.empty())
+      throw std::runtime_error("eval takes --metrics DIR or --checkpoint DIR, not both");
     if (!o->metrics_dir.empty()) return run_metrics(*o);
-    throw std::runtime_error("eval needs --metrics DIR");
+    if (!o->checkpoint.empty()) return run_checkpoint(*o);
+    throw std::runtime_error("eval needs --metrics DIR or --checkpoint DIR");
   });
 }
 

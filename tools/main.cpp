@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   cadenza::tools::add_convert_command(app);
   cadenza::tools::add_render_command(app);
   cadenza::tools::add_eval_command(app);
+  cadenza::tools::add_train_command(app);
+  cadenza::tools::add_sample_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

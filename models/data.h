@@ -1,0 +1,94 @@
+#pragma once
+// Training and evaluation data for any registered model: `--data PATH` turned into Batches
+// of the model's kind (models/model.h).
+//
+// PATH is either
+//  - a JSON piano-roll corpus (music/repr/json_roll.h) with train/valid/test splits — the
+//    bundled data/jsb-chorales-quarter.json or a Boulanger corpus. A file named
+//    NAME_<split>.json is read together with its siblings NAME_train/_valid/_test.json
+//    when they exist (the shared Boulanger corpora ship one file per split). Roll models
+//    read the 88-key frames directly; token models turn each piece into a Score at
+//    `steps_per_quarter` (music::repr::roll_piece_to_score) and tokenize it;
+//  - a folder of MIDI files, split by file name (music::dataset::split_of, seed 0 so the
+//    split never depends on the training seed). Token models stream the training split
+//    through music::dataset::TokenStream; roll models read every file as a roll at
+//    `steps_per_quarter`.
+//
+// Training batches are numbered 0, 1, 2, ...; batch p depends only on the data, the
+// options and p, and `position()` (batches consumed) is what a checkpoint records so a
+// resumed run sees the same batches as an uninterrupted one. In-memory corpora compute
+// batch p directly; the MIDI stream replays itself up to p.
+//
+// Sequences: a training window holds `length` + 1 steps; inputs are steps [0, length),
+// targets steps [1, length] (step t predicts t + 1). Token targets are -100 where padded and
+// the mask is 1 exactly where a target is real. Evaluation cuts every sequence of a split,
+// in order, into consecutive windows that overlap by one step, so each step after the first
+// is predicted exactly once. Every roll piece starts with one added silent frame, in
+// training and evaluation alike, so that its first real frame is predicted too (every
+// frame counts, as in Boulanger-Lewandowski et al.).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "models/model.h"
+
+namespace cadenza::models {
+
+struct DataOptions {
+  std::filesystem::path path;    // JSON roll corpus or folder of MIDI files
+  int64_t batch_size = 16;
+  int64_t length = 64;           // training window: steps (tokens or frames) per row
+  int64_t eval_length = 0;       // evaluation window; 0: whole pieces for rolls, `length` for tokens
+  int steps_per_quarter = 0;     // roll grid <-> Score; 0: from the file name (see below)
+  int max_transpose = 0;         // random transposition of training pieces, semitones either way
+  uint64_t seed = 0;
+};
+
+// The grid of a roll corpus guessed from its file name: "quarter" 1, "8th" 2, otherwise 4
+// (16th notes, and MIDI folders).
+int default_steps_per_quarter(const std::filesystem::path& path);
+
+// JSON round trip; from_json rejects unknown keys and nonsense values with the key named.
+nlohmann::json to_json(const DataOptions& o);
+void update_from_json(DataOptions& o, const nlohmann::json& j);
+void validate(const DataOptions& o);
+
+// The bundled corpus, found relative to the working directory or the executable's source
+// checkout; `data/jsb-chorales-quarter.json`.
+std::filesystem::path default_corpus_path();
+
+enum class DataSplit { train, valid, test };
+DataSplit parse_data_split(const std::string& name);  // "train", "valid", "test"
+
+class Dataset {
+ public:
+  // Reads (or, for a MIDI stream, lists) the corpus for `model`'s data kind and tokenizer.
+  // Throws naming the path when it is missing, unreadable or has no training pieces.
+  Dataset(const Model& model, DataOptions options);
+  ~Dataset();
+  Dataset(Dataset&&) noexcept;
+
+  // Training batch number position(), then advances.
+  Batch next_train_batch();
+  int64_t position() const;
+  void seek(int64_t position);
+
+  // The windows of a split, in order, batch by batch (at most max_batches; 0: all).
+  // Throws if the corpus has no such split.
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
+                           int64_t max_batches = 0) const;
+  bool has_split(DataSplit split) const;
+
+  const DataOptions& options() const { return options_; }
+
+  class Source;  // in-memory corpus or MIDI stream (data.cpp)
+
+ private:
+  DataOptions options_;
+  std::unique_ptr<Source> source_;
+};
+
+}  // namespace cadenza::models

@@ -1,0 +1,173 @@
+#include "models/train.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "engine/error.h"
+#include "engine/optim/adam.h"
+#include "engine/optim/checkpoint.h"
+#include "engine/optim/clip.h"
+#include "engine/optim/schedule.h"
+#include "engine/serialize/atomic_file.h"
+#include "models/metrics_log.h"
+#include "models/progress.h"
+#include "models/registry.h"
+#include "ops/ops.h"
+
+namespace cadenza::models {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Linear warm-up to lr, then cosine decay to lr·min_lr_ratio at the last step. The warm-up
+// takes at most a fifth of the run, so a short run still reaches its learning rate.
+optim::Schedule make_schedule(const TrainOptions& o) {
+  const int64_t warmup = std::min(o.warmup, o.steps / 5);
+  const optim::Schedule warm = optim::linear_warmup(o.lr, std::max<int64_t>(warmup, 1));
+  const optim::Schedule decay = optim::cosine_decay(o.lr, std::max<int64_t>(o.steps - warmup, 1), o.lr * o.min_lr_ratio);
+  return [=](int64_t k) { return k < warmup ? warm(k) : decay(k - warmup); };
+}
+
+std::unique_ptr<optim::Optimizer> make_optimizer(const Model& model, const TrainOptions& o) {
+  optim::AdamOptions a;
+  a.lr = o.lr;
+  a.weight_decay = o.weight_decay;
+  if (o.weight_decay > 0) return std::make_unique<optim::AdamW>(model.parameters(), a);
+  return std::make_unique<optim::Adam>(model.parameters(), a);
+}
+
+// Evaluation mode for a scope (dropout off), restoring the previous mode.
+struct EvalModeGuard {
+  explicit EvalModeGuard(Model& m) : model(m), was_training(m.is_training()) { m.eval(); }
+  ~EvalModeGuard() { model.train(was_training); }
+  Model& model;
+  bool was_training;
+};
+
+}  // namespace
+
+EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t max_batches) {
+  EvalModeGuard mode(model);
+  NoGradGuard no_grad;
+  double nll = 0, steps = 0, correct = 0;
+  data.for_each_eval_batch(
+      split,
+      [&](const Batch& batch) {
+        const LossResult r = model.loss(batch);
+        nll += r.nll_sum, steps += r.steps, correct += r.correct;
+      },
+      max_batches);
+  EvalResult out;
+  out.steps = steps;
+  if (steps > 0) out.nll = nll / steps, out.accuracy = correct / steps;
+  return out;
+}
+
+TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, const TrainHooks& hooks) {
+  RunSpec spec = spec_in;
+  if (spec.data.path.empty()) spec.data.path = default_corpus_path();
+  spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
+  if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
+  validate(spec.data);
+  validate(spec.train);
+  const TrainOptions& o = spec.train;
+  const fs::path ckpt = checkpoint_path(dir);
+  if (resume) CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint to resume", dir.string());
+  else CADENZA_CHECK(!fs::exists(ckpt), "{}: already holds a checkpoint (use --resume to continue it, or another --out)",
+                     dir.string());
+
+  // Everything random — initialisation, then dropout — comes from the default generator,
+  // whose state the checkpoint records.
+  manual_seed(o.seed);
+  std::shared_ptr<Model> model = find_model(spec.model).make(spec.config);
+  model->train();
+  Dataset data(*model, spec.data);
+  std::unique_ptr<optim::Optimizer> opt = make_optimizer(*model, o);
+  const optim::Schedule schedule = make_schedule(o);
+  const std::vector<Tensor> params = model->parameters();
+
+  TrainResult result;
+  int64_t step = 0;
+  if (resume) {
+    const optim::TrainingProgress p = optim::load_checkpoint(ckpt, *model, opt.get(), default_generator());
+    step = p.step;
+    data.seek(p.data_position);
+    result.checkpoint_step = step;
+  }
+  fs::create_directories(dir);
+  serialize::write_file_atomic(config_path(dir), to_json(spec).dump(2) + "\n");
+
+  MetricsLog metrics(metrics_path(dir), resume ? step : -1);
+  Progress progress(hooks.log, step, o.steps, o.log_every);
+  const Clock::time_point run_start = Clock::now();
+  const double seconds_before = metrics.last_seconds();
+  const bool can_validate = data.has_split(DataSplit::valid);
+  const char* unit = model->data_kind() == DataKind::roll ? "frame" : "token";
+  if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
+
+  auto save = [&] {
+    optim::save_checkpoint(ckpt, *model, opt.get(), {step, data.position()}, default_generator());
+    result.checkpoint_step = step;
+  };
+  auto plot = [&] { write_loss_plot(metrics.train_curve(), metrics.valid_curve(), loss_plot_path(dir)); };
+  auto diverge = [&](const std::string& what) {
+    result.status = TrainStatus::diverged;
+    result.step = step;
+    result.message = result.checkpoint_step >= 0
+                         ? fmt::format("step {}: {}; training stopped, the last good checkpoint ({}, step {}) is kept",
+                                       step + 1, what, ckpt.string(), result.checkpoint_step)
+                         : fmt::format("step {}: {}; training stopped before any checkpoint was saved", step + 1, what);
+    plot();
+    return result;
+  };
+
+  double interval_loss = 0, interval_tokens = 0;
+  int64_t interval_steps = 0;
+  Clock::time_point interval_start = Clock::now();
+  while (step < o.steps) {
+    opt->set_lr(schedule(step));
+    const Batch batch = data.next_train_batch();
+    const LossResult r = model->loss(batch);
+    const double loss = r.loss.item<double>();
+    if (!std::isfinite(loss)) return diverge(fmt::format("the training loss is {}", loss));
+    backward(r.loss);
+    const double norm = o.clip > 0 ? optim::clip_grad_norm(params, o.clip) : 0.0;
+    if (!std::isfinite(norm)) return diverge(fmt::format("the gradient norm is {}", norm));
+    opt->step();
+    opt->zero_grad();
+    ++step;
+
+    interval_loss += loss, interval_tokens += r.steps, ++interval_steps;
+    const double tokens_per_s = interval_tokens / std::max(seconds_since(interval_start), 1e-9);
+    progress.update(step, loss, tokens_per_s);
+
+    const bool last = step == o.steps;
+    const bool interrupted = hooks.stop && hooks.stop->load();
+    const bool validate_now = can_validate && (last || (o.valid_every > 0 && step % o.valid_every == 0));
+    if (step % o.log_every == 0 || last || interrupted || validate_now) {
+      MetricsRow row{step, interval_loss / interval_steps, NAN, opt->lr(), tokens_per_s,
+                     seconds_before + seconds_since(run_start)};
+      if (validate_now) {
+        const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);
+        row.valid_nll = result.valid_nll = v.nll;
+        progress.message(fmt::format("step {}: valid NLL {:.4f} nats/{}, accuracy {:.3f}", step, v.nll, unit, v.accuracy));
+      }
+      metrics.append(row);
+      interval_loss = interval_tokens = 0, interval_steps = 0, interval_start = Clock::now();
+      if (validate_now || last || interrupted) plot();
+    }
+    if (last || interrupted || step % o.checkpoint_every == 0) save();
+    if (interrupted && !last) {
+      result.status = TrainStatus::interrupted;
+      break;
+    }
+  }
+  result.step = step;
+  return result;
+}
+
+}  // namespace cadenza::models

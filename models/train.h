@@ -1,0 +1,64 @@
+#pragma once
+// The training loop behind `cadenza train`, for any registered model.
+//
+// A run lives in one directory DIR:
+//   config.json              the run (RunSpec): model name, preset, full model config, data
+//                            and training options; written once when the run starts
+//   checkpoint.safetensors   model, optimizer state, RNG, step and data position, replaced
+//                            atomically (engine/optim/checkpoint.h), so the last good one
+//                            survives a crash, a NaN or Ctrl-C
+//   metrics.csv              step,train_loss,valid_nll,lr,tokens_per_s,seconds
+//   loss.png                 training and validation loss against the step
+//
+// Options come, later ones winning, from the defaults below, the preset's "train" object
+// (a model family may put any DataOptions or TrainOptions key there; it is taken out of
+// the model config), the --config file (a JSON merge patch over config.json's layout:
+// {"config": {...}, "data": {...}, "train": {...}}) and the command-line flags.
+//
+// Optimizer: Adam (AdamW when weight_decay > 0) with linear warm-up to `lr` over `warmup`
+// steps (at most a fifth of the run), then cosine decay to lr·min_lr_ratio at the last
+// step; gradients clipped to a global norm of `clip`. Resuming restores everything that
+// decides the next step, so a resumed run ends bit-identical to one that never stopped.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "models/data.h"
+#include "models/model.h"
+#include "models/run_dir.h"
+
+namespace cadenza::models {
+
+enum class TrainStatus { finished, interrupted, diverged };
+
+struct TrainResult {
+  TrainStatus status = TrainStatus::finished;
+  int64_t step = 0;               // optimizer steps taken in total
+  int64_t checkpoint_step = -1;   // step of the checkpoint on disk (-1: none)
+  double valid_nll = NAN;         // last validation (nats per token / per frame)
+  std::string message;            // diverged: what happened, for the user
+};
+
+struct TrainHooks {
+  const std::atomic<bool>* stop = nullptr;  // checked after every step (Ctrl-C)
+  std::FILE* log = stderr;                  // progress; null: silent
+};
+
+// Trains the run `spec` in `dir` (created if needed) and writes config.json. resume=false
+// starts afresh and refuses a directory that already holds a checkpoint; resume=true
+// continues from the checkpoint (spec is then normally load_run_spec(dir), perhaps with
+// more steps). Bad options, a missing corpus or an unknown model throw; a NaN/Inf loss or
+// gradient returns status diverged without touching the last good checkpoint.
+TrainResult train(const std::filesystem::path& dir, const RunSpec& spec, bool resume, const TrainHooks& hooks = {});
+
+// NLL over (at most max_batches of) a split: nats per counted step, and accuracy.
+struct EvalResult {
+  double nll = NAN;
+  double accuracy = NAN;
+  double steps = 0;
+};
+EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t max_batches = 0);
+
+}  // namespace cadenza::models

@@ -1,0 +1,184 @@
+// `cadenza train / sample / eval --checkpoint` end to end, through cadenza_toy (the real
+// command line plus the toy families): outputs, Ctrl-C, and one-line errors for bad input.
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "music/score/midi_convert.h"
+#include "run_cli.h"
+
+using cadenza::music::test::CliResult;
+using cadenza::music::test::run_cadenza;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("cadenza_cli_train_" + std::to_string(::getpid()) + "_" + name)) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string operator/(const std::string& f) const { return "'" + (path / f).string() + "'"; }
+};
+
+const std::string kJsb = "'" + (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+
+void check_one_line_error(const CliResult& r, const std::string& contains) {
+  INFO("stderr: " << r.err);
+  CHECK_FALSE(r.signaled);
+  CHECK(r.status == 1);
+  CHECK(r.err_lines() == 1);
+  CHECK(r.err.rfind("cadenza: error: ", 0) == 0);
+  CHECK(r.err.find(contains) != std::string::npos);
+}
+
+// A finished toy run to sample from and evaluate.
+const TempDir& trained_run(const std::string& model) {
+  static std::map<std::string, std::unique_ptr<TempDir>> runs;
+  auto& dir = runs[model];
+  if (!dir) {
+    dir = std::make_unique<TempDir>("run_" + model);
+    const CliResult r = run_cadenza("train --model " + model + " --out " + *dir / "run" + " --data " + kJsb +
+                                    " --steps 6 --batch 4 --lr 0.01");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  return *dir;
+}
+
+}  // namespace
+
+TEST_CASE("train writes checkpoint, config, metrics and plot; sample writes MIDI and PNGs", "[cli]") {
+  const TempDir& run = trained_run("toy_roll");
+  for (const char* f : {"checkpoint.safetensors", "config.json", "metrics.csv", "loss.png"})
+    CHECK(fs::exists(run.path / "run" / f));
+
+  const CliResult one = run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 12");
+  INFO(one.err);
+  REQUIRE(one.status == 0);
+  CHECK(fs::exists(run.path / "one.png"));
+  CHECK_NOTHROW(cadenza::music::load_midi(run.path / "one.mid", {.strict = true}));
+
+  const CliResult three = run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "s.mid" +
+                                      " --num-outputs 3 --length 8 --temperature 0.7 --seed 5");
+  REQUIRE(three.status == 0);
+  for (int i = 1; i <= 3; ++i) {
+    CHECK_NOTHROW(cadenza::music::load_midi(run.path / ("s-" + std::to_string(i) + ".mid"), {.strict = true}));
+    CHECK(fs::exists(run.path / ("s-" + std::to_string(i) + ".png")));
+  }
+  CHECK_FALSE(fs::exists(run.path / "s.mid"));
+}
+
+TEST_CASE("sample: every option gives valid MIDI from a token model, primer included", "[cli]") {
+  const TempDir& run = trained_run("toy_tokens");
+  for (const std::string& opts : std::vector<std::string>{"--top-k 3", "--top-p 0.9", "--temperature 1.5 --top-k 5 --top-p 0.5",
+                                                         "--beam 2", "--primer " + run / "one.mid"}) {
+    if (opts.starts_with("--primer")) {  // a primer from an earlier sample
+      REQUIRE(run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 16").status == 0);
+    }
+    const CliResult r = run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "x.mid" + " --length 16 " + opts);
+    INFO(opts << ": " << r.err);
+    REQUIRE(r.status == 0);
+    CHECK_NOTHROW(cadenza::music::load_midi(run.path / "x.mid", {.strict = true}));
+  }
+}
+
+TEST_CASE("eval --checkpoint prints NLL, accuracy and sample metrics", "[cli]") {
+  const TempDir& run = trained_run("toy_roll");
+  const CliResult r = run_cadenza("eval --checkpoint " + run / "run" + " --split test --json --samples 2");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["model"] == "toy_roll");
+  CHECK(j["step"] == 6);
+  CHECK(j["unit"] == "nats/frame");
+  CHECK(j["nll"].get<double>() > 0);
+  CHECK(j["accuracy"].get<double>() >= 0);
+  CHECK(j["samples"]["count"].get<int>() <= 2);
+  const CliResult text = run_cadenza("eval --checkpoint " + run / "run" + " --samples 0");
+  REQUIRE(text.status == 0);
+  CHECK(text.out.find("NLL") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C finishes the step, saves a checkpoint and exits 0", "[cli]") {
+  TempDir dir("sigint");
+  const std::string cmd = std::string("exec '") + CADENZA_BINARY + "' train --model toy_roll --out " + dir / "run" +
+                          " --data " + kJsb + " --steps 100000000 --batch 2 2>" + dir / "err";
+  const char* argv[] = {"sh", "-c", cmd.c_str(), nullptr};
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
+  // Wait for the first metrics row: training is under way.
+  const fs::path metrics = dir.path / "run" / "metrics.csv";
+  for (int i = 0; i < 600; ++i) {
+    std::ifstream in(metrics);
+    std::string header, row;
+    if (std::getline(in, header) && std::getline(in, row)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(kill(pid, SIGINT) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(fs::exists(dir.path / "run" / "checkpoint.safetensors"));
+  std::ifstream err(dir.path / "err");
+  const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  CHECK(text.find("interrupted") != std::string::npos);
+  // And it resumes.
+  const CliResult r = run_cadenza("train --out " + dir / "run" + " --resume --steps 1");
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("bad input: one line, exit 1", "[cli]") {
+  TempDir dir("bad");
+  const std::string out = " --out " + dir / "run";
+  check_one_line_error(run_cadenza("train --model nope" + out), "unknown model 'nope' (known: ");
+  check_one_line_error(run_cadenza("train" + out), "train needs --model");
+  check_one_line_error(run_cadenza("train --model toy_roll --data /no/such.json" + out), "no such corpus");
+  check_one_line_error(run_cadenza("train --model toy_roll --preset huge" + out), "unknown preset 'huge'");
+  check_one_line_error(run_cadenza("train --model toy_roll --steps 0" + out), "--steps must be positive");
+  check_one_line_error(run_cadenza("train --model toy_roll --lr -1" + out), "--lr must be positive");
+  check_one_line_error(run_cadenza("train --model toy_roll --batch 0" + out), "--batch must be positive");
+  check_one_line_error(run_cadenza("train --model toy_roll --steps many" + out), "--steps");
+  check_one_line_error(run_cadenza("train --model toy_roll --config /no/such.json" + out), "cannot read the config");
+  { std::ofstream(dir.path / "bad.json") << "{not json"; }
+  check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "bad.json" + out), "not a JSON object");
+  { std::ofstream(dir.path / "typo.json") << R"({"train": {"stesp": 3}})"; }
+  check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "typo.json" + out), "unknown training option 'stesp'");
+  check_one_line_error(run_cadenza("train --model toy_roll --resume" + out), "no such directory");
+
+  const TempDir& run = trained_run("toy_roll");
+  const std::string ckpt = " --checkpoint " + run / "run";
+  check_one_line_error(run_cadenza("train --model toy_tokens --resume --out " + run / "run"), "holds a run of model 'toy_roll'");
+  check_one_line_error(run_cadenza("train --model toy_roll --out " + run / "run"), "already holds a checkpoint");
+  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "nothing" + " --out " + dir / "x.mid"), "no such directory");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --temperature 0"), "--temperature must be positive");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 1.5"), "--top-p must be in (0, 1]");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 0"), "--top-p must be in (0, 1]");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --num-outputs 0"), "--num-outputs must be positive");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.wav"), "must name a .mid file");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --primer /no/such.mid"), "no such file");
+  check_one_line_error(run_cadenza("eval" + ckpt + " --split nope"), "unknown split 'nope'");
+  check_one_line_error(run_cadenza("eval" + ckpt + " --data /no/such.json"), "no such corpus");
+
+  // A run directory whose checkpoint was removed, or whose config names another model.
+  fs::create_directories(dir.path / "half");
+  fs::copy_file(run.path / "run" / "config.json", dir.path / "half" / "config.json");
+  check_one_line_error(run_cadenza("eval --checkpoint " + dir / "half"), "no checkpoint.safetensors");
+  auto config = nlohmann::json::parse(std::ifstream(run.path / "run" / "config.json"));
+  config["model"] = "toy_tokens";
+  std::ofstream(dir.path / "half" / "config.json") << config.dump();
+  fs::copy_file(run.path / "run" / "checkpoint.safetensors", dir.path / "half" / "checkpoint.safetensors");
+  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "half" + " --out " + dir / "x.mid"), "checkpoint.safetensors");
+}

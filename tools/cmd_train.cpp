@@ -1,0 +1,111 @@
+// cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
+//               [--lr X] [--seed S] [--resume] [--config FILE.json]
+// Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
+// checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+
+#include "models/registry.h"
+#include "models/train.h"
+#include "tools/commands.h"
+
+namespace cadenza::tools {
+namespace {
+
+// Set by the SIGINT handler, read by the training loop after every step. A lock-free
+// atomic is async-signal-safe; the handler does nothing else.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+// SA_RESETHAND: a second Ctrl-C gets the default action and ends the program at once.
+void install_sigint_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+struct TrainCli {
+  std::string model, out, data, preset = "small", config_file;
+  int64_t steps = 0, batch = 0;
+  double lr = 0;
+  uint64_t seed = 0;
+  bool resume = false;
+};
+
+nlohmann::json read_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot read the config file", path));
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw std::runtime_error(fmt::format("{}: not a JSON object", path));
+  return j;
+}
+
+void run_train(const TrainCli& o, const CLI::App& cmd) {
+  auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  if (given("--steps") && o.steps <= 0) throw std::runtime_error(fmt::format("--steps must be positive, not {}", o.steps));
+  if (given("--batch") && o.batch <= 0) throw std::runtime_error(fmt::format("--batch must be positive, not {}", o.batch));
+  if (given("--lr") && !(o.lr > 0)) throw std::runtime_error(fmt::format("--lr must be positive, not {}", o.lr));
+
+  models::RunSpec spec;
+  if (o.resume) {
+    spec = models::load_run_spec(o.out);
+    if (!o.model.empty() && o.model != spec.model)
+      throw std::runtime_error(fmt::format("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model));
+    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config"})
+      if (given(flag))
+        throw std::runtime_error(fmt::format("--resume continues with the run's own settings; only --steps may change, not {}", flag));
+  } else {
+    if (o.model.empty())
+      throw std::runtime_error(fmt::format("train needs --model (known: {})", fmt::join(models::model_names(), ", ")));
+    const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
+    spec = models::make_run_spec(o.model, o.preset, patch);
+    if (given("--data")) spec.data.path = o.data, spec.data.steps_per_quarter = 0;
+    if (given("--batch")) spec.data.batch_size = o.batch;
+    if (given("--lr")) spec.train.lr = o.lr;
+    if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
+  }
+  if (given("--steps")) spec.train.steps = o.steps;
+
+  install_sigint_handler();
+  models::TrainHooks hooks;
+  hooks.stop = &g_interrupted;
+  const models::TrainResult r = models::train(o.out, spec, o.resume, hooks);
+  const std::string ckpt = models::checkpoint_path(o.out).string();
+  switch (r.status) {
+    case models::TrainStatus::diverged:
+      throw std::runtime_error(r.message);
+    case models::TrainStatus::interrupted:
+      fmt::print(stderr, "cadenza: interrupted: saved {} at step {}; continue with --resume\n", ckpt, r.step);
+      return;
+    case models::TrainStatus::finished:
+      fmt::print("trained {} to step {}: valid NLL {:.4f}; checkpoint {}\n", spec.model, r.step, r.valid_nll, ckpt);
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto o = std::make_shared<TrainCli>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a model (checkpoints, metrics.csv and loss.png in --out)");
+  cmd->add_option("--model", o->model, "Model family: " + fmt::format("{}", fmt::join(models::model_names(), ", ")));
+  cmd->add_option("--out", o->out, "Run directory")->required();
+  cmd->add_option("--data", o->data, "JSON piano-roll corpus or folder of MIDI files (default: bundled JSB Chorales)");
+  cmd->add_option("--preset", o->preset, "Model preset: small or paper");
+  cmd->add_option("--steps", o->steps, "Optimizer steps in total");
+  cmd->add_option("--batch", o->batch, "Sequences per batch");
+  cmd->add_option("--lr", o->lr, "Peak learning rate");
+  cmd->add_option("--seed", o->seed, "Seed of initialisation, dropout and batch order");
+  cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint");
+  cmd->add_option("--config", o->config_file, "JSON patch: {\"config\": model, \"data\": ..., \"train\": ...}");
+  cmd->callback([o, cmd] { run_train(*o, *cmd); });
+}
+
+}  // namespace cadenza::tools
