@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "engine/error.h"
+#include "models/lstm/performance_condition.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
 #include "music/dataset/rng.h"
@@ -43,8 +44,10 @@ repr::RollPiece model_roll(repr::RollPiece piece) {
   return piece;
 }
 
-// Token windows -> Batch: inputs are steps [0, L), targets [1, L] with -100 at padding.
-Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width) {
+// Token windows -> Batch: inputs are steps [0, L), targets [1, L] with -100 at padding;
+// with controls, condition row t is the control of the token step t predicts (window
+// position t + 1), computed over the window (models/lstm/performance_condition.h).
+Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width, const PerformanceControls& controls) {
   const ds::TokenBatch tb = ds::make_token_batch(windows, kPadId, width);
   const int64_t B = tb.batch, L = tb.length - 1;
   std::vector<int64_t> in(B * L), tgt(B * L);
@@ -57,8 +60,18 @@ Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width) {
       tgt[i] = real ? tb.tokens[src + 1] : -100;
       mask[i] = real ? 1.0f : 0.0f;
     }
-  return {Tensor::from_vector<int64_t>(in, {B, L}), Tensor::from_vector<int64_t>(tgt, {B, L}),
-          Tensor::from_vector<float>(mask, {B, L}), Tensor()};
+  Batch batch{Tensor::from_vector<int64_t>(in, {B, L}), Tensor::from_vector<int64_t>(tgt, {B, L}),
+              Tensor::from_vector<float>(mask, {B, L}), Tensor()};
+  const int64_t C = controls.size();
+  if (C == 0) return batch;
+  std::vector<float> cond(B * L * C, 0.0f);  // padded steps stay zero
+  for (int64_t b = 0; b < B; ++b) {
+    const std::vector<float> rows = performance_condition(windows[b], controls);
+    const int64_t n = std::min<int64_t>(static_cast<int64_t>(windows[b].size()) - 1, L);
+    for (int64_t t = 0; t < n; ++t) std::copy_n(rows.begin() + (t + 1) * C, C, cond.begin() + (b * L + t) * C);
+  }
+  batch.condition = Tensor::from_vector<float>(cond, {B, L, C});
+  return batch;
 }
 
 Batch roll_batch(const std::vector<repr::RollPiece>& windows, int64_t width) {
@@ -74,15 +87,20 @@ Batch roll_batch(const std::vector<repr::RollPiece>& windows, int64_t width) {
           Tensor::from_vector<float>(mask, {B, L}), Tensor()};
 }
 
-Batch make_batch(const std::vector<TokenSeq>& w, int64_t width) { return token_batch(w, width); }
-Batch make_batch(const std::vector<repr::RollPiece>& w, int64_t width) { return roll_batch(w, width); }
+Batch make_batch(const std::vector<TokenSeq>& w, int64_t width, const PerformanceControls& c) {
+  return token_batch(w, width, c);
+}
+Batch make_batch(const std::vector<repr::RollPiece>& w, int64_t width, const PerformanceControls&) {
+  return roll_batch(w, width);
+}
 
 // Consecutive evaluation windows of `window` + 1 steps overlapping by one, in batches.
 template <class Seq>
 class EvalBatcher {
  public:
-  EvalBatcher(int64_t batch_size, int64_t window, int64_t max_batches, const std::function<void(const Batch&)>& fn)
-      : batch_size_(batch_size), window_(window), max_batches_(max_batches), fn_(fn) {}
+  EvalBatcher(int64_t batch_size, int64_t window, int64_t max_batches, const PerformanceControls& controls,
+              const std::function<void(const Batch&)>& fn)
+      : batch_size_(batch_size), window_(window), max_batches_(max_batches), controls_(controls), fn_(fn) {}
 
   void add(const Seq& seq) {
     const int64_t n = static_cast<int64_t>(seq.size());
@@ -94,7 +112,7 @@ class EvalBatcher {
   }
   void flush() {
     if (pending_.empty() || done()) return;
-    fn_(make_batch(pending_, 0));
+    fn_(make_batch(pending_, 0, controls_));
     pending_.clear();
     ++emitted_;
   }
@@ -102,6 +120,7 @@ class EvalBatcher {
 
  private:
   int64_t batch_size_, window_, max_batches_, emitted_ = 0;
+  PerformanceControls controls_;
   const std::function<void(const Batch&)>& fn_;
   std::vector<Seq> pending_;
 };
@@ -161,7 +180,8 @@ namespace {
 template <class Seq>
 class MemorySource final : public Dataset::Source {
  public:
-  MemorySource(std::map<DataSplit, std::vector<Seq>> splits, const DataOptions& o) : splits_(std::move(splits)), o_(o) {}
+  MemorySource(std::map<DataSplit, std::vector<Seq>> splits, const DataOptions& o, PerformanceControls controls = {})
+      : splits_(std::move(splits)), o_(o), controls_(controls) {}
 
   Batch next() override {
     const auto& pieces = splits_.at(DataSplit::train);
@@ -176,7 +196,7 @@ class MemorySource final : public Dataset::Source {
         if (o_.max_transpose > 0) ds::transpose(row, ds::random_transposition(row, o_.max_transpose, rng));
       rows.push_back(std::move(row));
     }
-    return make_batch(rows, o_.length + 1);
+    return make_batch(rows, o_.length + 1, controls_);
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
@@ -185,7 +205,8 @@ class MemorySource final : public Dataset::Source {
     // Rolls default to whole pieces (the published NLLs carry the state through a piece);
     // token sequences can be far longer than anything a model saw, so windows of `length`.
     constexpr bool kRoll = std::is_same_v<Seq, repr::RollPiece>;
-    EvalBatcher<Seq> batcher(o_.batch_size, o_.eval_length > 0 || kRoll ? o_.eval_length : o_.length, max_batches, fn);
+    EvalBatcher<Seq> batcher(o_.batch_size, o_.eval_length > 0 || kRoll ? o_.eval_length : o_.length, max_batches,
+                             controls_, fn);
     for (const Seq& seq : splits_.at(split)) batcher.add(seq);
     batcher.flush();
   }
@@ -193,13 +214,15 @@ class MemorySource final : public Dataset::Source {
  private:
   std::map<DataSplit, std::vector<Seq>> splits_;
   DataOptions o_;
+  PerformanceControls controls_;
 };
 
 // Token models on a folder of MIDI files: training batches stream through TokenStream;
 // evaluation reads the split's files one at a time.
 class MidiStreamSource final : public Dataset::Source {
  public:
-  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o) : tok_(std::move(tok)), o_(o) {
+  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, PerformanceControls controls)
+      : tok_(std::move(tok)), o_(o), controls_(controls) {
     for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
       files_[s] = ds::midi_files(o.path, to_ds_split(s), {}, 0);
     CADENZA_CHECK(!files_[DataSplit::train].empty(), "{}: no MIDI files in the training split", o.path.string());
@@ -217,7 +240,7 @@ class MidiStreamSource final : public Dataset::Source {
       for (int64_t t = 0; t < tb->length && tb->mask[b * tb->length + t]; ++t) row.push_back(tb->tokens[b * tb->length + t]);
       rows.push_back(std::move(row));
     }
-    return token_batch(rows, o_.length + 1);
+    return token_batch(rows, o_.length + 1, controls_);
   }
   void seek(int64_t p) override {
     ds::TokenStreamConfig c;
@@ -232,7 +255,8 @@ class MidiStreamSource final : public Dataset::Source {
   bool has_split(DataSplit s) const override { return !files_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
                            int64_t max_batches) const override {
-    EvalBatcher<TokenSeq> batcher(o_.batch_size, o_.eval_length > 0 ? o_.eval_length : o_.length, max_batches, fn);
+    EvalBatcher<TokenSeq> batcher(o_.batch_size, o_.eval_length > 0 ? o_.eval_length : o_.length, max_batches,
+                                  controls_, fn);
     for (const fs::path& file : files_.at(split)) {
       if (batcher.done()) break;
       try {
@@ -247,6 +271,7 @@ class MidiStreamSource final : public Dataset::Source {
  private:
   std::unique_ptr<repr::Tokenizer> tok_;
   DataOptions o_;
+  PerformanceControls controls_;
   std::map<DataSplit, std::vector<fs::path>> files_;
   std::unique_ptr<ds::TokenStream> stream_;
 };
@@ -270,7 +295,10 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 
 std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o) {
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
-  if (tok && fs::is_directory(o.path)) return std::make_unique<MidiStreamSource>(std::move(tok), o);
+  // Performance RNN's conditioning, when the model's config turns it on.
+  const PerformanceControls controls =
+      tok && tok->name() == "performance" ? performance_controls(model.config()) : PerformanceControls{};
+  if (tok && fs::is_directory(o.path)) return std::make_unique<MidiStreamSource>(std::move(tok), o, controls);
   std::map<DataSplit, std::vector<repr::RollPiece>> rolls = load_roll_splits(o);
   CADENZA_CHECK(rolls.count(DataSplit::train) && !rolls[DataSplit::train].empty(), "{}: no training pieces",
                 o.path.string());
@@ -287,7 +315,7 @@ std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptio
     }
   CADENZA_CHECK(!tokens[DataSplit::train].empty(), "{}: no training piece gives two or more '{}' tokens",
                 o.path.string(), tok->name());
-  return std::make_unique<MemorySource<TokenSeq>>(std::move(tokens), o);
+  return std::make_unique<MemorySource<TokenSeq>>(std::move(tokens), o, controls);
 }
 
 }  // namespace

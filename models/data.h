@@ -21,11 +21,14 @@
 //
 // Sequences: a training window holds `length` + 1 steps; inputs are steps [0, length),
 // targets steps [1, length] (step t predicts t + 1). Token targets are -100 where padded and
-// the mask is 1 exactly where a target is real. Evaluation cuts every sequence of a split,
-// in order, into consecutive windows that overlap by one step, so each step after the first
-// is predicted exactly once. Every roll piece starts with one added silent frame, in
-// training and evaluation alike, so that its first real frame is predicted too (every
-// frame counts, as in Boulanger-Lewandowski et al.).
+// the mask is 1 exactly where a target is real. A performance-token model whose config
+// turns on note_density / pitch_histogram gets Batch.condition (models/lstm/
+// performance_condition.h), computed over each window: a window's last seconds see
+// density and histogram windows cut short by the window's end.
+// Evaluation cuts every sequence of a split, in order, into consecutive windows that
+// overlap by one step, so each step after the first is predicted exactly once. Every roll
+// piece starts with one added silent frame, in training and evaluation alike, so that its
+// first real frame is predicted too (every frame counts, as in Boulanger-Lewandowski).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
