@@ -90,15 +90,20 @@ const bool registered = [] {
                                  uniform_input({2, 2, S, 2}, dt)};
     };
     // Batch 0 pads key 2; batch 1 pads key 0, which leaves its first query with no key.
+    // The padding mask is an input (integer, so never differentiated) rather than a
+    // captured tensor, so a backend test can move it with the rest.
     Tensor pads = Tensor::from_vector<int64_t>({0, 0, 1, 1, 0, 0}, {2, 3});
-    std::vector<Tensor> rel_in = qkv(3, 3), cache_in = qkv(2, 4);
+    std::vector<Tensor> rel_in = qkv(3, 3), cache_in = qkv(2, 4), padded = qkv(2, 3);
     rel_in.push_back(uniform_input({4, 3}, dt));
     cache_in.push_back(uniform_input({3, 3}, dt));
+    std::vector<Tensor> rel_padded = rel_in;
+    padded.push_back(pads);
+    rel_padded.push_back(pads);
     return std::vector<OpSample>{
         {"L=2 S=3", qkv(2, 3),
          [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2])}; }},
-        {"causal L=2 S=3, key padding", qkv(2, 3),
-         [pads](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2], true, pads)}; }},
+        {"causal L=2 S=3, key padding", padded,
+         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[3])}; }},
         {"causal relative L=S=3, M=4", rel_in,
          [](const std::vector<Tensor>& x) {
            return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
@@ -107,9 +112,9 @@ const bool registered = [] {
          [](const std::vector<Tensor>& x) {
            return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
          }},
-        {"causal relative, fully masked row", rel_in,
-         [pads](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, pads, x[3])};
+        {"causal relative, fully masked row", rel_padded,
+         [](const std::vector<Tensor>& x) {
+           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[4], x[3])};
          }},
     };
   }});

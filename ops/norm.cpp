@@ -91,20 +91,24 @@ const bool registered = [] {
     };
   }});
   OpRegistry::add({"batch_norm", true, [](DType dt) {
-    // Running stats are state, not inputs: training updates them (which must not change the
-    // output), evaluation reads fixed ones.
+    // Running stats are inputs that are not differentiated (so a backend test can move
+    // them with the rest): training updates them in place, which must not change the
+    // output; evaluation reads fixed ones. The training sample gets its own copies.
     Tensor rm = uniform_input({3}, dt), rv = uniform_input({3}, dt, 0.5, 2);
+    const std::vector<bool> not_stats = {true, true, true, false, false};
+    auto with_stats = [](bool training) {
+      return [training](const std::vector<Tensor>& x) {
+        return std::vector<Tensor>{batch_norm(x[0], x[3], x[4], x[1], x[2], training)};
+      };
+    };
     return std::vector<OpSample>{
-        {"training [4,3,2], affine", {uniform_input({4, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt)},
-         [rm = clone(rm), rv = clone(rv)](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{batch_norm(x[0], rm, rv, x[1], x[2], true)};
-         }},
+        {"training [4,3,2], affine",
+         {uniform_input({4, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), clone(rm), clone(rv)},
+         with_stats(true), not_stats},
         {"training [5,2] no stats", {uniform_input({5, 2}, dt, -2, 2)},
          [](const std::vector<Tensor>& x) { return std::vector<Tensor>{batch_norm(x[0], {}, {}, {}, {}, true)}; }},
-        {"eval [2,3,2], affine", {uniform_input({2, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt)},
-         [rm, rv](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{batch_norm(x[0], rm, rv, x[1], x[2], false)};
-         }},
+        {"eval [2,3,2], affine", {uniform_input({2, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), rm, rv},
+         with_stats(false), not_stats},
     };
   }});
   return true;

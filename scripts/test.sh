@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # README command (b): install what is missing, build, and run the test suite.
-#   bash scripts/test.sh              quick suite (what CI runs)
+#   bash scripts/test.sh              quick suite + Vulkan cross-backend tests (what CI runs;
+#                                     the Vulkan ones report SKIPPED without a device)
 #   bash scripts/test.sh --sanitize   the same under AddressSanitizer + UBSan (build-asan/)
 #   bash scripts/test.sh --label slow any other CTest label (quick, slow, fuzz, vulkan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build
-label=quick
+label='quick|vulkan'
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 while (($#)); do
   case "$1" in

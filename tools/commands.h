@@ -13,5 +13,6 @@ void add_render_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
+void add_devices_command(CLI::App& app);
 
 }  // namespace cadenza::tools

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   cadenza::tools::add_eval_command(app);
   cadenza::tools::add_train_command(app);
   cadenza::tools::add_sample_command(app);
+  cadenza::tools::add_devices_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,7 +4,7 @@
 // lavapipe do); staging buffers are host-visible. Sizes are rounded up to a power of two
 // (at least 256 bytes), and a released buffer waits in its size class for the next request
 // of that class, so a training loop stops calling vkAllocateMemory after its first step.
-#include <vulkan/vulkan.h>
+#include "engine/vulkan/loader.h"
 
 #include <cstdint>
 #include <map>

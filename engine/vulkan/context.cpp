@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/vulkan/pipelines.h"
 #include "engine/vulkan/runtime.h"
 
 namespace cadenza::vulkan {
@@ -54,7 +55,10 @@ bool has_device_extension(VkPhysicalDevice d, const char* name) {
   return std::any_of(ext.begin(), ext.end(), [&](auto& e) { return std::strcmp(e.extensionName, name) == 0; });
 }
 
-VkInstance create_instance(VkDebugUtilsMessengerEXT& messenger) {
+// An instance with the validation layer when asked for (and then its messenger).
+// `quiet`: no layer, no messages (the device listing's own short-lived instance).
+VkInstance create_instance(VkDebugUtilsMessengerEXT& messenger, bool quiet = false) {
+  load_vulkan();
   auto app = vk_struct<VkApplicationInfo>(VK_STRUCTURE_TYPE_APPLICATION_INFO);
   app.pApplicationName = "cadenza";
   app.pEngineName = "cadenza";
@@ -66,7 +70,7 @@ VkInstance create_instance(VkDebugUtilsMessengerEXT& messenger) {
     extensions.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
     info.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
   }
-  if (env_flag("CADENZA_VULKAN_VALIDATION")) {
+  if (!quiet && env_flag("CADENZA_VULKAN_VALIDATION")) {
     if (has_layer("VK_LAYER_KHRONOS_validation") && has_instance_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)) {
       layers.push_back("VK_LAYER_KHRONOS_validation");
       extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
@@ -91,6 +95,7 @@ VkInstance create_instance(VkDebugUtilsMessengerEXT& messenger) {
   if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
     fail("no Vulkan driver found (the loader reported VK_ERROR_INCOMPATIBLE_DRIVER)");
   check_vk(r, "vkCreateInstance");
+  load_instance_functions(instance);
   if (g_validation) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance, "vkCreateDebugUtilsMessengerEXT"));
@@ -185,6 +190,9 @@ Context* create_context() {
   c->instance = create_instance(c->messenger);
   c->physical = choose_device(physical_devices(c->instance));
   vkGetPhysicalDeviceProperties(c->physical, &c->props);
+  if (c->props.limits.maxPerStageDescriptorStorageBuffers < kMaxBindings)
+    fail("{} allows {} storage buffers per shader stage; cadenza's kernels need {}", c->props.deviceName,
+         c->props.limits.maxPerStageDescriptorStorageBuffers, kMaxBindings);
   vkGetPhysicalDeviceMemoryProperties(c->physical, &c->memory);
   c->queue_family = static_cast<uint32_t>(compute_family(c->physical));
 
@@ -252,17 +260,36 @@ Context& context() {
 }
 
 std::vector<DeviceInfo> list_devices() {
+  // Its own short-lived instance, so the listing works whatever CADENZA_VULKAN_DEVICE says
+  // and whether or not the runtime has started. Throws (one line) without a loader or driver.
+  VkDebugUtilsMessengerEXT none = VK_NULL_HANDLE;
+  VkInstance inst = create_instance(none, true);
   std::vector<DeviceInfo> out;
-  try {
-    VkInstance inst = context().instance;
-    std::vector<VkPhysicalDevice> devs = physical_devices(inst);
-    for (size_t i = 0; i < devs.size(); ++i) {
-      VkPhysicalDeviceProperties p;
-      vkGetPhysicalDeviceProperties(devs[i], &p);
-      out.push_back({static_cast<int>(i), p.deviceName, type_name(p.deviceType)});
-    }
-  } catch (const Error&) {
+  std::vector<VkPhysicalDevice> devs = physical_devices(inst);
+  for (size_t i = 0; i < devs.size(); ++i) {
+    auto subgroup = vk_struct<VkPhysicalDeviceSubgroupProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
+    auto props = vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
+    props.pNext = &subgroup;
+    vkGetPhysicalDeviceProperties2(devs[i], &props);
+    auto storage16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+    auto features = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
+    features.pNext = &storage16;
+    vkGetPhysicalDeviceFeatures2(devs[i], &features);
+    VkPhysicalDeviceMemoryProperties mem;
+    vkGetPhysicalDeviceMemoryProperties(devs[i], &mem);
+    uint64_t local = 0;
+    for (uint32_t h = 0; h < mem.memoryHeapCount; ++h)
+      if (mem.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT) local += mem.memoryHeaps[h].size;
+    const VkPhysicalDeviceProperties& p = props.properties;
+    out.push_back({static_cast<int>(i), p.deviceName, type_name(p.deviceType),
+                   fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(p.apiVersion), VK_API_VERSION_MINOR(p.apiVersion),
+                               VK_API_VERSION_PATCH(p.apiVersion)),
+                   local, subgroup.subgroupSize, storage16.storageBuffer16BitAccess == VK_TRUE,
+                   features.features.shaderInt64 == VK_TRUE, features.features.shaderFloat64 == VK_TRUE,
+                   compute_family(devs[i]) >= 0});
   }
+  vkDestroyInstance(inst, nullptr);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The one Vulkan instance, the chosen physical device, its logical device and compute queue.
-#include <vulkan/vulkan.h>
+#include "engine/vulkan/loader.h"
 
 #include <string>
 

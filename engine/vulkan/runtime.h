@@ -22,8 +22,14 @@ const std::string& reason();  // why available() is false ("" when it is true)
 struct DeviceInfo {
   int index;
   std::string name, type;  // type: "discrete", "integrated", "virtual", "cpu", "other"
+  std::string api;         // Vulkan version, "1.3.255"
+  uint64_t memory_bytes;   // device-local heaps
+  uint32_t subgroup_size;
+  bool f16_storage, int64, float64, compute;
 };
-std::vector<DeviceInfo> list_devices();  // every device the loader sees ({} without one)
+// Every device the loader sees, from an enumeration of its own: it works whatever
+// CADENZA_VULKAN_DEVICE says. Throws cadenza::Error (one line) without a loader or driver.
+std::vector<DeviceInfo> list_devices();
 std::string device_name();               // the chosen device
 
 // Submits recorded work and waits for it.

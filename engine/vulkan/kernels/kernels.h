@@ -15,6 +15,11 @@ void register_kernels();
 void register_elementwise_kernels();
 void register_reduce_kernels();
 void register_matmul_kernels();
+void register_nn_kernels();       // softmax, the LSTM cell
+void register_window_kernels();   // unfold, fold
+void register_index_kernels();    // index_select/add, gather, scatter_add
+void register_random_kernels();   // random, bernoulli, multinomial, logit_filter
+void register_optim_kernels();    // SGD, Adam/AdamW steps
 
 // Fails with a clear message unless the device has what `dtype` needs.
 void require_dtype(const char* kernel, DType dtype);
@@ -25,6 +30,14 @@ std::string typed_variant(const char* kernel, DType dtype);
 // out (the elementwise and reduce shaders write dense outputs).
 template <class Fn>
 void with_dense_output(const Tensor& out, Fn&& fn);
+
+// Records a shader with one invocation per element of n (256 per workgroup, the grid
+// spilling into y), push constants p.
+void run_flat(const std::string& module, const std::vector<uint32_t>& spec, const void* push, size_t push_bytes,
+              int64_t n, std::initializer_list<Arg> args);
+// A tensor's element offset (32-bit, checked) and the 32-bit index words per element.
+uint32_t offset_of(const char* kernel, const Tensor& t);
+uint32_t words_of(const Tensor& t);
 
 // Records a 1-D elementwise shader over p.n elements.
 void run_elementwise(const std::string& module, const std::vector<uint32_t>& spec, const ElementwisePush& p,

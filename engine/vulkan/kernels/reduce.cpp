@@ -1,4 +1,4 @@
-// sum / max / min over any axes on the device (shaders/reduce.comp).
+// sum / max / min over any axes, argmax / argmin along one (shaders/reduce.comp, arg_reduce.comp).
 #include <algorithm>
 
 #include "engine/vulkan/kernels/kernels.h"
@@ -53,8 +53,38 @@ void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, c
   });
 }
 
+struct ArgReducePush {
+  uint32_t n_out = 0, len = 0, kdim = 0, off = 0, out_off = 0;
+  int32_t axis_stride = 0;
+  uint32_t kshape[kMaxDims] = {};
+  int32_t kst[kMaxDims] = {};
+};
+static_assert(sizeof(ArgReducePush) <= kPushBytes);
+
+// One invocation per output walks the axis (the first extremum wins, as on the CPU).
+void arg_reduce_vk(bool is_max, const Tensor& x, int64_t axis, const Tensor& out) {
+  std::string module = "arg_reduce_" + typed_variant("arg_reduce", x.dtype());
+  CADENZA_CHECK(x.shape()[axis] > 0, "vulkan arg_reduce: axis {} of {} is empty", axis, shape_str(x.shape()));
+  Shape ks = x.shape(), kst = x.strides();
+  ks.erase(ks.begin() + axis);
+  kst.erase(kst.begin() + axis);
+  with_dense_output(out, [&](const Tensor& o) {
+    ArgReducePush p;
+    p.n_out = u32("arg_reduce", numel(ks));
+    p.len = u32("arg_reduce", x.shape()[axis]);
+    p.kdim = fill_axes(ks, kst, p.kshape, p.kst);
+    p.off = u32("arg_reduce", x.offset());
+    p.out_off = u32("arg_reduce", o.offset());
+    p.axis_stride = static_cast<int32_t>(x.strides()[axis]);
+    run_flat(module, {is_max ? 1u : 0u}, &p, sizeof p, p.n_out, {{buffer_of(o), true}, {buffer_of(x), false}});
+  });
+}
+
 }  // namespace
 
-void register_reduce_kernels() { reduce_kernel.set_vulkan(&reduce_vk); }
+void register_reduce_kernels() {
+  reduce_kernel.set_vulkan(&reduce_vk);
+  arg_reduce_kernel.set_vulkan(&arg_reduce_vk);
+}
 
 }  // namespace cadenza::vulkan
