@@ -40,18 +40,10 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const Model& model, const Train
   return std::make_unique<optim::Adam>(model.parameters(), a);
 }
 
-// Evaluation mode for a scope (dropout off), restoring the previous mode.
-struct EvalModeGuard {
-  explicit EvalModeGuard(Model& m) : model(m), was_training(m.is_training()) { m.eval(); }
-  ~EvalModeGuard() { model.train(was_training); }
-  Model& model;
-  bool was_training;
-};
-
 }  // namespace
 
 EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t max_batches) {
-  EvalModeGuard mode(model);
+  nn::EvalScope eval_mode(model);  // dropout off
   NoGradGuard no_grad;
   double nll = 0, steps = 0, correct = 0;
   data.for_each_eval_batch(

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# README command (a): install what is missing, build, train a small model on the bundled
-# JSB Chorales and write sampled music (MIDI + piano-roll PNG) to out/.
+# README command (a): install what is missing, build, train the small polyphonic LSTM
+# (poly_rnn) on the bundled JSB Chorales for a few minutes, and sample a chorale as MIDI
+# plus a piano-roll PNG into out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 mkdir -p build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build/configure.log 2>&1 || { cat build/configure.log; exit 1; }
-cmake --build build -j"$(nproc)" --target next_frame cadenza
+cmake --build build -j"$(nproc)" --target cadenza
 mkdir -p out
-./build/examples/next_frame data/jsb-chorales-quarter.json out/next_frame.mid 300
-./build/tools/cadenza render out/next_frame.mid out/next_frame.png
-./build/tools/cadenza inspect out/next_frame.mid
-echo "quickstart: done; listen to out/next_frame.mid, look at out/next_frame.png"
+rm -rf out/poly_rnn  # a fresh run each time (train refuses to overwrite a checkpoint)
+./build/tools/cadenza train --model poly_rnn --out out/poly_rnn --steps 300 --lr 0.01
+./build/tools/cadenza sample --checkpoint out/poly_rnn --out out/sample.mid --length 64
+./build/tools/cadenza inspect out/sample.mid
+echo "quickstart: done; listen to out/sample.mid, look at out/sample.png and out/poly_rnn/loss.png"
