@@ -4,7 +4,6 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/lstm/eval_scope.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
 #include "models/vae/vae_loss.h"
@@ -113,7 +112,7 @@ std::vector<std::vector<int32_t>> MusicVae::decode(const Tensor& z, int64_t leng
                 shape_str(z.shape()));
   CADENZA_CHECK(length >= 1 && temperature >= 0, "music_vae: decode needs length >= 1 and temperature >= 0");
   NoGradGuard ng;
-  EvalScope eval(*this);
+  nn::EvalScope eval(*this);
   std::vector<std::vector<int32_t>> out;
   Tensor prev = Tensor::zeros({z.size(0), vocab_});
   if (!cfg_.hierarchical) {
@@ -132,7 +131,7 @@ std::vector<std::vector<int32_t>> MusicVae::reconstruct(const Tensor& tokens) {
   Tensor mu;
   {
     NoGradGuard ng;
-    EvalScope eval(*this);
+    nn::EvalScope eval(*this);
     mu = encode(tokens).first;
   }
   return decode(mu, tokens.size(1), 0.0, unused);
@@ -150,7 +149,7 @@ std::vector<std::vector<int32_t>> MusicVae::interpolate(const std::vector<int32_
   std::vector<float> za, zb;
   {
     NoGradGuard ng;
-    EvalScope eval(*this);
+    nn::EvalScope eval(*this);
     za = encode(token_row(a)).first.to_vector<float>();
     zb = encode(token_row(b)).first.to_vector<float>();
   }
@@ -184,7 +183,7 @@ music::Score MusicVae::sample(const SampleOptions& o, Generator& gen) {
   CADENZA_CHECK(o.beam == 1, "music_vae: beam search is not supported (beam {})", o.beam);
   CADENZA_CHECK(o.top_k == 0 && o.top_p == 1.0, "music_vae: top-k / top-p are not supported, use --temperature");
   NoGradGuard ng;
-  EvalScope eval(*this);
+  nn::EvalScope eval(*this);
   Tensor z = randn({1, cfg_.z_size}, DType::f32, &gen);
   if (o.primer) {
     auto [mu, sigma] = encode(token_row(segment_tokens(*o.primer)));
