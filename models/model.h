@@ -16,9 +16,10 @@
 
 namespace cadenza::models {
 
-// How a model reads music: a token sequence (from a music::repr tokenizer) or 88-key
-// piano-roll frames (the Boulanger-Lewandowski corpora).
-enum class DataKind { tokens, roll };
+// How a model reads music: a token sequence (from a music::repr tokenizer), 88-key
+// piano-roll frames (the Boulanger-Lewandowski corpora), or windows of a four-voice
+// chorale grid (models/deepbach/deepbach.h states its Batch layout).
+enum class DataKind { tokens, roll, chorale };
 
 // One batch as tensors, on the model's device.
 struct Batch {

@@ -1,0 +1,59 @@
+#include "models/deepbach/chorale_batch.h"
+
+#include <algorithm>
+
+#include "engine/error.h"
+#include "music/dataset/rng.h"
+
+namespace cadenza::models::deepbach {
+
+Batch window_batch(const std::vector<WindowRef>& refs, int64_t window) {
+  CADENZA_CHECK(!refs.empty() && window >= 1, "deepbach: a window batch needs steps and a window >= 1");
+  const int64_t B = int64_t(refs.size()), L = 2 * window + 1;
+  std::vector<int64_t> tokens(size_t(B * L * kVoices)), targets(size_t(B * kVoices));
+  std::vector<float> meta(size_t(B * L * 2), 0.f);
+  for (int64_t b = 0; b < B; ++b) {
+    const ChoraleGrid& g = *refs[size_t(b)].grid;
+    const int64_t centre = refs[size_t(b)].step;
+    CADENZA_CHECK(centre >= 0 && centre < g.steps, "deepbach: step {} outside a chorale of {} steps", centre, g.steps);
+    for (int64_t i = 0; i < L; ++i) {
+      const int64_t t = centre - window + i;
+      for (int v = 0; v < kVoices; ++v)
+        tokens[size_t((b * L + i) * kVoices + v)] = t < 0 ? kStart : t >= g.steps ? kEnd : g.at(t, v);
+      meta[size_t((b * L + i) * 2)] = float(bar_position(t));  // fermata slot stays 0
+    }
+    for (int v = 0; v < kVoices; ++v) targets[size_t(b * kVoices + v)] = g.at(centre, v) - kPadTokens;
+  }
+  return {Tensor::from_vector<int64_t>(tokens, {B, L, kVoices}), Tensor::from_vector<int64_t>(targets, {B, kVoices}),
+          Tensor::ones({B, kVoices}, DType::f32), Tensor::from_vector<float>(meta, {B, L, 2})};
+}
+
+Batch random_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size, uint64_t seed,
+                           int64_t batch_index) {
+  std::vector<int64_t> ends;  // prefix sums of the chorale lengths
+  int64_t total = 0;
+  for (const auto& p : pieces) ends.push_back(total += p.steps);
+  CADENZA_CHECK(total > 0 && batch_size >= 1, "deepbach: no chorale steps to draw a batch from");
+  music::dataset::Rng rng(seed ^ (0x9E3779B97F4A7C15ull * uint64_t(batch_index + 1)));
+  std::vector<WindowRef> refs;
+  for (int64_t b = 0; b < batch_size; ++b) {
+    const int64_t s = int64_t(rng.below(uint64_t(total)));
+    const size_t k = size_t(std::upper_bound(ends.begin(), ends.end(), s) - ends.begin());
+    refs.push_back({&pieces[k], s - (ends[k] - pieces[k].steps)});
+  }
+  return window_batch(refs, window);
+}
+
+std::vector<Batch> eval_chorale_batches(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size) {
+  std::vector<Batch> out;
+  std::vector<WindowRef> refs;
+  for (const auto& p : pieces)
+    for (int64_t t = 0; t < p.steps; ++t) {
+      refs.push_back({&p, t});
+      if (int64_t(refs.size()) == batch_size) out.push_back(window_batch(refs, window)), refs.clear();
+    }
+  if (!refs.empty()) out.push_back(window_batch(refs, window));
+  return out;
+}
+
+}  // namespace cadenza::models::deepbach

@@ -1,0 +1,33 @@
+#pragma once
+// Batches of DeepBach training examples: windows of the chorale grid centred on the
+// predicted step (models/deepbach/deepbach.h describes the layout).
+//
+// A training batch takes B steps drawn uniformly over every step of every chorale
+// (longer chorales give more examples, as DeepBach's random positions do); batch p
+// depends only on (pieces, seed, p), so a resumed run sees the same batches. Evaluation
+// visits every step of every chorale once, in order, so the summed NLL over the batches
+// divided by their counted cells is the NLL per voice-step of the whole split.
+#include <cstdint>
+#include <vector>
+
+#include "models/deepbach/chorale_grid.h"
+#include "models/model.h"
+
+namespace cadenza::models::deepbach {
+
+struct WindowRef {
+  const ChoraleGrid* grid;
+  int64_t step;  // the centre, in [0, grid->steps)
+};
+
+// inputs i64 [B, 2W+1, 4] (kStart / kEnd outside the chorale), condition f32 [B, 2W+1, 2]
+// (bar position, fermata), targets i64 [B, 4] (class = centre token - kPadTokens),
+// mask f32 [B, 4] of ones.
+Batch window_batch(const std::vector<WindowRef>& refs, int64_t window);
+
+Batch random_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size, uint64_t seed,
+                           int64_t batch_index);
+
+std::vector<Batch> eval_chorale_batches(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size);
+
+}  // namespace cadenza::models::deepbach
