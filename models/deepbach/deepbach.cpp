@@ -6,7 +6,6 @@
 #include "engine/error.h"
 #include "models/deepbach/gibbs.h"
 #include "models/lstm/config_read.h"
-#include "models/lstm/eval_scope.h"
 #include "models/lstm/sample_checks.h"
 #include "models/registry.h"
 #include "ops/ops.h"

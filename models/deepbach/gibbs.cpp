@@ -5,7 +5,6 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "models/deepbach/chorale_batch.h"
-#include "models/lstm/eval_scope.h"
 #include "music/dataset/rng.h"
 #include "ops/ops.h"
 
@@ -64,7 +63,7 @@ ChoraleGrid gibbs_sample(DeepBach& model, ChoraleGrid grid, const std::vector<ui
         grid.at(t, v) = kPadTokens + int32_t(rng.below(uint64_t(class_count(ranges[size_t(v)]))));
       }
   NoGradGuard no_grad;
-  EvalScope eval(model);
+  nn::EvalScope eval(model);
   const int64_t window = model.settings().window;
   for (int64_t i = 0; i < o.iterations; ++i) {
     const double temperature = gibbs_temperature(o, i);
