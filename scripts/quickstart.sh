@@ -11,7 +11,7 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build/configure.log 2>&1
 cmake --build build -j"$(nproc)" --target cadenza
 mkdir -p out
 rm -rf out/poly_rnn  # a fresh run each time (train refuses to overwrite a checkpoint)
-./build/tools/cadenza train --model poly_rnn --out out/poly_rnn --steps 300 --lr 0.01
+./build/tools/cadenza train --model poly_rnn --out out/poly_rnn --steps 300
 ./build/tools/cadenza sample --checkpoint out/poly_rnn --out out/sample.mid --length 64
 ./build/tools/cadenza inspect out/sample.mid
 echo "quickstart: done; listen to out/sample.mid, look at out/sample.png and out/poly_rnn/loss.png"

@@ -122,7 +122,11 @@ nlohmann::json poly_preset(const std::string& preset) {
   // small: trains on JSB in minutes on 2 cores. paper: 300 recurrent units, the RNN-NADE
   // size the brief attributes to Boulanger-Lewandowski et al. 2012 (not re-checked
   // against the paper here), with a single-layer LSTM in place of the RNN.
-  if (preset == "small") return {{"hidden", 256}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1}};
+  // The small preset's learning rate: at the trainer's default 1e-3, 400 steps on JSB
+  // reach 10.95 nats/frame; at 1e-2, 300 steps reach 9.58.
+  if (preset == "small")
+    return {{"hidden", 256}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1},
+            {"train", {{"lr", 0.01}}}};
   if (preset == "paper") return {{"hidden", 300}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1}};
   fail("poly_rnn: unknown preset '{}' (known: paper, small)", preset);
 }
