@@ -4,7 +4,10 @@
 
 #include "engine/nn/conv.h"
 #include "engine/nn/linear.h"
+#include <filesystem>
+
 #include "models/gan/gan_step.h"
+#include "models/gan/musegan_data.h"
 #include "models/gan/wgan_gp.h"
 #include "tests/fixtures/parity.h"
 #include "tests/models/model_checks.h"
@@ -84,4 +87,26 @@ TEST_CASE("musegan trains with 5 critic steps per generator step and samples a 5
   CHECK(s.tracks[0].is_drum);
   CHECK(s.tracks[0].name == "Drums");
   CHECK(s.tracks[3].program == 32);
+}
+
+TEST_CASE("musegan dataset builder: freedoom MIDI to [N, 5, 4, 48, 84] bars", "[models][musegan]") {
+  namespace fs = std::filesystem;
+  fs::path src = fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music";
+  if (!fs::is_directory(src)) src = "/work/shared/data/freedoom_music";
+  fs::path dir = fs::temp_directory_path() / "cadenza_musegan_data_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* f : {"d_dm01.mid", "d_dm02.mid", "d_bunny.mid"}) fs::copy_file(src / f, dir / f);
+  Tensor x = build_musegan_dataset(dir);
+  REQUIRE(x.dim() == 5);
+  CHECK(x.size(0) > 3);
+  CHECK(x.shape() == Shape{x.size(0), 5, 4, 48, 84});
+  // Several of the five tracks hold notes somewhere (Doom's music is multi-instrument).
+  Tensor per_track = sum(x, {0, 2, 3, 4});
+  int nonempty = 0;
+  for (float v : per_track.to_vector<float>()) nonempty += v > 0;
+  CHECK(nonempty >= 3);
+  CHECK(build_musegan_dataset(dir, {.max_phrases = 2}).size(0) == 2);
+  fs::remove_all(dir);
+  CHECK_THROWS_WITH(build_musegan_dataset(dir), Contains("not a folder"));
 }
