@@ -25,6 +25,8 @@ install(TARGETS ${cadenza_install_targets} EXPORT cadenzaTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 if(TARGET cadenza)
   install(TARGETS cadenza RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  # The bundled corpus, where the installed program looks for its default --data.
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/data DESTINATION ${CMAKE_INSTALL_DATADIR}/cadenza)
 endif()
 foreach(dir engine ops music models)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${dir})

@@ -372,11 +372,14 @@ void validate(const DataOptions& o) {
 fs::path default_corpus_path() {
   const fs::path rel = fs::path("data") / "jsb-chorales-quarter.json";
   if (fs::exists(rel)) return rel;
-  // Next to a build tree: walk up from the executable (build/tools/cadenza -> checkout).
+  // Next to a build tree (build/tools/cadenza -> checkout/data) or in an installed prefix
+  // (prefix/bin/cadenza -> prefix/share/cadenza/data): walk up from the executable.
   std::error_code ec;
   for (fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path(); !ec && dir.has_relative_path();
-       dir = dir.parent_path())
+       dir = dir.parent_path()) {
     if (fs::exists(dir / rel)) return dir / rel;
+    if (fs::exists(dir / "share" / "cadenza" / rel)) return dir / "share" / "cadenza" / rel;
+  }
   return rel;  // the error then names the path the user expects
 }
 
