@@ -9,6 +9,8 @@
 #include <regex>
 
 #include "engine/error.h"
+#include "models/deepbach/chorale_batch.h"
+#include "models/deepbach/deepbach.h"
 #include "models/lstm/performance_condition.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
@@ -277,6 +279,46 @@ class MidiStreamSource final : public Dataset::Source {
 };
 
 // The splits of a corpus as roll pieces: from a JSON file, or every MIDI file of a folder.
+// Chorale models (deepbach): the SATB grids of every split in memory, encoded with the
+// model's voice ranges; batch p is random_chorale_batch(..., p), so seek is exact.
+class ChoraleSource final : public Dataset::Source {
+ public:
+  ChoraleSource(const deepbach::DeepBach& model, const DataOptions& o)
+      : window_(model.settings().window), o_(o) {
+    CADENZA_CHECK(o.max_transpose == 0, "{}: chorale data cannot be transposed (max_transpose {}): the voices would "
+                  "leave the model's ranges", o.path.string(), o.max_transpose);
+    for (auto& [key, chorales] : deepbach::load_separated_chorales(o.path)) {
+      std::vector<deepbach::ChoraleGrid>& grids = splits_[parse_data_split(key)];
+      for (const auto& c : chorales)
+        if (!c.empty()) grids.push_back(deepbach::encode_chorale(c, model.settings().ranges));
+    }
+    CADENZA_CHECK(has_split(DataSplit::train), "{}: no training chorales", o.path.string());
+  }
+
+  Batch next() override {
+    return deepbach::random_chorale_batch(splits_.at(DataSplit::train), window_, o_.batch_size, o_.seed, position++);
+  }
+  void seek(int64_t p) override { position = p; }
+  bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
+                           int64_t max_batches) const override {
+    const std::vector<Batch> batches = deepbach::eval_chorale_batches(splits_.at(split), window_, o_.batch_size);
+    const size_t n = max_batches > 0 ? std::min(batches.size(), size_t(max_batches)) : batches.size();
+    for (size_t i = 0; i < n; ++i) fn(batches[i]);
+  }
+
+ private:
+  int64_t window_;
+  DataOptions o_;
+  std::map<DataSplit, std::vector<deepbach::ChoraleGrid>> splits_;
+};
+
+std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const DataOptions& o) {
+  const auto* deepbach = dynamic_cast<const deepbach::DeepBach*>(&model);
+  CADENZA_CHECK(deepbach, "model '{}' reads chorales, but only deepbach models know the chorale grid", model.name());
+  return std::make_unique<ChoraleSource>(*deepbach, o);
+}
+
 std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOptions& o) {
   std::map<DataSplit, std::vector<repr::RollPiece>> out;
   if (fs::is_directory(o.path)) {
@@ -294,6 +336,7 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 }
 
 std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o) {
+  if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o);
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
   // Performance RNN's conditioning, when the model's config turns it on.
   const PerformanceControls controls =
@@ -369,8 +412,17 @@ void validate(const DataOptions& o) {
   CADENZA_CHECK(o.max_transpose >= 0 && o.max_transpose <= 12, "max_transpose must be in 0..12, not {}", o.max_transpose);
 }
 
-fs::path default_corpus_path() {
-  const fs::path rel = fs::path("data") / "jsb-chorales-quarter.json";
+const char* step_unit(DataKind kind) {
+  switch (kind) {
+    case DataKind::tokens: return "token";
+    case DataKind::roll: return "frame";
+    case DataKind::chorale: return "voice-step";
+  }
+  return "step";
+}
+
+fs::path default_corpus_path(DataKind kind) {
+  const fs::path rel = fs::path("data") / (kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
   if (fs::exists(rel)) return rel;
   // Next to a build tree (build/tools/cadenza -> checkout/data) or in an installed prefix
   // (prefix/bin/cadenza -> prefix/share/cadenza/data): walk up from the executable.

@@ -12,7 +12,13 @@
 //  - a folder of MIDI files, split by file name (music::dataset::split_of, seed 0 so the
 //    split never depends on the training seed). Token models stream the training split
 //    through music::dataset::TokenStream; roll models read every file as a roll at
-//    `steps_per_quarter`.
+//    `steps_per_quarter`;
+//  - for chorale models (DataKind::chorale, deepbach), a SATB-separated chorale JSON in the
+//    format of Jsb16thSeparated.json (models/deepbach/chorale_grid.h). A training batch
+//    is deepbach::random_chorale_batch with batch index = position, evaluation
+//    deepbach::eval_chorale_batches (every voice-step once); `length`, `eval_length` and
+//    `steps_per_quarter` do not apply (the window is the model's), transposition is
+//    refused (it would leave the voices' ranges).
 //
 // Training batches are numbered 0, 1, 2, ...; batch p depends only on the data, the
 // options and p, and `position()` (batches consumed) is what a checkpoint records so a
@@ -59,9 +65,13 @@ nlohmann::json to_json(const DataOptions& o);
 void update_from_json(DataOptions& o, const nlohmann::json& j);
 void validate(const DataOptions& o);
 
-// The bundled corpus, found relative to the working directory or the executable's source
-// checkout; `data/jsb-chorales-quarter.json`.
-std::filesystem::path default_corpus_path();
+// The bundled corpus for a data kind, found relative to the working directory or the
+// executable's source checkout: `data/jsb-chorales-quarter.json`, or for chorale models
+// `data/Jsb16thSeparated.json`.
+std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
+
+// What one counted step of a data kind is, for messages: "token", "frame", "voice-step".
+const char* step_unit(DataKind kind);
 
 enum class DataSplit { train, valid, test };
 DataSplit parse_data_split(const std::string& name);  // "train", "valid", "test"

@@ -61,10 +61,6 @@ EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t 
 
 TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, const TrainHooks& hooks) {
   RunSpec spec = spec_in;
-  if (spec.data.path.empty()) spec.data.path = default_corpus_path();
-  spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
-  if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
-  validate(spec.data);
   validate(spec.train);
   const TrainOptions& o = spec.train;
   const fs::path ckpt = checkpoint_path(dir);
@@ -77,7 +73,11 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   manual_seed(o.seed);
   std::shared_ptr<Model> model = find_model(spec.model).make(spec.config);
   model->train();
-  Dataset data(*model, spec.data);
+  // The default corpus depends on the model's data kind, hence only now.
+  if (spec.data.path.empty()) spec.data.path = default_corpus_path(model->data_kind());
+  spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
+  if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
+  Dataset data(*model, spec.data);  // validates spec.data
   std::unique_ptr<optim::Optimizer> opt = make_optimizer(*model, o);
   const optim::Schedule schedule = make_schedule(o);
   const std::vector<Tensor> params = model->parameters();
@@ -98,7 +98,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const Clock::time_point run_start = Clock::now();
   const double seconds_before = metrics.last_seconds();
   const bool can_validate = data.has_split(DataSplit::valid);
-  const char* unit = model->data_kind() == DataKind::roll ? "frame" : "token";
+  const char* unit = step_unit(model->data_kind());
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
 
   auto save = [&] {

@@ -11,6 +11,7 @@
 
 #include "engine/autograd.h"
 #include "engine/rng.h"
+#include "models/deepbach/deepbach.h"
 #include "models/run_dir.h"
 #include "models/train.h"
 #include "music/dataset/split.h"
@@ -108,6 +109,22 @@ nlohmann::json sample_metrics(models::Model& model, int64_t n) {
   return {{"count", measured}, {"mean", means}};
 }
 
+// deepbach: the NLL of each voice's network (nats per step of that voice), by name.
+nlohmann::json voice_nll(models::deepbach::DeepBach& model, const models::Dataset& data, models::DataSplit split) {
+  nn::EvalScope eval_mode(model);
+  NoGradGuard no_grad;
+  models::deepbach::DeepBach::VoiceNll total;
+  data.for_each_eval_batch(split, [&](const models::Batch& batch) {
+    const auto r = model.voice_nll(batch);
+    for (int v = 0; v < models::deepbach::kVoices; ++v) total.nll_sum[v] += r.nll_sum[v], total.cells[v] += r.cells[v];
+  });
+  static constexpr const char* kNames[] = {"soprano", "alto", "tenor", "bass"};
+  nlohmann::json out = nlohmann::json::object();
+  for (int v = 0; v < models::deepbach::kVoices; ++v)
+    out[kNames[v]] = total.cells[v] > 0 ? total.nll_sum[v] / total.cells[v] : NAN;
+  return out;
+}
+
 void run_checkpoint(const EvalOptions& o) {
   if (o.samples < 0) throw std::runtime_error(fmt::format("--samples must be 0 or positive, not {}", o.samples));
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
@@ -116,19 +133,25 @@ void run_checkpoint(const EvalOptions& o) {
   const models::DataSplit split = models::parse_data_split(o.split);
   const models::Dataset dataset(*trained.model, data);
   const models::EvalResult r = models::evaluate(*trained.model, dataset, split);
-  const std::string unit = trained.model->data_kind() == models::DataKind::roll ? "nats/frame" : "nats/token";
+  const std::string step = models::step_unit(trained.model->data_kind());
+  const std::string unit = "nats/" + step;
   const nlohmann::json samples = sample_metrics(*trained.model, o.samples);
-  const nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
-                              {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
-                              {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
-                              {"samples", samples}};
+  nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
+                        {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
+                        {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
+                        {"samples", samples}};
+  auto* deepbach = dynamic_cast<models::deepbach::DeepBach*>(trained.model.get());
+  if (deepbach) out["voice_nll"] = voice_nll(*deepbach, dataset, split);
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
     return;
   }
   fmt::print("{} at step {} on {} ({}, {:.0f} {}s)\n", trained.spec.model, trained.step, data.path.string(), o.split,
-             r.steps, unit.substr(5));
-  fmt::print("NLL       {:.4f} {}\naccuracy  {:.4f}\n", r.nll, unit, r.accuracy);
+             r.steps, step);
+  fmt::print("NLL       {:.4f} nats per {}\naccuracy  {:.4f}\n", r.nll, step, r.accuracy);
+  if (deepbach)
+    for (const auto& [voice, nll] : out["voice_nll"].items())
+      fmt::print("  {:<8}{:.4f} nats per voice-step\n", voice, nll.get<double>());
   fmt::print("music metrics, mean of {} samples:\n", samples["count"].get<int64_t>());
   for (const auto& [name, value] : samples["mean"].items()) fmt::print("  {:<22} {:>10.4f}\n", name, value.get<double>());
 }

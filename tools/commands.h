@@ -14,5 +14,7 @@ void add_eval_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
+void add_harmonize_command(CLI::App& app);
+void add_infill_command(CLI::App& app);
 
 }  // namespace cadenza::tools

@@ -14,34 +14,20 @@
 
 #include "music/score/midi_convert.h"
 #include "run_cli.h"
+#include "tests/models/cli_checks.h"
 
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
+using cadenza::test::check_one_line_error;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("cadenza_cli_train_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& f) const { return "'" + (path / f).string() + "'"; }
+struct TempDir : cadenza::test::TempDir {
+  explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_train", name) {}
 };
 
 const std::string kJsb = "'" + (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
-
-void check_one_line_error(const CliResult& r, const std::string& contains) {
-  INFO("stderr: " << r.err);
-  CHECK_FALSE(r.signaled);
-  CHECK(r.status == 1);
-  CHECK(r.err_lines() == 1);
-  CHECK(r.err.rfind("cadenza: error: ", 0) == 0);
-  CHECK(r.err.find(contains) != std::string::npos);
-}
 
 // A finished toy run to sample from and evaluate.
 const TempDir& trained_run(const std::string& model) {

@@ -1,0 +1,70 @@
+// cadenza harmonize --checkpoint DIR --melody FILE.mid --out FILE.mid
+//                   [--voices alto,tenor,bass] [--iterations N] [--seed S] ...
+// Fills the named voices of a chorale around the given ones by pseudo-Gibbs sampling with
+// a trained deepbach model (models/deepbach/gibbs.h). Track k of the melody file is voice
+// k (a one-track file is a soprano); the output has one track per voice, and the voices
+// not named keep their notes exactly.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "engine/autograd.h"
+#include "tools/chorale_cli.h"
+#include "tools/commands.h"
+
+namespace cadenza::tools {
+namespace {
+
+struct HarmonizeCli {
+  std::string checkpoint, melody, out, voices = "alto,tenor,bass";
+  GibbsCli gibbs;
+};
+
+// "alto,tenor,bass" -> {1, 2, 3}.
+std::vector<int> parse_voices(const std::string& list) {
+  static constexpr const char* kNames[] = {"soprano", "alto", "tenor", "bass"};
+  std::vector<int> voices;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) {
+    const auto* it = std::find(std::begin(kNames), std::end(kNames), name);
+    if (it == std::end(kNames))
+      throw std::runtime_error(
+          fmt::format("--voices: unknown voice '{}' (known: soprano, alto, tenor, bass)", name));
+    const int v = int(it - std::begin(kNames));
+    if (std::find(voices.begin(), voices.end(), v) != voices.end())
+      throw std::runtime_error(fmt::format("--voices: '{}' is named twice", name));
+    voices.push_back(v);
+  }
+  if (voices.empty()) throw std::runtime_error("--voices: name at least one voice to fill");
+  std::sort(voices.begin(), voices.end());
+  return voices;
+}
+
+void run_harmonize(const HarmonizeCli& o) {
+  require_midi_out(o.out);
+  const std::vector<int> voices = parse_voices(o.voices);
+  const music::Score melody = read_chorale_midi(o.melody);
+  ChoraleModel m = load_chorale_model(o.checkpoint);
+  const int64_t steps = (melody.end_tick() * models::deepbach::kStepsPerQuarter + melody.ticks_per_quarter - 1) /
+                        melody.ticks_per_quarter;
+  const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
+  NoGradGuard no_grad;
+  write_chorale(models::deepbach::harmonize(*m.deepbach, melody, voices, g), o.out);
+}
+
+}  // namespace
+
+void add_harmonize_command(CLI::App& app) {
+  auto o = std::make_shared<HarmonizeCli>();
+  CLI::App* cmd = app.add_subcommand(
+      "harmonize", "Harmonise a melody (or fill any voices of a chorale) with a trained deepbach model");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a deepbach model (cadenza train)")->required();
+  cmd->add_option("--melody", o->melody, "MIDI file: track k is voice k (one track: the soprano)")->required();
+  cmd->add_option("--out", o->out, "Output FILE.mid, one track per voice (and FILE.png)")->required();
+  cmd->add_option("--voices", o->voices, "Voices to fill, comma-separated: soprano, alto, tenor, bass");
+  add_gibbs_options(*cmd, o->gibbs);
+  cmd->callback([o] { run_harmonize(*o); });
+}
+
+}  // namespace cadenza::tools

@@ -1,0 +1,48 @@
+// cadenza infill --checkpoint DIR --in FILE.mid --from-beat A --to-beat B --out FILE.mid
+//                [--iterations N] [--seed S] ...
+// Resamples every voice of a four-track chorale in quarter-note beats [A, B) with a
+// trained deepbach model; every note outside sounds as before (models/deepbach/gibbs.h).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/autograd.h"
+#include "tools/chorale_cli.h"
+#include "tools/commands.h"
+
+namespace cadenza::tools {
+namespace {
+
+struct InfillCli {
+  std::string checkpoint, in, out;
+  double from_beat = 0, to_beat = 0;
+  GibbsCli gibbs;
+};
+
+void run_infill(const InfillCli& o) {
+  require_midi_out(o.out);
+  if (!(o.from_beat < o.to_beat))
+    throw std::runtime_error(fmt::format("--from-beat {} must come before --to-beat {}", o.from_beat, o.to_beat));
+  const music::Score chorale = read_chorale_midi(o.in);
+  ChoraleModel m = load_chorale_model(o.checkpoint);
+  const int64_t steps = int64_t(std::ceil((o.to_beat - o.from_beat) * models::deepbach::kStepsPerQuarter));
+  const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
+  NoGradGuard no_grad;
+  write_chorale(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g), o.out);
+}
+
+}  // namespace
+
+void add_infill_command(CLI::App& app) {
+  auto o = std::make_shared<InfillCli>();
+  CLI::App* cmd = app.add_subcommand("infill", "Resample a passage of a chorale with a trained deepbach model");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a deepbach model (cadenza train)")->required();
+  cmd->add_option("--in", o->in, "Four-track chorale MIDI file (track k is voice k)")->required();
+  cmd->add_option("--from-beat", o->from_beat, "First quarter-note beat of the passage (from 0)")->required();
+  cmd->add_option("--to-beat", o->to_beat, "Beat after the passage's end")->required();
+  cmd->add_option("--out", o->out, "Output FILE.mid, one track per voice (and FILE.png)")->required();
+  add_gibbs_options(*cmd, o->gibbs);
+  cmd->callback([o] { run_infill(*o); });
+}
+
+}  // namespace cadenza::tools
