@@ -11,6 +11,7 @@
 #include "engine/error.h"
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/deepbach.h"
+#include "ops/copy.h"
 #include "models/lstm/performance_condition.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
@@ -456,6 +457,11 @@ void Dataset::for_each_eval_batch(DataSplit split, const std::function<void(cons
   CADENZA_CHECK(has_split(split), "{}: the corpus has no {} split", options_.path.string(),
                 kSplitNames[static_cast<size_t>(split)]);
   source_->for_each_eval_batch(split, fn, max_batches);
+}
+
+Batch to_device(const Batch& batch, Device device) {
+  auto move = [&](const Tensor& t) { return t.defined() ? to(t, device) : t; };
+  return {move(batch.inputs), move(batch.targets), move(batch.mask), move(batch.condition)};
 }
 
 }  // namespace cadenza::models

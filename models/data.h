@@ -76,6 +76,10 @@ const char* step_unit(DataKind kind);
 enum class DataSplit { train, valid, test };
 DataSplit parse_data_split(const std::string& name);  // "train", "valid", "test"
 
+// The batch with every defined tensor copied to `device` (datasets build batches on the
+// host; the trainer moves them next to the model).
+Batch to_device(const Batch& batch, Device device);
+
 class Dataset {
  public:
   // Reads (or, for a MIDI stream, lists) the corpus for `model`'s data kind and tokenizer.

@@ -48,8 +48,8 @@ EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t 
   double nll = 0, steps = 0, correct = 0;
   data.for_each_eval_batch(
       split,
-      [&](const Batch& batch) {
-        const LossResult r = model.loss(batch);
+      [&, device = model.device()](const Batch& batch) {
+        const LossResult r = model.loss(to_device(batch, device));
         nll += r.nll_sum, steps += r.steps, correct += r.correct;
       },
       max_batches);
@@ -77,6 +77,10 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   if (spec.data.path.empty()) spec.data.path = default_corpus_path(model->data_kind());
   spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
   if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
+  // Initialised on the host (same values on every device), then moved before the
+  // optimizer exists, so its state is created on the parameters' device.
+  const Device device = parse_device(o.device);
+  model->to(device);
   Dataset data(*model, spec.data);  // validates spec.data
   std::unique_ptr<optim::Optimizer> opt = make_optimizer(*model, o);
   const optim::Schedule schedule = make_schedule(o);
@@ -122,7 +126,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   Clock::time_point interval_start = Clock::now();
   while (step < o.steps) {
     opt->set_lr(schedule(step));
-    const Batch batch = data.next_train_batch();
+    const Batch batch = to_device(data.next_train_batch(), device);
     const LossResult r = model->loss(batch);
     const double loss = r.loss.item<double>();
     if (!std::isfinite(loss)) return diverge(fmt::format("the training loss is {}", loss));

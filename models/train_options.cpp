@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "engine/storage.h"
 
 namespace cadenza::models {
 
@@ -20,6 +21,7 @@ static void each_field(TrainOptions& o, F&& f) {
   f("valid_batches", o.valid_batches);
   f("checkpoint_every", o.checkpoint_every);
   f("seed", o.seed);
+  f("device", o.device);
 }
 
 nlohmann::json to_json(const TrainOptions& o) {
@@ -38,8 +40,11 @@ void update_from_json(TrainOptions& o, const nlohmann::json& j) {
       known = true;
       using T = std::decay_t<decltype(field)>;
       // Integers must be integers: 1.5 steps is a typo, not a request to round.
-      CADENZA_CHECK(v.is_number() && (std::is_floating_point_v<T> || v.is_number_integer()),
-                    "training option '{}' has the wrong type: {}", key, v.dump());
+      if constexpr (std::is_same_v<T, std::string>)
+        CADENZA_CHECK(v.is_string(), "training option '{}' must be a string, not {}", key, v.dump());
+      else
+        CADENZA_CHECK(v.is_number() && (std::is_floating_point_v<T> || v.is_number_integer()),
+                      "training option '{}' has the wrong type: {}", key, v.dump());
       field = v.get<T>();
     });
     CADENZA_CHECK(known, "unknown training option '{}'", key);
@@ -57,6 +62,19 @@ void validate(const TrainOptions& o) {
   CADENZA_CHECK(o.valid_every >= 0, "valid_every must be 0 or positive, not {}", o.valid_every);
   CADENZA_CHECK(o.valid_batches >= 0, "valid_batches must be 0 or positive, not {}", o.valid_batches);
   CADENZA_CHECK(o.checkpoint_every > 0, "checkpoint_every must be positive, not {}", o.checkpoint_every);
+  parse_device(o.device);
+}
+
+Device parse_device(const std::string& spec) {
+  if (spec == "cpu") return Device::cpu();
+  const std::string vk = "vulkan";
+  const bool indexed = spec.size() > vk.size() + 1 && spec.compare(0, vk.size() + 1, vk + ":") == 0 &&
+                       spec.find_first_not_of("0123456789", vk.size() + 1) == std::string::npos;
+  CADENZA_CHECK(spec == vk || indexed, "unknown device '{}' (expected cpu, vulkan or vulkan:N)", spec);
+  CADENZA_CHECK(has_backend(Device::Kind::vulkan), "device '{}' is not available: the Vulkan backend is not running",
+                spec);
+  // The runtime drives the one device it chose; its tensors all say vulkan:0.
+  return Device::vulkan(0);
 }
 
 }  // namespace cadenza::models

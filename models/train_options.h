@@ -2,6 +2,9 @@
 // The optimisation options of a training run (models/train.h), with their JSON form.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/device.h"
 
 namespace cadenza::models {
 
@@ -17,7 +20,13 @@ struct TrainOptions {
   int64_t valid_batches = 20;     // validation cost cap; 0: the whole split
   int64_t checkpoint_every = 200; // also at the end, on Ctrl-C and before validation
   uint64_t seed = 0;              // model initialisation and dropout
+  std::string device = "cpu";     // "cpu", "vulkan" or "vulkan:N" (see parse_device)
 };
+
+// "cpu" -> the CPU; "vulkan" / "vulkan:N" -> the Vulkan device (the runtime drives one
+// device, chosen by index N through CADENZA_VULKAN_DEVICE before it starts; tools/ does
+// that). Anything else, or a Vulkan device whose backend is not running, throws one line.
+Device parse_device(const std::string& spec);
 
 nlohmann::json to_json(const TrainOptions& o);
 void update_from_json(TrainOptions& o, const nlohmann::json& j);  // rejects unknown keys

@@ -3,11 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <fstream>
 #include <stdexcept>
 
+#include "models/train_options.h"
 #include "music/score/midi_convert.h"
+#ifdef CADENZA_HAVE_VULKAN
+#include "engine/vulkan/runtime.h"
+#endif
 
 namespace cadenza::tools {
 
@@ -45,6 +50,20 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
   out << text;
   if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+}
+
+Device select_device(const std::string& spec) {
+  if (spec.rfind("vulkan", 0) == 0) {
+#ifdef CADENZA_HAVE_VULKAN
+    if (const size_t colon = spec.find(':'); colon != std::string::npos && colon + 1 < spec.size())
+      setenv("CADENZA_VULKAN_DEVICE", spec.substr(colon + 1).c_str(), 1);
+    if (!vulkan::available())
+      throw std::runtime_error(fmt::format("--device {}: no Vulkan device: {}", spec, vulkan::reason()));
+#else
+    throw std::runtime_error(fmt::format("--device {}: this build has no Vulkan backend", spec));
+#endif
+  }
+  return models::parse_device(spec);  // checks the spelling
 }
 
 }  // namespace cadenza::tools

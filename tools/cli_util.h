@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/device.h"
 #include "music/midi/read_midi.h"
 #include "music/score/score.h"
 
@@ -24,5 +25,10 @@ music::Score read_midi_score(const std::filesystem::path& path, bool strict = fa
 
 // Writes `text` to `path`, throwing with the path on failure.
 void write_text_file(const std::filesystem::path& path, const std::string& text);
+
+// The device named by --device ("cpu", "vulkan", "vulkan:N"), started and ready. For
+// vulkan:N it sets CADENZA_VULKAN_DEVICE=N before the runtime starts. An unknown name, a
+// build without Vulkan or no usable device throws one line saying why.
+Device select_device(const std::string& spec);
 
 }  // namespace cadenza::tools

@@ -26,7 +26,7 @@ namespace {
 struct EvalOptions {
   std::string metrics_dir;
   std::string output = "metrics.json";
-  std::string checkpoint, data, split = "valid";
+  std::string checkpoint, data, split = "valid", device = "cpu";
   bool json = false;
   int64_t samples = 3;
 };
@@ -127,7 +127,9 @@ nlohmann::json voice_nll(models::deepbach::DeepBach& model, const models::Datase
 
 void run_checkpoint(const EvalOptions& o) {
   if (o.samples < 0) throw std::runtime_error(fmt::format("--samples must be 0 or positive, not {}", o.samples));
+  const Device device = select_device(o.device);
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
+  trained.model->to(device);
   models::DataOptions data = trained.spec.data;
   if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
   const models::DataSplit split = models::parse_data_split(o.split);
@@ -167,6 +169,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--checkpoint", o->checkpoint, "Run directory written by cadenza train");
   cmd->add_option("--data", o->data, "Corpus to evaluate on (default: the run's)");
   cmd->add_option("--split", o->split, "train, valid or test");
+  cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none)");
   cmd->callback([o] {

@@ -15,7 +15,7 @@ namespace cadenza::tools {
 namespace {
 
 struct SampleCli {
-  std::string checkpoint, out, primer;
+  std::string checkpoint, out, primer, device = "cpu";
   int64_t num_outputs = 1, length = 0, top_k = 0, beam = 1;
   double temperature = 1.0, top_p = 1.0;
   uint64_t seed = 0;
@@ -45,7 +45,9 @@ void run_sample(const SampleCli& o) {
   options.beam = o.beam;
   if (!o.primer.empty()) options.primer = read_midi_score(o.primer);
 
+  const Device device = select_device(o.device);
   const models::TrainedModel trained = models::load_trained_model(o.checkpoint);
+  trained.model->to(device);
   Generator gen(o.seed);
   NoGradGuard no_grad;
   const auto out_dir = std::filesystem::path(o.out).parent_path();
@@ -77,6 +79,7 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--beam", o->beam, "Beam width (models that support it)");
   cmd->add_option("--primer", o->primer, "MIDI file the samples continue");
   cmd->add_option("--seed", o->seed, "Random seed");
+  cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
   cmd->callback([o] { run_sample(*o); });
 }
 

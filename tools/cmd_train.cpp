@@ -1,5 +1,5 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
-//               [--lr X] [--seed S] [--resume] [--config FILE.json]
+//               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
 // checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named.
 #include <fmt/format.h>
@@ -10,6 +10,7 @@
 
 #include "models/registry.h"
 #include "models/train.h"
+#include "tools/cli_util.h"
 #include "tools/commands.h"
 
 namespace cadenza::tools {
@@ -32,7 +33,7 @@ void install_sigint_handler() {
 }
 
 struct TrainCli {
-  std::string model, out, data, preset = "small", config_file;
+  std::string model, out, data, preset = "small", config_file, device;
   int64_t steps = 0, batch = 0;
   double lr = 0;
   uint64_t seed = 0;
@@ -73,6 +74,9 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
     if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
   }
   if (given("--steps")) spec.train.steps = o.steps;
+  // Recorded in config.json; a resumed run may continue on another device.
+  if (given("--device")) spec.train.device = o.device;
+  select_device(spec.train.device);
 
   install_sigint_handler();
   models::TrainHooks hooks;
@@ -105,6 +109,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--batch", o->batch, "Sequences per batch");
   cmd->add_option("--lr", o->lr, "Peak learning rate");
   cmd->add_option("--seed", o->seed, "Seed of initialisation, dropout and batch order");
+  cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N (see cadenza devices)");
   cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint");
   cmd->add_option("--config", o->config_file, "JSON patch: {\"config\": model, \"data\": ..., \"train\": ...}");
   cmd->callback([o, cmd] { run_train(*o, *cmd); });

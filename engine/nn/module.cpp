@@ -115,8 +115,30 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
   NoGradGuard no_grad;
   for (const auto& [name, t] : own) {
     auto it = state.find(name);
-    if (it != state.end()) copy_(t, it->second);
+    if (it != state.end()) copy_(t, cadenza::to(it->second, t.device()));  // checkpoints load on the host
   }
+}
+
+void Module::to(Device device) {
+  NoGradGuard no_grad;
+  auto move = [&](const NamedTensors& tensors) {
+    for (const auto& [_, t] : tensors) {
+      if (t.device() == device) continue;
+      const Tensor moved = cadenza::to(contiguous_untracked(t), device);
+      TensorImpl& impl = *t.impl();
+      impl.storage = moved.storage();
+      impl.strides = moved.strides();
+      impl.offset = moved.offset();
+      impl.grad.reset();
+    }
+  };
+  move(named_parameters());
+  move(named_buffers());
+}
+
+Device Module::device() const {
+  const NamedTensors p = named_parameters();
+  return p.empty() ? Device::cpu() : p.front().second.device();
 }
 
 void Module::zero_grad() {

@@ -44,6 +44,15 @@ class Module {
   void zero_grad();
   int64_t num_parameters() const;
 
+  // Moves every parameter and buffer to `device` in place, recursively. Each registered
+  // tensor keeps its TensorImpl (so the handles the layers, optimizers and callers hold stay
+  // valid); only its storage is swapped for a dense copy on the device. Gradients are
+  // dropped. Build optimizers after the move, or load their state afterwards (Optimizer
+  // creates and loads state on each parameter's device).
+  void to(Device device);
+  // Where the parameters live (the CPU for a module without any).
+  Device device() const;
+
  protected:
   // The returned tensor is the registered one: keep it as the layer's member.
   Tensor register_parameter(const std::string& name, Tensor t);

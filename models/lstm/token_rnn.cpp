@@ -29,17 +29,19 @@ Tensor TokenRnn::inputs(const Tensor& tokens, const Tensor& condition) const {
   CADENZA_CHECK(tokens.dim() == 2, "{}: expected tokens [B, T], got {}", name_, shape_str(tokens.shape()));
   const int64_t B = tokens.size(0), T = tokens.size(1);
   std::vector<float> one_hot(size_t(B * T * vocab_), 0.f);
+  // An explicit host read: the ids are checked and one-hot encoded on the host (start
+  // tokens are negative), then uploaded to the model's device; samplers pass host tokens.
   std::vector<int64_t> ids = tokens.to_vector<int64_t>();
   for (size_t i = 0; i < ids.size(); ++i) {
     CADENZA_CHECK(ids[i] < vocab_, "{}: input token {} out of range for {} classes", name_, ids[i], vocab_);
     if (ids[i] >= 0) one_hot[i * size_t(vocab_) + size_t(ids[i])] = 1.f;  // negative: start, all zeros
   }
-  Tensor x = to(Tensor::from_vector<float>(one_hot, {B, T, vocab_}), tokens.device());
+  Tensor x = to(Tensor::from_vector<float>(one_hot, {B, T, vocab_}), device());
   if (cfg_.condition_size == 0) return x;
   Shape want{B, T, cfg_.condition_size};
   CADENZA_CHECK(condition.defined() && condition.shape() == want, "{}: expected condition {}, got {}", name_,
                 shape_str(want), condition.defined() ? shape_str(condition.shape()) : "none");
-  return concat({x, to_dtype(condition, DType::f32)}, 2);
+  return concat({x, to(to_dtype(condition, DType::f32), x.device())}, 2);
 }
 
 Tensor TokenRnn::output_dropout(const Tensor& h) const {
@@ -106,7 +108,7 @@ Tensor repeat_condition(const std::vector<float>& c, int64_t rows, int64_t T) {
 }
 
 void reorder(TokenRnnState& s, const std::vector<int64_t>& rows) {
-  Tensor idx = Tensor::from_vector<int64_t>(rows, {int64_t(rows.size())});
+  Tensor idx = to(Tensor::from_vector<int64_t>(rows, {int64_t(rows.size())}), s.lstm.h.device());
   s.lstm = {index_select(s.lstm.h, 1, idx), index_select(s.lstm.c, 1, idx)};
   if (s.attention.attns.defined()) {
     s.attention.attns = index_select(s.attention.attns, 0, idx);
@@ -140,7 +142,7 @@ std::vector<int32_t> TokenRnn::beam_search(const SampleOptions& o, Generator& ge
   // W copies of the primed state; only the first is live until the first branching.
   std::vector<int64_t> rows(static_cast<size_t>(W), 0);
   reorder(state, rows);
-  last = index_select(last, 0, Tensor::from_vector<int64_t>(rows, {W}));
+  last = index_select(last, 0, to(Tensor::from_vector<int64_t>(rows, {W}), last.device()));
   const double dead = -std::numeric_limits<double>::infinity();
   std::vector<double> score(static_cast<size_t>(W), dead);
   score[0] = 0;

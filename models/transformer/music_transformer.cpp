@@ -133,9 +133,11 @@ void check_options(const SampleOptions& o) {
                 o.controls.dump());
 }
 
-Tensor as_tensor(std::span<const int32_t> tokens) {
-  return Tensor::from_vector<int64_t>(std::vector<int64_t>(tokens.begin(), tokens.end()),
-                                      {1, static_cast<int64_t>(tokens.size())});
+// The prompt is built on the host and uploaded next to the model (one small copy per call).
+Tensor as_tensor(std::span<const int32_t> tokens, Device device) {
+  return to(Tensor::from_vector<int64_t>(std::vector<int64_t>(tokens.begin(), tokens.end()),
+                                         {1, static_cast<int64_t>(tokens.size())}),
+            device);
 }
 
 
@@ -155,7 +157,8 @@ std::vector<int32_t> MusicTransformer::generate(std::vector<int32_t> tokens, con
   // Logits [1, V] of the token after the last one fed.
   auto call = [&](std::span<const int32_t> in, bool cached) {
     if (call_lengths) call_lengths->push_back(static_cast<int64_t>(in.size()));
-    Tensor lg = cached ? logits_cached(as_tensor(in), caches) : logits(as_tensor(in));
+    const Tensor ids = as_tensor(in, device());
+    Tensor lg = cached ? logits_cached(ids, caches) : logits(ids);
     return reshape(narrow(lg, 1, lg.size(1) - 1, 1), {1, vocab_});
   };
   auto last_window = [&] {
