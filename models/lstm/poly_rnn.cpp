@@ -97,7 +97,7 @@ music::Score PolyRnn::sample(const SampleOptions& o, Generator& gen) {
   std::vector<float> prefix(size_t(kKeys), 0.f);
   prefix.insert(prefix.end(), frames.begin(), frames.end());
   LstmState state;
-  Tensor logits = step(to(Tensor::from_vector<float>(prefix, {1, primer_steps + 1, kKeys}), device()), state);
+  Tensor logits = step(cadenza::to(Tensor::from_vector<float>(prefix, {1, primer_steps + 1, kKeys}), device()), state);
   for (int64_t i = 0; i < o.length; ++i) {
     Tensor last = narrow(logits, 1, logits.size(1) - 1, 1);  // [1, 1, 88]
     Tensor frame = bernoulli(sigmoid(div(last, o.temperature)), &gen);

@@ -36,12 +36,12 @@ Tensor TokenRnn::inputs(const Tensor& tokens, const Tensor& condition) const {
     CADENZA_CHECK(ids[i] < vocab_, "{}: input token {} out of range for {} classes", name_, ids[i], vocab_);
     if (ids[i] >= 0) one_hot[i * size_t(vocab_) + size_t(ids[i])] = 1.f;  // negative: start, all zeros
   }
-  Tensor x = to(Tensor::from_vector<float>(one_hot, {B, T, vocab_}), device());
+  Tensor x = cadenza::to(Tensor::from_vector<float>(one_hot, {B, T, vocab_}), device());
   if (cfg_.condition_size == 0) return x;
   Shape want{B, T, cfg_.condition_size};
   CADENZA_CHECK(condition.defined() && condition.shape() == want, "{}: expected condition {}, got {}", name_,
                 shape_str(want), condition.defined() ? shape_str(condition.shape()) : "none");
-  return concat({x, to(to_dtype(condition, DType::f32), x.device())}, 2);
+  return concat({x, cadenza::to(to_dtype(condition, DType::f32), x.device())}, 2);
 }
 
 Tensor TokenRnn::output_dropout(const Tensor& h) const {
@@ -142,7 +142,7 @@ std::vector<int32_t> TokenRnn::beam_search(const SampleOptions& o, Generator& ge
   // W copies of the primed state; only the first is live until the first branching.
   std::vector<int64_t> rows(static_cast<size_t>(W), 0);
   reorder(state, rows);
-  last = index_select(last, 0, to(Tensor::from_vector<int64_t>(rows, {W}), last.device()));
+  last = index_select(last, 0, cadenza::to(Tensor::from_vector<int64_t>(rows, {W}), last.device()));
   const double dead = -std::numeric_limits<double>::infinity();
   std::vector<double> score(static_cast<size_t>(W), dead);
   score[0] = 0;

@@ -12,6 +12,7 @@
 #include "music/repr/performance.h"
 #include "music/repr/remi.h"
 #include "ops/binary.h"
+#include "ops/copy.h"
 #include "ops/loss.h"
 #include "ops/matmul.h"
 #include "ops/reduce.h"
