@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli_checks.h"
 #include "models/metrics_log.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "music/repr/json_roll.h"
 #include "ops/ops.h"
 
+using cadenza::test::TempDir;
 using namespace cadenza;
 using namespace cadenza::models;
 namespace fs = std::filesystem;
@@ -21,14 +23,6 @@ namespace {
 const fs::path kJsb = fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
 
 // A fresh per-process directory, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("cadenza_trainer_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 RunSpec tiny_spec(const std::string& model, int64_t steps, nlohmann::json train_patch = nlohmann::json::object()) {
   nlohmann::json train = {{"steps", steps}, {"log_every", 1}, {"valid_every", 3}, {"valid_batches", 2},
@@ -132,7 +126,7 @@ TEST_CASE("bad data and options are refused with the reason", "[trainer]") {
 }
 
 TEST_CASE("a run stopped and resumed at every step ends bit-identical to a straight run", "[trainer]") {
-  TempDir straight("straight"), resumed("resumed");
+  TempDir straight("cadenza_trainer", "straight"), resumed("cadenza_trainer", "resumed");
   const RunSpec spec = tiny_spec("toy_tokens", 6);  // toy_tokens has dropout: the RNG must resume too
   REQUIRE(train(straight.path, spec, false, quiet()).status == TrainStatus::finished);
 
@@ -164,7 +158,7 @@ TEST_CASE("a run stopped and resumed at every step ends bit-identical to a strai
 }
 
 TEST_CASE("a NaN loss stops training, names the step and keeps the last good checkpoint", "[trainer]") {
-  TempDir dir("nan");
+  TempDir dir("cadenza_trainer", "nan");
   RunSpec spec = tiny_spec("toy_roll", 20, {{"checkpoint_every", 2}});
   spec.config["nan_after"] = 5;
   const TrainResult r = train(dir.path, spec, false, quiet());
@@ -176,7 +170,7 @@ TEST_CASE("a NaN loss stops training, names the step and keeps the last good che
 }
 
 TEST_CASE("metrics.csv and loss.png are well-formed; a checkpoint is not overwritten by a new run", "[trainer]") {
-  TempDir dir("files");
+  TempDir dir("cadenza_trainer", "files");
   const RunSpec spec = tiny_spec("toy_roll", 4);
   REQUIRE(train(dir.path, spec, false, quiet()).status == TrainStatus::finished);
   std::ifstream csv(metrics_path(dir.path));
