@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "engine/vulkan/context.h"
+#include "engine/vulkan/extension.h"
 #include "engine/vulkan/spirv.h"
 
 namespace cadenza::vulkan {
@@ -44,7 +45,10 @@ Layouts& layouts() {
   return *l;
 }
 
+// Modules registered by code outside engine/ (extension.h) first, so a name clash with a
+// built-in shader is reported rather than silently resolved.
 const SpirvModule* find_module(const std::string& name) {
+  if (const SpirvModule* m = find_registered_shader(name)) return m;
   for (size_t i = 0; i < kSpirvModuleCount; ++i)
     if (name == kSpirvModules[i].name) return &kSpirvModules[i];
   return nullptr;
@@ -52,7 +56,7 @@ const SpirvModule* find_module(const std::string& name) {
 
 Pipeline create(const std::string& name, const std::vector<uint32_t>& spec) {
   const SpirvModule* m = find_module(name);
-  if (!m) fail("vulkan: no shader module '{}' was compiled in (see shaders/)", name);
+  if (!m) fail("vulkan: no shader module '{}' was compiled in (see shaders/) or registered (cadenza_add_shaders)", name);
   VkDevice dev = context().device;
   auto mi = vk_struct<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
   mi.codeSize = m->count * sizeof(uint32_t);

@@ -27,35 +27,19 @@ void copy_vk(const Tensor& src, const Tensor& dst) {
 void unary_vk(UnaryOp op, const Tensor& x, const Tensor& out, UnaryParams params) {
   CADENZA_CHECK(x.dtype() == DType::f32, "vulkan unary: {} tensors are not supported on the device (f32 only)",
                 dtype_name(x.dtype()));
-  with_dense_output(out, [&](const Tensor& o) {
-    ElementwisePush p = elementwise_push("unary", o.shape(), {x});
-    p.a = static_cast<float>(params.a);
-    p.b = static_cast<float>(params.b);
-    p.off[3] = u32("unary", o.offset());
-    run_elementwise("unary", {static_cast<uint32_t>(op)}, p, {{buffer_of(o), true}, {buffer_of(x), false}});
-  });
+  dispatch_elementwise("unary", "unary", {static_cast<uint32_t>(op)}, out, {x}, static_cast<float>(params.a),
+                       static_cast<float>(params.b));
 }
 
 void binary_vk(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  std::string module = "binary_" + typed_variant("binary", a.dtype());
-  with_dense_output(out, [&](const Tensor& o) {
-    ElementwisePush p = elementwise_push("binary", o.shape(), {a, b});
-    p.off[3] = u32("binary", o.offset());
-    run_elementwise(module, {static_cast<uint32_t>(op)}, p,
-                    {{buffer_of(o), true}, {buffer_of(a), false}, {buffer_of(b), false}});
-  });
+  dispatch_elementwise("binary", "binary_" + typed_variant("binary", a.dtype()), {static_cast<uint32_t>(op)}, out,
+                       {a, b});
 }
 
 void where_vk(const Tensor& cond, const Tensor& a, const Tensor& b, const Tensor& out) {
-  with_dense_output(out, [&](const Tensor& o) {
-    ElementwisePush p = elementwise_push("where", o.shape(), {cond, a, b});
-    p.off[3] = u32("where", o.offset());
-    std::vector<uint32_t> spec{static_cast<uint32_t>(dtype_size(a.dtype()) / 4),
-                               static_cast<uint32_t>(dtype_size(cond.dtype()) / 4),
-                               is_floating(cond.dtype()) ? 1u : 0u};
-    run_elementwise("where", spec, p,
-                    {{buffer_of(o), true}, {buffer_of(cond), false}, {buffer_of(a), false}, {buffer_of(b), false}});
-  });
+  std::vector<uint32_t> spec{static_cast<uint32_t>(dtype_size(a.dtype()) / 4),
+                             static_cast<uint32_t>(dtype_size(cond.dtype()) / 4), is_floating(cond.dtype()) ? 1u : 0u};
+  dispatch_elementwise("where", "where", spec, out, {cond, a, b});
 }
 
 }  // namespace

@@ -43,6 +43,13 @@ uint32_t words_of(const Tensor& t);
 void run_elementwise(const std::string& module, const std::vector<uint32_t>& spec, const ElementwisePush& p,
                      std::initializer_list<Arg> args);
 
+// The whole elementwise kernel: shader `module` (one that includes elementwise.glsl) writes
+// out, of any layout (through a dense temporary when out is not dense), from 1 to 3 inputs
+// of any strides broadcast to out's shape. Binding 0 is the output, bindings 1.. the inputs;
+// a and b reach the shader as pc.pa and pc.pb. `kernel` names the kernel in errors.
+void dispatch_elementwise(const char* kernel, const std::string& module, const std::vector<uint32_t>& spec,
+                          const Tensor& out, std::initializer_list<Tensor> inputs, float a = 0, float b = 0);
+
 }  // namespace cadenza::vulkan
 
 #include "ops/copy.h"

@@ -1,4 +1,5 @@
 #include "engine/vulkan/context.h"
+#include "engine/vulkan/extension.h"
 #include "engine/vulkan/kernels/kernels.h"
 
 namespace cadenza::vulkan {
@@ -12,6 +13,7 @@ void register_kernels() {
   register_index_kernels();
   register_random_kernels();
   register_optim_kernels();
+  run_start_hooks();  // kernels of code outside engine/ (extension.h)
 }
 
 void require_dtype(const char* kernel, DType dtype) {
@@ -44,6 +46,26 @@ void run_elementwise(const std::string& module, const std::vector<uint32_t>& spe
   if (p.n == 0) return;
   auto [gx, gy] = grid(div_up(p.n, kGroupSize));
   stream().dispatch(pipeline(module, spec), args, &p, sizeof p, gx, gy);
+}
+
+void dispatch_elementwise(const char* kernel, const std::string& module, const std::vector<uint32_t>& spec,
+                          const Tensor& out, std::initializer_list<Tensor> inputs, float a, float b) {
+  CADENZA_CHECK(inputs.size() >= 1 && inputs.size() <= 3, "vulkan {}: 1 to 3 elementwise inputs, not {}", kernel,
+                inputs.size());
+  with_dense_output(out, [&](const Tensor& o) {
+    ElementwisePush p = elementwise_push(kernel, o.shape(), inputs);
+    p.a = a;
+    p.b = b;
+    p.off[3] = u32(kernel, o.offset());
+    const Tensor* in = inputs.begin();
+    const Arg y{buffer_of(o), true};
+    // Stream::dispatch takes its bindings as a braced list: one per arity.
+    if (inputs.size() == 1) run_elementwise(module, spec, p, {y, {buffer_of(in[0]), false}});
+    if (inputs.size() == 2) run_elementwise(module, spec, p, {y, {buffer_of(in[0]), false}, {buffer_of(in[1]), false}});
+    if (inputs.size() == 3)
+      run_elementwise(module, spec, p,
+                      {y, {buffer_of(in[0]), false}, {buffer_of(in[1]), false}, {buffer_of(in[2]), false}});
+  });
 }
 
 }  // namespace cadenza::vulkan
