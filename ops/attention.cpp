@@ -1,7 +1,9 @@
 #include "ops/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "engine/autograd.h"
 #include "engine/op_registry.h"
@@ -43,7 +45,61 @@ Tensor causal_block(int64_t L, int64_t S, DType dt, Device dev) {
   return gt(keys, queries);
 }
 
+// One query row at a time, like the device kernel: scores (q.k + q.E_r) * scale with masked
+// keys at -inf, a max-shifted softmax, then the weighted sum of v. f64 accumulators.
+void fused_attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
+                         const Tensor& rel_emb, bool causal, const Tensor& out) {
+  CADENZA_CHECK(q.dtype() == DType::f32, "fused attention: f32 only, got {}", dtype_name(q.dtype()));
+  const int64_t B = q.size(0), H = q.size(1), L = q.size(2), S = k.size(2), D = q.size(3), Dv = v.size(3);
+  const int64_t M = rel_emb.defined() ? rel_emb.size(0) : 0;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+  Tensor qc = contiguous_untracked(q), kc = contiguous_untracked(k), vc = contiguous_untracked(v);
+  Tensor rc = rel_emb.defined() ? contiguous_untracked(rel_emb) : Tensor();
+  Tensor mc = key_padding.defined() ? contiguous_untracked(key_padding) : Tensor();
+  const float *qp = qc.data<float>(), *kp = kc.data<float>(), *vp = vc.data<float>();
+  const float* rp = rc.defined() ? rc.data<float>() : nullptr;
+  const float* mp = mc.defined() ? mc.data<float>() : nullptr;
+  float* op = out.data<float>();
+  std::vector<double> p(static_cast<size_t>(S), 0.0), acc(static_cast<size_t>(Dv), 0.0);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t i = 0; i < L; ++i) {
+        const float* qi = qp + ((b * H + h) * L + i) * D;
+        const int64_t pos = S - L + i;  // the query's position among the keys
+        double mx = -std::numeric_limits<double>::infinity();
+        for (int64_t j = 0; j < S; ++j) {
+          p[size_t(j)] = -std::numeric_limits<double>::infinity();
+          if ((causal && j > pos) || (mp && mp[b * S + j] != 0)) continue;
+          const float* kj = kp + ((b * H + h) * S + j) * D;
+          double dot = 0;
+          for (int64_t d = 0; d < D; ++d) dot += double(qi[d]) * kj[d];
+          if (rp && pos - j < M)
+            for (int64_t d = 0; d < D; ++d) dot += double(qi[d]) * rp[(M - 1 - (pos - j)) * D + d];
+          p[size_t(j)] = dot * scale;
+          mx = std::max(mx, p[size_t(j)]);
+        }
+        double total = 0;
+        for (double& x : p) total += (x = std::isinf(mx) ? 0.0 : std::exp(x - mx));
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int64_t j = 0; j < S; ++j)
+          if (p[size_t(j)] != 0)
+            for (int64_t d = 0; d < Dv; ++d) acc[size_t(d)] += p[size_t(j)] * vp[((b * H + h) * S + j) * Dv + d];
+        float* oi = op + ((b * H + h) * L + i) * Dv;
+        for (int64_t d = 0; d < Dv; ++d) oi[d] = total > 0 ? static_cast<float>(acc[size_t(d)] / total) : 0.0f;
+      }
+}
+
+bool wants_grad(std::initializer_list<const Tensor*> ts) {
+  if (!GradMode::enabled()) return false;
+  for (const Tensor* t : ts)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
 }  // namespace
+
+Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool, const Tensor&)>
+    fused_attention_kernel("fused_attention", &fused_attention_cpu);
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal, const Tensor& key_padding_mask,
                  const Tensor& rel_emb) {
@@ -53,22 +109,34 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
                 "attention: q {}, k {}, v {} must be [B, H, L, D], [B, H, S, D], [B, H, S, Dv]",
                 shape_str(q.shape()), shape_str(k.shape()), shape_str(v.shape()));
   const int64_t B = q.size(0), L = q.size(2), S = k.size(2), D = q.size(3);
-  Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
   if (rel_emb.defined()) {
     CADENZA_CHECK(causal && L <= S,
                   "attention: relative positions need causal attention with L <= S, got q {} and k {}{}",
                   shape_str(q.shape()), shape_str(k.shape()), causal ? "" : " without causal");
     CADENZA_CHECK(rel_emb.dim() == 2 && rel_emb.size(1) == D, "attention: rel_emb {} must be [M, D] with D = {}",
                   shape_str(rel_emb.shape()), D);
-    scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
   }
+  if (key_padding_mask.defined())
+    CADENZA_CHECK(key_padding_mask.shape() == Shape({B, S}), "attention: key_padding_mask {} must be [B, S] = {}",
+                  shape_str(key_padding_mask.shape()), shape_str({B, S}));
+  const bool same_device = k.device() == q.device() && v.device() == q.device() &&
+                           (!rel_emb.defined() || rel_emb.device() == q.device()) &&
+                           (!key_padding_mask.defined() || key_padding_mask.device() == q.device());
+  if (!q.device().is_cpu() && same_device && q.dtype() == DType::f32 && k.dtype() == DType::f32 &&
+      v.dtype() == DType::f32 && (!rel_emb.defined() || rel_emb.dtype() == DType::f32) &&
+      S <= kFusedAttentionMaxKeys && D <= kFusedAttentionMaxDim && !wants_grad({&q, &k, &v, &rel_emb})) {
+    Tensor out = make_tensor({B, q.size(1), L, v.size(3)}, DType::f32, q.device());
+    Tensor pads = key_padding_mask.defined() ? to_dtype(ne(key_padding_mask, 0.0), DType::f32) : Tensor();
+    fused_attention_kernel(q.device(), q, k, v, pads, rel_emb, causal, out);
+    return out;
+  }
+  Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
+  if (rel_emb.defined()) scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
   scores = mul(scores, 1.0 / std::sqrt(static_cast<double>(D)));
 
   Tensor minus_inf = scalar_like(scores, -std::numeric_limits<double>::infinity());
   if (causal) scores = where(causal_block(L, S, scores.dtype(), scores.device()), minus_inf, scores);
   if (key_padding_mask.defined()) {
-    CADENZA_CHECK(key_padding_mask.shape() == Shape({B, S}), "attention: key_padding_mask {} must be [B, S] = {}",
-                  shape_str(key_padding_mask.shape()), shape_str({B, S}));
     Tensor padded = reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S});
     scores = where(padded, minus_inf, scores);
   }

@@ -2,6 +2,7 @@
 // Scaled dot-product attention with an optional causal mask, key padding mask and the
 // Music Transformer's relative position term (Huang et al. 2018, sec. 3.4.1), all built
 // from ops (matmul, pad/reshape/narrow, where, softmax), so every order of derivative works.
+#include "engine/kernel.h"
 #include "engine/tensor.h"
 
 namespace cadenza {
@@ -30,7 +31,19 @@ Tensor relative_skew(const Tensor& qe);
 //   equals the last L rows of the full L == S computation.
 // Masked positions get exactly zero probability. A query whose every key is masked gets
 // all-zero probabilities, so its output row is 0 (not NaN) and its gradients are 0.
+// On a device (not the CPU), when no gradient is recorded (inference, sampling) and the
+// shapes fit (S <= kFusedAttentionMaxKeys, D <= kFusedAttentionMaxDim, f32), this runs
+// fused_attention_kernel instead of the chain of ops: one pass per query row, no [L, S]
+// score tensor in memory.
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal = false,
                  const Tensor& key_padding_mask = {}, const Tensor& rel_emb = {});
+
+// The fused forward: out [B, H, L, Dv] (dense) from strided q, k, v and rel_emb (or an
+// undefined tensor) as above; key_padding [B, S] is f32 (nonzero = padding) or undefined.
+// scale = 1 / sqrt(D). The CPU version is the reference the device kernel is tested against.
+constexpr int64_t kFusedAttentionMaxKeys = 2048, kFusedAttentionMaxDim = 256;
+extern Kernel<void(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
+                   const Tensor& rel_emb, bool causal, const Tensor& out)>
+    fused_attention_kernel;
 
 }  // namespace cadenza

@@ -61,6 +61,7 @@ Startup start() {
   Startup s;
   try {
     context();
+    buffer_pool();  // reads CADENZA_VULKAN_MEMORY_LIMIT: a bad value is a start-up reason
     stream();
     static VulkanBackend backend;
     register_backend(Device::Kind::vulkan, &backend);
@@ -84,6 +85,18 @@ const std::string& reason() { return startup().reason; }
 
 void synchronize() {
   if (available()) stream().flush();
+}
+
+uint64_t memory_in_use() {
+  if (!available()) return 0;
+  std::lock_guard lock(runtime_mutex());
+  return buffer_pool().allocated_bytes();
+}
+
+void set_memory_limit(uint64_t bytes) {
+  if (!available()) return;
+  std::lock_guard lock(runtime_mutex());
+  buffer_pool().set_limit(bytes);
 }
 
 }  // namespace cadenza::vulkan

@@ -1,6 +1,7 @@
 #include "engine/vulkan/buffer_pool.h"
 
 #include <bit>
+#include <cstdlib>
 
 #include "engine/vulkan/context.h"
 
@@ -24,6 +25,7 @@ constexpr VkMemoryPropertyFlags kHostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT
 }  // namespace
 
 Buffer* BufferPool::create(VkDeviceSize size, bool host) {
+  if (limit_ && allocated_bytes_ + size > limit_) return nullptr;  // over budget: as if the driver said no
   VkDevice dev = context().device;
   auto* b = new Buffer;
   b->size = size;
@@ -54,6 +56,7 @@ Buffer* BufferPool::create(VkDeviceSize size, bool host) {
     check_vk(r, "vkAllocateMemory");
   }
   check_vk(vkBindBufferMemory(dev, b->buffer, b->memory, 0), "vkBindBufferMemory");
+  allocated_bytes_ += size;
   VkMemoryPropertyFlags flags = context().memory.memoryTypes[type].propertyFlags;
   if ((flags & kHostFlags) == kHostFlags)
     check_vk(vkMapMemory(dev, b->memory, 0, VK_WHOLE_SIZE, 0, &b->mapped), "vkMapMemory");
@@ -75,8 +78,9 @@ Buffer* BufferPool::acquire(VkDeviceSize nbytes, bool host) {
     b = create(size, host);
   }
   if (!b)
-    fail("vulkan: out of device memory allocating {} bytes on {} (free memory with smaller batches or "
-         "run on the cpu)", nbytes, context().props.deviceName);
+    fail("vulkan: out of device memory allocating {} bytes on {} ({} MiB in use{}); use a smaller batch or "
+         "model, or --device cpu", nbytes, context().props.deviceName, allocated_bytes_ >> 20,
+         limit_ ? fmt::format(", limit {} MiB from CADENZA_VULKAN_MEMORY_LIMIT", limit_ >> 20) : std::string());
   return b;
 }
 
@@ -91,6 +95,7 @@ void BufferPool::trim() {
     for (Buffer* b : list) {
       vkDestroyBuffer(dev, b->buffer, nullptr);
       vkFreeMemory(dev, b->memory, nullptr);  // unmaps implicitly
+      allocated_bytes_ -= b->size;
       delete b;
     }
     list.clear();
@@ -98,8 +103,29 @@ void BufferPool::trim() {
   cached_bytes_ = 0;
 }
 
+VkDeviceSize parse_memory_size(const std::string& text, const char* what) {
+  size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string suffix = text.substr(used);
+  int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
+                                 : suffix == "G" || suffix == "g" ? 30 : -1;
+  if (used == 0 || text[0] == '-' || shift < 0 || n > (~0ull >> shift))
+    fail("{}={}: expected a size in bytes with an optional K, M or G suffix", what, text);
+  return static_cast<VkDeviceSize>(n) << shift;
+}
+
 BufferPool& buffer_pool() {
-  static auto* pool = new BufferPool;  // never destroyed, like the context
+  static auto* pool = [] {  // never destroyed, like the context
+    auto* p = new BufferPool;
+    if (const char* limit = std::getenv("CADENZA_VULKAN_MEMORY_LIMIT"); limit && *limit)
+      p->set_limit(parse_memory_size(limit, "CADENZA_VULKAN_MEMORY_LIMIT"));
+    return p;
+  }();
   return *pool;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 namespace cadenza::vulkan {
@@ -29,12 +30,24 @@ class BufferPool {
   void release(Buffer* b);  // back to its size class (caller ensures the GPU is done with it)
   void trim();              // frees every cached buffer
   VkDeviceSize cached_bytes() const { return cached_bytes_; }
+  // Memory this pool holds from the driver (live and cached buffers).
+  VkDeviceSize allocated_bytes() const { return allocated_bytes_; }
+  // A budget below the driver's: an allocation that would pass it fails as if the device
+  // were out of memory (0 = none). Starts from CADENZA_VULKAN_MEMORY_LIMIT.
+  void set_limit(VkDeviceSize bytes) { limit_ = bytes; }
+  VkDeviceSize limit() const { return limit_; }
 
  private:
   Buffer* create(VkDeviceSize size, bool host);
   std::map<std::pair<VkDeviceSize, bool>, std::vector<Buffer*>> free_;
   VkDeviceSize cached_bytes_ = 0;
+  VkDeviceSize allocated_bytes_ = 0;
+  VkDeviceSize limit_ = 0;
 };
+
+// "512M", "2G", "1048576": bytes with an optional K/M/G (powers of 1024) suffix; throws a
+// one-line error naming `what` for anything else.
+VkDeviceSize parse_memory_size(const std::string& text, const char* what);
 
 BufferPool& buffer_pool();
 

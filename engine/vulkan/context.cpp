@@ -190,6 +190,14 @@ Context* create_context() {
   c->instance = create_instance(c->messenger);
   c->physical = choose_device(physical_devices(c->instance));
   vkGetPhysicalDeviceProperties(c->physical, &c->props);
+  auto subgroup = vk_struct<VkPhysicalDeviceSubgroupProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
+  auto props2 = vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
+  props2.pNext = &subgroup;
+  vkGetPhysicalDeviceProperties2(c->physical, &props2);
+  c->subgroup_size = subgroup.subgroupSize;
+  const VkSubgroupFeatureFlags need = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT;
+  c->subgroup_arithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                           (subgroup.supportedOperations & need) == need;
   if (c->props.limits.maxPerStageDescriptorStorageBuffers < kMaxBindings)
     fail("{} allows {} storage buffers per shader stage; cadenza's kernels need {}", c->props.deviceName,
          c->props.limits.maxPerStageDescriptorStorageBuffers, kMaxBindings);

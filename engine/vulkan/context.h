@@ -20,6 +20,8 @@ struct Context {
   bool int64 = false;       // shaderInt64 enabled
   bool float64 = false;     // shaderFloat64 enabled
   bool timestamps = false;  // the queue can write timestamps
+  uint32_t subgroup_size = 0;
+  bool subgroup_arithmetic = false;  // subgroupAdd & co. in compute shaders (the skinny GEMM)
 };
 
 // A zeroed Vulkan info struct with its sType set (aggregate init would leave g++ -Wextra

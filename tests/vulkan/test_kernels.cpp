@@ -5,7 +5,7 @@
 //   division and derives pow from exp2/log2); unary: rtol 2e-6 + atol 1e-6 (our erf has
 //   |error| < 1.5e-7; libm-level functions differ by a few ulp);
 //   sum: atol 1e-5 * sum|x| (f32 tree vs the CPU's f64 accumulator);
-//   matmul: atol 1e-5 * K (f32 dot products in a different order).
+//   matmul: atol 1e-6 * K, rtol 1e-6 (f32 dot products in a different order), both GEMM paths.
 #include "ops/samples.h"
 #include "vulkan_test_util.h"
 
@@ -185,8 +185,15 @@ TEST_CASE("vulkan: sum, max, min over any axes", "[vulkan]") {
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();
 }
 
-TEST_CASE("vulkan: matmul with transposes and batches", "[vulkan]") {
+TEST_CASE("vulkan: matmul, both GEMM paths, with transposes, batches and odd sizes", "[vulkan]") {
   CADENZA_REQUIRE_VULKAN();
+  // lavapipe has subgroup arithmetic, so CI runs both paths; elsewhere say what was left out.
+  if (vulkan::device_name().find("llvmpipe") != std::string::npos) CHECK(vulkan::has_subgroup_gemm());
+  std::vector<vulkan::GemmPath> paths = {vulkan::GemmPath::tiled, vulkan::GemmPath::automatic};
+  if (vulkan::has_subgroup_gemm())
+    paths.push_back(vulkan::GemmPath::subgroup);
+  else
+    WARN("this device has no subgroup arithmetic: the subgroup GEMM path is not tested");
   struct Case {
     Shape a, b;
     bool ta, tb;
@@ -194,15 +201,27 @@ TEST_CASE("vulkan: matmul with transposes and batches", "[vulkan]") {
   std::vector<Case> cases = {{{1, 1}, {1, 1}, false, false},     {{65, 33}, {33, 70}, false, false},
                              {{33, 65}, {33, 70}, true, false},  {{65, 33}, {70, 33}, false, true},
                              {{3, 20, 17}, {3, 17, 9}, false, false}, {{2, 1, 5, 8}, {3, 8, 4}, false, false},
-                             {{4, 130, 64}, {64, 129}, false, false}, {{7}, {7, 3}, false, false}};
-  for (const Case& c : cases) {
-    INFO(shape_str(c.a) << (c.ta ? "^T" : "") << " @ " << shape_str(c.b) << (c.tb ? "^T" : ""));
-    Tensor a = uniform_input(c.a, DType::f32), b = uniform_input(c.b, DType::f32);
-    Tensor want = matmul(a, b, c.ta, c.tb), got = matmul(vk(a), vk(b), c.ta, c.tb);
-    int64_t k = c.ta ? a.size(-2) : a.size(-1);
-    CHECK(scaled_error(got, want, 1e-6 * k, 1e-6) <= 1);
-    log_error("bmm", got, want);
+                             {{4, 130, 64}, {64, 129}, false, false}, {{7}, {7, 3}, false, false},
+                             // skinny products (the subgroup path's job under `automatic`): one row
+                             // against a transposed weight as in a sampling step, K over one slice
+                             // of 64, N over one tile of 16, and 8 / 9 rows around kSkinnyRows
+                             {{1, 200}, {37, 200}, false, true}, {{3, 1}, {1, 17}, false, false},
+                             {{8, 65}, {65, 16}, false, false},  {{9, 130}, {33, 130}, false, true},
+                             {{129, 5}, {129, 31}, true, false}, {{2, 5, 67}, {2, 67, 18}, false, false},
+                             {{5, 3}, {19, 5}, true, true}};
+  for (vulkan::GemmPath path : paths) {
+    vulkan::set_gemm_path(path);
+    for (const Case& c : cases) {
+      INFO("path " << int(path) << ": " << shape_str(c.a) << (c.ta ? "^T" : "") << " @ " << shape_str(c.b)
+                   << (c.tb ? "^T" : ""));
+      Tensor a = uniform_input(c.a, DType::f32), b = uniform_input(c.b, DType::f32);
+      Tensor want = matmul(a, b, c.ta, c.tb), got = matmul(vk(a), vk(b), c.ta, c.tb);
+      int64_t k = c.ta ? a.size(-2) : a.size(-1);
+      CHECK(scaled_error(got, want, 1e-6 * k, 1e-6) <= 1);
+      log_error("bmm", got, want);
+    }
   }
+  vulkan::set_gemm_path(vulkan::GemmPath::automatic);
   // K = 0 gives zeros.
   CHECK(matmul(vk(Tensor::zeros({2, 0})), vk(Tensor::zeros({0, 3}))).to_vector<float>() == std::vector<float>(6, 0));
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();

@@ -1,7 +1,8 @@
 // Training and sampling on Vulkan against the CPU (label vulkan): a melody_rnn and a small
 // music_transformer take 50 Adam steps from the same seed on both devices and their losses
 // must agree step by step; greedy KV-cache sampling must pick the same tokens; and
-// `cadenza train --device vulkan` runs through the command line. Without a device every
+// `cadenza train --device vulkan` runs through the command line (and fails in one line when
+// the device runs out of memory). Without a device every
 // case prints "SKIPPED: no Vulkan device: <why>".
 #include <algorithm>
 #include <cstdio>
@@ -147,6 +148,32 @@ TEST_CASE("cadenza train --device vulkan runs through the command line", "[vulka
                                             "' --steps 3 --device tpu");
   CHECK(bad.status == 1);
   CHECK(bad.err.find("cadenza: error: ") == 0);
+  CHECK(bad.err_lines() == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cadenza train --device vulkan out of device memory: one line, exit 1", "[vulkan][cli]") {
+  CADENZA_REQUIRE_VULKAN();
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("cadenza_vk_oom_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string data = (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string();
+  const std::string args = "train --model melody_rnn --out '" + (dir / "run").string() + "' --data '" + data +
+                           "' --steps 3 --batch 2 --device vulkan";
+  // The child reads the budget at start-up (this process's runtime has already started).
+  ::setenv("CADENZA_VULKAN_MEMORY_LIMIT", "1M", 1);
+  const auto oom = music::test::run_cadenza(args);
+  ::setenv("CADENZA_VULKAN_MEMORY_LIMIT", "lots", 1);
+  const auto bad = music::test::run_cadenza(args);
+  ::unsetenv("CADENZA_VULKAN_MEMORY_LIMIT");
+  INFO("stderr: " << oom.err);
+  CHECK(oom.status == 1);
+  CHECK(oom.err.find("cadenza: error: vulkan: out of device memory allocating ") == 0);
+  CHECK(oom.err.find("limit 1 MiB from CADENZA_VULKAN_MEMORY_LIMIT") != std::string::npos);
+  CHECK(oom.err_lines() == 1);
+  INFO("stderr: " << bad.err);
+  CHECK(bad.status == 1);
+  CHECK(bad.err.find("cadenza: error: --device vulkan: no Vulkan device: CADENZA_VULKAN_MEMORY_LIMIT=lots: ") == 0);
   CHECK(bad.err_lines() == 1);
   fs::remove_all(dir);
 }

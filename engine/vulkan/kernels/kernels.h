@@ -16,6 +16,7 @@ void register_elementwise_kernels();
 void register_reduce_kernels();
 void register_matmul_kernels();
 void register_nn_kernels();       // softmax, the LSTM cell
+void register_attention_kernels();  // the fused attention forward
 void register_window_kernels();   // unfold, fold
 void register_index_kernels();    // index_select/add, gather, scatter_add
 void register_random_kernels();   // random, bernoulli, multinomial, logit_filter

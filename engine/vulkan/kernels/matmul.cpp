@@ -1,6 +1,12 @@
-// Batched matrix product on the device (shaders/matmul.comp): strided operands, so the
-// transposed views matmul() passes need no copy.
+// Batched matrix product on the device: strided operands, so the transposed views
+// matmul() passes need no copy. Two shaders (see runtime.h, GemmPath): matmul.comp, the
+// portable tiled kernel, and matmul_subgroup.comp for skinny products.
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/vulkan/context.h"
 #include "engine/vulkan/kernels/kernels.h"
+#include "engine/vulkan/runtime.h"
 #include "ops/matmul.h"
 
 namespace cadenza::vulkan {
@@ -18,6 +24,31 @@ int32_t i32(int64_t v) {
   return static_cast<int32_t>(v);
 }
 
+GemmPath initial_path() {
+  const char* env = std::getenv("CADENZA_VULKAN_GEMM");
+  if (!env || !*env || std::strcmp(env, "auto") == 0) return GemmPath::automatic;
+  if (std::strcmp(env, "tiled") == 0) return GemmPath::tiled;
+  if (std::strcmp(env, "subgroup") == 0) return GemmPath::subgroup;
+  fail("CADENZA_VULKAN_GEMM={}: expected auto, tiled or subgroup", env);
+}
+
+GemmPath& gemm_path() {
+  static GemmPath path = initial_path();
+  return path;
+}
+
+bool use_subgroup(int64_t M) {
+  switch (gemm_path()) {
+    case GemmPath::tiled: return false;
+    case GemmPath::subgroup:
+      CADENZA_CHECK(has_subgroup_gemm(), "vulkan bmm: the subgroup GEMM needs subgroup arithmetic in compute "
+                                         "shaders, which {} lacks", context().props.deviceName);
+      return true;
+    case GemmPath::automatic: break;
+  }
+  return M <= kSkinnyRows && has_subgroup_gemm();
+}
+
 void bmm_vk(const Tensor& a, const Tensor& b, const Tensor& out) {
   CADENZA_CHECK(a.dtype() == DType::f32, "vulkan bmm: {} tensors are not supported on the device (f32 only)",
                 dtype_name(a.dtype()));
@@ -28,13 +59,22 @@ void bmm_vk(const Tensor& a, const Tensor& b, const Tensor& out) {
                u32("bmm", a.offset()), i32(a.strides()[0]), i32(a.strides()[1]), i32(a.strides()[2]),
                u32("bmm", b.offset()), i32(b.strides()[0]), i32(b.strides()[1]), i32(b.strides()[2]),
                u32("bmm", out.offset()), i32(out.strides()[0]), i32(out.strides()[1]), i32(out.strides()[2])};
-  stream().dispatch(pipeline("matmul"), {{buffer_of(out), true}, {buffer_of(a), false}, {buffer_of(b), false}}, &p,
-                    sizeof p, static_cast<uint32_t>(div_up(N, 64)), static_cast<uint32_t>(div_up(M, 64)),
-                    u32("bmm", B));
+  const bool subgroup = use_subgroup(M);
+  const int64_t tile_rows = subgroup ? 4 : 64, tile_cols = subgroup ? 16 : 64;
+  CADENZA_CHECK(div_up(M, tile_rows) <= 65535, "vulkan bmm: {} rows exceed the device's workgroup grid", M);
+  stream().dispatch(pipeline(subgroup ? "matmul_subgroup" : "matmul"),
+                    {{buffer_of(out), true}, {buffer_of(a), false}, {buffer_of(b), false}}, &p, sizeof p,
+                    u32("bmm", div_up(N, tile_cols)), u32("bmm", div_up(M, tile_rows)), u32("bmm", B));
 }
 
 }  // namespace
 
-void register_matmul_kernels() { bmm_kernel.set_vulkan(&bmm_vk); }
+void set_gemm_path(GemmPath path) { gemm_path() = path; }
+bool has_subgroup_gemm() { return available() && context().subgroup_arithmetic; }
+
+void register_matmul_kernels() {
+  gemm_path();  // a bad CADENZA_VULKAN_GEMM is a start-up reason, not an error at the first product
+  bmm_kernel.set_vulkan(&bmm_vk);
+}
 
 }  // namespace cadenza::vulkan

@@ -9,6 +9,7 @@ void register_kernels() {
   register_reduce_kernels();
   register_matmul_kernels();
   register_nn_kernels();
+  register_attention_kernels();
   register_window_kernels();
   register_index_kernels();
   register_random_kernels();

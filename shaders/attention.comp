@@ -1,0 +1,108 @@
+#version 450
+// Fused attention forward for inference (cadenza::fused_attention_kernel): one 64-thread
+// workgroup per query row (i, head, batch) computes
+//   out[i] = softmax((q_i . k_j + q_i . E_r[dist]) * scale, masked keys -inf) @ v
+// without writing the [L, S] scores anywhere but shared memory. The query sits at position
+// S - L + i (the last L of S, so a key/value cache works); the relative term uses row
+// M - 1 - dist of rel_emb for dist = pos - j < M, else nothing (tensor2tensor's convention,
+// ops/attention.h). Max and sum are tree reductions in shared memory. A row whose every key
+// is masked outputs zeros, like the op path.
+layout(local_size_x = 64) in;
+
+layout(push_constant) uniform Push {
+  uint L, S, D, Dv;
+  uint q_off; int q_sb, q_sh, q_sl, q_sd;
+  uint k_off; int k_sb, k_sh, k_ss, k_sd;
+  uint v_off; int v_sb, v_sh, v_ss, v_sd;
+  uint H, o_off;        // out is dense [B, H, L, Dv]
+  uint m_off; int m_sb, m_ss;
+  uint r_off; int r_sm, r_sd; uint M;
+  float scale;
+  uint flags;           // 1 causal, 2 key padding, 4 relative
+} pc;
+
+layout(std430, binding = 0) writeonly buffer Out { float o[]; };
+layout(std430, binding = 1) readonly buffer Q { float q[]; };
+layout(std430, binding = 2) readonly buffer K { float k[]; };
+layout(std430, binding = 3) readonly buffer V { float v[]; };
+layout(std430, binding = 4) readonly buffer Mask { float mask[]; };
+layout(std430, binding = 5) readonly buffer Rel { float rel[]; };
+
+const uint WG = 64, MAX_S = 2048, MAX_D = 256;  // kFusedAttentionMaxKeys / MaxDim
+shared float scores[MAX_S];
+shared float qs[MAX_D];
+shared float red[WG];
+
+// Tree reduction of one value per thread; every thread gets the result.
+float reduce_max(float x) {
+  uint t = gl_LocalInvocationID.x;
+  red[t] = x;
+  barrier();
+  for (uint s = WG / 2; s > 0; s >>= 1) {
+    if (t < s) red[t] = max(red[t], red[t + s]);
+    barrier();
+  }
+  float r = red[0];
+  barrier();
+  return r;
+}
+
+float reduce_sum(float x) {
+  uint t = gl_LocalInvocationID.x;
+  red[t] = x;
+  barrier();
+  for (uint s = WG / 2; s > 0; s >>= 1) {
+    if (t < s) red[t] += red[t + s];
+    barrier();
+  }
+  float r = red[0];
+  barrier();
+  return r;
+}
+
+void main() {
+  uint t = gl_LocalInvocationID.x, i = gl_WorkGroupID.x, h = gl_WorkGroupID.y, b = gl_WorkGroupID.z;
+  int qb = int(pc.q_off) + int(b) * pc.q_sb + int(h) * pc.q_sh + int(i) * pc.q_sl;
+  for (uint d = t; d < pc.D; d += WG) qs[d] = q[qb + int(d) * pc.q_sd];
+  barrier();
+
+  const float NEG_INF = uintBitsToFloat(0xff800000u);
+  uint pos = pc.S - pc.L + i;
+  bool causal = (pc.flags & 1u) != 0u, padded = (pc.flags & 2u) != 0u, relative = (pc.flags & 4u) != 0u;
+  int kb = int(pc.k_off) + int(b) * pc.k_sb + int(h) * pc.k_sh;
+  float mx = NEG_INF;
+  for (uint j = t; j < pc.S; j += WG) {
+    float s = NEG_INF;
+    bool masked = (causal && j > pos) || (padded && mask[int(pc.m_off) + int(b) * pc.m_sb + int(j) * pc.m_ss] != 0.0);
+    if (!masked) {
+      float dot = 0.0;
+      int kj = kb + int(j) * pc.k_ss;
+      for (uint d = 0; d < pc.D; ++d) dot += qs[d] * k[kj + int(d) * pc.k_sd];
+      if (relative && pos - j < pc.M) {
+        int rj = int(pc.r_off) + int(pc.M - 1u - (pos - j)) * pc.r_sm;
+        for (uint d = 0; d < pc.D; ++d) dot += qs[d] * rel[rj + int(d) * pc.r_sd];
+      }
+      s = dot * pc.scale;
+    }
+    scores[j] = s;
+    mx = max(mx, s);
+  }
+  mx = reduce_max(mx);
+
+  float total = 0.0;
+  for (uint j = t; j < pc.S; j += WG) {
+    float p = mx == NEG_INF ? 0.0 : exp(scores[j] - mx);
+    scores[j] = p;
+    total += p;
+  }
+  total = reduce_sum(total);  // its barriers also publish every scores[j]
+  float inv = total > 0.0 ? 1.0 / total : 0.0;
+
+  int vb = int(pc.v_off) + int(b) * pc.v_sb + int(h) * pc.v_sh;
+  uint ob = pc.o_off + ((b * pc.H + h) * pc.L + i) * pc.Dv;
+  for (uint d = t; d < pc.Dv; d += WG) {
+    float acc = 0.0;
+    for (uint j = 0; j < pc.S; ++j) acc += scores[j] * v[vb + int(j) * pc.v_ss + int(d) * pc.v_sd];
+    o[ob + d] = acc * inv;
+  }
+}
