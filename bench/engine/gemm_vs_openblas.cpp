@@ -3,11 +3,14 @@
 // Both sides use the same thread count (CADENZA_THREADS, default: cores); rounds
 // alternate between the two so machine noise hits both alike; medians are reported.
 //
-//   build/bench/engine/bench_gemm [rounds]
+//   build/bench/engine/bench_gemm [--json] [rounds]
+// --json prints one line: [{"shape", "engine", "openblas"} (GFLOP/s), ...] for bench/compare.
 #include <algorithm>
 #include <cblas.h>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -39,7 +42,10 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const bool json = argc > 1 && !std::strcmp(argv[1], "--json");
+  if (json) --argc, ++argv;
   int rounds = argc > 1 ? std::stoi(argv[1]) : 5;
+  nlohmann::json rows = nlohmann::json::array();
   int threads = cpu::num_threads();
   const Shape3 shapes[] = {
       {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
@@ -48,9 +54,14 @@ int main(int argc, char** argv) {
       {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
       {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},
       {"output logits     [4096x512]@[512x390]", 1, 4096, 390, 512, false},
+      {"attention QKV     [4096x256]@[256x768]^T", 1, 4096, 768, 256, true},
+      {"attention context 128 x [256x256]@[256x32]", 128, 256, 32, 256, false},
+      {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
   };
-  std::printf("sgemm, %d threads, median of %d rounds (GFLOP/s; ratio = engine / OpenBLAS)\n", threads, rounds);
-  std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
+  if (!json) {
+    std::printf("sgemm, %d threads, median of %d rounds (GFLOP/s; ratio = engine / OpenBLAS)\n", threads, rounds);
+    std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
+  }
   for (const Shape3& s : shapes) {
     Tensor a = testing::uniform_input({s.batch, s.M, s.K}, DType::f32);
     Tensor b = s.trans_b ? testing::uniform_input({s.batch, s.N, s.K}, DType::f32)
@@ -74,7 +85,14 @@ int main(int argc, char** argv) {
       openblas_set_num_threads(1);  // the engine's setting
     }
     double ge = flops / median(te) / 1e9, gd = flops / median(td) / 1e9;
-    std::printf("%-45s %10.1f %10.1f %7.2f\n", s.what, ge, gd, ge / gd);
+    if (json) {
+      std::string what = s.what;
+      while (what.find("  ") != std::string::npos) what.erase(what.find("  "), 1);
+      rows.push_back({{"shape", what}, {"engine", ge}, {"openblas", gd}});
+    } else {
+      std::printf("%-45s %10.1f %10.1f %7.2f\n", s.what, ge, gd, ge / gd);
+    }
   }
+  if (json) std::printf("%s\n", rows.dump().c_str());
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "engine/cpu/blas.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cblas.h>
 
 #include "engine/cpu/parallel.h"
@@ -8,10 +9,13 @@
 namespace cadenza::cpu {
 namespace {
 
+std::atomic<int64_t> g_gemm_flops{0};
+
 template <class T>
 void gemm_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
                  int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
   if (M == 0 || N == 0) return;
+  g_gemm_flops.fetch_add(2 * M * N * K, std::memory_order_relaxed);
   auto opa = ta ? CblasTrans : CblasNoTrans;
   auto opb = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>)
@@ -65,6 +69,8 @@ void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t
       gemm(ta, tb, M, N, K, alpha, A + i * sa, lda, B + i * sb, ldb, beta, C + i * sc, ldc);
   }
 }
+
+int64_t gemm_flop_count() { return g_gemm_flops.load(std::memory_order_relaxed); }
 
 template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t,
                           const float*, int64_t, float, float*, int64_t);

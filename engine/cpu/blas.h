@@ -17,4 +17,8 @@ void gemm_batched(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t 
                   T alpha, const T* A, int64_t lda, int64_t stride_a, const T* B, int64_t ldb,
                   int64_t stride_b, T beta, T* C, int64_t ldc, int64_t stride_c);
 
+// Floating-point operations (2·M·N·K per product) of every GEMM run so far, f32 and f64:
+// lets a benchmark state what fraction of the machine's GEMM peak a training step reaches.
+int64_t gemm_flop_count();
+
 }  // namespace cadenza::cpu
