@@ -1,5 +1,6 @@
 #include "ops/reduce.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -71,9 +72,40 @@ void visit_reduced(const T* base, const ReduceLayout& L, int64_t begin, int64_t 
 // Fixed-size chunks make a long reduction parallel yet give the same bits at any thread count.
 constexpr int64_t kChunk = 8192;
 
+// A sum over the leading axes of a contiguous x, viewed as [R, K] -> [K]: the gradients of
+// biases and of broadcast operands. Walking each output's column would touch a new cache
+// line per element; this adds whole rows into a strip of accumulators instead. Each output
+// still adds its values in row order, so the bits equal the general path's.
+template <class T, class Acc>
+bool sum_leading_axes(const Tensor& x, const std::vector<int64_t>& axes, T* out) {
+  const int64_t r = static_cast<int64_t>(axes.size());
+  if (!x.is_contiguous() || r == 0 || r >= x.dim()) return false;
+  for (int64_t i = 0; i < r; ++i)
+    if (axes[size_t(i)] != i) return false;
+  int64_t R = 1, K = 1;
+  for (int64_t d = 0; d < x.dim(); ++d) (d < r ? R : K) *= x.shape()[d];
+  constexpr int64_t kStrip = 256;
+  if (K < 16 || K < cpu::num_threads()) return false;
+  const T* xp = x.data<T>();
+  cpu::parallel_for((K + kStrip - 1) / kStrip, 1, [&](int64_t b, int64_t e) {
+    Acc acc[kStrip];
+    for (int64_t s = b; s < e; ++s) {
+      const int64_t j0 = s * kStrip, n = std::min(kStrip, K - j0);
+      std::fill(acc, acc + n, Acc(0));
+      for (int64_t i = 0; i < R; ++i) {
+        const T* row = xp + i * K + j0;
+        for (int64_t j = 0; j < n; ++j) acc[j] += Acc(row[j]);
+      }
+      for (int64_t j = 0; j < n; ++j) out[j0 + j] = static_cast<T>(acc[j]);
+    }
+  });
+  return true;
+}
+
 template <class T>
 void reduce_typed(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, const Tensor& out) {
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+  if (op == ReduceOp::sum && sum_leading_axes<T, Acc>(x, axes, out.data<T>())) return;
   ReduceLayout L = split_axes(x, axes);
   const T* xp = x.data<T>();
   T* op_out = out.data<T>();

@@ -73,6 +73,35 @@ TEST_CASE("a long sum gives the same bits at any thread count", "[forward]") {
   CHECK(one == single);
 }
 
+TEST_CASE("sums over leading axes (bias gradients) match a row-order reference", "[forward]") {
+  // [7, 5, 300]: wide enough for the strip-wise path, with a partial last strip.
+  const int64_t A = 7, B = 5, K = 300;
+  std::vector<float> v(size_t(A * B * K));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = std::sin(float(i) * 0.37f) + 0.01f * float(i % 13);
+  Tensor x = f32(v, {A, B, K});
+  std::vector<float> want01(static_cast<size_t>(K)), want0(static_cast<size_t>(B * K));
+  for (int64_t k = 0; k < K; ++k) {
+    double acc = 0;
+    for (int64_t r = 0; r < A * B; ++r) acc += v[size_t(r * K + k)];
+    want01[size_t(k)] = float(acc);
+  }
+  for (int64_t j = 0; j < B * K; ++j) {
+    double acc = 0;
+    for (int64_t a = 0; a < A; ++a) acc += v[size_t(a * B * K + j)];
+    want0[size_t(j)] = float(acc);
+  }
+  CHECK(vec(sum(x, {0, 1})) == want01);
+  CHECK(vec(sum(x, {0})) == want0);
+  CHECK(sum(x, {0, 1}, true).shape() == Shape{1, 1, K});
+  // A strided view (x inside a wider tensor) takes the general path and agrees bit for bit.
+  Tensor wide = concat({x, Tensor::zeros({A, B, 3})}, 2);
+  CHECK(vec(sum(narrow(wide, 2, 0, K), {0, 1})) == want01);
+  int prev = cpu::num_threads();
+  cpu::set_num_threads(1);
+  CHECK(vec(sum(x, {0, 1})) == want01);
+  cpu::set_num_threads(prev);
+}
+
 TEST_CASE("matmul with transposes, batches and vectors", "[forward]") {
   Tensor a = f32({1, 2, 3, 4, 5, 6}, {2, 3});
   Tensor b = f32({1, 0, 0, 1, 1, 1}, {3, 2});
