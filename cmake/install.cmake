@@ -34,9 +34,18 @@ foreach(dir engine ops music models)
             FILES_MATCHING PATTERN "*.h")
   endif()
 endforeach()
+if(TARGET cadenza_vulkan)
+  # cadenza_add_shaders() for other projects, with the shader includes it puts on the path.
+  install(FILES ${PROJECT_SOURCE_DIR}/cmake/CadenzaShaders.cmake ${PROJECT_SOURCE_DIR}/cmake/embed_spirv.cmake
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/shaders/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cadenza/shaders
+          FILES_MATCHING PATTERN "*.glsl")
+endif()
 install(EXPORT cadenzaTargets NAMESPACE cadenza:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
+set(CADENZA_INSTALL_SHADER_INCLUDE_DIR ${CMAKE_INSTALL_INCLUDEDIR}/cadenza/shaders)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cadenzaConfig.cmake.in
-  ${PROJECT_BINARY_DIR}/cadenzaConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza)
+  ${PROJECT_BINARY_DIR}/cadenzaConfig.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cadenza
+  PATH_VARS CADENZA_INSTALL_SHADER_INCLUDE_DIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cadenzaConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/cadenzaConfig.cmake ${PROJECT_BINARY_DIR}/cadenzaConfigVersion.cmake

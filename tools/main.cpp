@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tools/commands.h"
+#include "tools/plugin.h"
 
 namespace {
 
@@ -21,6 +22,7 @@ int fail(std::string reason) {
 int main(int argc, char** argv) {
   CLI::App app{"cadenza: deep learning for symbolic music"};
   app.require_subcommand(1);
+  cadenza::tools::add_plugin_option(app);
   cadenza::tools::add_inspect_command(app);
   cadenza::tools::add_convert_command(app);
   cadenza::tools::add_render_command(app);

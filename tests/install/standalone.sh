@@ -10,3 +10,4 @@ cmake -S "$source/examples/standalone" -B "$scratch/standalone" -DCMAKE_PREFIX_P
   > "$scratch/configure.log" || { cat "$scratch/configure.log"; exit 1; }
 cmake --build "$scratch/standalone" -j2 > "$scratch/build.log" || { cat "$scratch/build.log"; exit 1; }
 "$scratch/standalone/standalone"
+echo "standalone example: ok"  # reached only when it built and exited 0 (set -e)

@@ -1,0 +1,29 @@
+#include "tools/plugin.h"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace cadenza::tools {
+namespace {
+
+void load_plugin(const std::string& path) {
+  // RTLD_GLOBAL: a plugin's own symbols stay visible to plugins loaded after it. Never
+  // closed: its registrations live in the program's registries until exit.
+  if (!dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+    const char* why = dlerror();
+    throw std::runtime_error(fmt::format("--plugin: {}", why ? why : path + ": cannot load"));
+  }
+}
+
+}  // namespace
+
+void add_plugin_option(CLI::App& app) {
+  // Option callbacks of the main program run before any subcommand's callback.
+  app.add_option("--plugin", "Shared library to load first (a model family, ops); repeatable")
+      ->type_name("FILE.so")
+      ->each(load_plugin);
+}
+
+}  // namespace cadenza::tools
