@@ -2,8 +2,9 @@
 // Example of a new op: the Snake activation (Ziyin, Hartwig & Ueda, NeurIPS 2020),
 // snake(x) = x + sin^2(alpha x) / alpha, a periodic activation suited to signals with
 // repetition — like music. It shows every part an op has: a kernel with a CPU
-// implementation (and a Vulkan slot), a backward written with ops, and a registration
-// with sample inputs that puts it under the standard gradient checks.
+// implementation (snake.cpp) and a Vulkan one (snake.comp, snake_vulkan.cpp), a backward
+// written with ops, and a registration with sample inputs that puts it under the standard
+// gradient checks and the Vulkan-against-CPU comparison.
 #include "engine/kernel.h"
 #include "engine/tensor.h"
 
