@@ -41,7 +41,7 @@ std::pair<Tensor, std::vector<Tensor>> RnnBase::run(const Tensor& x, std::vector
   CADENZA_CHECK(x.dim() == 3 && x.size(2) == input_, "{}: expected input [{}, I = {}], got {}", name_,
                 opts_.batch_first ? "B, T" : "T, B", input_, shape_str(x.shape()));
   Tensor seq = opts_.batch_first ? transpose(x, 0, 1) : x;  // [T, B, I]
-  int64_t T = seq.size(0), B = seq.size(1), D = num_directions();
+  int64_t B = seq.size(1), D = num_directions();
   Shape state_shape{opts_.num_layers * D, B, hidden_};
   init.resize(parts);
   for (Tensor& s : init) {
@@ -54,19 +54,11 @@ std::pair<Tensor, std::vector<Tensor>> RnnBase::run(const Tensor& x, std::vector
     std::vector<Tensor> dir_outputs;
     for (int64_t d = 0; d < D; ++d) {
       const Weights& w = weights_[static_cast<size_t>(l * D + d)];
-      // All time steps' input projections in one GEMM.
-      Tensor gx = matmul(seq, w.w_ih, false, true);
-      if (w.b_ih.defined()) gx = add(gx, w.b_ih);
       std::vector<Tensor> state;
       for (const Tensor& s : init) state.push_back(select(s, 0, l * D + d));
-      std::vector<Tensor> hs(static_cast<size_t>(T));
-      for (int64_t i = 0; i < T; ++i) {
-        int64_t t = d == 0 ? i : T - 1 - i;
-        state = cell(select(gx, 0, t), state, w);
-        hs[static_cast<size_t>(t)] = state[0];
-      }
-      dir_outputs.push_back(stack(hs, 0));
-      for (size_t p = 0; p < parts; ++p) finals[p].push_back(state[p]);
+      auto [out, last] = layer(seq, std::move(state), w, d == 1);
+      dir_outputs.push_back(out);
+      for (size_t p = 0; p < parts; ++p) finals[p].push_back(last[p]);
     }
     seq = D == 1 ? dir_outputs[0] : concat(dir_outputs, 2);
     if (l + 1 < opts_.num_layers && opts_.dropout > 0) seq = dropout(seq, opts_.dropout, is_training(), dropout_gen_);
@@ -76,12 +68,33 @@ std::pair<Tensor, std::vector<Tensor>> RnnBase::run(const Tensor& x, std::vector
   return {opts_.batch_first ? transpose(seq, 0, 1) : seq, final_state};
 }
 
+std::pair<Tensor, std::vector<Tensor>> RnnBase::layer(const Tensor& seq, std::vector<Tensor> state,
+                                                     const Weights& w, bool reverse) const {
+  // All time steps' input projections in one GEMM.
+  Tensor gx = matmul(seq, w.w_ih, false, true);
+  if (w.b_ih.defined()) gx = add(gx, w.b_ih);
+  const int64_t T = seq.size(0);
+  std::vector<Tensor> hs(static_cast<size_t>(T));
+  for (int64_t i = 0; i < T; ++i) {
+    int64_t t = reverse ? T - 1 - i : i;
+    state = cell(select(gx, 0, t), state, w);
+    hs[static_cast<size_t>(t)] = state[0];
+  }
+  return {stack(hs, 0), state};
+}
+
 LSTM::LSTM(int64_t input_size, int64_t hidden_size, RnnOptions opts, Generator& gen, Generator* dropout_gen)
     : RnnBase("LSTM", 4, input_size, hidden_size, opts, gen, dropout_gen) {}
 
 LSTM::Result LSTM::forward(const Tensor& x, const LstmState& init) {
   auto [out, state] = run(x, {init.h, init.c}, 2);
   return {out, {state[0], state[1]}};
+}
+
+std::pair<Tensor, std::vector<Tensor>> LSTM::layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
+                                                  bool reverse) const {
+  LstmLayerResult r = lstm_layer(seq, state[0], state[1], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse);
+  return {r.output, {r.last.h, r.last.c}};
 }
 
 std::vector<Tensor> LSTM::cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const {

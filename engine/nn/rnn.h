@@ -8,7 +8,7 @@
 
 #include "engine/nn/module.h"
 #include "engine/rng.h"
-#include "ops/lstm.h"
+#include "ops/lstm_layer.h"
 
 namespace cadenza::nn {
 
@@ -35,6 +35,11 @@ class RnnBase : public Module {
           Generator& gen, Generator* dropout_gen);
   // Initial state parts (undefined = zeros) -> output and final state parts.
   std::pair<Tensor, std::vector<Tensor>> run(const Tensor& x, std::vector<Tensor> init, size_t parts);
+  // One layer and direction over the whole sequence seq [T, B, I] from the state parts
+  // [B, H] -> output [T, B, H] and the final state parts. By default: one GEMM for all
+  // steps' input projections, then cell() step by step.
+  virtual std::pair<Tensor, std::vector<Tensor>> layer(const Tensor& seq, std::vector<Tensor> state,
+                                                       const Weights& w, bool reverse) const;
   // One time step: gx = x_t W_ihᵀ + b_ih [B, gates·H] and the state parts [B, H] -> new state.
   virtual std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const = 0;
 
@@ -58,6 +63,9 @@ class LSTM : public RnnBase {
   Result forward(const Tensor& x, const LstmState& init = {});
 
  protected:
+  // The fused layer op (ops/lstm_layer.h) instead of the per-step loop.
+  std::pair<Tensor, std::vector<Tensor>> layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
+                                               bool reverse) const override;
   std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const override;
 };
 

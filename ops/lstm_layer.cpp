@@ -1,0 +1,235 @@
+#include "ops/lstm_layer.h"
+
+#include "engine/autograd.h"
+#include "engine/cpu/blas.h"
+#include "engine/cpu/parallel.h"
+#include "engine/op_registry.h"
+#include "ops/autograd.h"
+#include "ops/binary.h"
+#include "ops/copy.h"
+#include "ops/matmul.h"
+#include "ops/samples.h"
+#include "ops/view.h"
+
+namespace cadenza {
+namespace {
+using Grads = std::vector<Tensor>;
+
+void check_layer_args(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
+                      const Tensor& b_ih, const Tensor& b_hh) {
+  CADENZA_CHECK(x.dim() == 3 && h0.dim() == 2 && h0.shape() == c0.shape() && h0.size(0) == x.size(1),
+                "lstm_layer: x {} must be [T, B, I] with h0 {} and c0 {} both [B, H]", shape_str(x.shape()),
+                shape_str(h0.shape()), shape_str(c0.shape()));
+  const int64_t I = x.size(2), H = h0.size(1);
+  CADENZA_CHECK(w_ih.shape() == Shape({4 * H, I}) && w_hh.shape() == Shape({4 * H, H}),
+                "lstm_layer: w_ih {} and w_hh {} must be [4H, I] = {} and [4H, H] = {}", shape_str(w_ih.shape()),
+                shape_str(w_hh.shape()), shape_str({4 * H, I}), shape_str({4 * H, H}));
+  for (const Tensor* b : {&b_ih, &b_hh})
+    CADENZA_CHECK(!b->defined() || b->shape() == Shape({4 * H}), "lstm_layer: bias {} must be [4H] = [{}]",
+                  shape_str(b->shape()), 4 * H);
+  for (const Tensor* t : {&h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh}) {
+    if (!t->defined()) continue;
+    CADENZA_CHECK(t->dtype() == x.dtype() && t->device() == x.device(),
+                  "lstm_layer: every tensor needs x's dtype and device ({} on {}), got {} on {}",
+                  dtype_name(x.dtype()), x.device().str(), dtype_name(t->dtype()), t->device().str());
+  }
+}
+
+Tensor dense(const Tensor& t) { return t.is_contiguous() ? t.detach() : contiguous_untracked(t); }
+
+// The step index of the i-th step taken.
+int64_t step_at(int64_t i, int64_t T, bool reverse) { return reverse ? T - 1 - i : i; }
+
+// What the fused forward keeps for its backward besides the inputs and the output.
+struct LayerTape {
+  Tensor gates;  // [T, B, 4H] pre-activations
+  Tensor cells;  // [T, B, H] c_t
+};
+
+// Fused forward on the CPU. All inputs dense; returns y [T, B, H], h_n, c_n and the tape.
+template <class T>
+std::pair<LstmLayerResult, LayerTape> fused_forward(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                                    const Tensor& b_hh, bool reverse) {
+  const int64_t S = x.size(0), B = x.size(1), I = x.size(2), H = h0.size(1), G4 = 4 * H;
+  const DType dt = x.dtype();
+  Tensor gates = make_tensor({S, B, G4}, dt, x.device());
+  Tensor cells = make_tensor({S, B, H}, dt, x.device());
+  Tensor y = make_tensor({S, B, H}, dt, x.device());
+  T* g = gates.data<T>();
+  const T* whh = w_hh.data<T>();
+  cpu::gemm<T>(false, true, S * B, G4, I, T(1), x.data<T>(), I, w_ih.data<T>(), I, T(0), g, G4);
+  if (b_ih.defined() || b_hh.defined()) {
+    std::vector<T> bias(static_cast<size_t>(G4), T(0));
+    for (const Tensor* b : {&b_ih, &b_hh})
+      if (b->defined())
+        for (int64_t j = 0; j < G4; ++j) bias[size_t(j)] += b->data<T>()[j];
+    cpu::parallel_for(S * B, std::max<int64_t>(1, 16384 / G4), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r)
+        for (int64_t j = 0; j < G4; ++j) g[r * G4 + j] += bias[size_t(j)];
+    });
+  }
+  Tensor h_prev = h0, c_prev = c0;
+  for (int64_t i = 0; i < S; ++i) {
+    const int64_t t = step_at(i, S, reverse);
+    cpu::gemm<T>(false, true, B, G4, H, T(1), h_prev.data<T>(), H, whh, H, T(1), g + t * B * G4, G4);
+    Tensor h_t = select(y, 0, t), c_t = select(cells, 0, t);
+    lstm_pointwise_kernel(x.device(), select(gates, 0, t), c_prev, h_t, c_t);
+    h_prev = h_t;
+    c_prev = c_t;
+  }
+  LstmLayerResult r{y, {clone(h_prev), clone(c_prev)}};  // own storage, not views of y
+  return {r, {gates, cells}};
+}
+
+// Fused backward: the gradients of (x, h0, c0, w_ih, w_hh, b) given those of (y, h_n, c_n).
+struct LayerGrads {
+  Tensor x, h0, c0, w_ih, w_hh, b;
+};
+
+template <class T>
+LayerGrads fused_backward(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
+                          const Tensor& y, const LayerTape& tape, const Tensor& gy, const Tensor& gh, const Tensor& gc,
+                          bool reverse, bool want_bias) {
+  const int64_t S = x.size(0), B = x.size(1), I = x.size(2), H = h0.size(1), G4 = 4 * H;
+  const DType dt = x.dtype();
+  const Device dev = x.device();
+  Tensor dgates = make_tensor({S, B, G4}, dt, dev);
+  Tensor dh = clone(gh.detach()), dc = clone(gc.detach());  // updated in place below
+  T* dhp = dh.data<T>();
+  const T* gyp = gy.data<T>();
+  T* dg = dgates.data<T>();
+  for (int64_t i = S - 1; i >= 0; --i) {
+    const int64_t t = step_at(i, S, reverse);
+    for (int64_t k = 0; k < B * H; ++k) dhp[k] += gyp[t * B * H + k];
+    Tensor c_prev = i == 0 ? c0 : select(tape.cells, 0, step_at(i - 1, S, reverse));
+    lstm_pointwise_backward_kernel(dev, select(tape.gates, 0, t), c_prev, dh, dc, select(dgates, 0, t), dc);
+    cpu::gemm<T>(false, false, B, H, G4, T(1), dg + t * B * G4, G4, w_hh.data<T>(), H, T(0), dhp, H);
+  }
+  LayerGrads out;
+  out.h0 = dh;
+  out.c0 = dc;
+  out.x = make_tensor({S, B, I}, dt, dev);
+  cpu::gemm<T>(false, false, S * B, I, G4, T(1), dg, G4, w_ih.data<T>(), I, T(0), out.x.data<T>(), I);
+  out.w_ih = make_tensor({G4, I}, dt, dev);
+  cpu::gemm<T>(true, false, G4, I, S * B, T(1), dg, G4, x.data<T>(), I, T(0), out.w_ih.data<T>(), I);
+  // dW_hh = Σ_t dG_tᵀ h_{t−1}: the steps whose previous state is an output of this layer
+  // in one GEMM (they are contiguous in y), then the first step's, from h0.
+  out.w_hh = make_tensor({G4, H}, dt, dev);
+  T* dwhh = out.w_hh.data<T>();
+  const int64_t first = step_at(0, S, reverse);
+  const int64_t later = reverse ? 0 : 1;  // the first of the steps fed by y
+  const int64_t fed = reverse ? 1 : 0;    // where their previous states start in y
+  cpu::gemm<T>(true, false, G4, H, (S - 1) * B, T(1), dg + later * B * G4, G4, y.data<T>() + fed * B * H, H, T(0),
+               dwhh, H);
+  cpu::gemm<T>(true, false, G4, H, B, T(1), dg + first * B * G4, G4, h0.data<T>(), H, S > 1 ? T(1) : T(0), dwhh, H);
+  if (want_bias) {
+    out.b = Tensor::zeros({G4}, dt, dev);
+    T* db = out.b.data<T>();
+    cpu::parallel_for(G4, 256, [&](int64_t j0, int64_t j1) {
+      for (int64_t r = 0; r < S * B; ++r)
+        for (int64_t j = j0; j < j1; ++j) db[j] += dg[r * G4 + j];
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                                    const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
+  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+  const int64_t S = x.size(0);
+  Tensor gx = matmul(x, w_ih, false, true);
+  if (b_ih.defined()) gx = add(gx, b_ih);
+  LstmState state{h0, c0};
+  std::vector<Tensor> hs(static_cast<size_t>(S));
+  for (int64_t i = 0; i < S; ++i) {
+    const int64_t t = step_at(i, S, reverse);
+    Tensor gates = add(select(gx, 0, t), matmul(state.h, w_hh, false, true));
+    if (b_hh.defined()) gates = add(gates, b_hh);
+    state = lstm_pointwise(gates, state.c);
+    hs[static_cast<size_t>(t)] = state.h;
+  }
+  return {stack(hs, 0), state};
+}
+
+LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
+                           const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
+  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+  if (!x.device().is_cpu() || !is_floating(x.dtype()) || x.size(0) == 0)
+    return lstm_layer_composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse);
+  std::vector<Tensor> inputs{x, h0, c0, w_ih, w_hh};
+  const bool has_bias = b_ih.defined() || b_hh.defined();
+  for (const Tensor* b : {&b_ih, &b_hh})
+    if (b->defined()) inputs.push_back(*b);
+  std::vector<Tensor> dense_in;
+  for (const Tensor& t : inputs) dense_in.push_back(dense(t));
+  const Tensor& bi = b_ih.defined() ? dense_in[5] : Tensor();
+  const Tensor& bh = b_hh.defined() ? dense_in[b_ih.defined() ? 6 : 5] : Tensor();
+  std::pair<LstmLayerResult, LayerTape> fwd = dispatch_float(x.dtype(), "lstm_layer", [&]<class T>() {
+    NoGradGuard no_grad;
+    return fused_forward<T>(dense_in[0], dense_in[1], dense_in[2], dense_in[3], dense_in[4], bi, bh, reverse);
+  });
+  LstmLayerResult r = fwd.first;
+  if (!needs_grad(inputs)) return r;
+  LayerTape tape = fwd.second;
+  // Saved: the inputs (dense copies where they were strided, for the fused kernels) and y.
+  std::vector<Tensor> save = inputs;
+  save.push_back(r.output);
+  record("lstm_layer", inputs, {r.output, r.last.h, r.last.c}, save,
+         [tape, reverse, has_bias, nb = inputs.size() - 5](const Grads& g, const Grads& s) -> Grads {
+           const Tensor &sx = s[0], &sh0 = s[1], &sc0 = s[2], &swih = s[3], &swhh = s[4];
+           if (GradMode::enabled()) {
+             // A graph of the gradient is wanted: differentiate the composed recomputation.
+             LstmLayerResult again = lstm_layer_composed(sx, sh0, sc0, swih, swhh, nb > 0 ? s[5] : Tensor(),
+                                                         nb > 1 ? s[6] : Tensor(), reverse);
+             std::vector<Tensor> wrt(s.begin(), s.end() - 1);
+             std::vector<Tensor> asked;
+             for (const Tensor& t : wrt)
+               if (t.requires_grad()) asked.push_back(t);
+             Grads got = grad({again.output, again.last.h, again.last.c}, asked, {g[0], g[1], g[2]},
+                              {.create_graph = true, .allow_unused = true});
+             Grads out;
+             size_t k = 0;
+             for (const Tensor& t : wrt) out.push_back(t.requires_grad() ? got[k++] : Tensor());
+             return out;
+           }
+           LayerGrads d = dispatch_float(sx.dtype(), "lstm_layer", [&]<class T>() {
+             return fused_backward<T>(dense(sx), dense(sh0), dense(sc0), dense(swih), dense(swhh), s.back(), tape,
+                                      dense(g[0]), dense(g[1]), dense(g[2]), reverse, has_bias);
+           });
+           Grads out{d.x, d.h0, d.c0, d.w_ih, d.w_hh};
+           for (size_t k = 0; k < nb; ++k) out.push_back(d.b);
+           return out;
+         });
+  return r;
+}
+
+// ---- registry samples: both directions, with and without biases (B=2, I=3, H=2, T=3).
+namespace {
+using testing::uniform_input;
+std::vector<Tensor> layer_outputs(const LstmLayerResult& r) { return {r.output, r.last.h, r.last.c}; }
+const bool registered = [] {
+  OpRegistry::add({"lstm_layer", true, [](DType dt) {
+    auto in = [dt](bool bias) {
+      std::vector<Tensor> v{uniform_input({3, 2, 3}, dt), uniform_input({2, 2}, dt), uniform_input({2, 2}, dt),
+                            uniform_input({8, 3}, dt), uniform_input({8, 2}, dt)};
+      if (bias) v.insert(v.end(), {uniform_input({8}, dt), uniform_input({8}, dt)});
+      return v;
+    };
+    auto run = [](bool reverse) {
+      return [reverse](const std::vector<Tensor>& x) {
+        return layer_outputs(x.size() > 5 ? lstm_layer(x[0], x[1], x[2], x[3], x[4], x[5], x[6], reverse)
+                                          : lstm_layer(x[0], x[1], x[2], x[3], x[4], {}, {}, reverse));
+      };
+    };
+    return std::vector<OpSample>{{"T=3 B=2 I=3 H=2 with biases", in(true), run(false)},
+                                 {"T=3 B=2 I=3 H=2 no bias", in(false), run(false)},
+                                 {"reverse, with biases", in(true), run(true)}};
+  }});
+  return true;
+}();
+}  // namespace
+
+}  // namespace cadenza

@@ -1,0 +1,32 @@
+#pragma once
+// One LSTM layer over a whole sequence as a single op (what cuDNN and torch's fused RNNs
+// do), with PyTorch's gate order and cell (ops/lstm.h). On the CPU, in f32 and f64:
+//   forward   G = X W_ihᵀ + b_ih + b_hh for all steps in one GEMM, then per step one GEMM
+//             G_t += h_{t-1} W_hhᵀ written in place and the fused pointwise cell writing h_t
+//             straight into the output; no per-step tensors or autograd nodes.
+//   backward  per step only the pointwise backward and dh = dG_t W_hh; the weight
+//             gradients, the bias gradient and dX are then one GEMM (or one sum) over all
+//             steps, so they run at full GEMM size instead of T small ones.
+// Elsewhere (Vulkan), and for a backward whose graph is wanted (create_graph), the layer is
+// the composed per-step ops (lstm_layer_composed): the second derivative comes from
+// differentiating that recomputation.
+#include "ops/lstm.h"
+
+namespace cadenza {
+
+struct LstmLayerResult {
+  Tensor output;  // [T, B, H]: h_t for every step t (in time order, also when reverse)
+  LstmState last;  // h and c after the final step [B, H]
+};
+
+// x [T, B, I], h0 and c0 [B, H], w_ih [4H, I], w_hh [4H, H], optional b_ih and b_hh [4H].
+// reverse: steps from t = T−1 down to 0 (the backward direction of a bidirectional LSTM).
+LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                           const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
+                           bool reverse = false);
+// The same layer as a loop of recorded ops (matmul, add, lstm_pointwise, stack).
+LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                                    const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
+                                    bool reverse = false);
+
+}  // namespace cadenza
