@@ -2,6 +2,7 @@
 
 #include "engine/autograd.h"
 #include "engine/cpu/blas.h"
+#include "engine/cpu/matvec.h"
 #include "engine/cpu/parallel.h"
 #include "engine/op_registry.h"
 #include "ops/autograd.h"
@@ -46,33 +47,41 @@ struct LayerTape {
   Tensor cells;  // [T, B, H] c_t
 };
 
-// Fused forward on the CPU. All inputs dense; returns y [T, B, H], h_n, c_n and the tape.
+// The summed biases b_ih + b_hh (empty without biases).
 template <class T>
+std::vector<T> summed_bias(const Tensor& b_ih, const Tensor& b_hh, int64_t G4) {
+  std::vector<T> bias;
+  if (!b_ih.defined() && !b_hh.defined()) return bias;
+  bias.assign(static_cast<size_t>(G4), T(0));
+  for (const Tensor* b : {&b_ih, &b_hh})
+    if (b->defined())
+      for (int64_t j = 0; j < G4; ++j) bias[size_t(j)] += b->data<T>()[j];
+  return bias;
+}
+
+// Fused forward on the CPU, for any weight store: project(X, rows, G) writes G = X W_ihᵀ
+// for `rows` rows of X; recur(h, G_t) adds h W_hhᵀ to the B rows of G_t. x, h0, c0 dense;
+// returns y [T, B, H], h_n, c_n and the tape.
+template <class T, class Project, class Recur>
 std::pair<LstmLayerResult, LayerTape> fused_forward(const Tensor& x, const Tensor& h0, const Tensor& c0,
-                                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
-                                                    const Tensor& b_hh, bool reverse) {
-  const int64_t S = x.size(0), B = x.size(1), I = x.size(2), H = h0.size(1), G4 = 4 * H;
+                                                    const std::vector<T>& bias, Project&& project, Recur&& recur,
+                                                    bool reverse) {
+  const int64_t S = x.size(0), B = x.size(1), H = h0.size(1), G4 = 4 * H;
   const DType dt = x.dtype();
   Tensor gates = make_tensor({S, B, G4}, dt, x.device());
   Tensor cells = make_tensor({S, B, H}, dt, x.device());
   Tensor y = make_tensor({S, B, H}, dt, x.device());
   T* g = gates.data<T>();
-  const T* whh = w_hh.data<T>();
-  cpu::gemm<T>(false, true, S * B, G4, I, T(1), x.data<T>(), I, w_ih.data<T>(), I, T(0), g, G4);
-  if (b_ih.defined() || b_hh.defined()) {
-    std::vector<T> bias(static_cast<size_t>(G4), T(0));
-    for (const Tensor* b : {&b_ih, &b_hh})
-      if (b->defined())
-        for (int64_t j = 0; j < G4; ++j) bias[size_t(j)] += b->data<T>()[j];
+  project(x.data<T>(), S * B, g);
+  if (!bias.empty())
     cpu::parallel_for(S * B, std::max<int64_t>(1, 16384 / G4), [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r)
         for (int64_t j = 0; j < G4; ++j) g[r * G4 + j] += bias[size_t(j)];
     });
-  }
   Tensor h_prev = h0, c_prev = c0;
   for (int64_t i = 0; i < S; ++i) {
     const int64_t t = step_at(i, S, reverse);
-    cpu::gemm<T>(false, true, B, G4, H, T(1), h_prev.data<T>(), H, whh, H, T(1), g + t * B * G4, G4);
+    recur(h_prev.data<T>(), g + t * B * G4);
     Tensor h_t = select(y, 0, t), c_t = select(cells, 0, t);
     lstm_pointwise_kernel(x.device(), select(gates, 0, t), c_prev, h_t, c_t);
     h_prev = h_t;
@@ -80,6 +89,19 @@ std::pair<LstmLayerResult, LayerTape> fused_forward(const Tensor& x, const Tenso
   }
   LstmLayerResult r{y, {clone(h_prev), clone(c_prev)}};  // own storage, not views of y
   return {r, {gates, cells}};
+}
+
+// The forward with f32/f64 weight tensors (dense), through the engine's GEMM.
+template <class T>
+std::pair<LstmLayerResult, LayerTape> fused_forward(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                                    const Tensor& b_hh, bool reverse) {
+  const int64_t B = x.size(1), I = x.size(2), H = h0.size(1), G4 = 4 * H;
+  const T *wih = w_ih.data<T>(), *whh = w_hh.data<T>();
+  return fused_forward<T>(
+      x, h0, c0, summed_bias<T>(b_ih, b_hh, G4),
+      [&](const T* X, int64_t rows, T* G) { cpu::gemm<T>(false, true, rows, G4, I, T(1), X, I, wih, I, T(0), G, G4); },
+      [&](const T* h, T* G) { cpu::gemm<T>(false, true, B, G4, H, T(1), h, H, whh, H, T(1), G, G4); }, reverse);
 }
 
 // Fused backward: the gradients of (x, h0, c0, w_ih, w_hh, b) given those of (y, h_n, c_n).
@@ -204,6 +226,41 @@ LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, 
            return out;
          });
   return r;
+}
+
+LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                           const Tensor& b_hh) {
+  CADENZA_CHECK(w_ih.dim() == 2 && w_hh.dim() == 2 && w_ih.size(0) == w_hh.size(0) && w_hh.size(0) == 4 * w_hh.size(1),
+                "quantize_lstm_weights: w_ih {} and w_hh {} must be [4H, I] and [4H, H]", shape_str(w_ih.shape()),
+                shape_str(w_hh.shape()));
+  NoGradGuard no_grad;
+  // Host f32 copies of whatever the layer holds (f64 or Vulkan weights are converted).
+  auto host = [](const Tensor& t) { return t.defined() ? contiguous(to(to_dtype(t, DType::f32), Device::cpu())) : t; };
+  Tensor wi = host(w_ih), wh = host(w_hh);
+  LstmInferenceWeights q;
+  q.w_ih = cpu::Bf16Matrix::from_f32(wi.data<float>(), wi.size(0), wi.size(1));
+  q.w_hh = cpu::Bf16Matrix::from_f32(wh.data<float>(), wh.size(0), wh.size(1));
+  q.bias = summed_bias<float>(host(b_ih), host(b_hh), w_hh.size(0));
+  return q;
+}
+
+LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                     const LstmInferenceWeights& w, bool reverse) {
+  const int64_t H = w.w_hh.cols, I = w.w_ih.cols;
+  CADENZA_CHECK(x.dim() == 3 && x.size(2) == I && h0.shape() == Shape({x.size(1), H}) && c0.shape() == h0.shape(),
+                "lstm_layer_inference: x {} must be [T, B, I = {}] with h0 {} and c0 {} both [B, H = {}]",
+                shape_str(x.shape()), I, shape_str(h0.shape()), shape_str(c0.shape()), H);
+  for (const Tensor* t : {&x, &h0, &c0})
+    CADENZA_CHECK(t->dtype() == DType::f32 && t->device().is_cpu(),
+                  "lstm_layer_inference: bf16 weights run on f32 CPU tensors, got {} on {}", dtype_name(t->dtype()),
+                  t->device().str());
+  CADENZA_CHECK(!needs_grad({&x, &h0, &c0}), "lstm_layer_inference: inference only (use NoGradGuard)");
+  const int64_t B = x.size(1), G4 = 4 * H;
+  return fused_forward<float>(
+             dense(x), dense(h0), dense(c0), w.bias,
+             [&](const float* X, int64_t rows, float* G) { cpu::matmul_bf16(w.w_ih, rows, X, I, G, G4, false); },
+             [&](const float* h, float* G) { cpu::matmul_bf16(w.w_hh, B, h, H, G, G4, true); }, reverse)
+      .first;
 }
 
 // ---- registry samples: both directions, with and without biases (B=2, I=3, H=2, T=3).

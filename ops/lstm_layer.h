@@ -10,6 +10,9 @@
 // Elsewhere (Vulkan), and for a backward whose graph is wanted (create_graph), the layer is
 // the composed per-step ops (lstm_layer_composed): the second derivative comes from
 // differentiating that recomputation.
+#include <vector>
+
+#include "engine/cpu/matvec.h"
 #include "ops/lstm.h"
 
 namespace cadenza {
@@ -28,5 +31,17 @@ LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, 
 LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
                                     const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
                                     bool reverse = false);
+
+// Reduced-precision inference: one layer's weights rounded to bf16 (half the bytes a
+// batch-1 step streams), the biases summed in f32. Activations, sums and the cell stay f32.
+struct LstmInferenceWeights {
+  cpu::Bf16Matrix w_ih, w_hh;
+  std::vector<float> bias;  // b_ih + b_hh [4H], empty without biases
+};
+LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih = {},
+                                           const Tensor& b_hh = {});
+// The layer's forward with such weights: f32 CPU tensors, nothing recorded (inference only).
+LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                     const LstmInferenceWeights& w, bool reverse = false);
 
 }  // namespace cadenza

@@ -64,6 +64,7 @@ double cadenza_rate(const std::string& workload, int steps, Limits& limits) {
     limits.fraction = rate * train_flops_per_token() / (limits.sgemm_gflops * 1e9);
     return rate;
   }
+  if (workload == "sample-bf16") model.lstm->quantize_for_inference(nn::WeightPrecision::bf16);
   Generator gen(1);
   sample_tokens(model, 256, gen);  // warm-up
   auto t0 = std::chrono::steady_clock::now();

@@ -30,10 +30,11 @@ std::unique_ptr<optim::Adam> LstmLm::adam(double lr) {
 }
 
 int64_t LstmLm::inference_weight_bytes() const {
-  int64_t n = out->weight.numel();
+  int64_t lstm_weights = 0;
   for (const Tensor& p : lstm->parameters())
-    if (p.dim() == 2) n += p.numel();
-  return n * 4;
+    if (p.dim() == 2) lstm_weights += p.numel();
+  const int64_t bytes = lstm->inference_precision() == nn::WeightPrecision::bf16 ? 2 : 4;
+  return out->weight.numel() * 4 + lstm_weights * bytes;
 }
 
 TrainBatch random_batch(int64_t batch, int64_t length, uint64_t seed) {

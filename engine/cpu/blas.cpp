@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cblas.h>
 
+#include "engine/cpu/matvec.h"
 #include "engine/cpu/parallel.h"
 
 namespace cadenza::cpu {
@@ -32,6 +33,11 @@ constexpr int64_t kSplitFlops = 1 << 18;
 template <class T>
 void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
           const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    // One row times a transposed matrix (a batch-1 layer): the weight-streaming matvec.
+    if (M == 1 && !ta && tb && alpha == 1.f && (beta == 0.f || beta == 1.f))
+      return matvec(B, ldb, N, K, A, C, beta == 1.f);
+  }
   int64_t parts = std::min<int64_t>(num_threads(), std::max<int64_t>(1, M * N * K / kSplitFlops));
   if (parts <= 1) return gemm_serial(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   // Split the larger of M and N into `parts` slabs; each is an independent GEMM.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/autograd.h"
 #include "engine/nn/init.h"
 #include "ops/binary.h"
 #include "ops/copy.h"
@@ -25,6 +26,7 @@ RnnBase::RnnBase(const char* name, int64_t gates, int64_t input_size, int64_t hi
       std::string sfx = fmt::format("_l{}{}", l, d ? "_reverse" : "");
       int64_t in = l == 0 ? input_size : hidden_size * num_directions();
       Weights w;
+      w.index = weights_.size();
       w.w_ih = register_parameter("weight_ih" + sfx, Tensor::empty({gates * hidden_size, in}));
       w.w_hh = register_parameter("weight_hh" + sfx, Tensor::empty({gates * hidden_size, hidden_size}));
       if (opts.bias) {
@@ -93,8 +95,28 @@ LSTM::Result LSTM::forward(const Tensor& x, const LstmState& init) {
 
 std::pair<Tensor, std::vector<Tensor>> LSTM::layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
                                                   bool reverse) const {
+  if (!inference_.empty() && !GradMode::enabled() && seq.device().is_cpu() && seq.dtype() == DType::f32) {
+    LstmLayerResult r = lstm_layer_inference(seq, state[0], state[1], inference_[w.index], reverse);
+    return {r.output, {r.last.h, r.last.c}};
+  }
   LstmLayerResult r = lstm_layer(seq, state[0], state[1], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse);
   return {r.output, {r.last.h, r.last.c}};
+}
+
+void LSTM::quantize_for_inference(WeightPrecision p) {
+  inference_.clear();
+  if (p == WeightPrecision::f32) return;
+  for (const Weights& w : layer_weights()) inference_.push_back(quantize_lstm_weights(w.w_ih, w.w_hh, w.b_ih, w.b_hh));
+}
+
+int quantize_lstms_for_inference(Module& m, WeightPrecision p) {
+  int n = 0;
+  if (auto* lstm = dynamic_cast<LSTM*>(&m)) {
+    lstm->quantize_for_inference(p);
+    ++n;
+  }
+  for (auto& [name, child] : m.named_children()) n += quantize_lstms_for_inference(*child, p);
+  return n;
 }
 
 std::vector<Tensor> LSTM::cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const {

@@ -30,6 +30,7 @@ class RnnBase : public Module {
  protected:
   struct Weights {
     Tensor w_ih, w_hh, b_ih, b_hh;
+    size_t index = 0;  // layer · directions + direction
   };
   RnnBase(const char* name, int64_t gates, int64_t input_size, int64_t hidden_size, RnnOptions opts,
           Generator& gen, Generator* dropout_gen);
@@ -42,6 +43,7 @@ class RnnBase : public Module {
                                                        const Weights& w, bool reverse) const;
   // One time step: gx = x_t W_ihᵀ + b_ih [B, gates·H] and the state parts [B, H] -> new state.
   virtual std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const = 0;
+  const std::vector<Weights>& layer_weights() const { return weights_; }
 
  private:
   const char* name_;
@@ -50,6 +52,9 @@ class RnnBase : public Module {
   std::vector<Weights> weights_;  // [layer · directions + direction]
   Generator* dropout_gen_;
 };
+
+// The precision an LSTM's weights are read at in inference (bf16: half the bytes).
+enum class WeightPrecision { f32, bf16 };
 
 class LSTM : public RnnBase {
  public:
@@ -62,12 +67,27 @@ class LSTM : public RnnBase {
   };
   Result forward(const Tensor& x, const LstmState& init = {});
 
+  // Reduced-precision inference: snapshots every layer's weights rounded to `p` (f32 drops
+  // the snapshot). forward() uses it whenever it records no gradient and x is f32 on the
+  // CPU; training and gradients always use the f32 parameters. A snapshot: call again
+  // after the weights change (e.g. after loading a checkpoint).
+  void quantize_for_inference(WeightPrecision p);
+  WeightPrecision inference_precision() const {
+    return inference_.empty() ? WeightPrecision::f32 : WeightPrecision::bf16;
+  }
+
  protected:
   // The fused layer op (ops/lstm_layer.h) instead of the per-step loop.
   std::pair<Tensor, std::vector<Tensor>> layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
                                                bool reverse) const override;
   std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const override;
+
+ private:
+  std::vector<LstmInferenceWeights> inference_;  // per layer and direction; empty: f32
 };
+
+// quantize_for_inference on every LSTM in `m` and its descendants; returns how many.
+int quantize_lstms_for_inference(Module& m, WeightPrecision p);
 
 class GRU : public RnnBase {
  public:
