@@ -74,3 +74,21 @@ TEST_CASE("lstm_layer names the shapes it expects", "[lstm]") {
   CHECK_THROWS_WITH(lstm_layer(x, h, h, Tensor::zeros({20, 4}), Tensor::zeros({20, 5}), Tensor::zeros({19})),
                     Contains("bias [19]"));
 }
+
+TEST_CASE("the f32 cell kernels (16-unit vectors and the scalar tail) match f64", "[lstm]") {
+  // H = 40: two 16-unit vectors and 8 scalar units per row; gates span the saturated ends.
+  using testing::uniform_input;
+  Tensor gates64 = uniform_input({3, 160}, DType::f64, -12, 12), c64 = uniform_input({3, 40}, DType::f64, -3, 3);
+  Tensor wh = uniform_input({3, 40}, DType::f64), wc = uniform_input({3, 40}, DType::f64);
+  auto run = [&](DType dt) {
+    Tensor gates = to_dtype(gates64, dt).set_requires_grad(true), c = to_dtype(c64, dt).set_requires_grad(true);
+    LstmState s = lstm_pointwise(gates, c);
+    std::vector<Tensor> g = grad({add(sum(mul(s.h, to_dtype(wh, dt))), sum(mul(s.c, to_dtype(wc, dt))))}, {gates, c});
+    return std::vector<Tensor>{s.h, s.c, g[0], g[1]};
+  };
+  auto f32 = run(DType::f32), f64 = run(DType::f64);
+  for (size_t k = 0; k < f32.size(); ++k) {
+    auto a = to_dtype(f32[k].detach(), DType::f64).to_vector<double>(), b = f64[k].detach().to_vector<double>();
+    for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).margin(2e-6));
+  }
+}
