@@ -12,50 +12,39 @@
 
 namespace cadenza::bench {
 
-LstmLm::LstmLm() {
-  embed = register_module("embed", std::make_shared<nn::Embedding>(kVocab, kEmbed));
-  lstm = register_module("lstm", std::make_shared<nn::LSTM>(kEmbed, kHidden,
-                                                            nn::RnnOptions{.num_layers = kLayers, .batch_first = true}));
-  out = register_module("out", std::make_shared<nn::Linear>(kHidden, kVocab));
+std::unique_ptr<LstmLm> make_lstm_lm() { return std::make_unique<LstmLm>(kVocab, kEmbed, kHidden, kLayers); }
+
+std::unique_ptr<optim::Adam> make_adam(LstmLm& model, double lr) {
+  return std::make_unique<optim::Adam>(model.parameters(), optim::AdamOptions{.lr = lr});
 }
 
-Tensor LstmLm::forward(const Tensor& tokens, LstmState& state) {
-  nn::LSTM::Result r = lstm->forward(embed->forward(tokens), state);
-  state = r.state;
-  return out->forward(r.output);
-}
-
-std::unique_ptr<optim::Adam> LstmLm::adam(double lr) {
-  return std::make_unique<optim::Adam>(parameters(), optim::AdamOptions{.lr = lr});
-}
-
-int64_t LstmLm::inference_weight_bytes() const {
+int64_t inference_weight_bytes(const LstmLm& model) {
   int64_t lstm_weights = 0;
-  for (const Tensor& p : lstm->parameters())
+  for (const Tensor& p : model.lstm->parameters())
     if (p.dim() == 2) lstm_weights += p.numel();
-  const int64_t bytes = lstm->inference_precision() == nn::WeightPrecision::bf16 ? 2 : 4;
-  return out->weight.numel() * 4 + lstm_weights * bytes;
+  const int64_t bytes = model.lstm->inference_precision() == nn::WeightPrecision::bf16 ? 2 : 4;
+  return model.output->weight.numel() * 4 + lstm_weights * bytes;
 }
 
 TrainBatch random_batch(int64_t batch, int64_t length, uint64_t seed) {
   Generator gen(seed);
-  return {randint(0, LstmLm::kVocab, {batch, length}, &gen), randint(0, LstmLm::kVocab, {batch, length}, &gen)};
+  return {randint(0, kVocab, {batch, length}, &gen), randint(0, kVocab, {batch, length}, &gen)};
 }
 
 double train_step(LstmLm& model, optim::Adam& opt, const TrainBatch& batch) {
   opt.zero_grad();
   LstmState state;
   Tensor logits = model.forward(batch.inputs, state);
-  Tensor loss = cross_entropy(reshape(logits, {-1, LstmLm::kVocab}), reshape(batch.targets, {-1}));
+  Tensor loss = cross_entropy(reshape(logits, {-1, kVocab}), reshape(batch.targets, {-1}));
   backward(loss);
   opt.step();
   return loss.item<double>();
 }
 
 double train_flops_per_token() {
-  const double H = LstmLm::kHidden, V = LstmLm::kVocab;
+  const double H = kHidden, V = kVocab;
   double fwd = 2 * V * H;
-  for (int64_t l = 0; l < LstmLm::kLayers; ++l) fwd += 2 * 4 * H * ((l == 0 ? LstmLm::kEmbed : H) + H);
+  for (int64_t l = 0; l < kLayers; ++l) fwd += 2 * 4 * H * ((l == 0 ? kEmbed : H) + H);
   return 3 * fwd;  // backward: the input gradient and the weight gradient, each a forward's worth
 }
 
@@ -67,7 +56,7 @@ std::vector<int64_t> sample_tokens(LstmLm& model, int64_t length, Generator& gen
   LstmState state;
   for (int64_t i = 0; i < length; ++i) {
     Tensor logits = model.forward(tok, state);
-    tok = multinomial(softmax(reshape(logits, {1, LstmLm::kVocab}), -1), 1, &gen);
+    tok = multinomial(softmax(reshape(logits, {1, kVocab}), -1), 1, &gen);
     out.push_back(tok.item<int64_t>());
   }
   return out;
@@ -114,13 +103,12 @@ float read_all(const float* p, int64_t n) {
 Limits measure_limits() {
   Limits l;
   // sgemm at the training step's largest GEMM: the layer-2 input projection of all steps.
-  const int64_t M = 32 * 128, N = 4 * LstmLm::kHidden, K = LstmLm::kHidden;
+  const int64_t M = 32 * 128, N = 4 * kHidden, K = kHidden;
   std::vector<float> a(size_t(M * K), 0.5f), b(size_t(N * K), 0.25f), c(size_t(M * N));
   double s = best_seconds(5, [&] { cpu::gemm<float>(false, true, M, N, K, 1.f, a.data(), K, b.data(), K, 0.f, c.data(), N); });
   l.sgemm_gflops = 2.0 * M * N * K / s / 1e9;
   // Streaming: every thread reads its share of a buffer as large as the f32 weights.
-  LstmLm model;
-  const int64_t n = model.inference_weight_bytes() / 4;
+  const int64_t n = inference_weight_bytes(*make_lstm_lm()) / 4;
   std::vector<float> w(size_t(n), 1.f);
   const int parts = cpu::num_threads();
   std::vector<float> sums(static_cast<size_t>(parts), 0.f);

@@ -1,30 +1,21 @@
 #pragma once
-// The LSTM language model of issue 12's LSTM workloads and the work each one times; shared by
-// bench_lstm and the tests that check the benchmark computes what it claims.
+// The work each of bench_lstm's workloads times, on issue 12's LSTM language model
 //   Embedding(390, 256) -> LSTM(256, 512, 2 layers, batch_first) -> Linear(512, 390)
+// (the model class is bench/compare's, bench/models/lstm_lm.h), and the machine's limits.
 #include <memory>
 
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "bench/models/lstm_lm.h"
 #include "engine/optim/adam.h"
 
 namespace cadenza::bench {
 
-struct LstmLm : nn::Module {
-  static constexpr int64_t kVocab = 390, kEmbed = 256, kHidden = 512, kLayers = 2;
-  LstmLm();
-  // tokens i64 [B, T] -> logits [B, T, V], carrying `state` (undefined = zeros).
-  Tensor forward(const Tensor& tokens, LstmState& state);
-  std::unique_ptr<optim::Adam> adam(double lr);
-  // Bytes of weights one batch-1 sampling step reads (LSTM and output layer, at the
-  // precision the LSTM runs at).
-  int64_t inference_weight_bytes() const;
-
-  std::shared_ptr<nn::Embedding> embed;
-  std::shared_ptr<nn::LSTM> lstm;
-  std::shared_ptr<nn::Linear> out;
-};
+// Issue 12's sizes of the shared bench model (bench/models/lstm_lm.h).
+inline constexpr int64_t kVocab = 390, kEmbed = 256, kHidden = 512, kLayers = 2;
+std::unique_ptr<LstmLm> make_lstm_lm();
+std::unique_ptr<optim::Adam> make_adam(LstmLm& model, double lr);
+// Bytes of weights one batch-1 sampling step reads (LSTM and output layer, at the
+// precision the LSTM runs at).
+int64_t inference_weight_bytes(const LstmLm& model);
 
 struct TrainBatch {
   Tensor inputs, targets;  // i64 [B, T]
