@@ -23,6 +23,8 @@ layout(push_constant) uniform Push {
   uint rdim;  // reduced axes
   uint off;   // x's element offset
   uint out_off;
+  uint parts;     // workgroups per output (a long reduction is split, then reduced again)
+  uint part_len;  // reduced elements per workgroup
   uint kshape[6];
   int kst[6];
   uint rshape[6];
@@ -84,17 +86,21 @@ void main() {
     y[pc.out_off + o] = acc;
     return;
   }
-  uint o = wg;
+  // Workgroup wg folds part (wg % parts) of output (wg / parts) and writes y[wg]: the output
+  // itself when parts == 1, else a partial the runtime reduces in a second pass. Parts keep
+  // every thread's loop short: lavapipe silently cuts loops after about 2^14 iterations.
+  uint o = wg / pc.parts, part = wg % pc.parts;
   if (o >= pc.n_out) return;  // uniform over the workgroup, so no barrier is skipped unevenly
   uint t = gl_LocalInvocationID.x;
   int base = int(pc.off) + offset_of(o, pc.kdim, true);
+  uint r_end = min(pc.n_red, (part + 1u) * pc.part_len);
   T acc = identity();
-  for (uint r = t; r < pc.n_red; r += 256u) acc = combine(acc, xs[base + offset_of(r, pc.rdim, false)]);
+  for (uint r = part * pc.part_len + t; r < r_end; r += 256u) acc = combine(acc, xs[base + offset_of(r, pc.rdim, false)]);
   partial[t] = acc;
   for (uint s = 128u; s > 0u; s >>= 1) {
     memoryBarrierShared();
     barrier();
     if (t < s) partial[t] = combine(partial[t], partial[t + s]);
   }
-  if (t == 0u) y[pc.out_off + o] = partial[0];
+  if (t == 0u) y[pc.out_off + wg] = partial[0];
 }

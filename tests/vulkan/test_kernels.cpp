@@ -226,3 +226,18 @@ TEST_CASE("vulkan: matmul, both GEMM paths, with transposes, batches and odd siz
   CHECK(matmul(vk(Tensor::zeros({2, 0})), vk(Tensor::zeros({0, 3}))).to_vector<float>() == std::vector<float>(6, 0));
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();
 }
+
+TEST_CASE("vulkan: reductions longer than lavapipe's loop-iteration limit", "[vulkan]") {
+  CADENZA_REQUIRE_VULKAN();
+  // lavapipe silently cuts shader loops after about 2^14 iterations; the reduce kernel
+  // splits long reductions so no thread loops that long. Every partial sum here is an exact
+  // f32 integer, so any order gives exactly the same result.
+  Tensor x = Tensor::full({1 << 24}, 3.0);
+  x.data<float>()[12345678] = 7.0f;
+  Tensor xv = vk(x);
+  CHECK(sum(xv).item<float>() == 3.0f * (1 << 24) + 4.0f);
+  CHECK(max(xv).item<float>() == 7.0f);
+  CHECK(sum(reshape(xv, {2, 1 << 23}), {1}).to_vector<float>() ==
+        std::vector<float>{3.0f * (1 << 23), 3.0f * (1 << 23) + 4.0f});
+  CADENZA_CHECK_NO_VALIDATION_MESSAGES();
+}

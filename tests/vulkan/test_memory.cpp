@@ -31,7 +31,7 @@ TEST_CASE("vulkan: allocating past the memory budget throws a clear error and th
   CHECK(error.find("CADENZA_VULKAN_MEMORY_LIMIT") != std::string::npos);
   CHECK(error.find('\n') == std::string::npos);
   CHECK(held.size() >= 1);
-  CHECK(held.size() <= 8);
+  CHECK(held.size() * (8u << 20) <= budget);  // more than 8 when the pool had cached buffers to give back
   CHECK(vulkan::memory_in_use() <= budget);
 
   // An op whose output (64 MiB) does not fit fails the same way, before recording anything.

@@ -7,8 +7,13 @@
 namespace cadenza::vulkan {
 namespace {
 
+// lavapipe (llvmpipe) silently stops a shader loop after about 2^14-2^15 iterations (a
+// guard against endless loops), so no thread walks more than this many elements.
+constexpr uint32_t kMaxThreadLoop = 8192;
+
 struct ReducePush {
   uint32_t n_out = 0, n_red = 0, kdim = 0, rdim = 0, off = 0, out_off = 0;
+  uint32_t parts = 1, part_len = 0;
   uint32_t kshape[kMaxDims] = {};
   int32_t kst[kMaxDims] = {};
   uint32_t rshape[kMaxDims] = {};
@@ -45,11 +50,31 @@ void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, c
     p.off = u32("reduce", x.offset());
     p.out_off = u32("reduce", o.offset());
     if (p.n_out == 0) return;
-    // A workgroup per output wastes 256 threads on a short reduction: then one thread each.
-    const bool per_thread = p.n_red <= 32 || p.n_out >= 8192;
-    auto [gx, gy] = grid(per_thread ? div_up(p.n_out, kGroupSize) : p.n_out);
-    stream().dispatch(pipeline(module, {static_cast<uint32_t>(op), per_thread ? 1u : 0u}),
-                      {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
+    p.part_len = p.n_red;
+    // A workgroup per output wastes 256 threads on a short reduction: then one thread each
+    // (while its loop stays short, see kMaxThreadLoop).
+    const bool per_thread = p.n_red <= 32 || (p.n_out >= 8192 && p.n_red <= kMaxThreadLoop);
+    const std::vector<uint32_t> spec = {static_cast<uint32_t>(op), per_thread ? 1u : 0u};
+    if (per_thread) {
+      auto [gx, gy] = grid(div_up(p.n_out, kGroupSize));
+      stream().dispatch(pipeline(module, spec), {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
+      return;
+    }
+    const int64_t part_len = int64_t{kGroupSize} * kMaxThreadLoop;
+    if (p.n_red <= part_len) {
+      auto [gx, gy] = grid(p.n_out);
+      stream().dispatch(pipeline(module, spec), {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
+      return;
+    }
+    // Long: a workgroup per part writes partials [n_out, parts], then those are reduced.
+    const int64_t parts = div_up(p.n_red, part_len);
+    Tensor partials = make_tensor({p.n_out, parts}, x.dtype(), x.device());
+    ReducePush first = p;
+    first.parts = u32("reduce", parts), first.part_len = u32("reduce", part_len), first.out_off = 0;
+    auto [gx, gy] = grid(p.n_out * parts);
+    stream().dispatch(pipeline(module, spec), {{buffer_of(partials), true}, {buffer_of(x), false}}, &first,
+                      sizeof first, gx, gy);
+    reduce_vk(op, partials, {1}, o.as_strided({int64_t{p.n_out}, 1}, {1, 1}, o.offset()));
   });
 }
 
