@@ -108,6 +108,12 @@ Tensor randn(const Shape& shape, DType dtype, Generator* gen) {
   return fill_random(RandomDist::normal, shape, dtype, {0, 1}, gen);
 }
 
+void random_(const Tensor& t, RandomDist dist, RandomParams p, Generator* gen) {
+  check_floating("random_", t.dtype());
+  NoGradGuard no_grad;
+  copy_(t, fill_random(dist, t.shape(), t.dtype(), p, gen, t.device()));
+}
+
 Tensor randint(int64_t lo, int64_t hi, const Shape& shape, Generator* gen) {
   constexpr int64_t kExact = int64_t{1} << 53;  // the bounds travel as doubles
   CADENZA_CHECK(lo < hi, "randint: empty range [{}, {})", lo, hi);

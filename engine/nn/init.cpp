@@ -1,51 +1,20 @@
 #include "engine/nn/init.h"
 
 #include <cmath>
-#include <numbers>
 
-#include "engine/autograd.h"
 #include "engine/error.h"
-#include "ops/copy.h"
+#include "ops/random.h"
 
 namespace cadenza::nn::init {
-namespace {
-
-// Fills a host buffer with n uniforms in [0, 1) from consecutive Philox blocks, then writes
-// f(u) into t (any device; the data crosses over once).
-template <class F>
-void fill_from_uniforms(const Tensor& t, Generator& gen, F&& f) {
-  CADENZA_CHECK(is_floating(t.dtype()), "init: expected a floating tensor, got {}", dtype_name(t.dtype()));
-  int64_t n = t.numel();
-  std::vector<float> u(static_cast<size_t>(n + 4));
-  uint64_t first = gen.reserve(static_cast<uint64_t>((n + 3) / 4));
-  for (int64_t b = 0; b * 4 < n; ++b) {
-    PhiloxBlock r = philox(first + static_cast<uint64_t>(b), gen.seed());
-    for (int j = 0; j < 4; ++j) u[static_cast<size_t>(b * 4 + j)] = uniform_from_bits(r[static_cast<size_t>(j)]);
-  }
-  std::vector<double> v(static_cast<size_t>(n));
-  f(u, v);
-  NoGradGuard no_grad;
-  copy_(t, to(Tensor::from_values<double>(v, t.shape()), t.device()));
-}
-
-}  // namespace
 
 void uniform_(const Tensor& t, double lo, double hi, Generator& gen) {
-  fill_from_uniforms(t, gen, [&](const std::vector<float>& u, std::vector<double>& v) {
-    for (size_t i = 0; i < v.size(); ++i) v[i] = lo + (hi - lo) * u[i];
-  });
+  CADENZA_CHECK(is_floating(t.dtype()), "init: expected a floating tensor, got {}", dtype_name(t.dtype()));
+  random_(t, RandomDist::uniform, {lo, hi}, &gen);
 }
 
 void normal_(const Tensor& t, double mean, double std, Generator& gen) {
-  fill_from_uniforms(t, gen, [&](const std::vector<float>& u, std::vector<double>& v) {
-    // Pair (u[2k], u[2k+1]) gives two normals; 1 - u keeps the log argument in (0, 1].
-    for (size_t i = 0; i < v.size(); i += 2) {
-      double r = std::sqrt(-2.0 * std::log(1.0 - u[i]));
-      double theta = 2.0 * std::numbers::pi * u[i + 1];
-      v[i] = mean + std * r * std::cos(theta);
-      if (i + 1 < v.size()) v[i + 1] = mean + std * r * std::sin(theta);
-    }
-  });
+  CADENZA_CHECK(is_floating(t.dtype()), "init: expected a floating tensor, got {}", dtype_name(t.dtype()));
+  random_(t, RandomDist::normal, {mean, std}, &gen);
 }
 
 int64_t fan_in(const Tensor& weight) {

@@ -7,9 +7,9 @@
 
 namespace cadenza::nn::init {
 
-// In place, on the host, without recording: t ~ U[lo, hi).
+// In place on t's device, without recording (ops/random.h's random_): t ~ U[lo, hi).
 void uniform_(const Tensor& t, double lo, double hi, Generator& gen = default_generator());
-// t ~ N(mean, std^2) (Box-Muller on Philox pairs).
+// t ~ N(mean, std^2).
 void normal_(const Tensor& t, double mean, double std, Generator& gen = default_generator());
 
 // Fan-in as PyTorch computes it: size(1) times the product of the trailing (kernel) axes.

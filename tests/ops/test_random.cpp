@@ -88,6 +88,23 @@ TEST_CASE("random kernels give the same numbers at any thread count", "[random]"
   });
 }
 
+TEST_CASE("random_ fills a strided view in place with the draw rand / randn would make", "[random]") {
+  Tensor base = Tensor::zeros({4, 6}, DType::f64);
+  Tensor view = narrow(base, 1, 1, 3);  // [4, 3] inside rows of 6
+  Generator a(7), b(7);
+  random_(view, RandomDist::uniform, {2, 5}, &a);
+  std::vector<double> expect = add(mul(rand({4, 3}, DType::f64, &b), 3.0), 2.0).to_vector<double>();
+  std::vector<double> got = contiguous(view).to_vector<double>();
+  for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expect[i]).epsilon(1e-15));
+  std::vector<double> all = base.to_vector<double>();
+  for (int64_t r = 0; r < 4; ++r) {  // untouched columns stay zero
+    CHECK(all[size_t(r * 6)] == 0);
+    CHECK(all[size_t(r * 6 + 4)] == 0);
+    CHECK(all[size_t(r * 6 + 5)] == 0);
+  }
+  CHECK_THROWS_WITH(random_(Tensor::zeros({2}, DType::i64), RandomDist::uniform, {0, 1}), Contains("random_"));
+}
+
 TEST_CASE("bernoulli follows its probabilities", "[random]") {
   Generator g(5);
   CHECK(moments(bernoulli({kN}, 0.3, DType::f32, &g)).mean == Approx(0.3).margin(0.01));
