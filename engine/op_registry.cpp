@@ -1,6 +1,7 @@
 #include "engine/op_registry.h"
 
 #include "engine/error.h"
+#include "engine/registration.h"
 
 namespace cadenza {
 namespace {
@@ -13,7 +14,7 @@ std::vector<OpInfo>& registry() {
 }  // namespace
 
 void OpRegistry::add(OpInfo info) {
-  CADENZA_CHECK(find(info.name) == nullptr, "op '{}' is registered twice", info.name);
+  if (find(info.name) != nullptr) return registration_failed(fmt::format("op '{}' is registered twice", info.name));
   registry().push_back(std::move(info));
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "engine/error.h"
+#include "engine/registration.h"
 
 namespace cadenza::models {
 namespace {
@@ -14,8 +15,8 @@ std::vector<ModelEntry>& entries() {
 }  // namespace
 
 void register_model(ModelEntry entry) {
-  CADENZA_CHECK(std::none_of(entries().begin(), entries().end(), [&](const ModelEntry& e) { return e.name == entry.name; }),
-                "model '{}' is registered twice", entry.name);
+  if (std::any_of(entries().begin(), entries().end(), [&](const ModelEntry& e) { return e.name == entry.name; }))
+    return registration_failed(fmt::format("model '{}' is registered twice", entry.name));
   entries().push_back(std::move(entry));
 }
 

@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/registration.h"
 
 #include <stdexcept>
 
@@ -9,12 +12,17 @@ namespace cadenza::tools {
 namespace {
 
 void load_plugin(const std::string& path) {
+  // A clash (an op or family the program or an earlier plugin already has) is recorded
+  // while the plugin's static objects run, instead of terminating the program.
+  RegistrationErrors clashes;
   // RTLD_GLOBAL: a plugin's own symbols stay visible to plugins loaded after it. Never
   // closed: its registrations live in the program's registries until exit.
   if (!dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
     const char* why = dlerror();
     throw std::runtime_error(fmt::format("--plugin: {}", why ? why : path + ": cannot load"));
   }
+  if (!clashes.errors().empty())
+    throw std::runtime_error(fmt::format("--plugin {}: {}", path, fmt::join(clashes.errors(), "; ")));
 }
 
 }  // namespace

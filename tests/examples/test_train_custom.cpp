@@ -74,6 +74,10 @@ TEST_CASE("train_custom trains the custom model and cadenza samples its run thro
   check_one_line_error(run_cadenza("sample --checkpoint " + (tmp / "run") + " --out " + (tmp / "t.mid")),
                        "unknown model 'snake_glu'");
   check_one_line_error(run_cadenza("--plugin " + (tmp / "none.so") + " devices"), "none.so");
+  // A second copy of the plugin registers its op and family again: one line, no abort.
+  std::filesystem::copy_file(EXAMPLE_PLUGIN, tmp.path / "copy.so");
+  check_one_line_error(run_cadenza(kPlugin + "--plugin " + (tmp / "copy.so") + " devices"),
+                       "copy.so: op 'snake' is registered twice; model 'snake_glu' is registered twice");
   // The run directory is not overwritten.
   CHECK(train_custom(tmp, "--steps 20 --out " + (tmp / "run")).status == 1);
 }
