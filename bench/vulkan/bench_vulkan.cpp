@@ -116,15 +116,18 @@ int main(int argc, char** argv) {
   for (const Case& cs : cases) {
     std::vector<std::function<void()>> fns;
     for (const Column& c : columns) fns.push_back(cs.make(c.device));
-    // About 0.2 s of work per round on the CPU decides the repetitions for every column.
-    double once = time_per_call(fns[0], 1);
-    int reps = std::clamp(static_cast<int>(0.2 / std::max(once, 1e-6)), 1, 200);
+    // About 0.2 s of work per round and column (lavapipe can be 100x slower than the CPU).
+    std::vector<int> reps(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) {
+      vulkan::set_gemm_path(columns[i].gemm);
+      time_per_call(fns[i], 1);  // warm-up: pipelines, pool
+      reps[i] = std::clamp(static_cast<int>(0.2 / std::max(time_per_call(fns[i], 1), 1e-6)), 1, 200);
+    }
     std::vector<std::vector<double>> t(columns.size());
     for (int r = 0; r < rounds; ++r)
       for (size_t i = 0; i < columns.size(); ++i) {
         vulkan::set_gemm_path(columns[i].gemm);
-        if (r == 0) time_per_call(fns[i], 1);  // warm-up: pipelines, pool
-        t[i].push_back(time_per_call(fns[i], reps));
+        t[i].push_back(time_per_call(fns[i], reps[i]));
       }
     std::printf("%-50s", cs.what.c_str());
     for (auto& ti : t) {

@@ -133,14 +133,26 @@ TEST_CASE("Module::to moves parameters in place and keeps handles", "[vulkan][tr
   CHECK(first.to_vector<float>() == before);
 }
 
+// A fresh temporary folder for one CLI test and the 3-step melody_rnn training command on
+// the device that writes into dir/run.
+struct CliRun {
+  std::filesystem::path dir;
+  std::string train_args;
+  explicit CliRun(const std::string& tag)
+      : dir(std::filesystem::temp_directory_path() / ("cadenza_vk_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    const auto data = std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
+    train_args = "train --model melody_rnn --out '" + (dir / "run").string() + "' --data '" + data.string() +
+                 "' --steps 3 --batch 2 --device vulkan";
+  }
+  ~CliRun() { std::filesystem::remove_all(dir); }
+};
+
 TEST_CASE("cadenza train --device vulkan runs through the command line", "[vulkan][cli]") {
   CADENZA_REQUIRE_VULKAN();
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("cadenza_vk_train_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  const std::string data = (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string();
-  const auto t = music::test::run_cadenza("train --model melody_rnn --out '" + (dir / "run").string() + "' --data '" +
-                                          data + "' --steps 3 --batch 2 --device vulkan");
+  const CliRun run("train");
+  const auto& dir = run.dir;
+  const auto t = music::test::run_cadenza(run.train_args);
   INFO("stderr: " << t.err);
   CHECK(t.status == 0);
   CHECK(json::parse(std::ifstream(dir / "run" / "config.json"))["train"]["device"] == "vulkan");
@@ -149,17 +161,12 @@ TEST_CASE("cadenza train --device vulkan runs through the command line", "[vulka
   CHECK(bad.status == 1);
   CHECK(bad.err.find("cadenza: error: ") == 0);
   CHECK(bad.err_lines() == 1);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("cadenza train --device vulkan out of device memory: one line, exit 1", "[vulkan][cli]") {
   CADENZA_REQUIRE_VULKAN();
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("cadenza_vk_oom_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  const std::string data = (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string();
-  const std::string args = "train --model melody_rnn --out '" + (dir / "run").string() + "' --data '" + data +
-                           "' --steps 3 --batch 2 --device vulkan";
+  const CliRun run("oom");
+  const std::string& args = run.train_args;
   // The child reads the budget at start-up (this process's runtime has already started).
   ::setenv("CADENZA_VULKAN_MEMORY_LIMIT", "1M", 1);
   const auto oom = music::test::run_cadenza(args);
@@ -175,7 +182,6 @@ TEST_CASE("cadenza train --device vulkan out of device memory: one line, exit 1"
   CHECK(bad.status == 1);
   CHECK(bad.err.find("cadenza: error: --device vulkan: no Vulkan device: CADENZA_VULKAN_MEMORY_LIMIT=lots: ") == 0);
   CHECK(bad.err_lines() == 1);
-  fs::remove_all(dir);
 }
 
 }  // namespace
