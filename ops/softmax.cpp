@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "engine/autograd.h"
 #include "engine/cpu/parallel.h"
@@ -32,14 +33,17 @@ void softmax_rows(bool log, const T* x, T* y, int64_t outer, int64_t n, int64_t 
         for (int64_t k = 0; k < n; ++k) yr[k * inner] = log ? m : T(0);
         continue;
       }
+      // Each exp once: kept in f64 for the normalisation (exp dominates this kernel).
+      thread_local std::vector<double> e;
+      e.resize(static_cast<size_t>(n));
       double s = 0;
-      for (int64_t k = 0; k < n; ++k) s += std::exp(static_cast<double>(xr[k * inner] - m));
+      for (int64_t k = 0; k < n; ++k) s += (e[size_t(k)] = std::exp(static_cast<double>(xr[k * inner] - m)));
       if (log) {
         const T lse = m + static_cast<T>(std::log(s));
         for (int64_t k = 0; k < n; ++k) yr[k * inner] = xr[k * inner] - lse;
       } else {
         const double inv = 1.0 / s;
-        for (int64_t k = 0; k < n; ++k) yr[k * inner] = static_cast<T>(std::exp(static_cast<double>(xr[k * inner] - m)) * inv);
+        for (int64_t k = 0; k < n; ++k) yr[k * inner] = static_cast<T>(e[size_t(k)] * inv);
       }
     }
   });
