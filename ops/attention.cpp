@@ -6,10 +6,12 @@
 #include <vector>
 
 #include "engine/autograd.h"
+#include "engine/cpu/parallel.h"
 #include "engine/op_registry.h"
 #include "ops/binary.h"
 #include "ops/copy.h"
 #include "ops/matmul.h"
+#include "ops/reduce.h"
 #include "ops/samples.h"
 #include "ops/softmax.h"
 #include "ops/view.h"
@@ -43,6 +45,51 @@ Tensor causal_block(int64_t L, int64_t S, DType dt, Device dev) {
   Tensor keys = to_dtype(Tensor::arange(S, DType::i64, dev), dt);
   Tensor queries = reshape(add(to_dtype(Tensor::arange(L, DType::i64, dev), dt), double(S - L)), {L, 1});
   return gt(keys, queries);
+}
+
+// softmax(scores · scale) over the last axis of contiguous rows [.., L, S], leaving out the
+// keys after each query's position when causal (as causal_block): what mul + where + softmax
+// compute, in one pass over [B, H, L, S] instead of three. f64 sums, each exp once.
+template <class T>
+void scaled_softmax_rows(const T* x, T* y, int64_t rows, int64_t L, int64_t S, T scale, bool causal) {
+  cpu::parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(S, 1)), [&](int64_t b, int64_t e) {
+    thread_local std::vector<double> ex;
+    ex.resize(static_cast<size_t>(S));
+    for (int64_t r = b; r < e; ++r) {
+      const int64_t keys = causal ? std::min(S, S - L + r % L + 1) : S;  // the visible keys come first
+      const T* xr = x + r * S;
+      T* yr = y + r * S;
+      T m = -std::numeric_limits<T>::infinity();
+      for (int64_t k = 0; k < keys; ++k) m = std::max(m, static_cast<T>(xr[k] * scale));
+      std::fill(yr + keys, yr + S, T(0));
+      if (m == -std::numeric_limits<T>::infinity()) {  // every key masked: all-zero probabilities
+        std::fill(yr, yr + keys, T(0));
+        continue;
+      }
+      double sum = 0;
+      for (int64_t k = 0; k < keys; ++k)
+        sum += (ex[size_t(k)] = std::exp(static_cast<double>(static_cast<T>(xr[k] * scale) - m)));
+      const double inv = 1.0 / sum;
+      for (int64_t k = 0; k < keys; ++k) yr[k] = static_cast<T>(ex[size_t(k)] * inv);
+    }
+  });
+}
+
+// The attention weights on the CPU. Backward (with ops, so it differentiates again):
+// dx = scale · y · (g − Σ g·y); masked keys have y = 0, hence no gradient, as through where.
+Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
+  const int64_t L = scores.size(-2), S = scores.size(-1);
+  const Tensor x = scores.is_contiguous() ? scores : contiguous_untracked(scores);
+  Tensor y = make_tensor(scores.shape(), scores.dtype(), scores.device());
+  if (y.numel() > 0)
+    dispatch_float(x.dtype(), "attention", [&]<class T>() {
+      scaled_softmax_rows<T>(x.data<T>(), y.data<T>(), x.numel() / S, L, S, static_cast<T>(scale), causal);
+    });
+  record("attention_softmax", {scores}, {y}, {y},
+         [scale](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> {
+           return {mul(mul(s[0], sub(g[0], sum(mul(g[0], s[0]), {-1}, true))), scale)};
+         });
+  return y;
 }
 
 // One query row at a time, like the device kernel: scores (q.k + q.E_r) * scale with masked
@@ -132,15 +179,16 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
   }
   Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
   if (rel_emb.defined()) scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
-  scores = mul(scores, 1.0 / std::sqrt(static_cast<double>(D)));
-
+  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
   Tensor minus_inf = scalar_like(scores, -std::numeric_limits<double>::infinity());
+  auto mask_padding = [&](const Tensor& x) {  // -inf · scale is still -inf, so before or after scaling
+    if (!key_padding_mask.defined()) return x;
+    return where(reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S}), minus_inf, x);
+  };
+  if (scores.device().is_cpu()) return matmul(scaled_masked_softmax(mask_padding(scores), scale, causal), v);
+  scores = mul(scores, scale);
   if (causal) scores = where(causal_block(L, S, scores.dtype(), scores.device()), minus_inf, scores);
-  if (key_padding_mask.defined()) {
-    Tensor padded = reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S});
-    scores = where(padded, minus_inf, scores);
-  }
-  return matmul(softmax(scores, -1), v);
+  return matmul(softmax(mask_padding(scores), -1), v);
 }
 
 // ---- registry samples
