@@ -28,8 +28,15 @@ ReduceLayout split_axes(const Tensor& x, const std::vector<int64_t>& axes) {
   for (int64_t a : axes) is_red[a] = true;
   for (int64_t d = 0; d < x.dim(); ++d) {
     if (is_red[d]) {
-      L.red_shape.push_back(x.shape()[d]);
-      L.red_strides.push_back(x.strides()[d]);
+      // Reduced neighbours that are one run in memory become one axis (e.g. the H, W of a
+      // batch norm's N, H, W): longer inner runs, the same visiting order.
+      if (d > 0 && is_red[d - 1] && L.red_strides.back() == x.strides()[d] * x.shape()[d]) {
+        L.red_shape.back() *= x.shape()[d];
+        L.red_strides.back() = x.strides()[d];
+      } else {
+        L.red_shape.push_back(x.shape()[d]);
+        L.red_strides.push_back(x.strides()[d]);
+      }
       L.n_red *= x.shape()[d];
     } else {
       L.kept_shape.push_back(x.shape()[d]);

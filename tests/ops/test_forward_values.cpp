@@ -100,6 +100,16 @@ TEST_CASE("sums over leading axes (bias gradients) match a row-order reference",
   cpu::set_num_threads(1);
   CHECK(vec(sum(x, {0, 1})) == want01);
   cpu::set_num_threads(prev);
+  // Batch-norm style: keep axis 1 of [A, B, 12, 25], sum the rest (the last two as one run).
+  Tensor y = reshape(x, {A, B, 12, 25});
+  std::vector<float> want_c(static_cast<size_t>(B));
+  for (int64_t b = 0; b < B; ++b) {
+    double acc = 0;
+    for (int64_t a = 0; a < A; ++a)
+      for (int64_t k = 0; k < K; ++k) acc += v[size_t((a * B + b) * K + k)];
+    want_c[size_t(b)] = float(acc);
+  }
+  CHECK(vec(sum(y, {0, 2, 3})) == want_c);
 }
 
 TEST_CASE("matmul with transposes, batches and vectors", "[forward]") {
