@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 
 #include "engine/error.h"
 #include "engine/optim/adam.h"
@@ -10,6 +11,7 @@
 #include "engine/optim/clip.h"
 #include "engine/optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
+#include "models/data_parallel.h"
 #include "models/metrics_log.h"
 #include "models/progress.h"
 #include "models/registry.h"
@@ -94,22 +96,31 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
     data.seek(p.data_position);
     result.checkpoint_step = step;
   }
-  fs::create_directories(dir);
-  serialize::write_file_atomic(config_path(dir), to_json(spec).dump(2) + "\n");
+  DataParallel ranks(hooks.comm, *model, spec.data.batch_size);
+  // Rank 0 alone writes the run directory (config, metrics, plot, checkpoints) and
+  // validates; the other ranks only read the checkpoint above.
+  const bool root = ranks.is_root();
+  if (root) {
+    fs::create_directories(dir);
+    serialize::write_file_atomic(config_path(dir), to_json(spec).dump(2) + "\n");
+  }
 
-  MetricsLog metrics(metrics_path(dir), resume ? step : -1);
-  Progress progress(hooks.log, step, o.steps, o.log_every);
+  std::optional<MetricsLog> metrics;
+  if (root) metrics.emplace(metrics_path(dir), resume ? step : -1);
+  Progress progress(root ? hooks.log : nullptr, step, o.steps, o.log_every);
   const Clock::time_point run_start = Clock::now();
-  const double seconds_before = metrics.last_seconds();
-  const bool can_validate = data.has_split(DataSplit::valid);
+  const double seconds_before = root ? metrics->last_seconds() : 0;
+  const bool can_validate = root && data.has_split(DataSplit::valid);
   const char* unit = step_unit(model->data_kind());
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
 
   auto save = [&] {
-    optim::save_checkpoint(ckpt, *model, opt.get(), {step, data.position()}, default_generator());
+    if (root) optim::save_checkpoint(ckpt, *model, opt.get(), {step, data.position()}, default_generator());
     result.checkpoint_step = step;
   };
-  auto plot = [&] { write_loss_plot(metrics.train_curve(), metrics.valid_curve(), loss_plot_path(dir)); };
+  auto plot = [&] {
+    if (root) write_loss_plot(metrics->train_curve(), metrics->valid_curve(), loss_plot_path(dir));
+  };
   auto diverge = [&](const std::string& what) {
     result.status = TrainStatus::diverged;
     result.step = step;
@@ -126,23 +137,23 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   Clock::time_point interval_start = Clock::now();
   while (step < o.steps) {
     opt->set_lr(schedule(step));
-    const Batch batch = to_device(data.next_train_batch(), device);
+    const Batch batch = to_device(ranks.shard(data.next_train_batch()), device);
     const LossResult r = model->loss(batch);
-    const double loss = r.loss.item<double>();
+    const GlobalStep g = ranks.backward(r, hooks.stop && hooks.stop->load());
+    const double loss = g.loss;
     if (!std::isfinite(loss)) return diverge(fmt::format("the training loss is {}", loss));
-    backward(r.loss);
     const double norm = o.clip > 0 ? optim::clip_grad_norm(params, o.clip) : 0.0;
     if (!std::isfinite(norm)) return diverge(fmt::format("the gradient norm is {}", norm));
     opt->step();
     opt->zero_grad();
     ++step;
 
-    interval_loss += loss, interval_tokens += r.steps, ++interval_steps;
+    interval_loss += loss, interval_tokens += g.steps, ++interval_steps;
     const double tokens_per_s = interval_tokens / std::max(seconds_since(interval_start), 1e-9);
     progress.update(step, loss, tokens_per_s);
 
     const bool last = step == o.steps;
-    const bool interrupted = hooks.stop && hooks.stop->load();
+    const bool interrupted = g.stop;
     const bool validate_now = can_validate && (last || (o.valid_every > 0 && step % o.valid_every == 0));
     if (step % o.log_every == 0 || last || interrupted || validate_now) {
       MetricsRow row{step, interval_loss / interval_steps, NAN, opt->lr(), tokens_per_s,
@@ -152,7 +163,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
         row.valid_nll = result.valid_nll = v.nll;
         progress.message(fmt::format("step {}: valid NLL {:.4f} nats/{}, accuracy {:.3f}", step, v.nll, unit, v.accuracy));
       }
-      metrics.append(row);
+      if (root) metrics->append(row);
       interval_loss = interval_tokens = 0, interval_steps = 0, interval_start = Clock::now();
       if (validate_now || last || interrupted) plot();
     }

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/dist/communicator.h"
 #include "models/data.h"
 #include "models/model.h"
 #include "models/run_dir.h"
@@ -44,6 +45,10 @@ struct TrainResult {
 struct TrainHooks {
   const std::atomic<bool>* stop = nullptr;  // checked after every step (Ctrl-C)
   std::FILE* log = stderr;                  // progress; null: silent
+  // The ranks training together (models/data_parallel.h); null: this process alone. With
+  // several, each trains on its share of every batch, and only rank 0 writes the run
+  // directory, logs and validates.
+  dist::Communicator* comm = nullptr;
 };
 
 // Trains the run `spec` in `dir` (created if needed) and writes config.json. resume=false

@@ -11,6 +11,8 @@
 namespace cadenza {
 namespace {
 
+thread_local const std::function<void(const Tensor&)>* t_grad_ready = nullptr;  // GradReadyScope
+
 // Adds an incoming gradient to a leaf's .grad. Holding the leaf strongly is safe: the leaf
 // refers back to this node only weakly.
 class AccumulateGrad final : public Node {
@@ -23,6 +25,7 @@ class AccumulateGrad final : public Node {
     // A fresh gradient is copied so that later accumulation never writes into a tensor
     // that is also somebody's output.
     leaf_.set_grad(old.defined() ? add(old, incoming) : (GradMode::enabled() ? incoming : clone(incoming)));
+    if (t_grad_ready) (*t_grad_ready)(leaf_);
     return {};
   }
 
@@ -176,6 +179,11 @@ std::vector<Tensor> default_grads(const std::vector<Tensor>& roots,
 }
 
 }  // namespace
+
+GradReadyScope::GradReadyScope(std::function<void(const Tensor&)> hook) : hook_(std::move(hook)), prev_(t_grad_ready) {
+  t_grad_ready = &hook_;
+}
+GradReadyScope::~GradReadyScope() { t_grad_ready = prev_; }
 
 void backward(const Tensor& root, const Tensor& grad_output, bool retain_graph, bool create_graph) {
   CADENZA_CHECK(root.defined(), "backward: undefined tensor");

@@ -3,6 +3,7 @@
 // grad() returns the gradients of chosen inputs and touches no .grad. With
 // create_graph the backward pass is itself recorded, so its results can be
 // differentiated again (e.g. the WGAN-GP gradient penalty).
+#include <functional>
 #include <vector>
 
 #include "engine/autograd.h"
@@ -22,5 +23,22 @@ struct GradOptions {
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
                          const std::vector<Tensor>& grad_outputs = {}, GradOptions opts = {});
+
+// While a GradReadyScope lives, backward() on this thread calls `hook(leaf)` as soon as a
+// leaf's .grad is final for this pass (every contribution has been added), once per leaf
+// and before the rest of the pass runs. Data-parallel training uses it to start sending a
+// bucket of gradients while backward is still computing the others (engine/dist/
+// grad_sync.h), like PyTorch's post-accumulate-grad hooks. grad() runs no hooks.
+class GradReadyScope {
+ public:
+  explicit GradReadyScope(std::function<void(const Tensor& leaf)> hook);
+  ~GradReadyScope();
+  GradReadyScope(const GradReadyScope&) = delete;
+  GradReadyScope& operator=(const GradReadyScope&) = delete;
+
+ private:
+  std::function<void(const Tensor&)> hook_;
+  const std::function<void(const Tensor&)>* prev_;
+};
 
 }  // namespace cadenza

@@ -1,13 +1,17 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
 //               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
-// checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named.
+// checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named. Started by an MPI
+// launcher (`mpirun -np N cadenza train ...`), the N processes train data-parallel
+// (docs/DISTRIBUTED.md); an error on any rank ends the whole job.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
 
+#include "engine/dist/communicator.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "tools/cli_util.h"
@@ -49,6 +53,23 @@ nlohmann::json read_config_file(const std::string& path) {
   return j;
 }
 
+// With several ranks, an error on one (a failed collective, a full disk on rank 0) would
+// leave the others waiting in a collective: that rank says what happened and ends the job.
+models::TrainResult train_or_end_job(const std::string& out, const models::RunSpec& spec, bool resume,
+                                     const models::TrainHooks& hooks) {
+  if (!hooks.comm) return models::train(out, spec, resume, hooks);
+  try {
+    return models::train(out, spec, resume, hooks);
+  } catch (const std::exception& e) {
+    std::string reason = e.what();
+    std::replace(reason.begin(), reason.end(), '\n', ' ');
+    fmt::print(stderr, "cadenza: error: rank {} of {}: {}; ending the job\n", hooks.comm->rank(), hooks.comm->size(),
+               reason);
+    std::fflush(stderr);
+    hooks.comm->abort(1);
+  }
+}
+
 void run_train(const TrainCli& o, const CLI::App& cmd) {
   auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
   if (given("--steps") && o.steps <= 0) throw std::runtime_error(fmt::format("--steps must be positive, not {}", o.steps));
@@ -81,7 +102,10 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
   install_sigint_handler();
   models::TrainHooks hooks;
   hooks.stop = &g_interrupted;
-  const models::TrainResult r = models::train(o.out, spec, o.resume, hooks);
+  dist::Communicator& ranks = dist::world();
+  if (ranks.size() > 1) hooks.comm = &ranks;
+  const models::TrainResult r = train_or_end_job(o.out, spec, o.resume, hooks);
+  if (ranks.rank() != 0) return;  // rank 0 reports for the job
   const std::string ckpt = models::checkpoint_path(o.out).string();
   switch (r.status) {
     case models::TrainStatus::diverged:

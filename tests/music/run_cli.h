@@ -14,5 +14,7 @@ struct CliResult {
 
 // `args` is appended to the binary path as is (quote paths yourself).
 CliResult run_cadenza(const std::string& args);
+// Any shell command line (e.g. the binary under mpirun), captured the same way.
+CliResult run_command(const std::string& command);
 
 }  // namespace cadenza::music::test
