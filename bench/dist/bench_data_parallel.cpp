@@ -45,7 +45,9 @@ class TimedCommunicator final : public dist::Communicator {
   void wait_all() override { timed([&] { inner_.wait_all(); }); }
   void broadcast(std::span<float> d, int root) override { timed([&] { inner_.broadcast(d, root); }); }
   void barrier() override { timed([&] { inner_.barrier(); }); }
-  [[noreturn]] void abort(int code) override { inner_.abort(code); }
+
+ protected:
+  void end_job(int code) override { inner_.abort(code); }
 
  private:
   template <class F>
@@ -68,8 +70,11 @@ void print_volumes() {
   fmt::print("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
   for (const std::string& name : models::model_names())
     for (const char* preset : {"small", "paper"}) {
-      const models::RunSpec spec = models::make_run_spec(name, preset, nlohmann::json::object());
-      const int64_t n = parameter_count(*models::find_model(name).make(spec.config));
+      // The preset's own model config, without its training options (which some families
+      // state in their paper's terms).
+      nlohmann::json config = models::find_model(name).preset(preset);
+      config.erase("train");
+      const int64_t n = parameter_count(*models::find_model(name).make(config));
       const double mb = 4.0 * static_cast<double>(n) / 1e6;
       fmt::print("| {} | {} | {} | {:.1f} MB | {:.1f} MB | {:.1f} MB | {:.1f} MB |\n", name, preset, n, mb, mb * 2 * 1 / 2,
                  mb * 2 * 7 / 8, mb * 2);

@@ -10,6 +10,7 @@
 // Every collective must be called by every rank, in the same order, with buffers of the
 // same length (MPI's rule). A failed collective (a rank died, the network went away)
 // throws with MPI's reason instead of returning garbage.
+#include <cstdlib>
 #include <span>
 #include <string>
 
@@ -38,7 +39,13 @@ class Communicator {
 
   // Ends the whole job (every rank) with exit status `code`; for an error on one rank
   // that the others, waiting in a collective, would otherwise never hear of.
-  [[noreturn]] virtual void abort(int code) = 0;
+  [[noreturn]] void abort(int code) {
+    end_job(code);
+    std::_Exit(code);  // end_job need not return, but this process ends either way
+  }
+
+ protected:
+  virtual void end_job(int code) = 0;  // MPI_Abort; nothing for a single process
 };
 
 // This process's job (created on first use, lives until exit).

@@ -109,10 +109,9 @@ class MpiCommunicator final : public Communicator {
     check(MPI_Ibarrier(MPI_COMM_WORLD, &r), "MPI_Ibarrier");
     wait({&r, 1}, "barrier");
   }
-  [[noreturn]] void abort(int code) override {
-    MPI_Abort(MPI_COMM_WORLD, code);
-    std::_Exit(code);  // MPI_Abort does not return; this is for the compiler
-  }
+
+ protected:
+  void end_job(int code) override { MPI_Abort(MPI_COMM_WORLD, code); }
 
  private:
   void check(int code, const char* call) const {
