@@ -130,7 +130,7 @@ TEST_CASE("2 ranks with global batch B train the weights of 1 process with batch
   CHECK(weight_difference(one_ckpt, checkpoint(dir, "other")) > 100 * kTolerance);
 }
 
-TEST_CASE("a killed rank ends the job; --resume continues on 1 and then 3 ranks", "[dist][mpi]") {
+TEST_CASE("a killed rank ends the job, and --resume continues on 1 and then 3 ranks", "[dist][mpi]") {
   if (!mpi_ready()) return;
   TempDir dir("cadenza_dist", "fault");
   write_run_config(dir);
