@@ -1,6 +1,7 @@
 #include "models/data_parallel.h"
 
 #include <array>
+#include <cmath>
 
 #include "engine/error.h"
 #include "ops/ops.h"
@@ -43,9 +44,10 @@ GlobalStep DataParallel::backward(const LossResult& local, bool stop_requested) 
   std::array<double, 3> totals{local.steps, local.steps > 0 ? loss * local.steps : 0.0, stop_requested ? 1.0 : 0.0};
   comm_->allreduce_sum(totals);
   const GlobalStep g{totals[1] / totals[0], totals[0], totals[2] > 0};
+  // A rank whose rows have no counted step (all padding) has a 0/0 loss: it adds zeros.
   if (std::isfinite(g.loss))
-    sync_->backward(local.loss, Tensor::full(local.loss.shape(), local.steps / totals[0], local.loss.dtype(),
-                                             local.loss.device()));
+    sync_->backward(local.steps > 0 ? local.loss : Tensor(),
+                    Tensor::full(local.loss.shape(), local.steps / totals[0], local.loss.dtype(), local.loss.device()));
   return g;
 }
 

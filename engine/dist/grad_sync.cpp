@@ -34,7 +34,7 @@ void GradSync::backward(const Tensor& root, const Tensor& grad_output) {
   launched_ = 0;
   {
     GradReadyScope scope([this](const Tensor& leaf) { on_ready(leaf); });
-    cadenza::backward(root, grad_output);
+    if (root.defined()) cadenza::backward(root, grad_output);
   }
   // Parameters the loss did not reach on this rank: zeros, so the bucket can go.
   for (size_t k = 0; k < params_.size(); ++k) {

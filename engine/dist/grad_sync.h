@@ -27,7 +27,8 @@ class GradSync {
   GradSync(Communicator& comm, std::vector<Tensor> params, size_t bucket_bytes = size_t{25} << 20);
 
   // backward(root, grad_output), then the sum over the ranks of every parameter's gradient
-  // in its .grad. Every rank must call it for every step.
+  // in its .grad. Every rank must call it for every step; a rank with nothing to add (no
+  // counted step in its rows) passes an undefined root and contributes zeros.
   void backward(const Tensor& root, const Tensor& grad_output = {});
 
   size_t bucket_count() const { return buckets_.size(); }

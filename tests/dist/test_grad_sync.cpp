@@ -56,5 +56,9 @@ TEST_CASE("GradSync over one rank leaves the gradients backward computes, in any
     w.zero_grad(), b.zero_grad(), unused.zero_grad();
     sync.backward(loss_of(w, b), Tensor::scalar(2.0));
     CHECK(w.grad().to_vector<float>()[3] == 2 * gw[3]);
+    // A rank with nothing to add still takes part, with zeros.
+    w.zero_grad(), b.zero_grad(), unused.zero_grad();
+    sync.backward(Tensor());
+    CHECK(b.grad().to_vector<float>() == std::vector<float>{0, 0});
   }
 }
