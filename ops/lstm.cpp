@@ -189,18 +189,22 @@ LstmState lstm_pointwise(const Tensor& gates, const Tensor& c) {
   return {h_out, c_out};
 }
 
+void check_lstm_weights(const char* op, int64_t I, int64_t H, const Tensor& w_ih, const Tensor& w_hh,
+                        const Tensor& b_ih, const Tensor& b_hh) {
+  CADENZA_CHECK(w_ih.shape() == Shape({4 * H, I}) && w_hh.shape() == Shape({4 * H, H}),
+                "{}: w_ih {} and w_hh {} must be [4H, I] = {} and [4H, H] = {}", op, shape_str(w_ih.shape()),
+                shape_str(w_hh.shape()), shape_str({4 * H, I}), shape_str({4 * H, H}));
+  for (const Tensor* b : {&b_ih, &b_hh})
+    CADENZA_CHECK(!b->defined() || b->shape() == Shape({4 * H}), "{}: bias {} must be [4H] = [{}]", op,
+                  shape_str(b->shape()), 4 * H);
+}
+
 LstmState lstm_cell(const Tensor& x, const Tensor& h, const Tensor& c, const Tensor& w_ih, const Tensor& w_hh,
                     const Tensor& b_ih, const Tensor& b_hh) {
   CADENZA_CHECK(x.dim() == 2 && h.dim() == 2 && h.shape() == c.shape() && x.size(0) == h.size(0),
                 "lstm_cell: x {} must be [B, I] with h {} and c {} both [B, H]", shape_str(x.shape()),
                 shape_str(h.shape()), shape_str(c.shape()));
-  const int64_t I = x.size(1), H = h.size(1);
-  CADENZA_CHECK(w_ih.shape() == Shape({4 * H, I}) && w_hh.shape() == Shape({4 * H, H}),
-                "lstm_cell: w_ih {} and w_hh {} must be [4H, I] = {} and [4H, H] = {}", shape_str(w_ih.shape()),
-                shape_str(w_hh.shape()), shape_str({4 * H, I}), shape_str({4 * H, H}));
-  for (const Tensor* b : {&b_ih, &b_hh})
-    CADENZA_CHECK(!b->defined() || b->shape() == Shape({4 * H}), "lstm_cell: bias {} must be [4H] = [{}]",
-                  shape_str(b->shape()), 4 * H);
+  check_lstm_weights("lstm_cell", x.size(1), h.size(1), w_ih, w_hh, b_ih, b_hh);
   Tensor gates = add(matmul(x, w_ih, false, true), matmul(h, w_hh, false, true));
   if (b_ih.defined()) gates = add(gates, b_ih);
   if (b_hh.defined()) gates = add(gates, b_hh);

@@ -21,13 +21,7 @@ void check_layer_args(const Tensor& x, const Tensor& h0, const Tensor& c0, const
   CADENZA_CHECK(x.dim() == 3 && h0.dim() == 2 && h0.shape() == c0.shape() && h0.size(0) == x.size(1),
                 "lstm_layer: x {} must be [T, B, I] with h0 {} and c0 {} both [B, H]", shape_str(x.shape()),
                 shape_str(h0.shape()), shape_str(c0.shape()));
-  const int64_t I = x.size(2), H = h0.size(1);
-  CADENZA_CHECK(w_ih.shape() == Shape({4 * H, I}) && w_hh.shape() == Shape({4 * H, H}),
-                "lstm_layer: w_ih {} and w_hh {} must be [4H, I] = {} and [4H, H] = {}", shape_str(w_ih.shape()),
-                shape_str(w_hh.shape()), shape_str({4 * H, I}), shape_str({4 * H, H}));
-  for (const Tensor* b : {&b_ih, &b_hh})
-    CADENZA_CHECK(!b->defined() || b->shape() == Shape({4 * H}), "lstm_layer: bias {} must be [4H] = [{}]",
-                  shape_str(b->shape()), 4 * H);
+  check_lstm_weights("lstm_layer", x.size(2), h0.size(1), w_ih, w_hh, b_ih, b_hh);
   for (const Tensor* t : {&h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh}) {
     if (!t->defined()) continue;
     CADENZA_CHECK(t->dtype() == x.dtype() && t->device() == x.device(),
