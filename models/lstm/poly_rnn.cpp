@@ -36,13 +36,21 @@ PolyRnn::PolyRnn(const nlohmann::json& config) : config_(config) {
   int64_t input_size = config_int(config, model, "input_size", 0, 0);
   dropout_ = config_real(config, model, "dropout", 0.0, 0.0, 1.0);
   steps_per_quarter_ = config_int(config, model, "steps_per_quarter", 1, 1);
+  const std::string output = config.value("output", std::string("bernoulli"));
+  CADENZA_CHECK(output == "bernoulli" || output == "nade", "poly_rnn: output must be bernoulli or nade, not '{}'",
+                output);
+  int64_t nade_hidden = config_int(config, model, "nade_hidden", 150, 1);
   config_ = {{"hidden", hidden},        {"num_layers", layers},
              {"input_size", input_size}, {"dropout", dropout_},
-             {"steps_per_quarter", steps_per_quarter_}};
+             {"steps_per_quarter", steps_per_quarter_}, {"output", output}};
+  if (output == "nade") config_["nade_hidden"] = nade_hidden;
   if (input_size > 0) input_ = register_module("input", std::make_shared<nn::Linear>(kKeys, input_size));
   nn::RnnOptions opts{.num_layers = layers, .batch_first = true, .dropout = dropout_};
   lstm_ = register_module("lstm", std::make_shared<nn::LSTM>(input_size > 0 ? input_size : kKeys, hidden, opts));
-  output_ = register_module("output", std::make_shared<nn::Linear>(hidden, kKeys));
+  if (output == "nade")
+    nade_ = register_module("nade", std::make_shared<NadeOutput>(hidden, kKeys, nade_hidden));
+  else
+    output_ = register_module("output", std::make_shared<nn::Linear>(hidden, kKeys));
 }
 
 Tensor PolyRnn::step(const Tensor& frames, LstmState& state) {
@@ -51,23 +59,48 @@ Tensor PolyRnn::step(const Tensor& frames, LstmState& state) {
   Tensor x = input_ ? input_->forward(frames) : frames;
   nn::LSTM::Result r = lstm_->forward(x, state);
   state = r.state;
-  Tensor h = dropout_ > 0 ? dropout(r.output, dropout_, is_training()) : r.output;
-  return output_->forward(h);
+  return dropout_ > 0 ? dropout(r.output, dropout_, is_training()) : r.output;
+}
+
+Tensor PolyRnn::output_logits(const Tensor& hidden, const Tensor& frames) const {
+  return nade_ ? nade_->logits(hidden, frames) : output_->forward(hidden);
+}
+
+Tensor PolyRnn::next_frames(const Tensor& hidden, double temperature, Generator* gen) const {
+  auto choose = [&](const Tensor& logit) {
+    return temperature > 0 ? bernoulli(sigmoid(div(logit, temperature)), gen) : to_dtype(gt(logit, 0.0), logit.dtype());
+  };
+  if (!nade_) return choose(output_->forward(hidden));
+  return nade_->decode(hidden, [&](int64_t, const Tensor& logit) { return choose(logit); });
 }
 
 Tensor PolyRnn::forward(const Batch& batch) {
   LstmState state;
-  return step(batch.inputs, state);
+  Tensor hidden = step(batch.inputs, state);
+  CADENZA_CHECK(!nade_ || batch.targets.shape() == batch.inputs.shape(),
+                "poly_rnn: the NADE output reads the target frames, got targets {} for inputs {}",
+                shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
+  return output_logits(hidden, batch.targets);
 }
 
 LossResult PolyRnn::loss(const Batch& batch) {
-  Tensor logits = forward(batch);
-  CADENZA_CHECK(batch.targets.shape() == logits.shape(), "poly_rnn: targets {} should be {}",
-                shape_str(batch.targets.shape()), shape_str(logits.shape()));
+  LstmState state;
+  Tensor hidden = step(batch.inputs, state);
+  CADENZA_CHECK(batch.targets.shape() == batch.inputs.shape(), "poly_rnn: targets {} should be {}",
+                shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
+  Tensor logits = output_logits(hidden, batch.targets);
   Tensor per_key = binary_cross_entropy_with_logits(logits, to_dtype(batch.targets, logits.dtype()), {},
                                                     Reduction::none);
   LossResult r = masked_step_loss(sum(per_key, {-1}), batch.mask, name());
-  r.correct = frame_accuracy_sum(logits, batch.targets, batch.mask);
+  if (nade_) {  // predictions made without seeing the frame: greedy decoding
+    NoGradGuard no_grad;
+    Tensor flat = reshape(hidden.detach(), {-1, hidden.size(-1)});
+    Tensor predicted = reshape(next_frames(flat, 0.0, nullptr), batch.targets.shape());
+    // frame_accuracy_sum reads logits > 0 as "on": map the 0/1 frames onto ±1.
+    r.correct = frame_accuracy_sum(sub(mul(predicted, 2.0), 1.0), batch.targets, batch.mask);
+  } else {
+    r.correct = frame_accuracy_sum(logits, batch.targets, batch.mask);
+  }
   return r;
 }
 
@@ -97,13 +130,13 @@ music::Score PolyRnn::sample(const SampleOptions& o, Generator& gen) {
   std::vector<float> prefix(size_t(kKeys), 0.f);
   prefix.insert(prefix.end(), frames.begin(), frames.end());
   LstmState state;
-  Tensor logits = step(cadenza::to(Tensor::from_vector<float>(prefix, {1, primer_steps + 1, kKeys}), device()), state);
+  Tensor hidden = step(cadenza::to(Tensor::from_vector<float>(prefix, {1, primer_steps + 1, kKeys}), device()), state);
   for (int64_t i = 0; i < o.length; ++i) {
-    Tensor last = narrow(logits, 1, logits.size(1) - 1, 1);  // [1, 1, 88]
-    Tensor frame = bernoulli(sigmoid(div(last, o.temperature)), &gen);
+    Tensor last = reshape(narrow(hidden, 1, hidden.size(1) - 1, 1), {1, hidden.size(-1)});
+    Tensor frame = next_frames(last, o.temperature, &gen);  // [1, 88]
     std::vector<float> bits = frame.to_vector<float>();
     frames.insert(frames.end(), bits.begin(), bits.end());
-    logits = step(frame, state);
+    hidden = step(reshape(frame, {1, 1, kKeys}), state);
   }
   music::repr::RollPiece piece(frames.size() / size_t(kKeys));
   for (size_t s = 0; s < piece.size(); ++s)
@@ -124,7 +157,11 @@ nlohmann::json poly_preset(const std::string& preset) {
     return {{"hidden", 256}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1},
             {"train", {{"lr", 0.01}}}};
   if (preset == "paper") return {{"hidden", 300}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1}};
-  fail("poly_rnn: unknown preset '{}' (known: paper, small)", preset);
+  // nade: the small LSTM with the RNN-NADE output layer (150 NADE units, our choice).
+  if (preset == "nade")
+    return {{"hidden", 256},          {"num_layers", 1}, {"input_size", 0},   {"dropout", 0.0},
+            {"steps_per_quarter", 1}, {"output", "nade"}, {"nade_hidden", 150}, {"train", {{"lr", 0.01}}}};
+  fail("poly_rnn: unknown preset '{}' (known: nade, paper, small)", preset);
 }
 
 const ModelRegistrar poly_registrar{{

@@ -15,13 +15,21 @@
 // [x_0 .. x_{n-1}]) so the first frame is modelled too, as in the published NLLs; the
 // sampler always feeds it first.
 //
+// Output layer (config key "output"): "bernoulli" (default), 88 independent Bernoulli
+// keys per frame; or "nade", the RNN-NADE of the same paper (models/lstm/nade.h), whose
+// 88 logits are the conditionals p(key i | keys below i, past) — teacher-forced by the
+// target frame in forward() and loss(), decoded key by key when sampling. Its frame
+// accuracy predicts each frame greedily (key i on when its conditional, given the keys
+// already chosen, exceeds 0.5), never from teacher-forced logits.
+//
 // Config keys: hidden, num_layers, input_size (0 = frames go straight into the LSTM),
 // dropout (between LSTM layers and on its output), steps_per_quarter (the grid of primer
-// and output scores; 1 for the quarter-note JSB corpus).
+// and output scores; 1 for the quarter-note JSB corpus), output, nade_hidden.
 #include <nlohmann/json.hpp>
 
 #include "engine/nn/linear.h"
 #include "engine/nn/rnn.h"
+#include "models/lstm/nade.h"
 #include "models/model.h"
 
 namespace cadenza::models {
@@ -38,9 +46,14 @@ class PolyRnn : public Model {
   // to independent Bernoulli keys and are rejected when set.
   music::Score sample(const SampleOptions& options, Generator& gen) override;
 
-  // frames f32 [B, T, 88] -> logits [B, T, 88], carrying `state` (undefined = zeros) across
-  // calls: stepping frame by frame gives the logits of one full-sequence call.
+  // frames f32 [B, T, 88] -> the recurrent output [B, T, hidden] the output layer reads,
+  // carrying `state` (undefined = zeros) across calls: stepping frame by frame gives the
+  // outputs of one full-sequence call.
   Tensor step(const Tensor& frames, LstmState& state);
+  // The 88 logits of each frame: Bernoulli logits, or NADE conditionals given `frames`.
+  Tensor output_logits(const Tensor& hidden, const Tensor& frames) const;
+  // Frames f32 [N, 88] drawn (or, with temperature 0, chosen greedily) from hidden [N, H].
+  Tensor next_frames(const Tensor& hidden, double temperature, Generator* gen) const;
 
  private:
   nlohmann::json config_;
@@ -48,7 +61,8 @@ class PolyRnn : public Model {
   double dropout_;
   std::shared_ptr<nn::Linear> input_;  // null when input_size = 0
   std::shared_ptr<nn::LSTM> lstm_;
-  std::shared_ptr<nn::Linear> output_;
+  std::shared_ptr<nn::Linear> output_;  // Bernoulli output; null with NADE
+  std::shared_ptr<NadeOutput> nade_;     // NADE output; null with Bernoulli
 };
 
 // The frame-accuracy numerator above: sum over frames with mask > 0 of
