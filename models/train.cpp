@@ -15,6 +15,7 @@
 #include "models/metrics_log.h"
 #include "models/progress.h"
 #include "models/registry.h"
+#include "models/transfer.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {
@@ -34,12 +35,12 @@ optim::Schedule make_schedule(const TrainOptions& o) {
   return [=](int64_t k) { return k < warmup ? warm(k) : decay(k - warmup); };
 }
 
-std::unique_ptr<optim::Optimizer> make_optimizer(const Model& model, const TrainOptions& o) {
+std::unique_ptr<optim::Optimizer> make_optimizer(const std::vector<Tensor>& params, const TrainOptions& o) {
   optim::AdamOptions a;
   a.lr = o.lr;
   a.weight_decay = o.weight_decay;
-  if (o.weight_decay > 0) return std::make_unique<optim::AdamW>(model.parameters(), a);
-  return std::make_unique<optim::Adam>(model.parameters(), a);
+  if (o.weight_decay > 0) return std::make_unique<optim::AdamW>(params, a);
+  return std::make_unique<optim::Adam>(params, a);
 }
 
 }  // namespace
@@ -75,6 +76,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   manual_seed(o.seed);
   std::shared_ptr<Model> model = find_model(spec.model).make(spec.config);
   model->train();
+  // A fine-tuning run starts from another run's weights (a resumed one from its own).
+  if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
   // The default corpus depends on the model's data kind, hence only now.
   if (spec.data.path.empty()) spec.data.path = default_corpus_path(model->data_kind());
   spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
@@ -84,9 +87,11 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const Device device = parse_device(o.device);
   model->to(device);
   Dataset data(*model, spec.data);  // validates spec.data
-  std::unique_ptr<optim::Optimizer> opt = make_optimizer(*model, o);
+  // Frozen groups leave the optimizer (and gradient clipping) out of their parameters.
+  const std::vector<Tensor> params =
+      trainable_parameters(*model, o.freeze.empty() ? std::vector<std::string>{} : parse_groups(o.freeze));
+  std::unique_ptr<optim::Optimizer> opt = make_optimizer(params, o);
   const optim::Schedule schedule = make_schedule(o);
-  const std::vector<Tensor> params = model->parameters();
 
   TrainResult result;
   int64_t step = 0;

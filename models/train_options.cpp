@@ -22,6 +22,8 @@ static void each_field(TrainOptions& o, F&& f) {
   f("checkpoint_every", o.checkpoint_every);
   f("seed", o.seed);
   f("device", o.device);
+  f("init_from", o.init_from);
+  f("freeze", o.freeze);
 }
 
 nlohmann::json to_json(const TrainOptions& o) {

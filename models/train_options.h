@@ -21,6 +21,11 @@ struct TrainOptions {
   int64_t checkpoint_every = 200; // also at the end, on Ctrl-C and before validation
   uint64_t seed = 0;              // model initialisation and dropout
   std::string device = "cpu";     // "cpu", "vulkan" or "vulkan:N" (see parse_device)
+  // Transfer learning (models/transfer.h): the run directory whose checkpoint's weights a
+  // fresh run starts from ("": initialise at random), and the comma-separated parameter
+  // groups that get no updates ("": none). Kept in config.json, so --resume keeps both.
+  std::string init_from;
+  std::string freeze;
 };
 
 // "cpu" -> the CPU; "vulkan" / "vulkan:N" -> the Vulkan device (the runtime drives one

@@ -1,5 +1,6 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
 //               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
+//               [--init-from RUN_DIR] [--freeze GROUP,...]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
 // checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named. Started by an MPI
 // launcher (`mpirun -np N cadenza train ...`), the N processes train data-parallel
@@ -14,6 +15,7 @@
 #include "engine/dist/communicator.h"
 #include "models/registry.h"
 #include "models/train.h"
+#include "models/transfer.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 
@@ -37,7 +39,7 @@ void install_sigint_handler() {
 }
 
 struct TrainCli {
-  std::string model, out, data, preset = "small", config_file, device;
+  std::string model, out, data, preset = "small", config_file, device, init_from, freeze;
   int64_t steps = 0, batch = 0;
   double lr = 0;
   uint64_t seed = 0;
@@ -81,14 +83,24 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
     spec = models::load_run_spec(o.out);
     if (!o.model.empty() && o.model != spec.model)
       throw std::runtime_error(fmt::format("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model));
-    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config"})
+    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze"})
       if (given(flag))
         throw std::runtime_error(fmt::format("--resume continues with the run's own settings; only --steps may change, not {}", flag));
   } else {
-    if (o.model.empty())
-      throw std::runtime_error(fmt::format("train needs --model (known: {})", fmt::join(models::model_names(), ", ")));
     const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
-    spec = models::make_run_spec(o.model, o.preset, patch);
+    if (given("--init-from")) {
+      if (given("--preset"))
+        throw std::runtime_error("--init-from takes the model, its preset and config from the checkpoint; drop --preset");
+      spec = models::fine_tune_spec(o.init_from, patch);
+      if (!o.model.empty() && o.model != spec.model)
+        throw std::runtime_error(
+            fmt::format("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model));
+    } else {
+      if (o.model.empty())
+        throw std::runtime_error(fmt::format("train needs --model (known: {})", fmt::join(models::model_names(), ", ")));
+      spec = models::make_run_spec(o.model, o.preset, patch);
+    }
+    if (given("--freeze")) spec.train.freeze = o.freeze;
     if (given("--data")) spec.data.path = o.data, spec.data.steps_per_quarter = 0;
     if (given("--batch")) spec.data.batch_size = o.batch;
     if (given("--lr")) spec.train.lr = o.lr;
@@ -135,6 +147,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Seed of initialisation, dropout and batch order");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N (see cadenza devices)");
   cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint");
+  cmd->add_option("--init-from", o->init_from,
+                  "Fine-tune: start from this run directory's weights (its model and config), fresh optimizer");
+  cmd->add_option("--freeze", o->freeze,
+                  "Comma-separated parameter groups to keep fixed (name prefixes, e.g. embedding,lstm.0)");
   cmd->add_option("--config", o->config_file, "JSON patch: {\"config\": model, \"data\": ..., \"train\": ...}");
   cmd->callback([o, cmd] { run_train(*o, *cmd); });
 }
