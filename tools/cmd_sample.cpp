@@ -1,5 +1,6 @@
 // cadenza sample --checkpoint DIR --out FILE.mid [--num-outputs N] [--length L]
 //                [--temperature T] [--top-k K] [--top-p P] [--beam W] [--primer FILE.mid] [--seed S]
+//                [--note-density X] [--key K | --pitch-histogram W,...] [--tempo QPM]
 // Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG beside each.
 #include <fmt/format.h>
 
@@ -10,6 +11,7 @@
 #include "ops/ops.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
+#include "tools/sample_controls.h"
 
 namespace cadenza::tools {
 namespace {
@@ -19,6 +21,7 @@ struct SampleCli {
   int64_t num_outputs = 1, length = 0, top_k = 0, beam = 1;
   double temperature = 1.0, top_p = 1.0;
   uint64_t seed = 0;
+  ControlCli controls;
 };
 
 std::filesystem::path output_path(const std::filesystem::path& out, int64_t i, int64_t n) {
@@ -27,7 +30,7 @@ std::filesystem::path output_path(const std::filesystem::path& out, int64_t i, i
   return p.replace_filename(fmt::format("{}-{}{}", out.stem().string(), i, out.extension().string()));
 }
 
-void run_sample(const SampleCli& o) {
+void run_sample(const SampleCli& o, const CLI::App& cmd) {
   const std::string ext = extension_of(o.out);
   if (ext != ".mid" && ext != ".midi") throw std::runtime_error(fmt::format("{}: --out must name a .mid file", o.out));
   if (o.num_outputs < 1) throw std::runtime_error(fmt::format("--num-outputs must be positive, not {}", o.num_outputs));
@@ -44,6 +47,8 @@ void run_sample(const SampleCli& o) {
   options.top_p = o.top_p;
   options.beam = o.beam;
   if (!o.primer.empty()) options.primer = read_midi_score(o.primer);
+  options.controls = controls_json(o.controls, cmd);
+  if (cmd.count("--tempo")) check_tempo(o.controls.tempo);  // before the model loads
 
   const Device device = select_device(o.device);
   const models::TrainedModel trained = models::load_trained_model(o.checkpoint);
@@ -53,7 +58,8 @@ void run_sample(const SampleCli& o) {
   const auto out_dir = std::filesystem::path(o.out).parent_path();
   if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   for (int64_t i = 1; i <= o.num_outputs; ++i) {
-    const music::Score score = trained.model->sample(options, gen);
+    music::Score score = trained.model->sample(options, gen);
+    if (cmd.count("--tempo")) set_tempo(score, o.controls.tempo);
     const std::filesystem::path mid = output_path(o.out, i, o.num_outputs);
     const std::filesystem::path png = std::filesystem::path(mid).replace_extension(".png");
     music::save_midi(score, mid);
@@ -80,7 +86,8 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--primer", o->primer, "MIDI file the samples continue");
   cmd->add_option("--seed", o->seed, "Random seed");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
-  cmd->callback([o] { run_sample(*o); });
+  add_control_options(*cmd, o->controls);
+  cmd->callback([o, cmd] { run_sample(*o, *cmd); });
 }
 
 }  // namespace cadenza::tools

@@ -16,5 +16,7 @@ void add_sample_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
 void add_harmonize_command(CLI::App& app);
 void add_infill_command(CLI::App& app);
+void add_attributes_command(CLI::App& app);
+void add_transform_command(CLI::App& app);
 
 }  // namespace cadenza::tools

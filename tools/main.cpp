@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   cadenza::tools::add_sample_command(app);
   cadenza::tools::add_harmonize_command(app);
   cadenza::tools::add_infill_command(app);
+  cadenza::tools::add_attributes_command(app);
+  cadenza::tools::add_transform_command(app);
   cadenza::tools::add_devices_command(app);
   try {
     app.parse(argc, argv);

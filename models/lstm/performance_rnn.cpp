@@ -22,6 +22,12 @@ class PerformanceRnn : public TokenRnn {
   std::vector<float> sampling_condition(const nlohmann::json& controls) const override {
     return performance_control_row(controls, controls_);
   }
+  std::vector<std::string> control_names() const override {
+    std::vector<std::string> names;
+    if (controls_.note_density) names.push_back("note_density");
+    if (controls_.pitch_histogram) names.push_back("pitch_histogram");
+    return names;
+  }
 
  private:
   PerformanceControls controls_;

@@ -120,6 +120,7 @@ double frame_accuracy_sum(const Tensor& logits, const Tensor& targets, const Ten
 
 music::Score PolyRnn::sample(const SampleOptions& o, Generator& gen) {
   check_sample_options(o, name());
+  check_controls(o, name(), {});
   CADENZA_CHECK(o.beam == 1 && o.top_k == 0 && o.top_p == 1.0,
                 "poly_rnn: beam, top-k and top-p do not apply to independent Bernoulli keys (use temperature)");
   NoGradGuard no_grad;

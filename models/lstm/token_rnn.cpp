@@ -188,6 +188,7 @@ std::vector<int32_t> TokenRnn::beam_search(const SampleOptions& o, Generator& ge
 
 music::Score TokenRnn::sample(const SampleOptions& o, Generator& gen) {
   check_sample_options(o, name_);
+  check_controls(o, name_, control_names());
   NoGradGuard no_grad;
   nn::EvalScope eval(*this);
   std::vector<int32_t> primer = o.primer ? tok_->encode(*o.primer) : std::vector<int32_t>{};

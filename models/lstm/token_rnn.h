@@ -61,6 +61,8 @@ class TokenRnn : public Model {
  protected:
   // The per-step condition used while sampling ([C] values; empty when C = 0).
   virtual std::vector<float> sampling_condition(const nlohmann::json& controls) const;
+  // The SampleOptions.controls keys the model follows (others are refused).
+  virtual std::vector<std::string> control_names() const { return {}; }
   const TokenRnnConfig& token_config() const { return cfg_; }
 
  private:

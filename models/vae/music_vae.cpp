@@ -180,6 +180,7 @@ music::Score MusicVae::interpolate(const music::Score& a, const music::Score& b,
 
 music::Score MusicVae::sample(const SampleOptions& o, Generator& gen) {
   check_sample_options(o, "music_vae");
+  check_controls(o, "music_vae", {});
   CADENZA_CHECK(o.beam == 1, "music_vae: beam search is not supported (beam {})", o.beam);
   CADENZA_CHECK(o.top_k == 0 && o.top_p == 1.0, "music_vae: top-k / top-p are not supported, use --temperature");
   NoGradGuard ng;

@@ -59,25 +59,28 @@ nlohmann::json music_vae_config_json(const MusicVaeConfig& c) {
 namespace {
 
 nlohmann::json music_vae_preset(const std::string& preset) {
-  const nlohmann::json magenta_train = {{"batch", 512}, {"lr", 0.001}, {"clip_norm", 1.0}};
+  // A training window is one segment: `length` tokens = bars · 16 steps.
+  auto train = [](int64_t batch, int64_t bars) {
+    return nlohmann::json{{"batch_size", batch}, {"lr", 0.001}, {"clip", 1.0}, {"length", bars * 16}};
+  };
   if (preset == "small")
     return {{"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128}, {"dec_layers", 2},
             {"bars", 2},         {"free_bits", 0},  {"max_beta", 0.5}, {"beta_rate", 0.999},
             {"sampling_schedule", "inverse_sigmoid"}, {"sampling_rate", 200},
-            {"train", {{"batch", 64}, {"lr", 0.001}, {"clip_norm", 1.0}}}};
+            {"train", train(64, 2)}};
   if (preset == "paper")
     return {{"enc_hidden", 2048}, {"enc_layers", 1}, {"z_size", 512}, {"dec_hidden", 2048}, {"dec_layers", 3},
             {"bars", 2},          {"free_bits", 0},  {"max_beta", 0.5}, {"beta_rate", 0.99999},
-            {"sampling_schedule", "inverse_sigmoid"}, {"sampling_rate", 1000}, {"train", magenta_train}};
+            {"sampling_schedule", "inverse_sigmoid"}, {"sampling_rate", 1000}, {"train", train(512, 2)}};
   if (preset == "hierdec_small")
     return {{"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128}, {"dec_layers", 1},
             {"hierarchical", true}, {"conductor_hidden", 128}, {"conductor_layers", 1}, {"autoregressive", true},
             {"bars", 16}, {"free_bits", 16}, {"max_beta", 0.2}, {"beta_rate", 0.999},
-            {"train", {{"batch", 32}, {"lr", 0.001}, {"clip_norm", 1.0}}}};
+            {"train", train(32, 16)}};
   if (preset == "hierdec_16bar")
     return {{"enc_hidden", 2048}, {"enc_layers", 2}, {"z_size", 512}, {"dec_hidden", 1024}, {"dec_layers", 2},
             {"hierarchical", true}, {"conductor_hidden", 1024}, {"conductor_layers", 2}, {"autoregressive", false},
-            {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999}, {"train", magenta_train}};
+            {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999}, {"train", train(512, 16)}};
   fail("music_vae: unknown preset '{}' (known: hierdec_16bar, hierdec_small, paper, small)", preset);
 }
 

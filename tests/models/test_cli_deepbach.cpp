@@ -4,12 +4,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "models/data.h"
 #include "models/registry.h"
+#include "models/run_dir.h"
+#include "models/train.h"
 #include "music/score/midi_convert.h"
 #include "run_cli.h"
 #include "tests/models/cli_checks.h"
@@ -187,4 +190,34 @@ TEST_CASE("harmonize and infill: one-line errors for bad input", "[models][deepb
   check_one_line_error(run_cadenza("harmonize --checkpoint " + toy / "run" + " --melody " + run / "melody.mid" +
                                    " --out " + run / "x.mid"),
                        "need a deepbach model");
+}
+
+TEST_CASE("deepbach: a run stopped and resumed at every step ends bit-identical to a straight run",
+          "[models][deepbach]") {
+  TempDir dir("resume");
+  // Dropout on (between two LSTM layers), so the RNG state must resume too.
+  nlohmann::json tiny = kTinyModel;
+  tiny["dropout"] = 0.3;
+  tiny["lstm_layers"] = 2;
+  const cadenza::models::RunSpec spec = cadenza::models::make_run_spec(
+      "deepbach", "small",
+      {{"config", tiny},
+       {"data", {{"path", write_tiny_corpus(dir.path).string()}, {"batch_size", 4}}},
+       {"train", {{"steps", 4}, {"valid_every", 0}, {"valid_batches", 1}, {"log_every", 1}}}});
+  using cadenza::models::TrainStatus;
+  REQUIRE(cadenza::models::train(dir.path / "straight", spec, false, {nullptr, nullptr}).status ==
+          TrainStatus::finished);
+  const std::atomic<bool> stop{true};  // every call takes one step, saves and returns
+  auto r = cadenza::models::train(dir.path / "stopped", spec, false, {&stop, nullptr});
+  while (r.status == TrainStatus::interrupted)
+    r = cadenza::models::train(dir.path / "stopped", cadenza::models::load_run_spec(dir.path / "stopped"), true,
+                               {&stop, nullptr});
+  REQUIRE(r.status == TrainStatus::finished);
+  const auto a = cadenza::models::load_trained_model(dir.path / "straight");
+  const auto b = cadenza::models::load_trained_model(dir.path / "stopped");
+  CHECK(b.step == 4);
+  for (const auto& [name, t] : a.model->state_dict()) {
+    INFO(name);
+    CHECK(t.to_vector<float>() == b.model->state_dict().at(name).to_vector<float>());
+  }
 }
