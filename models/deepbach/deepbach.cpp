@@ -177,6 +177,7 @@ DeepBach::VoiceNll DeepBach::voice_nll(const Batch& batch) {
 
 music::Score DeepBach::sample(const SampleOptions& o, Generator& gen) {
   check_sample_options(o, name());
+  check_controls(o, name(), {"cells_per_voice", "iterations", "start_temperature"});
   CADENZA_CHECK(o.beam == 1 && o.top_k == 0 && o.top_p == 1.0,
                 "deepbach: beam, top-k and top-p do not apply to pseudo-Gibbs sampling (use temperature)");
   ChoraleGrid grid = o.primer ? score_to_grid(*o.primer, cfg_.ranges) : ChoraleGrid{};

@@ -77,6 +77,8 @@ TEST_CASE("sample controls a model cannot follow are refused, naming the ones it
                     Catch::Contains("melody_rnn: this model takes no controls, got 'note_density'"));
   CHECK_THROWS_WITH(make_model("poly_rnn", "small", {{"hidden", 8}})->sample(o, gen),
                     Catch::Contains("poly_rnn: this model takes no controls"));
+  CHECK_THROWS_WITH(make_model("deepbach", "small")->sample(o, gen),
+                    Catch::Contains("takes no control 'note_density' (it takes: cells_per_voice, iterations"));
   // A performance_rnn trained with only the histogram cannot follow a density.
   auto perf = make_model("performance_rnn", "small", {{"hidden", 8}, {"pitch_histogram", true}});
   CHECK_THROWS_WITH(perf->sample(o, gen),
