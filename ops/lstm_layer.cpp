@@ -8,6 +8,7 @@
 #include "ops/autograd.h"
 #include "ops/binary.h"
 #include "ops/copy.h"
+#include "ops/half_matmul.h"
 #include "ops/matmul.h"
 #include "ops/samples.h"
 #include "ops/view.h"
@@ -152,22 +153,46 @@ LayerGrads fused_backward(const Tensor& x, const Tensor& h0, const Tensor& c0, c
 
 }  // namespace
 
-LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
-                                    const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
-  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+namespace {
+
+// The per-step loop shared by the composed layer and the f16 one: project(x, 0) = x W_ihᵀ,
+// project(h, 1) = h W_hhᵀ.
+template <class Project>
+LstmLayerResult step_loop(const Tensor& x, const Tensor& h0, const Tensor& c0, Project&& project, const Tensor& b_ih,
+                          const Tensor& b_hh, bool reverse) {
   const int64_t S = x.size(0);
-  Tensor gx = matmul(x, w_ih, false, true);
+  Tensor gx = project(x, 0);
   if (b_ih.defined()) gx = add(gx, b_ih);
   LstmState state{h0, c0};
   std::vector<Tensor> hs(static_cast<size_t>(S));
   for (int64_t i = 0; i < S; ++i) {
     const int64_t t = step_at(i, S, reverse);
-    Tensor gates = add(select(gx, 0, t), matmul(state.h, w_hh, false, true));
+    Tensor gates = add(select(gx, 0, t), project(state.h, 1));
     if (b_hh.defined()) gates = add(gates, b_hh);
     state = lstm_pointwise(gates, state.c);
     hs[static_cast<size_t>(t)] = state.h;
   }
   return {stack(hs, 0), state};
+}
+
+}  // namespace
+
+LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                                    const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
+  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+  return step_loop(
+      x, h0, c0, [&](const Tensor& v, int which) { return matmul(v, which == 0 ? w_ih : w_hh, false, true); }, b_ih,
+      b_hh, reverse);
+}
+
+LstmLayerResult lstm_layer_half(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmHalfWeights& w,
+                                bool reverse) {
+  CADENZA_CHECK(x.dim() == 3 && w.w_ih.defined() && w.w_hh.defined() && x.size(2) == w.w_ih.cols,
+                "lstm_layer_half: input {} does not match the f16 weights' {} inputs", shape_str(x.shape()),
+                w.w_ih.cols);
+  return step_loop(
+      x, h0, c0, [&](const Tensor& v, int which) { return matmul_half(v, which == 0 ? w.w_ih : w.w_hh); }, w.b_ih,
+      w.b_hh, reverse);
 }
 
 LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/cpu/matvec.h"
+#include "ops/half_matmul.h"
 #include "ops/lstm.h"
 
 namespace cadenza {
@@ -43,5 +44,15 @@ LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_h
 // The layer's forward with such weights: f32 CPU tensors, nothing recorded (inference only).
 LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
                                      const LstmInferenceWeights& w, bool reverse = false);
+
+// f16 inference on a device (ops/half_matmul.h): the weight matrices in f16 on the
+// device, the biases f32. The layer is the composed per-step loop with the two products
+// reading halves; activations, sums and the cell stay f32. Nothing is recorded.
+struct LstmHalfWeights {
+  HalfMatrix w_ih, w_hh;
+  Tensor b_ih, b_hh;  // optional, f32 on the same device
+};
+LstmLayerResult lstm_layer_half(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmHalfWeights& w,
+                                bool reverse = false);
 
 }  // namespace cadenza

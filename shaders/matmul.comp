@@ -3,7 +3,12 @@
 // 64x64 tile of c, each thread a 4x4 block (rows ty + 16i, columns tx + 16j), stepping over
 // K in slices of 16 staged through shared memory. Any strides, so transposed views need no
 // copy; edges are bounds-checked.
+// variant f32:
+// variant f16w: -DHALF_B
 #extension GL_GOOGLE_include_directive : require
+#ifdef HALF_B
+#extension GL_EXT_shader_16bit_storage : require
+#endif
 layout(local_size_x = 256) in;
 #include "matmul.glsl"
 
@@ -28,7 +33,7 @@ void main() {
       // B tile: consecutive threads walk columns.
       uint bk = e / BN, bc = e % BN;
       uint gk2 = k0 + bk, gc = col0 + bc;
-      Bs[bk][bc] = (gk2 < pc.K && gc < pc.N) ? b[b_at(gk2, gc)] : 0.0;
+      Bs[bk][bc] = (gk2 < pc.K && gc < pc.N) ? load_b(b_at(gk2, gc)) : 0.0;
     }
     memoryBarrierShared();
     barrier();

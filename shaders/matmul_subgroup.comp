@@ -7,7 +7,12 @@
 // K between them, and subgroupAdd combines the lanes' partial dot products at the end.
 // Written against gl_SubgroupSize/gl_NumSubgroups, so any subgroup size works (lavapipe 8,
 // NVIDIA 32, AMD 32/64). Needs subgroup arithmetic in compute shaders; the runtime checks.
+// variant f32:
+// variant f16w: -DHALF_B
 #extension GL_GOOGLE_include_directive : require
+#ifdef HALF_B
+#extension GL_EXT_shader_16bit_storage : require
+#endif
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 layout(local_size_x = 64) in;
@@ -33,7 +38,7 @@ void main() {
     }
     for (uint j = 0; j < TN; ++j) {
       uint col = col0 + j;
-      Bs[j][t] = (col < pc.N && gk < pc.K) ? b[b_at(gk, col)] : 0.0;
+      Bs[j][t] = (col < pc.N && gk < pc.K) ? load_b(b_at(gk, col)) : 0.0;
     }
     memoryBarrierShared();
     barrier();

@@ -1,9 +1,11 @@
 // cadenza sample --checkpoint DIR --out FILE.mid [--num-outputs N] [--length L]
 //                [--temperature T] [--top-k K] [--top-p P] [--beam W] [--primer FILE.mid] [--seed S]
 //                [--note-density X] [--key K | --pitch-histogram W,...] [--tempo QPM]
+//                [--device cpu|vulkan[:N]] [--half]
 // Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG beside each.
 #include <fmt/format.h>
 
+#include "engine/nn/precision.h"
 #include "engine/rng.h"
 #include "models/run_dir.h"
 #include "music/render/piano_roll_png.h"
@@ -22,7 +24,19 @@ struct SampleCli {
   double temperature = 1.0, top_p = 1.0;
   uint64_t seed = 0;
   ControlCli controls;
+  bool half = false;
 };
+
+// --half: reduced-precision weights for sampling (engine/nn/precision.h). On a Vulkan
+// device the LSTM and Linear weight matrices in f16 (the device must read 16-bit storage);
+// on the CPU the LSTM weights in bf16, the CPU's reduced-precision path.
+void use_half_weights(models::Model& model, Device device) {
+  const nn::WeightPrecision p = device.is_cpu() ? nn::WeightPrecision::bf16 : nn::WeightPrecision::f16;
+  if (nn::quantize_for_inference(model, p) == 0)
+    throw std::runtime_error(fmt::format("--half: {} has no layer with a {} path on {} ({})", model.name(),
+                                         nn::precision_name(p), device.str(),
+                                         device.is_cpu() ? "LSTM only" : "LSTM and Linear"));
+}
 
 std::filesystem::path output_path(const std::filesystem::path& out, int64_t i, int64_t n) {
   if (n == 1) return out;
@@ -53,6 +67,7 @@ void run_sample(const SampleCli& o, const CLI::App& cmd) {
   const Device device = select_device(o.device);
   const models::TrainedModel trained = models::load_trained_model(o.checkpoint);
   trained.model->to(device);
+  if (o.half) use_half_weights(*trained.model, device);
   Generator gen(o.seed);
   NoGradGuard no_grad;
   const auto out_dir = std::filesystem::path(o.out).parent_path();
@@ -87,6 +102,9 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Random seed");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
   add_control_options(*cmd, o->controls);
+  cmd->add_flag("--half", o->half,
+                "Half-size weights for sampling: f16 on a Vulkan device with 16-bit storage (LSTM, Linear), "
+                "bf16 on the CPU (LSTM)");
   cmd->callback([o, cmd] { run_sample(*o, *cmd); });
 }
 

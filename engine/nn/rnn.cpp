@@ -99,24 +99,25 @@ std::pair<Tensor, std::vector<Tensor>> LSTM::layer(const Tensor& seq, std::vecto
     LstmLayerResult r = lstm_layer_inference(seq, state[0], state[1], inference_[w.index], reverse);
     return {r.output, {r.last.h, r.last.c}};
   }
+  if (!half_.empty() && !GradMode::enabled() && seq.device() == half_[w.index].w_ih.device() &&
+      seq.dtype() == DType::f32) {
+    LstmLayerResult r = lstm_layer_half(seq, state[0], state[1], half_[w.index], reverse);
+    return {r.output, {r.last.h, r.last.c}};
+  }
   LstmLayerResult r = lstm_layer(seq, state[0], state[1], w.w_ih, w.w_hh, w.b_ih, w.b_hh, reverse);
   return {r.output, {r.last.h, r.last.c}};
 }
 
 void LSTM::quantize_for_inference(WeightPrecision p) {
   inference_.clear();
-  if (p == WeightPrecision::f32) return;
-  for (const Weights& w : layer_weights()) inference_.push_back(quantize_lstm_weights(w.w_ih, w.w_hh, w.b_ih, w.b_hh));
-}
-
-int quantize_lstms_for_inference(Module& m, WeightPrecision p) {
-  int n = 0;
-  if (auto* lstm = dynamic_cast<LSTM*>(&m)) {
-    lstm->quantize_for_inference(p);
-    ++n;
-  }
-  for (auto& [name, child] : m.named_children()) n += quantize_lstms_for_inference(*child, p);
-  return n;
+  half_.clear();
+  if (p == WeightPrecision::bf16)
+    for (const Weights& w : layer_weights()) inference_.push_back(quantize_lstm_weights(w.w_ih, w.w_hh, w.b_ih, w.b_hh));
+  // f16: the biases stay the f32 parameters themselves (detached handles).
+  auto handle = [](const Tensor& b) { return b.defined() ? b.detach() : Tensor(); };
+  if (p == WeightPrecision::f16)
+    for (const Weights& w : layer_weights())
+      half_.push_back({to_half(w.w_ih), to_half(w.w_hh), handle(w.b_ih), handle(w.b_hh)});
 }
 
 std::vector<Tensor> LSTM::cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const {

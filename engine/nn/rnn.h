@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/nn/module.h"
+#include "engine/nn/precision.h"
 #include "engine/rng.h"
 #include "ops/lstm_layer.h"
 
@@ -53,9 +54,6 @@ class RnnBase : public Module {
   Generator* dropout_gen_;
 };
 
-// The precision an LSTM's weights are read at in inference (bf16: half the bytes).
-enum class WeightPrecision { f32, bf16 };
-
 class LSTM : public RnnBase {
  public:
   // dropout_gen: the generator of the between-layer dropout (default: the global one).
@@ -67,13 +65,14 @@ class LSTM : public RnnBase {
   };
   Result forward(const Tensor& x, const LstmState& init = {});
 
-  // Reduced-precision inference: snapshots every layer's weights rounded to `p` (f32 drops
-  // the snapshot). forward() uses it whenever it records no gradient and x is f32 on the
-  // CPU; training and gradients always use the f32 parameters. A snapshot: call again
-  // after the weights change (e.g. after loading a checkpoint).
+  // Reduced-precision inference (engine/nn/precision.h): snapshots every layer's weights
+  // rounded to `p` (f32 drops the snapshot). forward() uses it whenever it records no
+  // gradient and x is f32 on the snapshot's device (bf16: the CPU; f16: the device the
+  // layer was on here, which must read 16-bit storage). A snapshot: call again after the
+  // weights change (e.g. after loading a checkpoint).
   void quantize_for_inference(WeightPrecision p);
   WeightPrecision inference_precision() const {
-    return inference_.empty() ? WeightPrecision::f32 : WeightPrecision::bf16;
+    return !inference_.empty() ? WeightPrecision::bf16 : !half_.empty() ? WeightPrecision::f16 : WeightPrecision::f32;
   }
 
  protected:
@@ -83,7 +82,8 @@ class LSTM : public RnnBase {
   std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const override;
 
  private:
-  std::vector<LstmInferenceWeights> inference_;  // per layer and direction; empty: f32
+  std::vector<LstmInferenceWeights> inference_;  // bf16, per layer and direction
+  std::vector<LstmHalfWeights> half_;             // f16, per layer and direction
 };
 
 // quantize_for_inference on every LSTM in `m` and its descendants; returns how many.

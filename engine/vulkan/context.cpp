@@ -211,6 +211,18 @@ Context* create_context() {
   want.shaderFloat64 = have.shaderFloat64;
   c->int64 = have.shaderInt64;
   c->float64 = have.shaderFloat64;
+  // 16-bit storage (core since 1.1, optional): the f16-weight GEMM reads halves straight
+  // from the buffer. CADENZA_VULKAN_F16=0 leaves it off, as on a device without it.
+  auto storage16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+  auto features2 = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
+  features2.pNext = &storage16;
+  vkGetPhysicalDeviceFeatures2(c->physical, &features2);
+  const char* f16_env = std::getenv("CADENZA_VULKAN_F16");
+  c->f16_storage = storage16.storageBuffer16BitAccess == VK_TRUE && !(f16_env && std::strcmp(f16_env, "0") == 0);
+  auto want16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+  want16.storageBuffer16BitAccess = c->f16_storage ? VK_TRUE : VK_FALSE;
 
   float priority = 1.0f;
   auto q = vk_struct<VkDeviceQueueCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO);
@@ -221,6 +233,7 @@ Context* create_context() {
   // The spec requires enabling it where it exists (MoltenVK).
   if (has_device_extension(c->physical, "VK_KHR_portability_subset")) extensions.push_back("VK_KHR_portability_subset");
   auto info = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
+  info.pNext = &want16;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &q;
   info.pEnabledFeatures = &want;

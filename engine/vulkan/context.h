@@ -19,6 +19,7 @@ struct Context {
   VkPhysicalDeviceMemoryProperties memory{};
   bool int64 = false;       // shaderInt64 enabled
   bool float64 = false;     // shaderFloat64 enabled
+  bool f16_storage = false; // storageBuffer16BitAccess enabled (f16 inference weights)
   bool timestamps = false;  // the queue can write timestamps
   uint32_t subgroup_size = 0;
   bool subgroup_arithmetic = false;  // subgroupAdd & co. in compute shaders (the skinny GEMM)

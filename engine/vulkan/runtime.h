@@ -11,6 +11,8 @@
 //   CADENZA_VULKAN_VALIDATION=1                    enable VK_LAYER_KHRONOS_validation
 //   CADENZA_VULKAN_PROFILE=1                       print GPU time per kernel at exit
 //   CADENZA_VULKAN_GEMM=tiled|subgroup             force one GEMM path (default: automatic)
+//   CADENZA_VULKAN_F16=0                           leave 16-bit storage off, as on a device
+//                                                  without it (f16 weights then refused)
 //   CADENZA_VULKAN_MEMORY_LIMIT=<bytes[K|M|G]>     fail allocations past this budget as if
 //                                                  the device were out of memory
 #include <cstdint>
@@ -54,6 +56,9 @@ enum class GemmPath { automatic, tiled, subgroup };
 constexpr int64_t kSkinnyRows = 8;
 void set_gemm_path(GemmPath path);  // starts from CADENZA_VULKAN_GEMM
 bool has_subgroup_gemm();           // the device can run the subgroup path
+// The device reads 16-bit storage buffers (storageBuffer16BitAccess, enabled at start-up),
+// which the f16-weight GEMM (ops/half_matmul.h) needs.
+bool has_f16_storage();
 
 // Warnings and errors reported by the validation layer since start-up (0 without it).
 uint64_t validation_messages();

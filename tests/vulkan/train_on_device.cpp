@@ -184,5 +184,31 @@ TEST_CASE("cadenza train --device vulkan out of device memory: one line, exit 1"
   CHECK(bad.err_lines() == 1);
 }
 
+TEST_CASE("cadenza sample --half: f16 on Vulkan, bf16 on the CPU, one line without 16-bit storage", "[vulkan][cli]") {
+  CADENZA_REQUIRE_VULKAN();
+  const CliRun run("half");
+  const auto t = music::test::run_cadenza(run.train_args);
+  INFO("stderr: " << t.err);
+  REQUIRE(t.status == 0);
+  const std::string sample = "sample --checkpoint '" + (run.dir / "run").string() + "' --length 16 --half --out '" +
+                             (run.dir / "s.mid").string() + "' --device ";
+  for (const char* device : {"vulkan", "cpu"}) {
+    const auto s = music::test::run_cadenza(sample + device);
+    INFO(device << " stderr: " << s.err);
+    CHECK(s.status == 0);
+    CHECK(s.out.find("wrote ") == 0);
+    CHECK(s.err.empty());  // the child runs with the validation layer too: no messages
+  }
+  // A device without 16-bit storage (simulated: the child leaves the feature off).
+  ::setenv("CADENZA_VULKAN_F16", "0", 1);
+  const auto none = music::test::run_cadenza(sample + "vulkan");
+  ::unsetenv("CADENZA_VULKAN_F16");
+  INFO("stderr: " << none.err);
+  CHECK(none.status == 1);
+  CHECK(none.err.find("cadenza: error: vulkan: f16 weights need 16-bit storage buffers") == 0);
+  CHECK(none.err_lines() == 1);
+  CHECK(!std::filesystem::exists(run.dir / "s.mid.tmp"));
+}
+
 }  // namespace
 }  // namespace cadenza
