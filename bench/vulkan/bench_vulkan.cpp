@@ -16,6 +16,7 @@
 #include "engine/autograd.h"
 #include "engine/cpu/parallel.h"
 #include "engine/vulkan/runtime.h"
+#include "ops/half_matmul.h"
 #include "ops/ops.h"
 #include "ops/samples.h"
 
@@ -78,6 +79,18 @@ Case lstm_step(const std::string& what, int64_t B, int64_t I, int64_t H) {
           }};
 }
 
+// The same products with f16 weights (ops/half_matmul.h, what `cadenza sample --half`
+// uses): x [M, K] times W [N, K] transposed, W read as halves. Device columns only: on the
+// CPU matmul_half is a reference loop (the CPU's reduced-precision path is bf16).
+Case gemm_f16(const std::string& what, int64_t M, int64_t N, int64_t K) {
+  return {what, 2.0 * M * N * K, [=](Device d) -> std::function<void()> {
+            if (d.is_cpu()) return {};
+            Tensor a = to(uniform_input({M, K}, DType::f32), d);
+            HalfMatrix w = to_half(to(uniform_input({N, K}, DType::f32), d));
+            return [a, w] { matmul_half(a, w); };
+          }};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,6 +105,9 @@ int main(int argc, char** argv) {
       gemm("GEMM LSTM gates [256x512]@[512x2048]^T", 256, 2048, 512, true),
       gemm("GEMM decode step [1x512]@[512x2048]^T", 1, 2048, 512, true),
       gemm("GEMM decode step [8x512]@[512x2048]^T", 8, 2048, 512, true),
+      gemm_f16("GEMM f16 weights [1x512]@[512x2048]^T", 1, 2048, 512),
+      gemm_f16("GEMM f16 weights [8x512]@[512x2048]^T", 8, 2048, 512),
+      gemm_f16("GEMM f16 weights [256x512]@[512x2048]^T", 256, 2048, 512),
       attention_case("attention L=S=256, 4 heads, D=32, causal+rel", 4, 256, 256, 32, true),
       attention_case("attention cache step L=1 S=1024, 8 heads, D=64", 8, 1, 1024, 64, false),
       lstm_step("LSTM step B=1, 512 -> 512", 1, 512, 512),
@@ -119,6 +135,7 @@ int main(int argc, char** argv) {
     // About 0.2 s of work per round and column (lavapipe can be 100x slower than the CPU).
     std::vector<int> reps(columns.size());
     for (size_t i = 0; i < columns.size(); ++i) {
+      if (!fns[i]) continue;  // a case this column does not run
       vulkan::set_gemm_path(columns[i].gemm);
       time_per_call(fns[i], 1);  // warm-up: pipelines, pool
       reps[i] = std::clamp(static_cast<int>(0.2 / std::max(time_per_call(fns[i], 1), 1e-6)), 1, 200);
@@ -126,11 +143,16 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> t(columns.size());
     for (int r = 0; r < rounds; ++r)
       for (size_t i = 0; i < columns.size(); ++i) {
+        if (!fns[i]) continue;
         vulkan::set_gemm_path(columns[i].gemm);
         t[i].push_back(time_per_call(fns[i], reps[i]));
       }
     std::printf("%-50s", cs.what.c_str());
     for (auto& ti : t) {
+      if (ti.empty()) {
+        std::printf(" %20s", "-");
+        continue;
+      }
       double s = median(ti);
       std::printf(" %9.3f (%7.2f)", s * 1e3, cs.flops / s / 1e9);
     }
