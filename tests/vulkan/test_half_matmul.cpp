@@ -88,6 +88,7 @@ TEST_CASE("vulkan: f16-weight GEMM against the f32 CPU GEMM, both paths", "[vulk
   const Tensor got = matmul_half(xt, to_half(vk(w)));
   CHECK(got.shape() == Shape{9, 2, 6});
   CHECK(scaled_error(got, matmul_half(transpose(x, 0, 2), to_half(w)), 1e-6, 1e-5) <= 1.0);
+  CHECK(matmul_half(vk(Tensor::zeros({0, 5})), to_half(vk(w))).shape() == Shape{0, 6});  // no rows
   // Wrong width, wrong device, a recorded gradient: one-line errors.
   CHECK_THROWS_WITH(matmul_half(vk(Tensor::zeros({2, 4})), to_half(vk(w))), Catch::Contains("5 columns"));
   CHECK_THROWS_WITH(matmul_half(Tensor::zeros({2, 5}), to_half(vk(w))), Catch::Contains("f16 matrix on vulkan"));
