@@ -208,6 +208,19 @@ TEST_CASE("cadenza sample --half: f16 on Vulkan, bf16 on the CPU, one line witho
   CHECK(none.err.find("cadenza: error: vulkan: f16 weights need 16-bit storage buffers") == 0);
   CHECK(none.err_lines() == 1);
   CHECK(!std::filesystem::exists(run.dir / "s.mid.tmp"));
+  // On the CPU --half is bf16, which only LSTMs have: a transformer is refused in one line.
+  std::string tf_train = run.train_args;
+  tf_train.replace(tf_train.find("melody_rnn"), 10, "music_transformer");
+  tf_train.replace(tf_train.find("/run'"), 5, "/tf'");
+  tf_train.replace(tf_train.find("--device vulkan"), 15, "--device cpu");
+  REQUIRE(music::test::run_cadenza(tf_train).status == 0);
+  const auto tf = music::test::run_cadenza("sample --checkpoint '" + (run.dir / "tf").string() + "' --half --out '" +
+                                           (run.dir / "t.mid").string() + "' --device cpu");
+  INFO("stderr: " << tf.err);
+  CHECK(tf.status == 1);
+  CHECK(tf.err.find("cadenza: error: --half: music_transformer has no layer with a bf16 path on cpu") == 0);
+  CHECK(tf.err_lines() == 1);
+  CHECK(!std::filesystem::exists(run.dir / "t.mid"));
 }
 
 }  // namespace
