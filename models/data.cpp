@@ -11,6 +11,8 @@
 #include "engine/error.h"
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/deepbach.h"
+#include "models/gan/musegan.h"
+#include "models/gan/musegan_data.h"
 #include "models/lstm/performance_condition.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
@@ -314,6 +316,62 @@ class ChoraleSource final : public Dataset::Source {
   std::map<DataSplit, std::vector<deepbach::ChoraleGrid>> splits_;
 };
 
+// Multi-track bars (musegan): every split's phrases in memory, sparse
+// (models/gan/musegan_data.h); batch p holds batch_size phrases drawn with an RNG seeded
+// by (seed, p), so seek is exact. Evaluation walks a split's phrases in order.
+class BarsSource final : public Dataset::Source {
+ public:
+  BarsSource(const MuseGan& model, const DataOptions& o) : o_(o) {
+    const MuseGanConfig& c = model.gan_config();
+    CADENZA_CHECK(c.tracks == kMuseGanTracks, "musegan: the MIDI data gives {} tracks, the model has {}",
+                  kMuseGanTracks, c.tracks);
+    CADENZA_CHECK(o.max_transpose == 0, "{}: musegan bars are not transposed (max_transpose {})", o.path.string(),
+                  o.max_transpose);
+    CADENZA_CHECK(fs::is_directory(o.path), "{}: musegan reads a folder of multitrack MIDI files, not a file",
+                  o.path.string());
+    bars_ = {.bars = c.bars, .steps_per_bar = c.steps, .lowest_pitch = c.lowest_pitch, .pitches = c.pitches};
+    for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
+      for (const fs::path& file : ds::midi_files(o.path, to_ds_split(s), {}, 0)) try {
+          for (auto& phrase : musegan_phrases(file, bars_)) splits_[s].push_back(std::move(phrase));
+        } catch (const std::exception&) {
+          // skipped, like an unreadable file in a token stream
+        }
+    CADENZA_CHECK(has_split(DataSplit::train), "{}: no training phrase with notes (want multitrack MIDI files)",
+                  o.path.string());
+  }
+
+  Batch next() override {
+    const auto& phrases = splits_.at(DataSplit::train);
+    ds::Rng rng(batch_seed(o_.seed, position++));
+    std::vector<const MuseGanPhrase*> rows;
+    for (int64_t b = 0; b < o_.batch_size; ++b) rows.push_back(&phrases[rng.below(phrases.size())]);
+    return {musegan_bars(rows, bars_), Tensor(), Tensor(), Tensor()};
+  }
+  void seek(int64_t p) override { position = p; }
+  bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
+                           int64_t max_batches) const override {
+    const auto& phrases = splits_.at(split);
+    int64_t emitted = 0;
+    for (size_t start = 0; start < phrases.size() && (max_batches == 0 || emitted < max_batches); ++emitted) {
+      std::vector<const MuseGanPhrase*> rows;
+      for (; start < phrases.size() && int64_t(rows.size()) < o_.batch_size; ++start) rows.push_back(&phrases[start]);
+      fn({musegan_bars(rows, bars_), Tensor(), Tensor(), Tensor()});
+    }
+  }
+
+ private:
+  DataOptions o_;
+  MuseGanDataOptions bars_;
+  std::map<DataSplit, std::vector<MuseGanPhrase>> splits_;
+};
+
+std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o) {
+  const auto* gan = dynamic_cast<const MuseGan*>(&model);
+  CADENZA_CHECK(gan, "model '{}' reads multi-track bars, but only musegan models know their layout", model.name());
+  return std::make_unique<BarsSource>(*gan, o);
+}
+
 std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const DataOptions& o) {
   const auto* deepbach = dynamic_cast<const deepbach::DeepBach*>(&model);
   CADENZA_CHECK(deepbach, "model '{}' reads chorales, but only deepbach models know the chorale grid", model.name());
@@ -338,6 +396,7 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 
 std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o) {
   if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o);
+  if (model.data_kind() == DataKind::bars) return make_bars_source(model, o);
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
   // Performance RNN's conditioning, when the model's config turns it on.
   const PerformanceControls controls =
@@ -418,11 +477,16 @@ const char* step_unit(DataKind kind) {
     case DataKind::tokens: return "token";
     case DataKind::roll: return "frame";
     case DataKind::chorale: return "voice-step";
+    case DataKind::bars: return "example";
   }
   return "step";
 }
 
 fs::path default_corpus_path(DataKind kind) {
+  // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
+  CADENZA_CHECK(kind != DataKind::bars,
+                "musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no "
+                "multitrack corpus is bundled");
   const fs::path rel = fs::path("data") / (kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
   if (fs::exists(rel)) return rel;
   // Next to a build tree (build/tools/cadenza -> checkout/data) or in an installed prefix

@@ -18,7 +18,12 @@
 //    is deepbach::random_chorale_batch with batch index = position, evaluation
 //    deepbach::eval_chorale_batches (every voice-step once); `length`, `eval_length` and
 //    `steps_per_quarter` do not apply (the window is the model's), transposition is
-//    refused (it would leave the voices' ranges).
+//    refused (it would leave the voices' ranges);
+//  - for multi-track bar models (DataKind::bars, musegan), a folder of multitrack MIDI
+//    files, split by file name like the MIDI folders above, every file cut into phrases
+//    of the model's bars (models/gan/musegan_data.h); batch.inputs are the phrases
+//    [B, 5, bars, steps, pitches]. `length`, `eval_length` and `steps_per_quarter` do not
+//    apply, transposition is refused. There is no default corpus.
 //
 // Training batches are numbered 0, 1, 2, ...; batch p depends only on the data, the
 // options and p, and `position()` (batches consumed) is what a checkpoint records so a
@@ -67,7 +72,7 @@ void validate(const DataOptions& o);
 
 // The bundled corpus for a data kind, found relative to the working directory or the
 // executable's source checkout: `data/jsb-chorales-quarter.json`, or for chorale models
-// `data/Jsb16thSeparated.json`.
+// `data/Jsb16thSeparated.json`. Bar models have none: it throws, saying to pass --data.
 std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
 
 // What one counted step of a data kind is, for messages: "token", "frame", "voice-step".

@@ -18,8 +18,10 @@ namespace cadenza::models {
 
 // How a model reads music: a token sequence (from a music::repr tokenizer), 88-key
 // piano-roll frames (the Boulanger-Lewandowski corpora), or windows of a four-voice
-// chorale grid (models/deepbach/deepbach.h states its Batch layout).
-enum class DataKind { tokens, roll, chorale };
+// chorale grid (models/deepbach/deepbach.h states its Batch layout), or multi-track
+// piano-roll bars from a folder of multitrack MIDI (models/gan/musegan.h: inputs f32
+// [B, tracks, bars, steps, pitches], no targets).
+enum class DataKind { tokens, roll, chorale, bars };
 
 // One batch as tensors, on the model's device.
 struct Batch {
@@ -46,6 +48,9 @@ struct SampleOptions {
   nlohmann::json controls = nlohmann::json::object();  // conditioning, e.g. {"note_density": 3}
 };
 
+struct TrainOptions;
+class TrainStep;
+
 class Model : public nn::Module {
  public:
   virtual std::string name() const = 0;          // the registry name, e.g. "poly_rnn"
@@ -56,6 +61,9 @@ class Model : public nn::Module {
   virtual Tensor forward(const Batch& batch) = 0;
   virtual LossResult loss(const Batch& batch) = 0;
   virtual music::Score sample(const SampleOptions& options, Generator& gen) = 0;
+  // How the trainer updates this model (models/train_step.h). The default is
+  // make_standard_step: loss, backward, clip, one Adam update.
+  virtual std::unique_ptr<TrainStep> make_train_step(const TrainOptions& options);
 };
 
 }  // namespace cadenza::models

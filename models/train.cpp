@@ -6,15 +6,14 @@
 #include <optional>
 
 #include "engine/error.h"
-#include "engine/optim/adam.h"
 #include "engine/optim/checkpoint.h"
-#include "engine/optim/clip.h"
 #include "engine/optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/data_parallel.h"
 #include "models/metrics_log.h"
 #include "models/progress.h"
 #include "models/registry.h"
+#include "models/train_step.h"
 #include "models/transfer.h"
 #include "ops/ops.h"
 
@@ -33,14 +32,6 @@ optim::Schedule make_schedule(const TrainOptions& o) {
   const optim::Schedule warm = optim::linear_warmup(o.lr, std::max<int64_t>(warmup, 1));
   const optim::Schedule decay = optim::cosine_decay(o.lr, std::max<int64_t>(o.steps - warmup, 1), o.lr * o.min_lr_ratio);
   return [=](int64_t k) { return k < warmup ? warm(k) : decay(k - warmup); };
-}
-
-std::unique_ptr<optim::Optimizer> make_optimizer(const std::vector<Tensor>& params, const TrainOptions& o) {
-  optim::AdamOptions a;
-  a.lr = o.lr;
-  a.weight_decay = o.weight_decay;
-  if (o.weight_decay > 0) return std::make_unique<optim::AdamW>(params, a);
-  return std::make_unique<optim::Adam>(params, a);
 }
 
 }  // namespace
@@ -87,16 +78,16 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const Device device = parse_device(o.device);
   model->to(device);
   Dataset data(*model, spec.data);  // validates spec.data
-  // Frozen groups leave the optimizer (and gradient clipping) out of their parameters.
-  const std::vector<Tensor> params =
-      trainable_parameters(*model, o.freeze.empty() ? std::vector<std::string>{} : parse_groups(o.freeze));
-  std::unique_ptr<optim::Optimizer> opt = make_optimizer(params, o);
+  // Frozen groups stop requiring gradients, which keeps them out of the step's optimizer
+  // (and gradient clipping).
+  if (!o.freeze.empty()) trainable_parameters(*model, parse_groups(o.freeze));
+  std::unique_ptr<TrainStep> train_step = model->make_train_step(o);
   const optim::Schedule schedule = make_schedule(o);
 
   TrainResult result;
   int64_t step = 0;
   if (resume) {
-    const optim::TrainingProgress p = optim::load_checkpoint(ckpt, *model, opt.get(), default_generator());
+    const optim::TrainingProgress p = optim::load_checkpoint(ckpt, *model, train_step->optimizers(), default_generator());
     step = p.step;
     data.seek(p.data_position);
     result.checkpoint_step = step;
@@ -120,7 +111,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
 
   auto save = [&] {
-    if (root) optim::save_checkpoint(ckpt, *model, opt.get(), {step, data.position()}, default_generator());
+    if (root) optim::save_checkpoint(ckpt, *model, train_step->optimizers(), {step, data.position()}, default_generator());
     result.checkpoint_step = step;
   };
   auto plot = [&] {
@@ -141,27 +132,21 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   int64_t interval_steps = 0;
   Clock::time_point interval_start = Clock::now();
   while (step < o.steps) {
-    opt->set_lr(schedule(step));
-    const Batch batch = to_device(ranks.shard(data.next_train_batch()), device);
-    const LossResult r = model->loss(batch);
-    const GlobalStep g = ranks.backward(r, hooks.stop && hooks.stop->load());
-    const double loss = g.loss;
-    if (!std::isfinite(loss)) return diverge(fmt::format("the training loss is {}", loss));
-    const double norm = o.clip > 0 ? optim::clip_grad_norm(params, o.clip) : 0.0;
-    if (!std::isfinite(norm)) return diverge(fmt::format("the gradient norm is {}", norm));
-    opt->step();
-    opt->zero_grad();
+    const double lr = schedule(step);
+    const TrainStep::Result r = train_step->run([&] { return to_device(ranks.shard(data.next_train_batch()), device); },
+                                                lr, ranks, hooks.stop && hooks.stop->load());
+    if (!r.diverged.empty()) return diverge(r.diverged);
     ++step;
 
-    interval_loss += loss, interval_tokens += g.steps, ++interval_steps;
+    interval_loss += r.loss, interval_tokens += r.steps, ++interval_steps;
     const double tokens_per_s = interval_tokens / std::max(seconds_since(interval_start), 1e-9);
-    progress.update(step, loss, tokens_per_s);
+    progress.update(step, r.loss, tokens_per_s);
 
     const bool last = step == o.steps;
-    const bool interrupted = g.stop;
+    const bool interrupted = r.stop;
     const bool validate_now = can_validate && (last || (o.valid_every > 0 && step % o.valid_every == 0));
     if (step % o.log_every == 0 || last || interrupted || validate_now) {
-      MetricsRow row{step, interval_loss / interval_steps, NAN, opt->lr(), tokens_per_s,
+      MetricsRow row{step, interval_loss / interval_steps, NAN, lr, tokens_per_s,
                      seconds_before + seconds_since(run_start)};
       if (validate_now) {
         const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);

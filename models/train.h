@@ -15,10 +15,12 @@
 // the model config), the --config file (a JSON merge patch over config.json's layout:
 // {"config": {...}, "data": {...}, "train": {...}}) and the command-line flags.
 //
-// Optimizer: Adam (AdamW when weight_decay > 0) with linear warm-up to `lr` over `warmup`
-// steps (at most a fifth of the run), then cosine decay to lr·min_lr_ratio at the last
-// step; gradients clipped to a global norm of `clip`. Resuming restores everything that
-// decides the next step, so a resumed run ends bit-identical to one that never stopped.
+// The update itself is the model's TrainStep (models/train_step.h); by default Adam (AdamW
+// when weight_decay > 0, betas beta1/beta2), gradients clipped to a global norm of `clip`.
+// Learning rate: linear warm-up to `lr` over `warmup` steps (at most a fifth of the run),
+// then cosine decay to lr·min_lr_ratio at the last step. Resuming restores everything
+// that decides the next step (every optimizer of the TrainStep included), so a resumed
+// run ends bit-identical to one that never stopped.
 #include <atomic>
 #include <cmath>
 #include <cstdio>

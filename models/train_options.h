@@ -14,6 +14,7 @@ struct TrainOptions {
   int64_t warmup = 100;
   double min_lr_ratio = 0.1;
   double weight_decay = 0;
+  double beta1 = 0.9, beta2 = 0.999;  // Adam's (WGAN-GP trains with 0.5, 0.9)
   double clip = 1.0;              // 0: no clipping
   int64_t log_every = 10;         // metrics rows and plain progress lines
   int64_t valid_every = 200;      // 0: only at the end

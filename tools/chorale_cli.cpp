@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "music/render/piano_roll_png.h"
-#include "music/score/midi_convert.h"
 #include "tools/cli_util.h"
 
 namespace cadenza::tools {
@@ -50,22 +48,6 @@ music::Score read_chorale_midi(const std::filesystem::path& path) {
   for (const auto& track : score.tracks) notes += track.notes.size();
   if (notes == 0) throw std::runtime_error(fmt::format("{}: has no notes", path.string()));
   return score;
-}
-
-void require_midi_out(const std::filesystem::path& out) {
-  const std::string ext = extension_of(out);
-  if (ext != ".mid" && ext != ".midi")
-    throw std::runtime_error(fmt::format("{}: --out must name a .mid file", out.string()));
-}
-
-void write_chorale(const music::Score& score, const std::filesystem::path& out) {
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  const std::filesystem::path png = std::filesystem::path(out).replace_extension(".png");
-  music::save_midi(score, out);
-  music::render::write_piano_roll_png(score, png);
-  size_t notes = 0;
-  for (const auto& track : score.tracks) notes += track.notes.size();
-  fmt::print("wrote {} ({} tracks, {} notes) and {}\n", out.string(), score.tracks.size(), notes, png.string());
 }
 
 }  // namespace cadenza::tools

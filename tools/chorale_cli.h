@@ -36,10 +36,4 @@ ChoraleModel load_chorale_model(const std::filesystem::path& checkpoint);
 // A MIDI input with at least one note, else a one-line error naming the file.
 music::Score read_chorale_midi(const std::filesystem::path& path);
 
-// Throws unless `out` names a .mid file.
-void require_midi_out(const std::filesystem::path& out);
-
-// Writes out (one track per voice) and a piano-roll PNG beside it; prints both.
-void write_chorale(const music::Score& score, const std::filesystem::path& out);
-
 }  // namespace cadenza::tools

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "models/train_options.h"
+#include "music/render/piano_roll_png.h"
 #include "music/score/midi_convert.h"
 #ifdef CADENZA_HAVE_VULKAN
 #include "engine/vulkan/runtime.h"
@@ -43,6 +44,22 @@ music::Score read_midi_score(const std::filesystem::path& path, bool strict) {
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
   }
+}
+
+void require_midi_out(const std::filesystem::path& out) {
+  const std::string ext = extension_of(out);
+  if (ext != ".mid" && ext != ".midi")
+    throw std::runtime_error(fmt::format("{}: --out must name a .mid file", out.string()));
+}
+
+void write_midi_and_png(const music::Score& score, const std::filesystem::path& out) {
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+  const std::filesystem::path png = std::filesystem::path(out).replace_extension(".png");
+  music::save_midi(score, out);
+  music::render::write_piano_roll_png(score, png);
+  size_t notes = 0;
+  for (const auto& track : score.tracks) notes += track.notes.size();
+  fmt::print("wrote {} ({} tracks, {} notes) and {}\n", out.string(), score.tracks.size(), notes, png.string());
 }
 
 void write_text_file(const std::filesystem::path& path, const std::string& text) {

@@ -23,6 +23,13 @@ void print_warnings(const std::filesystem::path& path, const std::vector<std::st
 // Reads a MIDI file into a Score (lenient unless strict), printing any warnings.
 music::Score read_midi_score(const std::filesystem::path& path, bool strict = false);
 
+// Throws unless `out` names a .mid / .midi file.
+void require_midi_out(const std::filesystem::path& out);
+
+// Writes `score` to `out` (MIDI, its folder created) and a piano-roll PNG beside it
+// (out with .png); prints "wrote OUT (T tracks, N notes) and PNG".
+void write_midi_and_png(const music::Score& score, const std::filesystem::path& out);
+
 // Writes `text` to `path`, throwing with the path on failure.
 void write_text_file(const std::filesystem::path& path, const std::string& text);
 

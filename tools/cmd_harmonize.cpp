@@ -11,6 +11,7 @@
 
 #include "engine/autograd.h"
 #include "tools/chorale_cli.h"
+#include "tools/cli_util.h"
 #include "tools/commands.h"
 
 namespace cadenza::tools {
@@ -50,7 +51,7 @@ void run_harmonize(const HarmonizeCli& o) {
                         melody.ticks_per_quarter;
   const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
   NoGradGuard no_grad;
-  write_chorale(models::deepbach::harmonize(*m.deepbach, melody, voices, g), o.out);
+  write_midi_and_png(models::deepbach::harmonize(*m.deepbach, melody, voices, g), o.out);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "engine/autograd.h"
 #include "tools/chorale_cli.h"
+#include "tools/cli_util.h"
 #include "tools/commands.h"
 
 namespace cadenza::tools {
@@ -28,7 +29,7 @@ void run_infill(const InfillCli& o) {
   const int64_t steps = int64_t(std::ceil((o.to_beat - o.from_beat) * models::deepbach::kStepsPerQuarter));
   const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
   NoGradGuard no_grad;
-  write_chorale(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g), o.out);
+  write_midi_and_png(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g), o.out);
 }
 
 }  // namespace

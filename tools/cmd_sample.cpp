@@ -8,8 +8,6 @@
 #include "engine/nn/precision.h"
 #include "engine/rng.h"
 #include "models/run_dir.h"
-#include "music/render/piano_roll_png.h"
-#include "music/score/midi_convert.h"
 #include "ops/ops.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
@@ -45,8 +43,7 @@ std::filesystem::path output_path(const std::filesystem::path& out, int64_t i, i
 }
 
 void run_sample(const SampleCli& o, const CLI::App& cmd) {
-  const std::string ext = extension_of(o.out);
-  if (ext != ".mid" && ext != ".midi") throw std::runtime_error(fmt::format("{}: --out must name a .mid file", o.out));
+  require_midi_out(o.out);
   if (o.num_outputs < 1) throw std::runtime_error(fmt::format("--num-outputs must be positive, not {}", o.num_outputs));
   if (o.length < 0) throw std::runtime_error(fmt::format("--length must be positive, not {}", o.length));
   if (!(o.temperature > 0)) throw std::runtime_error(fmt::format("--temperature must be positive, not {}", o.temperature));
@@ -70,18 +67,10 @@ void run_sample(const SampleCli& o, const CLI::App& cmd) {
   if (o.half) use_half_weights(*trained.model, device);
   Generator gen(o.seed);
   NoGradGuard no_grad;
-  const auto out_dir = std::filesystem::path(o.out).parent_path();
-  if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
   for (int64_t i = 1; i <= o.num_outputs; ++i) {
     music::Score score = trained.model->sample(options, gen);
     if (cmd.count("--tempo")) set_tempo(score, o.controls.tempo);
-    const std::filesystem::path mid = output_path(o.out, i, o.num_outputs);
-    const std::filesystem::path png = std::filesystem::path(mid).replace_extension(".png");
-    music::save_midi(score, mid);
-    music::render::write_piano_roll_png(score, png);
-    size_t notes = 0;
-    for (const auto& track : score.tracks) notes += track.notes.size();
-    fmt::print("wrote {} ({} notes) and {}\n", mid.string(), notes, png.string());
+    write_midi_and_png(score, output_path(o.out, i, o.num_outputs));
   }
 }
 

@@ -28,6 +28,13 @@ int64_t metadata_int(const serialize::Metadata& m, const std::string& key, const
   }
 }
 
+std::string optim_prefix(const std::string& name) { return name.empty() ? "optim." : "optim." + name + "."; }
+
+NamedOptimizers one_optimizer(Optimizer* opt) {
+  if (!opt) return {};
+  return {{"", opt}};
+}
+
 }  // namespace
 
 std::filesystem::path checkpoint_config_path(const std::filesystem::path& path) {
@@ -36,10 +43,21 @@ std::filesystem::path checkpoint_config_path(const std::filesystem::path& path) 
 
 void save_checkpoint(const std::filesystem::path& path, const nn::Module& model, const Optimizer* opt,
                      TrainingProgress progress, const Generator& rng, const nlohmann::json& config) {
+  // Saving only reads the state (Optimizer::state_dict is const).
+  save_checkpoint(path, model, one_optimizer(const_cast<Optimizer*>(opt)), progress, rng, config);
+}
+
+TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& model, Optimizer* opt,
+                                 Generator& rng) {
+  return load_checkpoint(path, model, one_optimizer(opt), rng);
+}
+
+void save_checkpoint(const std::filesystem::path& path, const nn::Module& model, const NamedOptimizers& opts,
+                     TrainingProgress progress, const Generator& rng, const nlohmann::json& config) {
   serialize::TensorMap tensors;
   for (const auto& [name, t] : model.state_dict()) tensors.emplace("model." + name, t);
-  if (opt)
-    for (const auto& [name, t] : opt->state_dict()) tensors.emplace("optim." + name, t);
+  for (const auto& [opt_name, opt] : opts)
+    for (const auto& [name, t] : opt->state_dict()) tensors.emplace(optim_prefix(opt_name) + name, t);
   GeneratorState g = rng.state();
   serialize::Metadata meta{{"format", kFormat},
                            {"step", std::to_string(progress.step)},
@@ -50,7 +68,7 @@ void save_checkpoint(const std::filesystem::path& path, const nn::Module& model,
   serialize::save_safetensors(path, tensors, meta);
 }
 
-TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& model, Optimizer* opt,
+TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& model, const NamedOptimizers& opts,
                                  Generator& rng) {
   serialize::SafetensorsFile file = serialize::load_safetensors(path);
   std::string source = path.string();
@@ -63,7 +81,7 @@ TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& 
                    static_cast<uint64_t>(metadata_int(file.metadata, "rng_offset", source))};
   try {
     model.load_state_dict(with_prefix("model.", file.tensors));
-    if (opt) opt->load_state_dict(with_prefix("optim.", file.tensors));
+    for (const auto& [opt_name, opt] : opts) opt->load_state_dict(with_prefix(optim_prefix(opt_name), file.tensors));
   } catch (const Error& e) {
     fail("{}: {}", source, e.what());
   }

@@ -1,32 +1,60 @@
 #include "models/gan/gan_step.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/error.h"
 #include "ops/autograd.h"
 
 namespace cadenza::models {
 
-GanStep::GanStep(MuseGan& model, double lr, double beta1, double beta2)
-    : model_(model),
-      g_opt_(model.generator_parameters(), {.lr = lr, .beta1 = beta1, .beta2 = beta2}),
-      d_opt_(model.critic_parameters(), {.lr = lr, .beta1 = beta1, .beta2 = beta2}) {}
+namespace {
+optim::AdamOptions adam_options(const TrainOptions& o) {
+  return {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .weight_decay = o.weight_decay};
+}
+}  // namespace
 
-GanStep::Losses GanStep::step(const std::function<Tensor()>& next_real, Generator* gen) {
-  Losses out;
+GanStep::GanStep(MuseGan& model, const TrainOptions& o, Generator* gen)
+    : model_(model),
+      gen_(gen),
+      g_opt_(model.generator_parameters(), adam_options(o)),
+      d_opt_(model.critic_parameters(), adam_options(o)) {}
+
+TrainStep::Result GanStep::run(const std::function<Batch()>& next_batch, double lr, DataParallel& ranks,
+                               bool stop_requested) {
+  CADENZA_CHECK(ranks.size() == 1, "musegan: data-parallel training is not supported ({} ranks)", ranks.size());
+  g_opt_.set_lr(lr);
+  d_opt_.set_lr(lr);
+  Result out;
+  out.stop = stop_requested;
+  auto finite = [&](const char* what, double v) {
+    if (!std::isfinite(v)) out.diverged = fmt::format("the {} loss is {}", what, v);
+    return out.diverged.empty();
+  };
   int64_t B = 0;
   for (int64_t i = 0; i < model_.gan_config().critic_steps; ++i) {
-    Tensor real = next_real();
+    const Tensor real = next_batch().inputs;
     B = real.size(0);
+    out.steps += double(B);
     d_opt_.zero_grad();
-    Tensor l = model_.critic_loss(real, gen);
+    Tensor l = model_.critic_loss(real, gen_);
+    last_.critic = out.loss = l.item<double>();
+    if (!finite("critic", out.loss)) return out;
     backward(l);
     d_opt_.step();
-    out.critic = l.item<double>();
   }
   g_opt_.zero_grad();
-  Tensor l = model_.generator_loss(B, gen);
+  Tensor l = model_.generator_loss(B, gen_);
+  last_.generator = l.item<double>();
+  if (!finite("generator", last_.generator)) return out;
   backward(l);
   g_opt_.step();  // the critic's gradients from this pass are cleared before its next update
-  out.generator = l.item<double>();
   return out;
+}
+
+std::unique_ptr<TrainStep> MuseGan::make_train_step(const TrainOptions& o) {
+  return std::make_unique<GanStep>(*this, o);
 }
 
 }  // namespace cadenza::models

@@ -168,39 +168,47 @@ std::vector<Tensor> MuseGan::critic_parameters() const {
 Tensor MuseGan::forward(const Batch& batch) { return critic(batch.inputs); }
 
 LossResult MuseGan::loss(const Batch& batch) {
+  const Tensor& real = batch.inputs;
   LossResult r;
-  r.loss = critic_loss(batch.inputs);
+  r.loss = sub(mean(critic(generate(noise(real.size(0))))), mean(critic(real)));
   r.steps = double(batch.inputs.size(0));
   r.nll_sum = r.loss.item<double>() * r.steps;
   return r;
 }
 
-music::Score MuseGan::to_score(const Tensor& bars) const {
-  const int64_t M = cfg_.tracks, T = cfg_.bars * cfg_.steps, P = cfg_.pitches;
-  CADENZA_CHECK(bars.dim() == 4 && bars.size(0) == M, "musegan: expected bars [{}, bars, steps, pitches], got {}", M,
-                shape_str(bars.shape()));
+music::repr::PianoRoll musegan_roll(const Tensor& bars, const MuseGanConfig& c) {
+  const int64_t M = c.tracks, P = c.pitches;
+  CADENZA_CHECK(bars.dim() == 5 && bars.size(1) == M && bars.size(3) == c.steps && bars.size(4) == P,
+                "musegan: expected bars [N, {}, bars, {}, {}], got {}", M, c.steps, P, shape_str(bars.shape()));
+  const int64_t N = bars.size(0), T = bars.size(2) * c.steps;  // steps per phrase
   music::repr::PianoRoll roll;
-  roll.config = {.steps_per_quarter = int(cfg_.steps / 4), .lowest_pitch = int(cfg_.lowest_pitch),
-                 .num_pitches = int(P)};
-  roll.num_steps = T;
-  music::Score names = music::repr::musegan_tracks(music::Score{});
+  roll.config = {.steps_per_quarter = int(c.steps / 4), .lowest_pitch = int(c.lowest_pitch), .num_pitches = int(P)};
+  roll.num_steps = N * T;
+  const music::Score names = music::repr::musegan_tracks(music::Score{});
   for (int64_t i = 0; i < M; ++i) {
-    const auto& t = names.tracks[size_t(std::min<int64_t>(i, 4))];
+    const auto& t = names.tracks[size_t(std::min<int64_t>(i, int64_t(names.tracks.size()) - 1))];
     roll.tracks.push_back({t.name, t.program, t.is_drum});
   }
-  std::vector<float> v = contiguous(bars).to_vector<float>();  // [M, bars · steps, P] in order
-  roll.velocity.assign(v.size(), 0);
-  roll.onsets.assign(v.size(), 0);
-  for (int64_t m = 0; m < M; ++m)
-    for (int64_t t = 0; t < T; ++t)
-      for (int64_t p = 0; p < P; ++p) {
-        size_t i = size_t((m * T + t) * P + p);
-        if (v[i] <= 0.5f) continue;
-        roll.velocity[i] = 100;
-        roll.onsets[i] = (t == 0 || v[size_t((m * T + t - 1) * P + p)] <= 0.5f) ? 1 : 0;
-      }
-  music::Score s = music::repr::decode_piano_roll(roll);
-  return music::repr::musegan_tracks(s);
+  const std::vector<float> v = contiguous(to_dtype(bars, DType::f32)).to_vector<float>();  // [N][M][T][P] in order
+  roll.velocity.assign(size_t(M * N * T * P), 0);
+  roll.onsets.assign(roll.velocity.size(), 0);
+  auto on = [&](int64_t n, int64_t m, int64_t t, int64_t p) { return v[size_t(((n * M + m) * T + t) * P + p)] > 0.5f; };
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t t = 0; t < T; ++t)
+        for (int64_t p = 0; p < P; ++p) {
+          if (!on(n, m, t, p)) continue;
+          const size_t i = roll.index(size_t(m), n * T + t, int(c.lowest_pitch + p));
+          roll.velocity[i] = 100;
+          roll.onsets[i] = t == 0 || !on(n, m, t - 1, p) ? 1 : 0;
+        }
+  return roll;
+}
+
+music::Score MuseGan::to_score(const Tensor& bars) const {
+  CADENZA_CHECK(bars.dim() == 4, "musegan: expected bars [{}, bars, steps, pitches], got {}", cfg_.tracks,
+                shape_str(bars.shape()));
+  return music::repr::musegan_tracks(music::repr::decode_piano_roll(musegan_roll(unsqueeze(bars, 0), cfg_)));
 }
 
 music::Score MuseGan::sample(const SampleOptions&, Generator& gen) {
@@ -245,10 +253,10 @@ namespace {
 nlohmann::json musegan_preset(const std::string& preset) {
   if (preset == "small")
     return {{"mode", "hybrid"}, {"z_dim", 16}, {"g_channels", 32}, {"d_channels", 16}, {"temporal_hidden", 32},
-            {"train", {{"batch", 16}, {"lr", 0.001}, {"beta1", 0.5}, {"beta2", 0.9}}}};
+            {"train", {{"batch_size", 16}, {"lr", 0.001}, {"beta1", 0.5}, {"beta2", 0.9}}}};
   if (preset == "paper")
     return {{"mode", "hybrid"}, {"z_dim", 32}, {"g_channels", 256}, {"d_channels", 128}, {"temporal_hidden", 256},
-            {"train", {{"batch", 64}, {"lr", 0.002}, {"beta1", 0.5}, {"beta2", 0.9}}}};
+            {"train", {{"batch_size", 64}, {"lr", 0.002}, {"beta1", 0.5}, {"beta2", 0.9}}}};
   fail("musegan: unknown preset '{}' (known: paper, small)", preset);
 }
 

@@ -15,9 +15,13 @@
 // (1, 1, 12) stride 12, then (1, 4, 1) twice with stride 4, LeakyReLU 0.2, no
 // normalisation (WGAN-GP), dense to one score.
 //
-// Model::forward(batch) gives the critic's scores [B] of batch.inputs (f32 real bars);
-// Model::loss(batch) is the WGAN-GP critic loss against fresh generator samples (for
-// validation; nll_sum / steps are that loss × B / B). Training uses GanStep (gan_step.h).
+// Data: DataKind::bars, batch.inputs = real bars f32 [B, tracks, bars, steps, pitches]
+// (models/data.h builds them from a folder of multitrack MIDI with musegan_data.h).
+// Model::forward(batch) gives the critic's scores [B] of batch.inputs; Model::loss(batch)
+// is mean D(fake) − mean D(real) against fresh generator samples — the critic loss
+// without its gradient penalty, so that validation runs without autograd (the trainer's
+// valid column is then minus the critic's Wasserstein estimate; nll_sum / steps are that
+// loss × B / B). Training uses GanStep (gan_step.h) through make_train_step.
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -25,6 +29,7 @@
 #include "engine/nn/linear.h"
 #include "engine/nn/norm.h"
 #include "models/model.h"
+#include "music/repr/piano_roll.h"
 
 namespace cadenza::models {
 
@@ -40,6 +45,11 @@ struct MuseGanConfig {
 MuseGanConfig read_musegan_config(const nlohmann::json& config);
 nlohmann::json musegan_config_json(const MuseGanConfig& c);
 
+// Bars [N, tracks, bars, steps, pitches] binarised at 0.5 -> one piano roll of the N
+// phrases back to back (MuseGAN's named GM tracks, 12 steps per quarter for 48-step bars),
+// with an onset at every phrase start so that no note runs from one phrase into the next.
+music::repr::PianoRoll musegan_roll(const Tensor& bars, const MuseGanConfig& c);
+
 // The random inputs of one batch; parts a mode does not use stay undefined.
 struct MuseGanNoise {
   Tensor shared, shared_temporal;      // [B, Z]
@@ -54,13 +64,14 @@ class MuseGan : public Model {
   MuseGan(MuseGanConfig config, nlohmann::json json = nlohmann::json::object());
   std::string name() const override { return "musegan"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::roll; }
+  DataKind data_kind() const override { return DataKind::bars; }
   Tensor forward(const Batch& batch) override;  // critic scores [B]
   LossResult loss(const Batch& batch) override;
   // One piece: the generator's bars binarised at 0.5, as a 5-track Score (drums on
   // channel 10) through music::repr's piano roll. Length and sampling options are fixed
   // by the architecture; only the generator is used.
   music::Score sample(const SampleOptions& options, Generator& gen) override;
+  std::unique_ptr<TrainStep> make_train_step(const TrainOptions& options) override;  // GanStep
 
   const MuseGanConfig& gan_config() const { return cfg_; }
   MuseGanNoise noise(int64_t batch, Generator* gen = nullptr) const;

@@ -5,7 +5,7 @@
 // magenta/models/melody_rnn/melody_rnn_model.py (default_configs): basic_rnn and
 // attention_rnn both use rnn_layer_sizes [128, 128] and dropout_keep_prob 0.5;
 // attention_rnn adds attn_length 40. Their training hparams (batch 128, lr 1e-3,
-// clip_norm 5 basic / 3 attention) are under "train" as a hint for the trainer. Magenta's
+// clip 5 basic / 3 attention) are under "train" (the trainer's batch_size and clip). Magenta's
 // attention_rnn reads a key/lookback encoding; ours reads the same one-hot as basic_rnn.
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
@@ -32,7 +32,7 @@ std::shared_ptr<Model> make_melody_rnn(const nlohmann::json& config) {
 }
 
 nlohmann::json melody_preset(const std::string& preset) {
-  const nlohmann::json magenta_train = {{"batch", 128}, {"lr", 0.001}, {"clip_norm", 5}};
+  const nlohmann::json magenta_train = {{"batch_size", 128}, {"lr", 0.001}, {"clip", 5}};
   if (preset == "small")
     return {{"variant", "basic_rnn"}, {"hidden", 128}, {"num_layers", 1}, {"dropout", 0.0}, {"attn_length", 0}};
   if (preset == "paper")
@@ -40,7 +40,7 @@ nlohmann::json melody_preset(const std::string& preset) {
             {"train", magenta_train}};
   if (preset == "attention")
     return {{"variant", "attention_rnn"}, {"hidden", 128}, {"num_layers", 2}, {"dropout", 0.5}, {"attn_length", 40},
-            {"train", {{"batch", 128}, {"lr", 0.001}, {"clip_norm", 3}}}};
+            {"train", {{"batch_size", 128}, {"lr", 0.001}, {"clip", 3}}}};
   fail("melody_rnn: unknown preset '{}' (known: attention, paper, small)", preset);
 }
 

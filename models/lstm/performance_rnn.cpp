@@ -2,7 +2,7 @@
 // conditioned on note density and pitch-class histogram (performance_condition.h).
 // paper preset: magenta/models/performance_rnn/performance_model.py default_configs
 // "performance_with_dynamics" (rnn_layer_sizes [512, 512, 512], dropout_keep_prob 1.0,
-// 32 velocity bins; training batch 64, lr 1e-3, clip_norm 3 under "train"); set
+// 32 velocity bins; training batch_size 64, lr 1e-3, clip 3 under "train"); set
 // "note_density"/"pitch_histogram" true for the (multi)conditioned configs.
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
@@ -51,7 +51,7 @@ nlohmann::json performance_preset(const std::string& preset) {
     return common;
   }
   if (preset == "paper") {
-    common.merge_patch({{"hidden", 512}, {"num_layers", 3}, {"train", {{"batch", 64}, {"lr", 0.001}, {"clip_norm", 3}}}});
+    common.merge_patch({{"hidden", 512}, {"num_layers", 3}, {"train", {{"batch_size", 64}, {"lr", 0.001}, {"clip", 3}}}});
     return common;
   }
   fail("performance_rnn: unknown preset '{}' (known: paper, small)", preset);

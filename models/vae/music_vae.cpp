@@ -86,22 +86,30 @@ Tensor MusicVae::decode_teacher(const Tensor& z, const Tensor& targets) {
   return concat(bars, 1);
 }
 
+Tensor MusicVae::whole_bars(const Tensor& t, double value) const {
+  const int64_t rest = t.size(1) % cfg_.steps_per_bar;
+  if (!cfg_.hierarchical || rest == 0) return t;
+  return pad(t, {{0, 0}, {0, cfg_.steps_per_bar - rest}}, value);
+}
+
 Tensor MusicVae::forward(const Batch& batch) {
   auto [mu, sigma] = encode(batch.targets);
   return decode_teacher(sample_z(mu, sigma), batch.targets);
 }
 
 LossResult MusicVae::loss(const Batch& batch) {
-  auto [mu, sigma] = encode(batch.targets);
-  Tensor logits = decode_teacher(sample_z(mu, sigma), batch.targets);
-  Tensor nll = cross_entropy(logits, batch.targets, {.ignore_index = -100, .reduction = Reduction::none});
-  Tensor mask = batch.mask.defined() ? batch.mask : ne(to_dtype(batch.targets, DType::f32), -100.0);
+  // A window cut short (the end of a piece) is padded to whole bars for the conductor.
+  const Tensor targets = whole_bars(batch.targets, -100);
+  auto [mu, sigma] = encode(targets);
+  Tensor logits = decode_teacher(sample_z(mu, sigma), targets);
+  Tensor nll = cross_entropy(logits, targets, {.ignore_index = -100, .reduction = Reduction::none});
+  Tensor mask = batch.mask.defined() ? whole_bars(batch.mask, 0) : ne(to_dtype(targets, DType::f32), -100.0);
   LossResult r = masked_step_loss(nll, mask, "music_vae");
   Tensor kl_cost = vae::free_bits_kl(vae::gaussian_kl(mu, sigma), cfg_.free_bits);
   r.loss = add(r.loss, div(mul(sum(kl_cost), beta()), r.steps));
   if (is_training() && GradMode::enabled()) step_.data<int64_t>()[0] += 1;
   NoGradGuard ng;
-  Tensor hits = to_dtype(eq(argmax(logits, -1), to_dtype(batch.targets, DType::i64)), DType::f32);
+  Tensor hits = to_dtype(eq(argmax(logits, -1), to_dtype(targets, DType::i64)), DType::f32);
   r.correct = sum(mul(hits, to_dtype(mask, DType::f32))).item<double>();
   return r;
 }

@@ -17,7 +17,8 @@
 //
 // Batch: the sequence to reconstruct is batch.targets (i64 [B, T], -100 = padding, which
 // the encoder sees as an all-zero input); batch.inputs is not read, so a trainer may build
-// it either way. T should be bars · steps_per_bar for the hierarchical decoder.
+// it either way. The hierarchical decoder pads a T that is not whole bars (the end of a
+// piece) with masked steps.
 // Loss (LossResult.loss) = [Σ_b r_b + β Σ_b max(KL_b − free nats, 0)] / counted tokens:
 // Magenta's loss divided by the tokens per sequence, so that nll_sum / steps stays nats
 // per token. β = (1 − beta_rate^step) · max_beta and the scheduled-sampling probability
@@ -91,7 +92,9 @@ class MusicVae : public Model {
   double sampling_probability() const;  // at the current global step
 
  private:
-  Tensor one_hot_tokens(const Tensor& tokens) const;  // [B, T] (negative -> zeros) -> [B, T, V]
+  Tensor one_hot_tokens(const Tensor& tokens) const;
+  // [B, T] padded with `value` to whole bars (hierarchical decoder only).
+  Tensor whole_bars(const Tensor& t, double value) const;  // [B, T] (negative -> zeros) -> [B, T, V]
   Tensor sample_z(const Tensor& mu, const Tensor& sigma) const;
   Tensor decode_teacher(const Tensor& z, const Tensor& targets);
 

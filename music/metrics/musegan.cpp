@@ -73,7 +73,8 @@ double used_pitch_classes(const repr::PianoRoll& r, size_t track, int steps_per_
   return counted ? total / static_cast<double>(counted) : 0.0;
 }
 
-int qualified_min_steps(int steps_per_quarter) { return std::max(1, steps_per_quarter / 8); }
+// Rounded up: at 12 steps per quarter a 32nd note is 1.5 steps, and a 1-step note is shorter.
+int qualified_min_steps(int steps_per_quarter) { return std::max(1, (steps_per_quarter + 7) / 8); }
 
 double qualified_note_rate(const repr::PianoRoll& r, size_t track, int min_steps) {
   check_track(r, track);

@@ -29,7 +29,7 @@ double used_pitch_classes(const repr::PianoRoll& roll, size_t track, int steps_p
 // qualified_min_steps(steps_per_quarter). The published code's default threshold is 2
 // steps, so its QN counts notes of 2 steps (a 48th-note triplet) as qualified.
 double qualified_note_rate(const repr::PianoRoll& roll, size_t track, int min_steps);
-int qualified_min_steps(int steps_per_quarter);  // a 32nd note, at least 1 step
+int qualified_min_steps(int steps_per_quarter);  // a 32nd note rounded up, at least 1 step
 
 // DP, drum pattern: the share of drum onsets on the 16th-note grid, with onsets one step
 // off the grid counting `tolerance`: DP = sum_notes w(position) / notes, w = 1 on the

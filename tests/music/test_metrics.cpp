@@ -40,6 +40,7 @@ TEST_CASE("MuseGAN QN: notes of at least a 32nd", "[metrics][musegan]") {
   const auto r = roll_of({{0, 1, 60, 90}, {0, 2, 62, 90}, {0, 3, 64, 90}, {0, 4, 65, 90}}, 24);
   CHECK(qualified_min_steps(24) == 3);
   CHECK(qualified_min_steps(4) == 1);
+  CHECK(qualified_min_steps(12) == 2);  // MuseGAN's 48 steps per bar: 1.5 steps rounds up
   CHECK(qualified_note_rate(r, 0, 3) == Approx(0.5));
   // Two adjacent notes of one key are two notes thanks to the onset roll: 2 steps each.
   const auto repeated = roll_of({{0, 2, 60, 90}, {2, 4, 60, 90}}, 24);

@@ -1,0 +1,20 @@
+#pragma once
+// music_vae's evaluation on a split (as in the MusicVAE paper's Table 1 and Magenta's eval
+// metrics): every evaluation window of the split (models/data.h) is one sequence to
+// reconstruct, with z = the posterior mean.
+#include "models/data.h"
+#include "models/vae/music_vae.h"
+
+namespace cadenza::models {
+
+struct VaeEvalResult {
+  double nll = NAN;               // reconstruction NLL, nats per token (teacher forcing)
+  double kl = NAN;                // KL(q(z|x) || N(0, I)), nats per sequence
+  double accuracy = NAN;          // token accuracy with teacher forcing
+  double sampled_accuracy = NAN;  // token accuracy of the greedy decode of z (no teacher forcing)
+  double sequences = 0, tokens = 0;
+};
+
+VaeEvalResult evaluate_vae(MusicVae& model, const Dataset& data, DataSplit split, int64_t max_batches = 0);
+
+}  // namespace cadenza::models
