@@ -249,7 +249,11 @@ nlohmann::json musegan_config_json(const MuseGanConfig& c) {
 namespace {
 
 // "paper": MuseGAN's sizes (z 32 per part, hybrid, λ 10, 5 critic steps, Adam 2e-3 /
-// β1 0.5 / β2 0.9, batch 64); "small": narrower networks for 2 cores.
+// β1 0.5 / β2 0.9, batch 64); "small": narrower networks for 2 cores. The authors' later
+// code (salu133445/musegan v2, src/musegan/default_config.yaml and presets/generator/
+// default.py) differs: one latent of 128, a shared 3-D transposed-conv generator with
+// pitch-time and time-pitch private streams, Adam 1e-3, 50,000 steps; we follow the
+// AAAI 2018 paper's temporal + bar generators.
 nlohmann::json musegan_preset(const std::string& preset) {
   if (preset == "small")
     return {{"mode", "hybrid"}, {"z_dim", 16}, {"g_channels", 32}, {"d_channels", 16}, {"temporal_hidden", 32},

@@ -19,19 +19,26 @@ MuseGanMetrics musegan_metrics(const Tensor& bars, const MuseGanConfig& c) {
   const int spq = roll.config.steps_per_quarter, steps_per_bar = int(c.steps);
   MuseGanMetrics out;
   std::vector<size_t> pitched;
+  // A metric of a track without notes is undefined (NaN), not the 0 music::metrics returns.
   for (size_t t = 0; t < roll.tracks.size(); ++t) {
     const bool drum = roll.tracks[t].is_drum;
     out.tracks.push_back(roll.tracks[t].name);
+    out.drum.push_back(drum);
     out.empty_bars.push_back(metrics::empty_bar_rate(roll, t, steps_per_bar));
-    out.used_pitch_classes.push_back(drum ? NAN : metrics::used_pitch_classes(roll, t, steps_per_bar));
-    out.qualified_notes.push_back(drum ? NAN : metrics::qualified_note_rate(roll, t, metrics::qualified_min_steps(spq)));
-    if (drum) out.drum_pattern = metrics::drum_pattern_rate(roll, t);
+    const bool silent = out.empty_bars.back() == 1.0;
+    out.used_pitch_classes.push_back(drum || silent ? NAN : metrics::used_pitch_classes(roll, t, steps_per_bar));
+    out.qualified_notes.push_back(drum || silent ? NAN
+                                                 : metrics::qualified_note_rate(roll, t, metrics::qualified_min_steps(spq)));
+    if (drum) out.drum_pattern = silent ? NAN : metrics::drum_pattern_rate(roll, t);
     else pitched.push_back(t);
   }
   for (size_t i = 0; i < pitched.size(); ++i)
-    for (size_t j = i + 1; j < pitched.size(); ++j)
-      out.tonal_distance.emplace_back(out.tracks[pitched[i]] + "-" + out.tracks[pitched[j]],
-                                      metrics::tonal_distance(roll, pitched[i], pitched[j], spq));
+    for (size_t j = i + 1; j < pitched.size(); ++j) {
+      const size_t a = pitched[i], b = pitched[j];
+      const bool silent = out.empty_bars[a] == 1.0 || out.empty_bars[b] == 1.0;
+      out.tonal_distance.emplace_back(out.tracks[a] + "-" + out.tracks[b],
+                                      silent ? NAN : metrics::tonal_distance(roll, a, b, spq));
+    }
   return out;
 }
 
@@ -75,15 +82,16 @@ Tensor musegan_real_phrases(const std::filesystem::path& folder, const std::stri
 
 std::string musegan_metrics_table(const MuseGanMetrics& g, const MuseGanMetrics& d) {
   std::string out = fmt::format("{:<26} {:<16} {:>10} {:>10}\n", "metric", "track", "generated", "data");
+  auto cell = [](double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.4f}", v); };
   auto row = [&](const char* metric, const std::string& track, double a, double b) {
-    if (std::isnan(a) && std::isnan(b)) return;
-    out += fmt::format("{:<26} {:<16} {:>10.4f} {:>10.4f}\n", metric, track, a, b);
+    out += fmt::format("{:<26} {:<16} {:>10} {:>10}\n", metric, track, cell(a), cell(b));
   };
   for (size_t t = 0; t < g.tracks.size(); ++t) row("EB  empty bars", g.tracks[t], g.empty_bars[t], d.empty_bars[t]);
+  // UPC and QN are for the pitched tracks only.
   for (size_t t = 0; t < g.tracks.size(); ++t)
-    row("UPC used pitch classes", g.tracks[t], g.used_pitch_classes[t], d.used_pitch_classes[t]);
+    if (!g.drum[t]) row("UPC used pitch classes", g.tracks[t], g.used_pitch_classes[t], d.used_pitch_classes[t]);
   for (size_t t = 0; t < g.tracks.size(); ++t)
-    row("QN  qualified notes", g.tracks[t], g.qualified_notes[t], d.qualified_notes[t]);
+    if (!g.drum[t]) row("QN  qualified notes", g.tracks[t], g.qualified_notes[t], d.qualified_notes[t]);
   row("DP  drum pattern", "Drums", g.drum_pattern, d.drum_pattern);
   for (size_t i = 0; i < g.tonal_distance.size(); ++i)
     row("TD  tonal distance", g.tonal_distance[i].first, g.tonal_distance[i].second, d.tonal_distance[i].second);

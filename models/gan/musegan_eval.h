@@ -16,10 +16,13 @@
 namespace cadenza::models {
 
 struct MuseGanMetrics {
-  std::vector<std::string> tracks;                      // track names
-  std::vector<double> empty_bars, used_pitch_classes, qualified_notes;  // per track; NaN for drums' UPC, QN
-  double drum_pattern = NAN;                            // NaN without a drum track
-  std::vector<std::pair<std::string, double>> tonal_distance;  // "Piano-Guitar" -> TD
+  // Per track. A metric that is undefined — UPC and QN of the drums, anything of a track
+  // without notes — is NaN (the table prints "-", JSON null).
+  std::vector<std::string> tracks;  // track names
+  std::vector<bool> drum;
+  std::vector<double> empty_bars, used_pitch_classes, qualified_notes;
+  double drum_pattern = NAN;  // NaN without a drum track or drum notes
+  std::vector<std::pair<std::string, double>> tonal_distance;  // "Piano-Guitar" -> TD; NaN if either is silent
   nlohmann::json to_json() const;
 };
 

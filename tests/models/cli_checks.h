@@ -24,6 +24,10 @@ struct TempDir {
   std::string operator/(const std::string& f) const { return "'" + (path / f).string() + "'"; }
 };
 
+// The bundled JSB Chorales corpus, quoted for a command line.
+inline const std::string kJsbArg =
+    "'" + (std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+
 // Exit status 1 and exactly one stderr line "cadenza: error: ..." containing `contains`.
 inline void check_one_line_error(const music::test::CliResult& r, const std::string& contains) {
   INFO("stderr: " << r.err);

@@ -27,7 +27,7 @@ struct TempDir : cadenza::test::TempDir {
   explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_train", name) {}
 };
 
-const std::string kJsb = "'" + (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+const std::string& kJsb = cadenza::test::kJsbArg;
 
 // A finished toy run to sample from and evaluate.
 const TempDir& trained_run(const std::string& model) {

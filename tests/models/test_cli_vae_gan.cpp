@@ -18,11 +18,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using cadenza::test::kJsbArg;
+
 struct TempDir : cadenza::test::TempDir {
   explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_vae_gan", name) {}
 };
-
-const std::string kJsb = "'" + (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
 
 void require_ok(const CliResult& r) {
   INFO("stdout: " << r.out << "\nstderr: " << r.err);
@@ -36,7 +36,7 @@ const TempDir& vae_run() {
     dir = std::make_unique<TempDir>("vae");
     std::ofstream(dir->path / "tiny.json")
         << R"({"config": {"enc_hidden": 16, "z_size": 4, "dec_hidden": 16, "dec_layers": 1}, "train": {"valid_batches": 1}})";
-    require_ok(run_cadenza("train --model music_vae --out " + *dir / "run" + " --data " + kJsb +
+    require_ok(run_cadenza("train --model music_vae --out " + *dir / "run" + " --data " + kJsbArg +
                            " --steps 3 --batch 4 --config " + *dir / "tiny.json"));
   }
   return *dir;
@@ -141,7 +141,7 @@ TEST_CASE("musegan: train (critic steps), resume, multitrack sample, metric tabl
 TEST_CASE("musegan: bad input, one line, exit 1", "[cli][musegan]") {
   TempDir dir("gan_bad");
   check_one_line_error(run_cadenza("train --model musegan --steps 1 --out " + dir / "run"), "musegan needs --data FOLDER");
-  check_one_line_error(run_cadenza("train --model musegan --steps 1 --data " + kJsb + " --out " + dir / "run"),
+  check_one_line_error(run_cadenza("train --model musegan --steps 1 --data " + kJsbArg + " --out " + dir / "run"),
                        "folder of multitrack MIDI");
   CHECK_FALSE(fs::exists(dir.path / "run" / "checkpoint.safetensors"));
   const TempDir& run = gan_run();

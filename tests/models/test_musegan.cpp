@@ -226,6 +226,8 @@ TEST_CASE("musegan metrics pool phrases laid back to back, split notes at phrase
   CHECK(m.empty_bars[2] == Approx(1.0));
   CHECK(m.used_pitch_classes[1] == Approx(1.0));
   CHECK(std::isnan(m.used_pitch_classes[0]));
+  CHECK(std::isnan(m.used_pitch_classes[2]));  // the silent guitar: undefined, not 0
+  CHECK(std::isnan(m.tonal_distance[0].second));  // Piano-Guitar
   // Piano: a 96-step note and a 1-step note (shorter than a 32nd, 2 steps): 1 of 2.
   CHECK(m.qualified_notes[1] == Approx(0.5));
   CHECK(m.drum_pattern == Approx(1.0));  // every onset on the 16th grid
@@ -234,4 +236,6 @@ TEST_CASE("musegan metrics pool phrases laid back to back, split notes at phrase
   CHECK(m.tonal_distance[1].second == Approx(0.0).margin(1e-9));  // octaves share a chroma
   const std::string table = musegan_metrics_table(m, m);
   CHECK_THAT(table, Contains("EB  empty bars") && Contains("TD  tonal distance") && Contains("Piano-Bass"));
+  CHECK_THAT(table, Contains("Piano-Guitar              -          -"));
+  CHECK_THAT(table, !Contains("UPC used pitch classes     Drums"));
 }
