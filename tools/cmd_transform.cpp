@@ -9,7 +9,6 @@
 #include "music/metrics/attributes.h"
 #include "music/repr/tokenizer.h"
 #include "ops/ops.h"
-#include "tools/chorale_cli.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 #include "tools/vae_attributes_cli.h"
@@ -37,7 +36,7 @@ void run_transform(const TransformCli& o) {
   const std::vector<int32_t> segment = run.vae->segment_tokens(melody);
   const std::vector<int32_t> moved = models::transform_segment(*run.vae, segment, v->second.direction, o.amount);
   const auto tok = music::repr::make_tokenizer(run.vae->tokenizer());
-  write_chorale(tok->decode(moved), o.out);
+  write_midi_and_png(tok->decode(moved), o.out);
   fmt::print("{}: {:.3f} in the input's first {} steps, {:.3f} after moving {:+g}\n", o.attribute,
              models::segment_attribute(*run.vae, o.attribute, segment), segment.size(),
              models::segment_attribute(*run.vae, o.attribute, moved), o.amount);
