@@ -40,6 +40,16 @@ class Node : public std::enable_shared_from_this<Node> {
   std::vector<Edge> next_edges;     // one per input of the op
   std::vector<TensorMeta> outputs;  // shape/dtype/device of each output
   uint64_t sequence_nr = 0;         // creation order; later nodes run first
+  // Set by ops whose first input's gradient is zero outside one slab along `axis` starting
+  // at `start` (narrow, hence select). With grad mode off their backward may return just the
+  // slab, and the walk adds it into the input's gradient buffer in place: a loop that
+  // selects T steps of one tensor then costs O(T) slabs instead of T full-size padded
+  // gradients summed (O(T²)). With grad mode on (create_graph) they pad, so the gradient
+  // stays differentiable.
+  struct Slab {
+    int64_t axis = -1, start = 0;  // axis < 0: none
+  };
+  Slab input_slab;
 };
 
 // Thread-local switch: when off, ops record nothing.

@@ -7,6 +7,7 @@
 
 #include "ops/binary.h"
 #include "ops/copy.h"
+#include "ops/view.h"
 
 namespace cadenza {
 namespace {
@@ -40,6 +41,40 @@ std::shared_ptr<Node> make_accumulator(const Tensor& leaf) {
 }
 
 [[maybe_unused]] const bool installed = (set_accumulator_factory(&make_accumulator), true);
+
+// Sums the gradients arriving at one slot. A slab gradient (Node::input_slab, grad mode
+// off) is added in place into a full-size buffer this walk owns: made (zeros, or a copy of
+// what the slot held) on the first slab, then only the slab's part is touched. A buffer
+// stops being owned when its node takes it, since a backward may pass it on unchanged.
+class SlotAdder {
+ public:
+  void add(Tensor& slot, const Tensor& g, const TensorMeta& meta, const Node::Slab& slab) {
+    if (g.shape() == meta.shape) {
+      if (slot.defined()) {
+        owned_.erase(slot.impl());
+        slot = cadenza::add(slot, g);
+      } else {
+        slot = g;
+      }
+      return;
+    }
+    CADENZA_CHECK(slab.axis >= 0 && !GradMode::enabled(),
+                  "backward: a gradient of shape {} for a tensor of shape {}", shape_str(g.shape()),
+                  shape_str(meta.shape));
+    if (!slot.defined() || !owned_.count(slot.impl())) {
+      slot = slot.defined() ? clone(slot) : Tensor::zeros(meta.shape, meta.dtype, meta.device);
+      owned_.emplace(slot.impl(), slot);
+    }
+    Tensor part = narrow(slot, slab.axis, slab.start, g.size(slab.axis));
+    copy_(part, cadenza::add(part, g));
+  }
+  void release(const Tensor& t) {
+    if (t.defined()) owned_.erase(t.impl());
+  }
+
+ private:
+  std::unordered_map<const TensorImpl*, Tensor> owned_;  // holds them: no address reuse
+};
 
 struct ByOrder {
   bool operator()(const Node* a, const Node* b) const { return a->sequence_nr < b->sequence_nr; }
@@ -99,26 +134,24 @@ void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& r
 
   std::unordered_map<Node*, std::vector<Tensor>> buffers;
   std::unordered_map<Node*, std::shared_ptr<Node>> keep;  // nodes stay alive while queued
-  auto deliver = [&](const Edge& e, const Tensor& g) {
+  SlotAdder adder;
+  auto deliver = [&](const Edge& e, const Tensor& g, const Node::Slab& slab) {
     if (!g.defined()) return;
+    const TensorMeta& meta = e.node->outputs[e.input_nr];
     if (captures) {
       auto it = captures->find({e.node.get(), e.input_nr});
       if (it != captures->end())
-        for (size_t idx : it->second) {
-          Tensor& slot = (*captured)[idx];
-          slot = slot.defined() ? add(slot, g) : g;
-        }
+        for (size_t idx : it->second) adder.add((*captured)[idx], g, meta, slab);
     }
     auto& buf = buffers[e.node.get()];
     if (buf.empty()) buf.resize(e.node->outputs.size());
-    Tensor& slot = buf[e.input_nr];
-    slot = slot.defined() ? add(slot, g) : g;
+    adder.add(buf[e.input_nr], g, meta, slab);
     keep[e.node.get()] = e.node;
   };
 
   GradModeGuard mode(create_graph);
   std::priority_queue<Node*, std::vector<Node*>, ByOrder> ready;
-  for (size_t i = 0; i < root_edges.size(); ++i) deliver(root_edges[i], root_grads[i]);
+  for (size_t i = 0; i < root_edges.size(); ++i) deliver(root_edges[i], root_grads[i], {});
   for (const Edge& e : root_edges)
     if (deps[e.node.get()] == 0 && !buffers[e.node.get()].empty()) {
       deps[e.node.get()] = -1;  // queued
@@ -130,6 +163,7 @@ void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& r
     ready.pop();
     std::vector<Tensor> grads = std::move(buffers[n]);
     buffers.erase(n);
+    for (const Tensor& g : grads) adder.release(g);  // n's backward may hand them on
     std::shared_ptr<Node> hold = keep[n];
     keep.erase(n);
     bool run = captures ? needed.count(n) > 0 : true;
@@ -147,7 +181,7 @@ void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& r
     for (size_t i = 0; i < n->next_edges.size(); ++i) {
       const Edge& e = n->next_edges[i];
       if (!e.valid()) continue;
-      if (run && i < in_grads.size()) deliver(e, in_grads[i]);
+      if (run && i < in_grads.size()) deliver(e, in_grads[i], i == 0 ? n->input_slab : Node::Slab{});
       if (--deps[e.node.get()] == 0) {
         deps[e.node.get()] = -1;
         if (!captures || needed.count(e.node.get())) ready.push(e.node.get());

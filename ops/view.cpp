@@ -98,11 +98,13 @@ Tensor narrow(const Tensor& x, int64_t axis, int64_t start, int64_t length) {
   Shape shape = x.shape();
   shape[axis] = length;
   Tensor y = x.as_strided(shape, x.strides(), x.offset() + start * x.strides()[axis]);
-  record("narrow", {x}, {y}, {}, [axis, start, n, length](const Grads& g, const Grads&) -> Grads {
+  auto node = record("narrow", {x}, {y}, {}, [axis, start, n, length](const Grads& g, const Grads&) -> Grads {
+    if (!GradMode::enabled()) return {g[0]};  // the slab: the backward walk places it (Node::input_slab)
     std::vector<std::pair<int64_t, int64_t>> pads(g[0].dim(), {0, 0});
     pads[axis] = {start, n - start - length};
     return {pad(g[0], pads)};
   });
+  if (node) node->input_slab = {axis, start};
   return y;
 }
 

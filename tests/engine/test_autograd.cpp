@@ -140,3 +140,60 @@ TEST_CASE("the gradient of a leaf with respect to itself is the incoming gradien
   REQUIRE(g[0].defined());
   CHECK(g[0].to_vector<double>() == std::vector<double>{3, 4});
 }
+
+// narrow/select backward with grad mode off hands the engine only the slab (Node::input_slab);
+// these cases must give exactly what the padded path (create_graph) gives.
+namespace {
+// Loss mixing per-step slices, overlapping narrows, a repeated index and a full-size use of x.
+Tensor slab_loss(const Tensor& x) {
+  Tensor l = sum(mul(x, x));
+  for (int64_t t = 0; t < x.size(0); ++t) l = add(l, sum(mul(exp(select(x, 0, t)), double(t + 1))));
+  l = add(l, sum(mul(narrow(x, 0, 1, 2), narrow(x, 0, 0, 2))));
+  l = add(l, sum(select(x, 1, 2)));  // another axis
+  return add(l, sum(mul(select(x, 0, 0), 3.0)));
+}
+Tensor slab_input() {
+  Tensor x = Tensor::from_vector<double>({0.1, -0.2, 0.3, 0.4, 0.5, -0.6, 0.7, 0.8, -0.9, 1.0, 1.1, -1.2}, {4, 3});
+  x.set_requires_grad(true);
+  return x;
+}
+}  // namespace
+
+TEST_CASE("slab gradients of narrow and select equal the padded ones", "[autograd]") {
+  Tensor a = slab_input(), b = slab_input();
+  backward(slab_loss(a));  // grad mode off in backward: the slab path
+  Tensor padded = grad({slab_loss(b)}, {b}, {}, {.create_graph = true})[0];
+  REQUIRE(a.grad().shape() == Shape({4, 3}));
+  CHECK(a.grad().to_vector<double>() == padded.detach().to_vector<double>());
+  // By hand: 2x + (t+1) e^x + the narrows' cross terms + 1 on column 2 + 3 on row 0.
+  std::vector<double> xv = a.detach().to_vector<double>(), g = a.grad().to_vector<double>();
+  for (int64_t t = 0; t < 4; ++t)
+    for (int64_t j = 0; j < 3; ++j) {
+      double x = xv[size_t(t * 3 + j)], want = 2 * x + double(t + 1) * std::exp(x);
+      if (t <= 1) want += xv[size_t((t + 1) * 3 + j)];
+      if (t >= 1 && t <= 2) want += xv[size_t((t - 1) * 3 + j)];
+      if (j == 2) want += 1;
+      if (t == 0) want += 3;
+      CHECK(g[size_t(t * 3 + j)] == Approx(want).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("slab gradients reach grad() captures and accumulate onto an existing .grad", "[autograd]") {
+  Tensor x = slab_input();
+  Tensor h = mul(x, 2.0);  // a non-leaf captured by grad()
+  Tensor l = add(sum(select(h, 0, 1)), sum(mul(select(h, 0, 3), 2.0)));
+  std::vector<double> gh = grad({l}, {h}, {}, {.retain_graph = true})[0].to_vector<double>();
+  CHECK(gh == std::vector<double>{0, 0, 0, 1, 1, 1, 0, 0, 0, 2, 2, 2});
+  backward(l);
+  backward(sum(select(x, 0, 2)));  // adds onto the existing .grad
+  CHECK(x.grad().to_vector<double>() == std::vector<double>{0, 0, 0, 2, 2, 2, 1, 1, 1, 4, 4, 4});
+}
+
+TEST_CASE("second-order gradients through select still work", "[autograd]") {
+  Tensor x = slab_input();
+  Tensor l = sum(pow(select(x, 0, 1), 3.0));  // Σ x_1j³
+  Tensor g = grad({l}, {x}, {}, {.create_graph = true})[0];  // 3 x_1j² on row 1
+  Tensor gg = grad({sum(g)}, {x})[0];                       // 6 x_1j on row 1
+  std::vector<double> xv = x.detach().to_vector<double>(), v = gg.to_vector<double>();
+  for (size_t i = 0; i < 12; ++i) CHECK(v[i] == Approx(i / 3 == 1 ? 6 * xv[i] : 0.0));
+}
