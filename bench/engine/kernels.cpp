@@ -8,6 +8,7 @@
 // Counters: FLOP/s for GEMM-shaped work (2·M·N·K per product), items/s elsewhere.
 #include <benchmark/benchmark.h>
 
+#include "engine/nn/rnn.h"
 #include "ops/autograd.h"
 #include "ops/ops.h"
 #include "ops/samples.h"
@@ -73,6 +74,18 @@ BENCHMARK(BM_LstmCell)
     ->Args({32, 512, 1})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
+
+// A GRU layer (nn::GRU: one input GEMM, then a cell per step on select(gates, 0, t)),
+// forward + backward; args: length T, batch 32, hidden 256. Its backward gathers T slabs
+// of the input projection's gradient (Node::input_slab).
+void BM_GruLayer(benchmark::State& state) {
+  const int64_t T = state.range(0), B = 32, H = 256;
+  nn::GRU gru(H, H);
+  Tensor x = input({T, B, H}, true);
+  forward_maybe_backward(state, true, [&] { return gru.forward(x).output; });
+  state.SetItemsProcessed(state.iterations() * T * B);
+}
+BENCHMARK(BM_GruLayer)->ArgName("T")->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Causal attention [B, heads, L, 32]; args: batch, L, fwd_bwd.
 void BM_Attention(benchmark::State& state) {
