@@ -482,6 +482,11 @@ const char* step_unit(DataKind kind) {
   return "step";
 }
 
+std::string describe_validation(DataKind kind, double loss, double accuracy) {
+  if (kind == DataKind::bars) return fmt::format("valid critic gap {:.4f} (E[D(fake)] - E[D(real)])", loss);
+  return fmt::format("valid NLL {:.4f} nats/{}, accuracy {:.3f}", loss, step_unit(kind), accuracy);
+}
+
 fs::path default_corpus_path(DataKind kind) {
   // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
   CADENZA_CHECK(kind != DataKind::bars,

@@ -78,6 +78,11 @@ std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
 // What one counted step of a data kind is, for messages: "token", "frame", "voice-step".
 const char* step_unit(DataKind kind);
 
+// A validation result in words: "valid NLL 3.2100 nats/token, accuracy 0.412"; for
+// MuseGAN's bars, whose loss is the critic's gap E[D(fake)] − E[D(real)] and not a
+// likelihood, it says that instead.
+std::string describe_validation(DataKind kind, double loss, double accuracy);
+
 enum class DataSplit { train, valid, test };
 DataSplit parse_data_split(const std::string& name);  // "train", "valid", "test"
 

@@ -107,7 +107,6 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const Clock::time_point run_start = Clock::now();
   const double seconds_before = root ? metrics->last_seconds() : 0;
   const bool can_validate = root && data.has_split(DataSplit::valid);
-  const char* unit = step_unit(model->data_kind());
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
 
   auto save = [&] {
@@ -151,7 +150,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
       if (validate_now) {
         const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);
         row.valid_nll = result.valid_nll = v.nll;
-        progress.message(fmt::format("step {}: valid NLL {:.4f} nats/{}, accuracy {:.3f}", step, v.nll, unit, v.accuracy));
+        result.valid_text = describe_validation(model->data_kind(), v.nll, v.accuracy);
+        progress.message(fmt::format("step {}: {}", step, result.valid_text));
       }
       if (root) metrics->append(row);
       interval_loss = interval_tokens = 0, interval_steps = 0, interval_start = Clock::now();

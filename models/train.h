@@ -41,6 +41,7 @@ struct TrainResult {
   int64_t step = 0;               // optimizer steps taken in total
   int64_t checkpoint_step = -1;   // step of the checkpoint on disk (-1: none)
   double valid_nll = NAN;         // last validation (nats per token / per frame)
+  std::string valid_text;         // the same as the progress line says it (describe_validation)
   std::string message;            // diverged: what happened, for the user
 };
 

@@ -126,7 +126,8 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       fmt::print(stderr, "cadenza: interrupted: saved {} at step {}; continue with --resume\n", ckpt, r.step);
       return;
     case models::TrainStatus::finished:
-      fmt::print("trained {} to step {}: valid NLL {:.4f}; checkpoint {}\n", spec.model, r.step, r.valid_nll, ckpt);
+      fmt::print("trained {} to step {}{}; checkpoint {}\n", spec.model, r.step,
+                 r.valid_text.empty() ? "" : ": " + r.valid_text, ckpt);
   }
 }
 

@@ -203,3 +203,13 @@ TEST_CASE("metrics.csv and loss.png are well-formed; a checkpoint is not overwri
   CHECK(saved["train"]["steps"] == 4);
   CHECK(fs::path(saved["data"]["path"].get<std::string>()).is_absolute());
 }
+
+TEST_CASE("validation is described in the model's own terms: a likelihood, or the GAN critic's gap", "[trainer]") {
+  using models::DataKind;
+  const std::string tokens = models::describe_validation(DataKind::tokens, 3.21, 0.4);
+  CHECK(tokens == "valid NLL 3.2100 nats/token, accuracy 0.400");
+  CHECK(models::describe_validation(DataKind::roll, 8.5, 0.25).find("nats/frame") != std::string::npos);
+  const std::string bars = models::describe_validation(DataKind::bars, -480.26, 0);
+  CHECK(bars.find("critic gap -480.2600") != std::string::npos);
+  CHECK(bars.find("NLL") == std::string::npos);
+}
