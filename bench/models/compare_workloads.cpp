@@ -27,6 +27,7 @@
 #include "engine/cpu/blas.h"
 #include "engine/cpu/parallel.h"
 #include "engine/optim/adam.h"
+#include "models/data_parallel.h"
 #include "models/gan/gan_step.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
@@ -187,7 +188,10 @@ Result musegan_train(const Options& o) {
   auto base = models::make_model("musegan", "small");
   auto& m = dynamic_cast<models::MuseGan&>(*base);
   const auto& c = m.gan_config();
-  models::GanStep step(m, 1e-3, 0.5, 0.9);
+  models::TrainOptions to;
+  to.lr = 1e-3, to.beta1 = 0.5, to.beta2 = 0.9;  // WGAN-GP's Adam, as the peer script uses
+  models::GanStep step(m, to);
+  models::DataParallel solo(nullptr, m, kGanBatch);
   std::vector<Tensor> real;
   for (int i = 0; i < 5; ++i)
     real.push_back(to_dtype(gt(rand({kGanBatch, c.tracks, c.bars, c.steps, c.pitches}), 0.9), DType::f32));
@@ -195,7 +199,8 @@ Result musegan_train(const Options& o) {
   // One GanStep: critic_steps critic updates (each on a batch) and one generator update.
   Result r{.items_per_rep = double(kGanBatch), .unit = "examples/s"};
   double flops = 0;
-  r.seconds = time_reps(o, [&] { step.step([&] { return real[next++ % real.size()]; }); }, &flops);
+  auto next_batch = [&] { return models::Batch{real[next++ % real.size()], {}, {}, {}}; };
+  r.seconds = time_reps(o, [&] { step.run(next_batch, to.lr, solo, false); }, &flops);
   r.flops_per_item = flops / r.items_per_rep;
   return r;
 }
