@@ -33,8 +33,6 @@ class NadeOutput : public nn::Module {
   using Choose = std::function<Tensor(int64_t key, const Tensor& logit)>;
   Tensor decode(const Tensor& state, const Choose& choose, Tensor* conditionals = nullptr) const;
 
-  int64_t keys() const { return keys_; }
-
  private:
   int64_t keys_;
   std::shared_ptr<nn::Linear> visible_bias_;  // state -> b [K]

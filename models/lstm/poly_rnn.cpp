@@ -74,21 +74,25 @@ Tensor PolyRnn::next_frames(const Tensor& hidden, double temperature, Generator*
   return nade_->decode(hidden, [&](int64_t, const Tensor& logit) { return choose(logit); });
 }
 
-Tensor PolyRnn::forward(const Batch& batch) {
+Tensor PolyRnn::teacher_forced(const Batch& batch, Tensor& hidden) {
   LstmState state;
-  Tensor hidden = step(batch.inputs, state);
+  hidden = step(batch.inputs, state);
   CADENZA_CHECK(!nade_ || batch.targets.shape() == batch.inputs.shape(),
                 "poly_rnn: the NADE output reads the target frames, got targets {} for inputs {}",
                 shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
   return output_logits(hidden, batch.targets);
 }
 
+Tensor PolyRnn::forward(const Batch& batch) {
+  Tensor hidden;
+  return teacher_forced(batch, hidden);
+}
+
 LossResult PolyRnn::loss(const Batch& batch) {
-  LstmState state;
-  Tensor hidden = step(batch.inputs, state);
   CADENZA_CHECK(batch.targets.shape() == batch.inputs.shape(), "poly_rnn: targets {} should be {}",
                 shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
-  Tensor logits = output_logits(hidden, batch.targets);
+  Tensor hidden;
+  Tensor logits = teacher_forced(batch, hidden);
   Tensor per_key = binary_cross_entropy_with_logits(logits, to_dtype(batch.targets, logits.dtype()), {},
                                                     Reduction::none);
   LossResult r = masked_step_loss(sum(per_key, {-1}), batch.mask, name());

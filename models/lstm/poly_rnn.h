@@ -56,6 +56,10 @@ class PolyRnn : public Model {
   Tensor next_frames(const Tensor& hidden, double temperature, Generator* gen) const;
 
  private:
+  // forward()'s logits, and in `hidden` the recurrent output they were read from (loss()
+  // decodes NADE predictions from it).
+  Tensor teacher_forced(const Batch& batch, Tensor& hidden);
+
   nlohmann::json config_;
   int64_t steps_per_quarter_;
   double dropout_;

@@ -24,9 +24,10 @@ struct TempDir {
   std::string operator/(const std::string& f) const { return "'" + (path / f).string() + "'"; }
 };
 
-// The bundled JSB Chorales corpus, quoted for a command line.
-inline const std::string kJsbArg =
-    "'" + (std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+// The bundled JSB Chorales corpus, and the same path quoted for a command line.
+inline const std::filesystem::path kJsbPath =
+    std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
+inline const std::string kJsbArg = "'" + kJsbPath.string() + "'";
 
 // Exit status 1 and exactly one stderr line "cadenza: error: ..." containing `contains`.
 inline void check_one_line_error(const music::test::CliResult& r, const std::string& contains) {

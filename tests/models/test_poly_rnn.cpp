@@ -18,6 +18,13 @@ std::shared_ptr<Model> tiny_poly() {
   return make_model("poly_rnn", "small", {{"hidden", 24}});
 }
 
+// frames [B, T + 1, 88] (a silent start frame, then T frames) as the trainer batches them:
+// inputs frames 0..T-1, targets frames 1..T.
+Batch shifted_batch(const std::vector<float>& frames, int64_t B, int64_t T, const Tensor& mask) {
+  Tensor all = Tensor::from_vector<float>(frames, {B, T + 1, 88});
+  return {contiguous(narrow(all, 1, 0, T)), contiguous(narrow(all, 1, 1, T)), mask, {}};
+}
+
 // Two 6-frame pieces of 2-3 keys each (the second padded by one frame), shifted by one
 // frame behind a silent start frame as the trainer builds them.
 Batch tiny_roll_batch() {
@@ -28,8 +35,7 @@ Batch tiny_roll_batch() {
       for (int64_t k : {int64_t(39 + (t * 5 + b * 3) % 12), int64_t(51 + (t * 7) % 12), int64_t(30 + t % 3)})
         frames[size_t((b * (T + 1) + t) * K + k)] = 1.f;
   mask[size_t(T + T - 1)] = 0.f;
-  Tensor all = Tensor::from_vector<float>(frames, {B, T + 1, K});
-  return {contiguous(narrow(all, 1, 0, T)), contiguous(narrow(all, 1, 1, T)), Tensor::from_vector<float>(mask, {B, T}), {}};
+  return shifted_batch(frames, B, T, Tensor::from_vector<float>(mask, {B, T}));
 }
 
 }  // namespace
@@ -158,8 +164,7 @@ Batch two_chord_batch() {
       x = x * 1103515245u + 12345u;
       for (int64_t k : ((x >> 16) & 1) ? kChordA : kChordB) frames[size_t((b * (T + 1) + t) * K + k)] = 1.f;
     }
-  Tensor all = Tensor::from_vector<float>(frames, {B, T + 1, K});
-  return {contiguous(narrow(all, 1, 0, T)), contiguous(narrow(all, 1, 1, T)), Tensor::ones({B, T}), {}};
+  return shifted_batch(frames, B, T, Tensor::ones({B, T}));
 }
 
 }  // namespace

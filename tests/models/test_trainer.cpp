@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kJsb = fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
+const fs::path& kJsb = cadenza::test::kJsbPath;
 
 // A fresh per-process directory, removed at the end of the test.
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kJsb = fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
+const fs::path& kJsb = cadenza::test::kJsbPath;
 
 nlohmann::json tiny_patch(int64_t steps, const fs::path& data) {
   return {{"data", {{"batch_size", 8}, {"length", 16}, {"path", data.string()}}},
