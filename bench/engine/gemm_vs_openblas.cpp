@@ -1,15 +1,23 @@
 // sgemm through the engine (matmul op: TBB slabs over single-threaded OpenBLAS) against
 // OpenBLAS called directly with its own threads, at the shapes cadenza's models use.
-// Both sides use the same thread count (CADENZA_THREADS, default: cores); rounds
-// alternate between the two so machine noise hits both alike; medians are reported.
+// Both sides use the same thread count (CADENZA_THREADS, default: cores).
+//
+// Each side runs in its own process: OpenBLAS's worker threads spin for a while after a
+// call, and TBB's after a loop, so timing one side right after the other in one process
+// charges it for the other's idle spinning (this once showed as 0.53x-1.5x swings at the
+// same shape). The parent alternates child processes, engine first in even rounds and
+// OpenBLAS first in odd ones, so load from the shared machine hits both alike, and reports
+// medians over all rounds.
 //
 //   build/bench/engine/bench_gemm [--json] [rounds]
+//   build/bench/engine/bench_gemm --side engine|openblas   (one child: a JSON line)
 // --json prints one line: [{"shape", "engine", "openblas"} (GFLOP/s), ...] for bench/compare.
 #include <algorithm>
 #include <cblas.h>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -39,30 +47,28 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const bool json = argc > 1 && !std::strcmp(argv[1], "--json");
-  if (json) --argc, ++argv;
-  int rounds = argc > 1 ? std::stoi(argv[1]) : 5;
-  nlohmann::json rows = nlohmann::json::array();
-  int threads = cpu::num_threads();
-  const Shape3 shapes[] = {
-      {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
-      {"LSTM recurrent    [32x512]@[512x2048]^T", 1, 32, 2048, 512, true},
-      {"LSTM grad weights [2048x4096]@[4096x512]", 1, 2048, 512, 4096, false},
-      {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
-      {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},
-      {"output logits     [4096x512]@[512x390]", 1, 4096, 390, 512, false},
-      {"attention QKV     [4096x256]@[256x768]^T", 1, 4096, 768, 256, true},
-      {"attention context 128 x [256x256]@[256x32]", 128, 256, 32, 256, false},
-      {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
-  };
-  if (!json) {
-    std::printf("sgemm, %d threads, median of %d rounds (GFLOP/s; ratio = engine / OpenBLAS)\n", threads, rounds);
-    std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
+struct Shape3List {
+  static const std::vector<Shape3>& all() {
+    static const std::vector<Shape3> shapes = {
+        {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
+        {"LSTM recurrent    [32x512]@[512x2048]^T", 1, 32, 2048, 512, true},
+        {"LSTM grad weights [2048x4096]@[4096x512]", 1, 2048, 512, 4096, false},
+        {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
+        {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},
+        {"output logits     [4096x512]@[512x390]", 1, 4096, 390, 512, false},
+        {"attention QKV     [4096x256]@[256x768]^T", 1, 4096, 768, 256, true},
+        {"attention context 128 x [256x256]@[256x32]", 128, 256, 32, 256, false},
+        {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
+    };
+    return shapes;
   }
-  for (const Shape3& s : shapes) {
+};
+
+// One side, every shape: GFLOP/s, the median of `rounds` timings of about 2 GFLOP each.
+nlohmann::json run_side(bool engine_side, int rounds) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!engine_side) openblas_set_num_threads(cpu::num_threads());
+  for (const Shape3& s : Shape3List::all()) {
     Tensor a = testing::uniform_input({s.batch, s.M, s.K}, DType::f32);
     Tensor b = s.trans_b ? testing::uniform_input({s.batch, s.N, s.K}, DType::f32)
                          : testing::uniform_input({s.batch, s.K, s.N}, DType::f32);
@@ -76,21 +82,64 @@ int main(int argc, char** argv) {
                     a.data<float>() + i * s.M * s.K, s.K, b.data<float>() + i * s.N * s.K,
                     s.trans_b ? s.K : s.N, 0.f, c.data<float>() + i * s.M * s.N, s.N);
     };
-    std::vector<double> te, td;
-    engine();
-    for (int r = 0; r < rounds; ++r) {
-      te.push_back(seconds_of(engine, reps));
-      openblas_set_num_threads(threads);
-      td.push_back(seconds_of(direct, reps));
-      openblas_set_num_threads(1);  // the engine's setting
+    std::vector<double> t;
+    engine_side ? engine() : direct();  // warm-up
+    for (int r = 0; r < rounds; ++r)
+      t.push_back(engine_side ? seconds_of(engine, reps) : seconds_of(direct, reps));
+    out.push_back(flops / median(t) / 1e9);
+  }
+  return out;
+}
+
+nlohmann::json run_child(const std::string& self, const char* side, int rounds) {
+  std::string cmd = self + " --side " + side + " " + std::to_string(rounds);
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string text;
+  char buf[4096];
+  while (p && std::fgets(buf, sizeof buf, p)) text += buf;
+  if (!p || pclose(p) != 0 || text.empty()) {
+    std::fprintf(stderr, "bench_gemm: error: child '%s' failed\n", cmd.c_str());
+    std::exit(1);
+  }
+  return nlohmann::json::parse(text);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 2 && !std::strcmp(argv[1], "--side")) {
+    int rounds = argc > 3 ? std::stoi(argv[3]) : 5;
+    std::printf("%s\n", run_side(!std::strcmp(argv[2], "engine"), rounds).dump().c_str());
+    return 0;
+  }
+  // popen runs a shell, so the children need this binary's real path, not /proc/self/exe.
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const bool json = argc > 1 && !std::strcmp(argv[1], "--json");
+  if (json) --argc, ++argv;
+  int rounds = argc > 1 ? std::stoi(argv[1]) : 6;
+  const auto& shapes = Shape3List::all();
+  std::vector<std::vector<double>> ge(shapes.size()), gd(shapes.size());
+  for (int r = 0; r < rounds; ++r) {
+    for (int k = 0; k < 2; ++k) {
+      bool engine_side = (r + k) % 2 == 0;
+      nlohmann::json g = run_child(self, engine_side ? "engine" : "openblas", 3);
+      for (size_t i = 0; i < shapes.size(); ++i) (engine_side ? ge : gd)[i].push_back(g[i].get<double>());
     }
-    double ge = flops / median(te) / 1e9, gd = flops / median(td) / 1e9;
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  if (!json) {
+    std::printf("sgemm, %d threads, median of %d rounds x 3 timings, each side in its own process\n"
+                "(GFLOP/s; ratio = engine / OpenBLAS)\n", cpu::num_threads(), rounds);
+    std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
+  }
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    double e = median(ge[i]), d = median(gd[i]);
     if (json) {
-      std::string what = s.what;
+      std::string what = shapes[i].what;
       while (what.find("  ") != std::string::npos) what.erase(what.find("  "), 1);
-      rows.push_back({{"shape", what}, {"engine", ge}, {"openblas", gd}});
+      rows.push_back({{"shape", what}, {"engine", e}, {"openblas", d}});
     } else {
-      std::printf("%-45s %10.1f %10.1f %7.2f\n", s.what, ge, gd, ge / gd);
+      std::printf("%-45s %10.1f %10.1f %7.2f\n", shapes[i].what, e, d, e / d);
     }
   }
   if (json) std::printf("%s\n", rows.dump().c_str());
