@@ -12,7 +12,9 @@ namespace {
 
 constexpr const char* kHeader = "step,train_loss,valid_nll,lr,tokens_per_s,seconds";
 
-std::string cell(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
+// The shortest text that reads back as the same double, so a resumed run compares new
+// validations with the exact best (models/early_stopping.h).
+std::string cell(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
 
 std::string csv_line(const MetricsRow& r) {
   return fmt::format("{},{},{},{},{},{}\n", r.step, cell(r.train_loss), cell(r.valid_nll), cell(r.lr),

@@ -32,6 +32,7 @@ void apply_patch(RunSpec& spec, const nlohmann::json& patch) {
 
 fs::path config_path(const fs::path& dir) { return dir / "config.json"; }
 fs::path checkpoint_path(const fs::path& dir) { return dir / "checkpoint.safetensors"; }
+fs::path best_checkpoint_path(const fs::path& dir) { return dir / "best.safetensors"; }
 fs::path metrics_path(const fs::path& dir) { return dir / "metrics.csv"; }
 fs::path loss_plot_path(const fs::path& dir) { return dir / "loss.png"; }
 
@@ -87,7 +88,10 @@ RunSpec load_run_spec(const fs::path& dir) {
   }
 }
 
-TrainedModel load_trained_model(const fs::path& dir) {
+TrainedModel load_trained_model(const fs::path& run) {
+  // A checkpoint file names its run directory; a directory means its last checkpoint.
+  const bool file = fs::is_regular_file(run);
+  const fs::path dir = file ? run.parent_path() : run;
   TrainedModel out;
   out.spec = load_run_spec(dir);
   try {
@@ -95,7 +99,7 @@ TrainedModel load_trained_model(const fs::path& dir) {
   } catch (const std::exception& e) {
     fail("{}: {}", config_path(dir).string(), e.what());
   }
-  const fs::path ckpt = checkpoint_path(dir);
+  const fs::path ckpt = file ? run : checkpoint_path(dir);
   CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint.safetensors (the run has not saved one yet)", dir.string());
   Generator unused;  // the training RNG state is of no use to sampling or evaluation
   out.step = optim::load_checkpoint(ckpt, *out.model, nullptr, unused).step;

@@ -32,6 +32,7 @@ RunSpec make_run_spec(const std::string& model, const std::string& preset, const
 // The files of a run directory.
 std::filesystem::path config_path(const std::filesystem::path& dir);
 std::filesystem::path checkpoint_path(const std::filesystem::path& dir);
+std::filesystem::path best_checkpoint_path(const std::filesystem::path& dir);  // at the best validation
 std::filesystem::path metrics_path(const std::filesystem::path& dir);
 std::filesystem::path loss_plot_path(const std::filesystem::path& dir);
 
@@ -43,8 +44,9 @@ struct TrainedModel {
   std::shared_ptr<Model> model;  // in eval mode
   int64_t step = 0;
 };
-// The model of a run directory at its last checkpoint; errors name the missing or
+// The model of a run directory at its last checkpoint, or, given one of the run's
+// checkpoint files (DIR/best.safetensors), at that one; errors name the missing or
 // mismatching file.
-TrainedModel load_trained_model(const std::filesystem::path& dir);
+TrainedModel load_trained_model(const std::filesystem::path& run);
 
 }  // namespace cadenza::models

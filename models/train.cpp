@@ -10,6 +10,7 @@
 #include "engine/optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/data_parallel.h"
+#include "models/early_stopping.h"
 #include "models/metrics_log.h"
 #include "models/progress.h"
 #include "models/registry.h"
@@ -67,6 +68,11 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   manual_seed(o.seed);
   std::shared_ptr<Model> model = find_model(spec.model).make(spec.config);
   model->train();
+  // A GAN's validation is the critic's gap, not a likelihood: no best model to keep.
+  const bool track_best = model->data_kind() != DataKind::bars;
+  CADENZA_CHECK(track_best || o.patience == 0,
+                "patience: {}'s validation is the critic's gap, not a likelihood, so it cannot stop early",
+                spec.model);
   // A fine-tuning run starts from another run's weights (a resumed one from its own).
   if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
   // The default corpus depends on the model's data kind, hence only now.
@@ -108,9 +114,17 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const double seconds_before = root ? metrics->last_seconds() : 0;
   const bool can_validate = root && data.has_split(DataSplit::valid);
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
+  EarlyStopping early(o.patience);
+  if (root && resume) early.replay(metrics->valid_curve());
+  // Set on rank 0 when patience runs out; with several ranks it travels as a stop request
+  // in the next step's gradient exchange, so that they all stop at the same step.
+  bool stop_early = false;
 
+  auto save_to = [&](const fs::path& path) {
+    if (root) optim::save_checkpoint(path, *model, train_step->optimizers(), {step, data.position()}, default_generator());
+  };
   auto save = [&] {
-    if (root) optim::save_checkpoint(ckpt, *model, train_step->optimizers(), {step, data.position()}, default_generator());
+    save_to(ckpt);
     result.checkpoint_step = step;
   };
   auto plot = [&] {
@@ -133,7 +147,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   while (step < o.steps) {
     const double lr = schedule(step);
     const TrainStep::Result r = train_step->run([&] { return to_device(ranks.shard(data.next_train_batch()), device); },
-                                                lr, ranks, hooks.stop && hooks.stop->load());
+                                                lr, ranks, (hooks.stop && hooks.stop->load()) || stop_early);
     if (!r.diverged.empty()) return diverge(r.diverged);
     ++step;
 
@@ -152,18 +166,22 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
         row.valid_nll = result.valid_nll = v.nll;
         result.valid_text = describe_validation(model->data_kind(), v.nll, v.accuracy);
         progress.message(fmt::format("step {}: {}", step, result.valid_text));
+        if (track_best && early.record(step, v.nll)) save_to(best_checkpoint_path(dir));
+        stop_early = early.should_stop();
       }
       if (root) metrics->append(row);
       interval_loss = interval_tokens = 0, interval_steps = 0, interval_start = Clock::now();
       if (validate_now || last || interrupted) plot();
     }
-    if (last || interrupted || step % o.checkpoint_every == 0) save();
-    if (interrupted && !last) {
-      result.status = TrainStatus::interrupted;
+    const bool stop_now = interrupted || (stop_early && ranks.size() == 1);
+    if (last || stop_now || step % o.checkpoint_every == 0) save();
+    if (stop_now && !last) {
+      result.status = stop_early ? TrainStatus::stopped_early : TrainStatus::interrupted;
       break;
     }
   }
   result.step = step;
+  if (early.has_best()) result.best_step = early.best_step(), result.best_valid_nll = early.best();
   return result;
 }
 

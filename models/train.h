@@ -7,6 +7,9 @@
 //   checkpoint.safetensors   model, optimizer state, RNG, step and data position, replaced
 //                            atomically (engine/optim/checkpoint.h), so the last good one
 //                            survives a crash, a NaN or Ctrl-C
+//   best.safetensors         the same at the step of the lowest validation NLL so far
+//                            (models/early_stopping.h; not for GANs); sample or evaluate it
+//                            with --checkpoint DIR/best.safetensors
 //   metrics.csv              step,train_loss,valid_nll,lr,tokens_per_s,seconds
 //   loss.png                 training and validation loss against the step
 //
@@ -34,7 +37,8 @@
 
 namespace cadenza::models {
 
-enum class TrainStatus { finished, interrupted, diverged };
+// stopped_early: `patience` validations in a row found no new best (TrainOptions).
+enum class TrainStatus { finished, interrupted, diverged, stopped_early };
 
 struct TrainResult {
   TrainStatus status = TrainStatus::finished;
@@ -42,6 +46,8 @@ struct TrainResult {
   int64_t checkpoint_step = -1;   // step of the checkpoint on disk (-1: none)
   double valid_nll = NAN;         // last validation (nats per token / per frame)
   std::string valid_text;         // the same as the progress line says it (describe_validation)
+  int64_t best_step = -1;         // the step of the best validation, kept in best.safetensors (-1: none)
+  double best_valid_nll = NAN;
   std::string message;            // diverged: what happened, for the user
 };
 

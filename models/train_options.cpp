@@ -21,6 +21,7 @@ static void each_field(TrainOptions& o, F&& f) {
   f("log_every", o.log_every);
   f("valid_every", o.valid_every);
   f("valid_batches", o.valid_batches);
+  f("patience", o.patience);
   f("checkpoint_every", o.checkpoint_every);
   f("seed", o.seed);
   f("device", o.device);
@@ -67,6 +68,7 @@ void validate(const TrainOptions& o) {
   CADENZA_CHECK(o.log_every > 0, "log_every must be positive, not {}", o.log_every);
   CADENZA_CHECK(o.valid_every >= 0, "valid_every must be 0 or positive, not {}", o.valid_every);
   CADENZA_CHECK(o.valid_batches >= 0, "valid_batches must be 0 or positive, not {}", o.valid_batches);
+  CADENZA_CHECK(o.patience >= 0, "patience must be 0 (off) or positive, not {}", o.patience);
   CADENZA_CHECK(o.checkpoint_every > 0, "checkpoint_every must be positive, not {}", o.checkpoint_every);
   parse_device(o.device);
 }

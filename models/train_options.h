@@ -19,6 +19,7 @@ struct TrainOptions {
   int64_t log_every = 10;         // metrics rows and plain progress lines
   int64_t valid_every = 200;      // 0: only at the end
   int64_t valid_batches = 20;     // validation cost cap; 0: the whole split
+  int64_t patience = 0;           // stop after this many validations without a new best; 0: off
   int64_t checkpoint_every = 200; // also at the end, on Ctrl-C and before validation
   uint64_t seed = 0;              // model initialisation and dropout
   std::string device = "cpu";     // "cpu", "vulkan" or "vulkan:N" (see parse_device)

@@ -1,6 +1,6 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
 //               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
-//               [--init-from RUN_DIR] [--freeze GROUP,...]
+//               [--init-from RUN_DIR] [--freeze GROUP,...] [--patience N]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
 // checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named. Started by an MPI
 // launcher (`mpirun -np N cadenza train ...`), the N processes train data-parallel
@@ -40,7 +40,7 @@ void install_sigint_handler() {
 
 struct TrainCli {
   std::string model, out, data, preset = "small", config_file, device, init_from, freeze;
-  int64_t steps = 0, batch = 0;
+  int64_t steps = 0, batch = 0, patience = 0;
   double lr = 0;
   uint64_t seed = 0;
   bool resume = false;
@@ -77,13 +77,16 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
   if (given("--steps") && o.steps <= 0) throw std::runtime_error(fmt::format("--steps must be positive, not {}", o.steps));
   if (given("--batch") && o.batch <= 0) throw std::runtime_error(fmt::format("--batch must be positive, not {}", o.batch));
   if (given("--lr") && !(o.lr > 0)) throw std::runtime_error(fmt::format("--lr must be positive, not {}", o.lr));
+  if (given("--patience") && o.patience < 0)
+    throw std::runtime_error(fmt::format("--patience must be 0 (off) or positive, not {}", o.patience));
 
   models::RunSpec spec;
   if (o.resume) {
     spec = models::load_run_spec(o.out);
     if (!o.model.empty() && o.model != spec.model)
       throw std::runtime_error(fmt::format("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model));
-    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze"})
+    for (const char* flag :
+         {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze", "--patience"})
       if (given(flag))
         throw std::runtime_error(fmt::format("--resume continues with the run's own settings; only --steps may change, not {}", flag));
   } else {
@@ -101,7 +104,12 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       spec = models::make_run_spec(o.model, o.preset, patch);
     }
     if (given("--freeze")) spec.train.freeze = o.freeze;
-    if (given("--data")) spec.data.path = o.data, spec.data.steps_per_quarter = 0;
+    if (given("--data")) {
+      spec.data.path = o.data;
+      // The new corpus's grid is looked up again, unless --config sets it.
+      if (!patch.contains("data") || !patch["data"].contains("steps_per_quarter")) spec.data.steps_per_quarter = 0;
+    }
+    if (given("--patience")) spec.train.patience = o.patience;
     if (given("--batch")) spec.data.batch_size = o.batch;
     if (given("--lr")) spec.train.lr = o.lr;
     if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
@@ -126,8 +134,19 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       fmt::print(stderr, "cadenza: interrupted: saved {} at step {}; continue with --resume\n", ckpt, r.step);
       return;
     case models::TrainStatus::finished:
-      fmt::print("trained {} to step {}{}; checkpoint {}\n", spec.model, r.step,
-                 r.valid_text.empty() ? "" : ": " + r.valid_text, ckpt);
+    case models::TrainStatus::stopped_early: {
+      // One line, for scripts: what happened, the last checkpoint, and the best one.
+      std::string line = r.status == models::TrainStatus::finished
+                             ? fmt::format("trained {} to step {}", spec.model, r.step)
+                             : fmt::format("stopped {} early at step {} ({} validations without a better NLL)",
+                                           spec.model, r.step, spec.train.patience);
+      if (!r.valid_text.empty()) line += ": " + r.valid_text;
+      line += "; checkpoint " + ckpt;
+      if (r.best_step >= 0)
+        line += fmt::format("; best validation NLL {:.4f} at step {}: {}", r.best_valid_nll, r.best_step,
+                            models::best_checkpoint_path(o.out).string());
+      fmt::print("{}\n", line);
+    }
   }
 }
 
@@ -152,6 +171,9 @@ void add_train_command(CLI::App& app) {
                   "Fine-tune: start from this run directory's weights (its model and config), fresh optimizer");
   cmd->add_option("--freeze", o->freeze,
                   "Comma-separated parameter groups to keep fixed (name prefixes, e.g. embedding,lstm.0)");
+  cmd->add_option("--patience", o->patience,
+                  "Stop after N validations without a better validation NLL (0: off); DIR/best.safetensors "
+                  "holds the best model either way");
   cmd->add_option("--config", o->config_file, "JSON patch: {\"config\": model, \"data\": ..., \"train\": ...}");
   cmd->callback([o, cmd] { run_train(*o, *cmd); });
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "music/score/midi_convert.h"
@@ -167,4 +168,36 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
   std::ofstream(dir.path / "half" / "config.json") << config.dump();
   fs::copy_file(run.path / "run" / "checkpoint.safetensors", dir.path / "half" / "checkpoint.safetensors");
   check_one_line_error(run_cadenza("sample --checkpoint " + dir / "half" + " --out " + dir / "x.mid"), "checkpoint.safetensors");
+}
+
+TEST_CASE("train --patience stops early and names the best checkpoint, which sample and eval read", "[cli]") {
+  TempDir dir("patience");
+  const std::string cfg = (dir.path / "c.json").string();
+  std::ofstream(cfg) << R"({"train": {"valid_every": 1, "valid_batches": 2}})";
+  const CliResult r = run_cadenza("train --model toy_roll --out " + dir / "run" + " --data " + kJsb +
+                                  " --steps 60 --batch 4 --lr 0.5 --patience 3 --config '" + cfg + "'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("stopped toy_roll early at step") != std::string::npos);
+  CHECK(r.out.find("best validation NLL") != std::string::npos);
+  CHECK(r.out.find("best.safetensors") != std::string::npos);
+  const CliResult s = run_cadenza("sample --checkpoint " + dir / "run/best.safetensors" + " --out " + dir / "b.mid" +
+                                  " --length 8");
+  INFO(s.err);
+  CHECK(s.status == 0);
+  const CliResult e = run_cadenza("eval --checkpoint " + dir / "run/best.safetensors" + " --samples 0 --json");
+  INFO(e.err);
+  REQUIRE(e.status == 0);
+  // eval reads the best step's weights, not the last checkpoint's.
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("best validation NLL [0-9.]+ at step ([0-9]+)")));
+  const auto best = nlohmann::json::parse(e.out);
+  CHECK(best["step"].get<int64_t>() == std::stoll(m[1].str()));
+  const CliResult last = run_cadenza("eval --checkpoint " + dir / "run" + " --samples 0 --json");
+  REQUIRE(last.status == 0);
+  CHECK(nlohmann::json::parse(last.out)["step"].get<int64_t>() == std::stoll(m[1].str()) + 3);
+  check_one_line_error(run_cadenza("train --model toy_roll --out " + dir / "neg" + " --data " + kJsb + " --patience -1"),
+                       "--patience must be 0 (off) or positive");
+  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "run/missing.safetensors" + " --out " + dir / "m.mid"),
+                       "missing.safetensors");
 }

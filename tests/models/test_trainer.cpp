@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "cli_checks.h"
+#include "models/early_stopping.h"
 #include "models/metrics_log.h"
 #include "models/registry.h"
 #include "models/train.h"
@@ -212,4 +213,68 @@ TEST_CASE("validation is described in the model's own terms: a likelihood, or th
   const std::string bars = models::describe_validation(DataKind::bars, -480.26, 0);
   CHECK(bars.find("critic gap -480.2600") != std::string::npos);
   CHECK(bars.find("NLL") == std::string::npos);
+}
+
+TEST_CASE("early stopping counts validations since the best, strictly lower being better", "[trainer][early]") {
+  EarlyStopping e(2);
+  CHECK_FALSE(e.has_best());
+  CHECK(e.record(10, 3.0));
+  CHECK_FALSE(e.record(20, 3.0));  // equal is not better
+  CHECK_FALSE(e.should_stop());
+  CHECK(e.record(30, 2.5));
+  CHECK_FALSE(e.record(40, NAN));  // a NaN validation never becomes the best...
+  CHECK_FALSE(e.should_stop());
+  CHECK_FALSE(e.record(50, 2.6));  // ...but counts towards the patience
+  CHECK(e.should_stop());
+  CHECK(e.best_step() == 30);
+  CHECK(e.best() == 2.5);
+  // A resumed run rebuilds the same state from metrics.csv's validations.
+  EarlyStopping r(2);
+  r.replay({{10, 3.0}, {20, 3.0}, {30, 2.5}, {40, NAN}, {50, 2.6}});
+  CHECK(r.should_stop());
+  CHECK(r.best_step() == 30);
+  EarlyStopping off(0);
+  for (int i = 0; i < 10; ++i) off.record(i, 1.0 + i);
+  CHECK_FALSE(off.should_stop());
+}
+
+TEST_CASE("best.safetensors holds the best validation's model; patience stops the run there", "[trainer][early]") {
+  TempDir dir("cadenza_trainer", "early");
+  // A learning rate this high makes the toy model's validation NLL rise within a few steps.
+  const RunSpec spec = tiny_spec("toy_roll", 60, {{"valid_every", 1}, {"patience", 3}, {"lr", 0.5}});
+  const TrainResult r = train(dir.path, spec, false, quiet());
+  REQUIRE(r.status == TrainStatus::stopped_early);
+  REQUIRE(r.best_step >= 1);
+  CHECK(r.step == r.best_step + 3);  // three validations (one per step) without a better one
+  CHECK(r.checkpoint_step == r.step);
+  // Every validation after the best is no lower; none before it is lower either.
+  for (const MetricsRow& row : MetricsLog::read(metrics_path(dir.path)))
+    if (std::isfinite(row.valid_nll)) CHECK(row.valid_nll >= r.best_valid_nll);
+  // The best checkpoint reproduces the best validation exactly; the last one does not.
+  const TrainedModel best = load_trained_model(best_checkpoint_path(dir.path));
+  CHECK(best.step == r.best_step);
+  Dataset data(*best.model, load_run_spec(dir.path).data);
+  CHECK(evaluate(*best.model, data, DataSplit::valid, 2).nll == r.best_valid_nll);
+  CHECK(load_trained_model(dir.path).step == r.step);
+}
+
+TEST_CASE("a resumed run keeps its best validation and stops where a straight run does", "[trainer][early]") {
+  TempDir straight("cadenza_trainer", "early_straight"), resumed("cadenza_trainer", "early_resumed");
+  const RunSpec spec = tiny_spec("toy_roll", 60, {{"valid_every", 1}, {"patience", 3}, {"lr", 0.5}});
+  const TrainResult a = train(straight.path, spec, false, quiet());
+  const std::atomic<bool> stop{true};
+  TrainResult b = train(resumed.path, spec, false, quiet(&stop));
+  while (b.status == TrainStatus::interrupted) b = train(resumed.path, load_run_spec(resumed.path), true, quiet(&stop));
+  CHECK(b.status == TrainStatus::stopped_early);
+  CHECK(b.step == a.step);
+  CHECK(b.best_step == a.best_step);
+  CHECK(b.best_valid_nll == a.best_valid_nll);
+}
+
+TEST_CASE("patience is refused for a GAN, whose validation is no likelihood, before anything is written",
+          "[trainer][early]") {
+  TempDir dir("cadenza_trainer", "early_gan");
+  RunSpec spec = make_run_spec("musegan", "small", {{"train", {{"patience", 2}}}});
+  CHECK_THROWS_WITH(train(dir.path / "run", spec, false, quiet()), Catch::Contains("critic's gap"));
+  CHECK_FALSE(fs::exists(dir.path / "run"));
 }
