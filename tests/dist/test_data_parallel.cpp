@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kBinary = std::string("'") + CADENZA_BINARY + "'";
-const std::string kJsb = "'" + (fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+const std::string& kJsb = cadenza::test::kJsbArg;
 
 // Weights of two runs agree to this (absolute, after a few Adam steps at lr 0.01 on
 // toy_roll): the ranks sum their shares of the gradient in another order than one
