@@ -84,6 +84,10 @@ HalfMatrix to_half(const Tensor& w) {
   return h;
 }
 
+bool reads_half(const HalfMatrix& w, const Tensor& x) {
+  return w.defined() && !GradMode::enabled() && x.device() == w.device() && x.dtype() == DType::f32;
+}
+
 Tensor matmul_half(const Tensor& x, const HalfMatrix& w) {
   CADENZA_CHECK(w.defined(), "matmul_half: the f16 matrix is empty");
   CADENZA_CHECK(x.dtype() == DType::f32 && x.dim() >= 1 && x.size(-1) == w.cols,

@@ -31,6 +31,9 @@ HalfMatrix to_half(const Tensor& w);
 // x Wᵀ for x f32 [..., cols] on W's device -> f32 [..., rows], accumulated in f32. Inference
 // only: fails when asked to record a gradient for x.
 Tensor matmul_half(const Tensor& x, const HalfMatrix& w);
+// Whether a layer holding the snapshot w reads it for x: an inference call (no gradient
+// recorded) with f32 x on w's device. Otherwise the layer uses its f32 weights.
+bool reads_half(const HalfMatrix& w, const Tensor& x);
 
 // out [M, rows] = x [M, cols] (any strides) times the packed matrix transposed; out dense.
 // The Vulkan slot throws unless the device has 16-bit storage (also for M = 0, which is

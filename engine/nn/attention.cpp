@@ -34,7 +34,9 @@ MultiheadAttention::MultiheadAttention(int64_t embed_dim, int64_t num_heads, Att
 }
 
 Tensor MultiheadAttention::project(const Tensor& x, int64_t which) const {
-  Tensor y = matmul(x, narrow(in_proj_weight, 0, which * embed_dim_, embed_dim_), false, true);
+  const HalfMatrix& half = in_half_[which];
+  Tensor y = reads_half(half, x) ? matmul_half(x, half)
+                                 : matmul(x, narrow(in_proj_weight, 0, which * embed_dim_, embed_dim_), false, true);
   if (in_proj_bias.defined()) y = add(y, narrow(in_proj_bias, 0, which * embed_dim_, embed_dim_));
   return permute(reshape(y, {x.size(0), x.size(1), heads_, embed_dim_ / heads_}), {0, 2, 1, 3});
 }
@@ -53,6 +55,14 @@ Tensor MultiheadAttention::forward(const Tensor& query, const Tensor& key, const
 
 Tensor MultiheadAttention::merge_heads(const Tensor& o) const {
   return out_proj->forward(reshape(permute(o, {0, 2, 1, 3}), {o.size(0), o.size(2), embed_dim_}));
+}
+
+void MultiheadAttention::quantize_for_inference(WeightPrecision p) {
+  CADENZA_CHECK(p != WeightPrecision::bf16, "MultiheadAttention: no bf16 inference path (f16 or f32)");
+  for (int64_t which = 0; which < 3; ++which)
+    in_half_[which] = p == WeightPrecision::f16
+                          ? to_half(contiguous(narrow(in_proj_weight, 0, which * embed_dim_, embed_dim_)))
+                          : HalfMatrix{};
 }
 
 void KVCache::keep_last(int64_t n) {

@@ -10,6 +10,8 @@
 
 #include "engine/nn/linear.h"
 #include "engine/nn/module.h"
+#include "engine/nn/precision.h"
+#include "ops/half_matmul.h"
 #include "engine/rng.h"
 
 namespace cadenza::nn {
@@ -44,6 +46,14 @@ class MultiheadAttention : public Module {
   // relative positions included.
   Tensor forward_cached(const Tensor& x, KVCache& cache) const;
 
+  // f16 inference weights (engine/nn/precision.h) for the q, k and v projections; f32
+  // drops them; bf16 has no attention path. out_proj is a Linear with its own snapshot:
+  // nn::quantize_for_inference(module, p) sets both.
+  void quantize_for_inference(WeightPrecision p);
+  WeightPrecision inference_precision() const {
+    return in_half_[0].defined() ? WeightPrecision::f16 : WeightPrecision::f32;
+  }
+
   Tensor in_proj_weight, in_proj_bias, rel_emb;
   std::shared_ptr<Linear> out_proj;
 
@@ -51,6 +61,7 @@ class MultiheadAttention : public Module {
   Tensor project(const Tensor& x, int64_t which) const;  // -> [B, heads, L, head_dim]
   Tensor merge_heads(const Tensor& o) const;             // [B, heads, L, head_dim] -> out_proj
   int64_t embed_dim_, heads_;
+  HalfMatrix in_half_[3];  // f16 snapshots of in_proj_weight's q, k, v rows, or empty
 };
 
 }  // namespace cadenza::nn

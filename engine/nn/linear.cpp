@@ -17,9 +17,8 @@ Linear::Linear(int64_t in_features, int64_t out_features, bool with_bias, Genera
 Tensor Linear::forward(const Tensor& x) const {
   CADENZA_CHECK(x.dim() >= 1 && x.size(-1) == in_features_,
                 "Linear: input {} does not end in in_features = {}", shape_str(x.shape()), in_features_);
-  const bool half = half_.defined() && !GradMode::enabled() && x.device() == half_.device() && x.dtype() == DType::f32;
   // The transpose flag hands Wᵀ to BLAS without a copy.
-  Tensor y = half ? matmul_half(x, half_) : matmul(x, weight, false, true);
+  Tensor y = reads_half(half_, x) ? matmul_half(x, half_) : matmul(x, weight, false, true);
   return bias.defined() ? add(y, bias) : y;
 }
 

@@ -1,5 +1,6 @@
 #include "engine/nn/precision.h"
 
+#include "engine/nn/attention.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/rnn.h"
 
@@ -34,10 +35,16 @@ int quantize_lstm(Module& m, WeightPrecision p) {
 
 int quantize_for_inference(Module& m, WeightPrecision p) {
   return count_over_tree(m, [p](Module& x) {
-    auto* linear = dynamic_cast<Linear*>(&x);
-    if (!linear || p == WeightPrecision::bf16) return quantize_lstm(x, p);
-    linear->quantize_for_inference(p);
-    return 1;
+    if (p == WeightPrecision::bf16) return quantize_lstm(x, p);
+    if (auto* linear = dynamic_cast<Linear*>(&x)) {
+      linear->quantize_for_inference(p);
+      return 1;
+    }
+    if (auto* attention = dynamic_cast<MultiheadAttention*>(&x)) {
+      attention->quantize_for_inference(p);
+      return 1;
+    }
+    return quantize_lstm(x, p);
   });
 }
 

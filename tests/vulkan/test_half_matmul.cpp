@@ -5,6 +5,7 @@
 // K · 2^-24 Σ|x||w| at most; the test allows (2^-11 + K · 2^-23) Σ|x||w| + 1e-30 per output
 // against the f32 CPU GEMM, and K · 2^-23 Σ|x||w16| against the exact f16 reference (the
 // CPU slot, f64 sums), which shows the device really reads the halves.
+#include "engine/nn/attention.h"
 #include "engine/nn/linear.h"
 #include "engine/nn/rnn.h"
 #include "ops/half_matmul.h"
@@ -132,5 +133,37 @@ TEST_CASE("vulkan: LSTM + Linear sampling steps with f16 weights track f32", "[v
   lstm.quantize_for_inference(nn::WeightPrecision::f32);
   head.quantize_for_inference(nn::WeightPrecision::f32);
   CHECK(logits(x).to_vector<float>() == want.to_vector<float>());
+  CADENZA_CHECK_NO_VALIDATION_MESSAGES();
+}
+
+TEST_CASE("vulkan: attention with f16 q/k/v and output projections tracks f32, cached decoding included",
+          "[vulkan][half]") {
+  CADENZA_REQUIRE_VULKAN();
+  // A Music Transformer layer's attention: E 64, 4 heads, relative positions.
+  Generator gen(11);
+  const int64_t E = 64, L = 10;
+  nn::MultiheadAttention mha(E, 4, {.max_relative_position = 16}, gen);
+  mha.to(Device::vulkan());
+  const Tensor x = vk(uniform_input({1, L, E}, DType::f32, 0, 1));
+  NoGradGuard no_grad;
+  const Tensor want = mha.forward(x, /*causal=*/true);
+  CHECK(nn::quantize_for_inference(mha, nn::WeightPrecision::f16) == 2);  // the attention and out_proj
+  CHECK(mha.inference_precision() == nn::WeightPrecision::f16);
+  const Tensor got = mha.forward(x, /*causal=*/true);
+  // Bound: a projection moves by at most 2^-11 Σ|x||w| <= 2^-11 · E · 1 · sqrt(6 / 4E) ≈ 4.8e-3
+  // (Xavier-uniform in_proj, |x| <= 1); the scores mix two such errors over the head's 16
+  // dimensions, softmax is 1-Lipschitz in max norm, and out_proj sums E of them with weights
+  // below 1/sqrt(E): 2e-2 on the output is a worst case (lavapipe shows far less).
+  const double err = max_error(got, want);
+  INFO("max |f16 - f32| " << err);
+  CHECK(err <= 2e-2);
+  CHECK(err > 0);  // the halves were really read
+  // Token by token through the KV cache, as sampling runs: the same rows.
+  nn::KVCache cache;
+  std::vector<Tensor> rows;
+  for (int64_t t = 0; t < L; ++t) rows.push_back(mha.forward_cached(narrow(x, 1, t, 1), cache));
+  CHECK(max_error(concat(rows, 1), got) <= 1e-5);
+  nn::quantize_for_inference(mha, nn::WeightPrecision::f32);
+  CHECK(mha.forward(x, true).to_vector<float>() == want.to_vector<float>());
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();
 }
