@@ -22,6 +22,7 @@
 #include "music/dataset/token_stream.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/tokenizer.h"
+#include "music/repr/trio_windows.h"
 #include "music/score/midi_convert.h"
 
 namespace cadenza::models {
@@ -366,6 +367,91 @@ class BarsSource final : public Dataset::Source {
   std::map<DataSplit, std::vector<MuseGanPhrase>> splits_;
 };
 
+// Trio windows (music_vae's trio setting): every split's pieces in memory with their
+// window starts; batch p draws batch_size (piece, start) pairs with an RNG seeded by
+// (seed, p), so seek is exact.
+class TrioSource final : public Dataset::Source {
+ public:
+  explicit TrioSource(const DataOptions& o) : o_(o) {
+    CADENZA_CHECK(fs::is_directory(o.path), "{}: trio models read a folder of multitrack MIDI files, not a file",
+                  o.path.string());
+    CADENZA_CHECK(o.max_transpose == 0, "{}: trios are not transposed (max_transpose {}): drums have no pitch",
+                  o.path.string(), o.max_transpose);
+    CADENZA_CHECK(o.steps_per_quarter == tok_.config().steps_per_quarter(),
+                  "{}: trios are on a grid of {} steps per quarter, not {}", o.path.string(),
+                  tok_.config().steps_per_quarter(), o.steps_per_quarter);
+    const int64_t bar = 4 * int64_t(o.steps_per_quarter);
+    CADENZA_CHECK(o.length % bar == 0, "trio windows are whole 4/4 bars of {} steps; length {} is not", bar, o.length);
+    const repr::TrioWindowOptions windows{.bars = o.length / bar};
+    for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
+      for (const fs::path& file : ds::midi_files(o.path, to_ds_split(s), {}, 0)) try {
+          repr::TrioPiece piece = repr::trio_piece(music::load_midi(file), tok_, windows);
+          if (piece.window_starts.empty()) continue;
+          for (int64_t start : piece.window_starts) windows_[s].push_back({pieces_.size(), start});
+          pieces_.push_back(std::move(piece));
+        } catch (const std::exception&) {
+          // skipped, like an unreadable file in a token stream
+        }
+    CADENZA_CHECK(has_split(DataSplit::train),
+                  "{}: no trio window in the training split (want {} bars of 4/4 where a melody track (GM program "
+                  "0-31), a bass track (32-39) and drums (channel 10) all play)",
+                  o.path.string(), windows.bars);
+  }
+
+  Batch next() override {
+    const auto& windows = windows_.at(DataSplit::train);
+    ds::Rng rng(batch_seed(o_.seed, position++));
+    std::vector<Window> rows;
+    for (int64_t b = 0; b < o_.batch_size; ++b) rows.push_back(windows[rng.below(windows.size())]);
+    return batch(rows);
+  }
+  void seek(int64_t p) override { position = p; }
+  bool has_split(DataSplit s) const override { return windows_.count(s) && !windows_.at(s).empty(); }
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
+                           int64_t max_batches) const override {
+    // Windows start at every bar; evaluation takes those that do not overlap, so each step
+    // of the split counts once.
+    std::vector<Window> rows;
+    int64_t emitted = 0;
+    size_t last_piece = SIZE_MAX;
+    int64_t free_from = 0;
+    for (const Window& w : windows_.at(split)) {
+      if (max_batches > 0 && emitted == max_batches) return;
+      if (w.piece == last_piece && w.start < free_from) continue;
+      last_piece = w.piece, free_from = w.start + o_.length;
+      rows.push_back(w);
+      if (int64_t(rows.size()) == o_.batch_size) {
+        fn(batch(rows));
+        rows.clear();
+        ++emitted;
+      }
+    }
+    if (!rows.empty() && (max_batches == 0 || emitted < max_batches)) fn(batch(rows));
+  }
+
+ private:
+  struct Window {
+    size_t piece;
+    int64_t start;
+  };
+  Batch batch(const std::vector<Window>& rows) const {
+    const int64_t B = int64_t(rows.size()), L = o_.length;
+    std::vector<int64_t> tokens;
+    tokens.reserve(size_t(B * L));
+    for (const Window& w : rows) {
+      const auto& t = pieces_[w.piece].tokens;
+      tokens.insert(tokens.end(), t.begin() + w.start, t.begin() + w.start + L);
+    }
+    const Tensor x = Tensor::from_vector<int64_t>(tokens, {B, L});
+    return {x, x, Tensor::ones({B, L}), Tensor()};
+  }
+
+  DataOptions o_;
+  repr::TrioTokenizer tok_;
+  std::vector<repr::TrioPiece> pieces_;
+  std::map<DataSplit, std::vector<Window>> windows_;
+};
+
 std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o) {
   const auto* gan = dynamic_cast<const MuseGan*>(&model);
   CADENZA_CHECK(gan, "model '{}' reads multi-track bars, but only musegan models know their layout", model.name());
@@ -397,6 +483,7 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o) {
   if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o);
   if (model.data_kind() == DataKind::bars) return make_bars_source(model, o);
+  if (model.data_kind() == DataKind::trio) return std::make_unique<TrioSource>(o);
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
   // Performance RNN's conditioning, when the model's config turns it on.
   const PerformanceControls controls =
@@ -478,6 +565,7 @@ const char* step_unit(DataKind kind) {
     case DataKind::roll: return "frame";
     case DataKind::chorale: return "voice-step";
     case DataKind::bars: return "example";
+    case DataKind::trio: return "trio-step";
   }
   return "step";
 }
@@ -489,9 +577,9 @@ std::string describe_validation(DataKind kind, double loss, double accuracy) {
 
 fs::path default_corpus_path(DataKind kind) {
   // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
-  CADENZA_CHECK(kind != DataKind::bars,
-                "musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no "
-                "multitrack corpus is bundled");
+  CADENZA_CHECK(kind != DataKind::bars && kind != DataKind::trio,
+                "{} needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no "
+                "multitrack corpus is bundled", kind == DataKind::bars ? "musegan" : "a trio music_vae");
   const fs::path rel = fs::path("data") / (kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
   if (fs::exists(rel)) return rel;
   // Next to a build tree (build/tools/cadenza -> checkout/data) or in an installed prefix

@@ -23,7 +23,15 @@
 //    files, split by file name like the MIDI folders above, every file cut into phrases
 //    of the model's bars (models/gan/musegan_data.h); batch.inputs are the phrases
 //    [B, 5, bars, steps, pitches]. `length`, `eval_length` and `steps_per_quarter` do not
-//    apply, transposition is refused. There is no default corpus.
+//    apply, transposition is refused. There is no default corpus;
+//  - for trio models (DataKind::trio, music_vae with tokenizer "trio"), a folder of
+//    multitrack MIDI files, split by file name, every file's trio (music/repr/trio.h) in
+//    memory with its windows of `length` steps (whole 4/4 bars in which melody, bass and
+//    drums all play, music/repr/trio_windows.h). Batch p holds batch_size windows drawn
+//    with an RNG seeded by (seed, p); evaluation walks a split's windows that do not
+//    overlap, in order. targets = inputs = the windows' tokens, mask all ones.
+//    `eval_length` does not apply (a window is the model's segment), transposition is
+//    refused (the drums have no pitch), steps_per_quarter must be the trio grid's (4).
 //
 // Training batches are numbered 0, 1, 2, ...; batch p depends only on the data, the
 // options and p, and `position()` (batches consumed) is what a checkpoint records so a
@@ -72,10 +80,11 @@ void validate(const DataOptions& o);
 
 // The bundled corpus for a data kind, found relative to the working directory or the
 // executable's source checkout: `data/jsb-chorales-quarter.json`, or for chorale models
-// `data/Jsb16thSeparated.json`. Bar models have none: it throws, saying to pass --data.
+// `data/Jsb16thSeparated.json`. Bar and trio models have none: it throws, saying to pass --data.
 std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
 
-// What one counted step of a data kind is, for messages: "token", "frame", "voice-step".
+// What one counted step of a data kind is, for messages: "token", "frame", "voice-step",
+// "trio-step" (one grid step of all three parts; its NLL is their sum).
 const char* step_unit(DataKind kind);
 
 // A validation result in words: "valid NLL 3.2100 nats/token, accuracy 0.412"; for

@@ -20,13 +20,16 @@ namespace cadenza::models {
 // piano-roll frames (the Boulanger-Lewandowski corpora), or windows of a four-voice
 // chorale grid (models/deepbach/deepbach.h states its Batch layout), or multi-track
 // piano-roll bars from a folder of multitrack MIDI (models/gan/musegan.h: inputs f32
-// [B, tracks, bars, steps, pitches], no targets).
-enum class DataKind { tokens, roll, chorale, bars };
+// [B, tracks, bars, steps, pitches], no targets), or trio windows from a folder of
+// multitrack MIDI (music_vae's trio setting: tokens as for `tokens`, each step's token
+// packing melody, bass and drums, music/repr/trio.h; windows of whole bars in which all
+// three play).
+enum class DataKind { tokens, roll, chorale, bars, trio };
 
 // One batch as tensors, on the model's device.
 struct Batch {
-  Tensor inputs;     // tokens: i64 [B, T];  roll: f32 [B, T, 88] (frame t predicts t + 1)
-  Tensor targets;    // tokens: i64 [B, T], -100 where padded;  roll: f32 [B, T, 88]
+  Tensor inputs;     // tokens: i64 [B, T];  roll: f32 [B, T, 88] (frame t predicts t + 1);  trio: = targets
+  Tensor targets;    // tokens, trio: i64 [B, T], -100 where padded;  roll: f32 [B, T, 88]
   Tensor mask;       // f32 [B, T]: 1 where the step counts towards loss and metrics
   Tensor condition;  // optional f32 [B, T, C] per-step control (e.g. Performance RNN's)
 };

@@ -3,7 +3,8 @@
 //   --checkpoint DIR [--data PATH] [--split S] [--json] [--samples N]
 //                                   a trained model's NLL and accuracy on a split, and the
 //                                   mean music metrics of N generated samples; music_vae
-//                                   adds KL and the accuracy of greedy reconstruction;
+//                                   adds KL and the accuracy of greedy reconstruction (a
+//                                   trio model: per track, melody, bass and drums);
 //                                   musegan prints MuseGAN's metric table for N generated
 //                                   phrases (default 64) beside N phrases of the split
 //                                   (default train).
@@ -190,6 +191,10 @@ void run_checkpoint(const EvalOptions& o) {
     out["kl_unit"] = "nats/sequence";
     out["sampled_accuracy"] = vae_result.sampled_accuracy;
     out["sequences"] = vae_result.sequences;
+    nlohmann::json parts = nlohmann::json::object();
+    for (const auto& p : vae_result.parts)
+      parts[p.name] = {{"nll", p.nll}, {"accuracy", p.accuracy}, {"sampled_accuracy", p.sampled_accuracy}};
+    out["parts"] = parts;
   }
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
@@ -197,10 +202,17 @@ void run_checkpoint(const EvalOptions& o) {
   }
   fmt::print("{} at step {} on {} ({}, {:.0f} {}s)\n", trained.spec.model, trained.step, data.path.string(), o.split,
              r.steps, step);
-  fmt::print("NLL       {:.4f} nats per {}\naccuracy  {:.4f}\n", r.nll, step, r.accuracy);
+  const bool multi_part = vae && vae_result.parts.size() > 1;
+  fmt::print("NLL       {:.4f} nats per {}{}\naccuracy  {:.4f}{}\n", r.nll, step,
+             multi_part ? " (the sum of the tracks' NLLs)" : "", r.accuracy, multi_part ? " (the tracks' mean)" : "");
   if (vae)
     fmt::print("KL        {:.4f} nats per sequence ({:.0f} sequences)\nreconstruction accuracy, greedy from z = mu: {:.4f}\n",
                vae_result.kl, vae_result.sequences, vae_result.sampled_accuracy);
+  if (multi_part) {
+    fmt::print("{:<8} {:>12} {:>10} {:>16}\n", "track", "NLL/step", "accuracy", "reconstruction");
+    for (const auto& p : vae_result.parts)
+      fmt::print("{:<8} {:>12.4f} {:>10.4f} {:>16.4f}\n", p.name, p.nll, p.accuracy, p.sampled_accuracy);
+  }
   if (deepbach)
     for (const auto& [voice, nll] : out["voice_nll"].items())
       fmt::print("  {:<8}{:.4f} nats per voice-step\n", voice, nll.get<double>());

@@ -1,8 +1,9 @@
 // cadenza interpolate --checkpoint DIR A.mid B.mid --steps N --out FILE.mid
 //                     [--temperature T] [--seed S] [--device D]
 // MusicVAE interpolation: the first segment of A and of B (segment_length() melody tokens,
-// shorter melodies padded with rests) are encoded to their posterior means, N points are
-// taken on the great circle between them (slerp, t = i / (N − 1)) and each is decoded;
+// shorter melodies padded with rests; for a trio model, the first 16 bars of each file's
+// melody, bass and drums, music/repr/trio.h) are encoded to their posterior means, N points
+// are taken on the great circle between them (slerp, t = i / (N − 1)) and each is decoded;
 // the N segments are written one after another as one MIDI file, with a piano-roll PNG.
 #include <fmt/format.h>
 
@@ -44,10 +45,10 @@ void run_interpolate(const InterpolateCli& o) {
 
 void add_interpolate_command(CLI::App& app) {
   auto o = std::make_shared<InterpolateCli>();
-  CLI::App* cmd = app.add_subcommand("interpolate", "Interpolate between two melodies in a music_vae's latent space");
+  CLI::App* cmd = app.add_subcommand("interpolate", "Interpolate between two melodies (or trios) in a music_vae's latent space");
   cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a music_vae model (cadenza train)")->required();
-  cmd->add_option("a", o->a, "First melody (MIDI)")->required();
-  cmd->add_option("b", o->b, "Second melody (MIDI)")->required();
+  cmd->add_option("a", o->a, "First melody or trio (MIDI)")->required();
+  cmd->add_option("b", o->b, "Second melody or trio (MIDI)")->required();
   cmd->add_option("--steps", o->steps, "Points on the path, both ends included (>= 2)");
   cmd->add_option("--out", o->out, "Output FILE.mid (the points one after another) and FILE.png")->required();
   cmd->add_option("--temperature", o->temperature, "Decoder temperature (0: greedy; Magenta's default 0.5)");

@@ -18,8 +18,8 @@ void add_score_io_options(CLI::App& cmd, ScoreIoOptions& o) {
   cmd.add_option("--piece", o.piece, "JSON input: index of the piece in the split");
   cmd.add_option("--steps-per-quarter", o.steps_per_quarter, "JSON roll grid: steps per quarter note (JSB quarter: 1)")
       ->check(CLI::Range(1, 96));
-  cmd.add_option("--repr", o.representation, "Token output: melody, performance or remi")
-      ->check(CLI::IsMember({"melody", "performance", "remi"}));
+  cmd.add_option("--repr", o.representation, "Token output: melody, performance, remi or trio")
+      ->check(CLI::IsMember({"melody", "performance", "remi", "trio"}));
 }
 
 music::Score load_score(const std::filesystem::path& path, const ScoreIoOptions& o) {

@@ -18,6 +18,10 @@ VaeRun load_vae_run(const fs::path& checkpoint) {
   if (!run.vae)
     throw std::runtime_error(fmt::format("{} holds a '{}' model; attribute vectors need a music_vae run",
                                          checkpoint.string(), run.trained.spec.model));
+  // The attributes (note density, pitch range, syncopation) are a melody's.
+  if (run.vae->tokenizer() != "melody")
+    throw std::runtime_error(fmt::format("{} is a '{}' music_vae; attribute vectors need a melody model",
+                                         checkpoint.string(), run.vae->tokenizer()));
   return run;
 }
 

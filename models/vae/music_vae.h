@@ -13,7 +13,16 @@
 // Vocabulary: Magenta's OneHotMelodyConverter has 90 classes (NO_EVENT, NOTE_OFF and
 // pitches 21..108); ours is music::repr's 38-class "melody" (pitches 48..83, other pitches
 // moved by octaves into range), the same as melody_rnn, so the two share corpora.
-// Trios (melody + bass + drums) are not implemented.
+//
+// Trios (tokenizer "trio", hierdec-trio_16bar): a step's token packs melody, bass and drums
+// (music/repr/trio.h: 38 + 38 + 512 classes). The encoder reads the concatenation of the
+// three one-hots; the decoder has one SegmentDecoder per part, all started from the same
+// embedding (z, or the conductor's bar embedding), each reading its own part's previous
+// token and predicting its own part (Magenta's SplitMultiOutLstmDecoder). The logits are
+// the parts' logits concatenated, [B, T, 588]; a step's NLL is the sum of the parts'
+// cross-entropies, so "per token" means per trio step (all three parts). The accuracy is
+// the mean of the parts' accuracies; loss_terms() gives each part's. Data: DataKind::trio
+// (models/data.h), windows of whole bars in which all three play.
 //
 // Batch: the sequence to reconstruct is batch.targets (i64 [B, T], -100 = padding, which
 // the encoder sees as an all-zero input); batch.inputs is not read, so a trainer may build
@@ -37,7 +46,7 @@
 namespace cadenza::models {
 
 struct MusicVaeConfig {
-  std::string tokenizer = "melody";
+  std::string tokenizer = "melody";           // or "trio" (melody, bass, drums)
   int64_t enc_hidden = 2048, enc_layers = 1;   // per direction
   int64_t z_size = 512;
   int64_t dec_hidden = 2048, dec_layers = 3;   // the (bar) decoder
@@ -59,10 +68,24 @@ class MusicVae : public Model {
   explicit MusicVae(MusicVaeConfig config, nlohmann::json json = nlohmann::json::object());
   std::string name() const override { return "music_vae"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::tokens; }
+  DataKind data_kind() const override;
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;  // teacher-forced logits [B, T, V]
-  LossResult loss(const Batch& batch) override;
+  LossResult loss(const Batch& batch) override { return loss_terms(batch).result; }
+
+  // loss() with what evaluation reports besides: per part (parts()), the NLL (nats) and
+  // the teacher-forced argmax hits summed over counted steps, and the posterior.
+  struct Terms {
+    LossResult result;
+    std::vector<double> part_nll, part_correct;
+    Tensor mu, sigma;
+  };
+  Terms loss_terms(const Batch& batch);
+  // The parts of a step's token, each with its own decoder: one ("melody"), or a trio's
+  // melody, bass and drums.
+  const std::vector<music::repr::TokenPart>& parts() const { return parts_; }
+  // A token's part classes (-100, padding, in every part for a negative token).
+  std::vector<int32_t> part_classes(int64_t token) const;
   // A draw z ~ N(0, I) decoded to options.length tokens (the model is trained on
   // segment_length(); the hierarchical decoder runs ceil(length / steps_per_bar) bars).
   // With a primer, z is drawn from the primer's posterior instead (a variation of its
@@ -80,8 +103,8 @@ class MusicVae : public Model {
   std::vector<std::vector<int32_t>> interpolate(const std::vector<int32_t>& a, const std::vector<int32_t>& b,
                                                 int64_t steps, double temperature, Generator& gen);
   // Score-level helpers for the command line: a score's first segment_length() tokens
-  // (shorter melodies padded with NO_EVENT), and the interpolation as one score with the
-  // steps one after another.
+  // (shorter ones padded with token 0, a rest in every part), and the interpolation as one
+  // score with the steps one after another, each closed by a step that ends every note.
   int64_t segment_length() const { return cfg_.bars * cfg_.steps_per_bar; }
   std::vector<int32_t> segment_tokens(const music::Score& score) const;
   music::Score interpolate(const music::Score& a, const music::Score& b, int64_t steps, double temperature,
@@ -92,22 +115,30 @@ class MusicVae : public Model {
   double sampling_probability() const;  // at the current global step
 
  private:
+  // tokens [B, T] (negative -> zeros) -> the parts' one-hots side by side [B, T, Σ classes].
   Tensor one_hot_tokens(const Tensor& tokens) const;
+  // tokens [B, T] -> each part's classes [B, T] (-100 where the token is negative).
+  std::vector<Tensor> part_targets(const Tensor& tokens) const;
   // [B, T] padded with `value` to whole bars (hierarchical decoder only).
-  Tensor whole_bars(const Tensor& t, double value) const;  // [B, T] (negative -> zeros) -> [B, T, V]
+  Tensor whole_bars(const Tensor& t, double value) const;
+  // The embeddings the segments start from: {z} (flat), or the conductor's per bar.
+  std::vector<Tensor> segment_embeddings(const Tensor& z, int64_t segments);
   Tensor sample_z(const Tensor& mu, const Tensor& sigma) const;
   Tensor decode_teacher(const Tensor& z, const Tensor& targets);
 
   MusicVaeConfig cfg_;
   nlohmann::json json_;
   std::unique_ptr<music::repr::Tokenizer> tok_;
-  int64_t vocab_;
+  std::vector<music::repr::TokenPart> parts_;
+  std::vector<int64_t> part_offset_;  // of each part's one-hot in the concatenation
+  int64_t width_;                     // Σ part classes
+  int32_t end_token_;                 // ends every part's note (interpolate)
   Tensor step_;  // i64 [1], the global step
   std::shared_ptr<nn::LSTM> encoder_;
   std::shared_ptr<nn::Linear> mu_, sigma_;
   std::shared_ptr<nn::Linear> conductor_init_;  // hierarchical only
   std::shared_ptr<nn::LSTM> conductor_;
-  std::shared_ptr<vae::SegmentDecoder> decoder_;
+  std::vector<std::shared_ptr<vae::SegmentDecoder>> decoders_;  // one per part
 };
 
 }  // namespace cadenza::models

@@ -8,9 +8,11 @@
 //   hierdec-mel_16bar  enc_rnn_size [2048, 2048], dec_rnn_size [1024, 1024], z_size 512,
 //                      free_bits 256, max_beta 0.2, level_lengths [16, 16],
 //                      disable_autoregression True        -> "hierdec_16bar"
+//   hierdec-trio_16bar the same with SplitMultiOutLstmDecoder (melody, bass, drums) and
+//                      batch 256                          -> "hierdec_trio_16bar"
 // (Magenta's hierarchical decoder sizes its conductor with dec_rnn_size too, hence
-// conductor 2 x 1024.) "small" and "hierdec_small" are their shapes scaled down to train
-// on 2 cores in minutes.
+// conductor 2 x 1024.) "small", "hierdec_small" and "hierdec_trio_small" are their shapes
+// scaled down to train on 2 cores in minutes.
 #include "engine/error.h"
 #include "models/lstm/config_read.h"
 #include "models/registry.h"
@@ -23,7 +25,8 @@ MusicVaeConfig read_music_vae_config(const nlohmann::json& j) {
   const std::string m = "music_vae";
   MusicVaeConfig c;
   c.tokenizer = j.value("tokenizer", c.tokenizer);
-  CADENZA_CHECK(c.tokenizer == "melody", "music_vae: tokenizer '{}' is not supported (known: melody)", c.tokenizer);
+  CADENZA_CHECK(c.tokenizer == "melody" || c.tokenizer == "trio",
+                "music_vae: tokenizer '{}' is not supported (known: melody, trio)", c.tokenizer);
   c.enc_hidden = config_int(j, m, "enc_hidden", c.enc_hidden, 1);
   c.enc_layers = config_int(j, m, "enc_layers", c.enc_layers, 1);
   c.z_size = config_int(j, m, "z_size", c.z_size, 1);
@@ -81,12 +84,24 @@ nlohmann::json music_vae_preset(const std::string& preset) {
     return {{"enc_hidden", 2048}, {"enc_layers", 2}, {"z_size", 512}, {"dec_hidden", 1024}, {"dec_layers", 2},
             {"hierarchical", true}, {"conductor_hidden", 1024}, {"conductor_layers", 2}, {"autoregressive", false},
             {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999}, {"train", train(512, 16)}};
-  fail("music_vae: unknown preset '{}' (known: hierdec_16bar, hierdec_small, paper, small)", preset);
+  if (preset == "hierdec_trio_small")
+    return {{"tokenizer", "trio"}, {"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128},
+            {"dec_layers", 1}, {"hierarchical", true}, {"conductor_hidden", 128}, {"conductor_layers", 1},
+            {"autoregressive", true}, {"bars", 16}, {"free_bits", 16}, {"max_beta", 0.2}, {"beta_rate", 0.999},
+            {"train", train(32, 16)}};
+  if (preset == "hierdec_trio_16bar")
+    return {{"tokenizer", "trio"}, {"enc_hidden", 2048}, {"enc_layers", 2}, {"z_size", 512}, {"dec_hidden", 1024},
+            {"dec_layers", 2}, {"hierarchical", true}, {"conductor_hidden", 1024}, {"conductor_layers", 2},
+            {"autoregressive", false}, {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999},
+            {"train", train(256, 16)}};
+  fail("music_vae: unknown preset '{}' (known: hierdec_16bar, hierdec_small, hierdec_trio_16bar, hierdec_trio_small, "
+       "paper, small)", preset);
 }
 
 const ModelRegistrar music_vae_registrar{{
     "music_vae",
-    "MusicVAE: biLSTM encoder, Gaussian latent, flat or hierarchical (conductor) LSTM decoder, on melody tokens",
+    "MusicVAE: biLSTM encoder, Gaussian latent, flat or hierarchical (conductor) LSTM decoder, on melodies or "
+    "trios (melody, bass, drums)",
     music_vae_preset,
     [](const nlohmann::json& config) -> std::shared_ptr<Model> {
       return std::make_shared<MusicVae>(read_music_vae_config(config), config);

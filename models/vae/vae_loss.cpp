@@ -21,6 +21,23 @@ Tensor free_bits_kl(const Tensor& kl, double free_bits) {
   return relu(sub(kl, free_bits * std::numbers::ln2));
 }
 
+std::vector<Tensor> split_cross_entropy(const Tensor& logits, const std::vector<Tensor>& targets,
+                                        const std::vector<int64_t>& sizes) {
+  int64_t total = 0;
+  for (int64_t n : sizes) total += n;
+  CADENZA_CHECK(logits.dim() == 3 && logits.size(2) == total && targets.size() == sizes.size(),
+                "split_cross_entropy: expected logits [B, T, {}] and {} targets, got {} and {}", total, sizes.size(),
+                shape_str(logits.shape()), targets.size());
+  std::vector<Tensor> out;
+  int64_t offset = 0;
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    out.push_back(cross_entropy(contiguous(narrow(logits, 2, offset, sizes[k])), targets[k],
+                                {.ignore_index = -100, .reduction = Reduction::none}));
+    offset += sizes[k];
+  }
+  return out;
+}
+
 double kl_beta(double max_beta, double beta_rate, int64_t step) {
   return (1.0 - std::pow(beta_rate, double(step))) * max_beta;
 }

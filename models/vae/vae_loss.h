@@ -19,6 +19,13 @@ Tensor gaussian_kl(const Tensor& mu, const Tensor& sigma);
 Tensor free_bits_kl(const Tensor& kl, double free_bits);
 double kl_beta(double max_beta, double beta_rate, int64_t step);
 
+// The reconstruction NLL of a multi-part step (Magenta's SplitMultiOutLstmDecoder, e.g. a
+// trio's melody, bass and drums): logits [B, T, Σ sizes] are split along the last axis
+// into the parts' classes and each part's cross-entropy against its targets i64 [B, T]
+// (-100: not counted, 0 there) is returned, [B, T] per part; their sum is the step's NLL.
+std::vector<Tensor> split_cross_entropy(const Tensor& logits, const std::vector<Tensor>& targets,
+                                        const std::vector<int64_t>& sizes);
+
 // Probability that a decoder input is the model's own previous sample rather than the
 // ground truth, at training step `step`:
 //   "constant": rate;  "exponential": 1 − rate^step;

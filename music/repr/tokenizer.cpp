@@ -8,6 +8,7 @@
 #include "music/repr/melody.h"
 #include "music/repr/performance.h"
 #include "music/repr/remi.h"
+#include "music/repr/trio.h"
 
 namespace cadenza::music::repr {
 
@@ -15,7 +16,33 @@ std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name) {
   if (name == "melody") return std::make_unique<MelodyTokenizer>();
   if (name == "performance") return std::make_unique<PerformanceTokenizer>();
   if (name == "remi") return std::make_unique<RemiTokenizer>();
-  throw std::invalid_argument(fmt::format("unknown representation '{}' (melody, performance, remi)", name));
+  if (name == "trio") return std::make_unique<TrioTokenizer>();
+  throw std::invalid_argument(fmt::format("unknown representation '{}' (melody, performance, remi, trio)", name));
+}
+
+std::vector<int32_t> unpack_token(int32_t token, std::span<const TokenPart> parts) {
+  std::vector<int32_t> classes(parts.size());
+  int32_t rest = token;
+  for (size_t i = parts.size(); i-- > 0;) {
+    classes[i] = rest % parts[i].classes;
+    rest /= parts[i].classes;
+  }
+  if (token < 0 || rest != 0)
+    throw std::invalid_argument(fmt::format("token {} is outside the {} part(s) of the representation", token, parts.size()));
+  return classes;
+}
+
+int32_t pack_token(std::span<const int32_t> classes, std::span<const TokenPart> parts) {
+  if (classes.size() != parts.size())
+    throw std::invalid_argument(fmt::format("{} part classes for {} parts", classes.size(), parts.size()));
+  int32_t token = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (classes[i] < 0 || classes[i] >= parts[i].classes)
+      throw std::invalid_argument(
+          fmt::format("{} class {} is outside 0..{}", parts[i].name, classes[i], parts[i].classes - 1));
+    token = token * parts[i].classes + classes[i];
+  }
+  return token;
 }
 
 void check_tokens(std::span<const int32_t> tokens, int32_t vocab_size, const std::string& name) {

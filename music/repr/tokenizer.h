@@ -16,6 +16,16 @@ namespace cadenza::music::repr {
 // at tick 2^40 must fail cleanly, not allocate terabytes.
 inline constexpr size_t kMaxSequenceLength = size_t{1} << 24;
 
+// One part of a token. A representation whose step holds several parts (a trio step:
+// melody, bass, drums) packs them into one token as a mixed-radix number,
+// token = (c0 · n1 + c1) · n2 + c2 for part classes c_i < n_i, so token sequences,
+// datasets and batches stay one integer per step; a model that predicts each part with
+// its own softmax unpacks them. A single-part representation is its own one part.
+struct TokenPart {
+  std::string name;
+  int32_t classes = 0;
+};
+
 class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
@@ -25,9 +35,14 @@ class Tokenizer {
   // Tokens outside [0, vocab_size) throw std::invalid_argument.
   virtual Score decode(std::span<const int32_t> tokens) const = 0;
   virtual std::string token_name(int32_t token) const = 0;  // e.g. "NOTE_ON_60"
+  virtual std::vector<TokenPart> parts() const { return {{name(), vocab_size()}}; }
 };
 
-// "melody", "performance" or "remi" with default settings; throws on another name.
+// A token's part classes, and back; both throw std::invalid_argument out of range.
+std::vector<int32_t> unpack_token(int32_t token, std::span<const TokenPart> parts);
+int32_t pack_token(std::span<const int32_t> classes, std::span<const TokenPart> parts);
+
+// "melody", "performance", "remi" or "trio" with default settings; throws on another name.
 std::unique_ptr<Tokenizer> make_tokenizer(const std::string& name);
 
 // Throws std::invalid_argument naming the representation if a token is out of range.

@@ -1,15 +1,25 @@
 #pragma once
 // A small multitrack MIDI folder for MuseGAN tests: copies of freedoom_music files (from
 // ../shared/data) chosen so that the folder's file-name split (models/data.h) has
-// `train` training files and one validation file.
+// `train` training files and one validation file; from `only` when given (e.g. files in
+// 4/4 with a melody, a bass and drums, for trio models).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "music/dataset/split.h"
 
 namespace cadenza::models::testing {
 
-inline void copy_freedoom_files(const std::filesystem::path& to, int train = 3) {
+// Freedoom files in 4/4 whose melody (GM 0-31), bass (32-39) and drums play together.
+inline const std::vector<std::string> kFreedoomTrioFiles = {
+    "d_dm10.mid", "d_dm14.mid", "d_dm16.mid", "d_dm31.mid", "d_e1m1.mid",  "d_e1m4.mid",
+    "d_e1m6.mid", "d_e1m9.mid", "d_e4m3.mid", "d_intro.mid", "d_map07.mid", "d_map13.mid", "d_map21.mid"};
+
+inline void copy_freedoom_files(const std::filesystem::path& to, int train = 3,
+                                const std::vector<std::string>& only = {}) {
   namespace fs = std::filesystem;
   namespace ds = music::dataset;
   fs::path src = fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music";
@@ -19,6 +29,7 @@ inline void copy_freedoom_files(const std::filesystem::path& to, int train = 3) 
   int have_train = 0, have_valid = 0;
   for (const fs::path& f : ds::midi_files(src)) {
     if (f.filename() == "dummy.mid") continue;  // a placeholder without music
+    if (!only.empty() && std::find(only.begin(), only.end(), f.filename().string()) == only.end()) continue;
     const ds::Split s = ds::split_of(f.filename().string(), {}, 0);
     if (s == ds::Split::kTrain && have_train < train) ++have_train;
     else if (s == ds::Split::kValid && have_valid < 1) ++have_valid;
