@@ -88,10 +88,13 @@ RunSpec load_run_spec(const fs::path& dir) {
   }
 }
 
+RunCheckpoint resolve_checkpoint(const fs::path& run) {
+  if (fs::is_regular_file(run)) return {run.parent_path(), run};
+  return {run, checkpoint_path(run)};
+}
+
 TrainedModel load_trained_model(const fs::path& run) {
-  // A checkpoint file names its run directory; a directory means its last checkpoint.
-  const bool file = fs::is_regular_file(run);
-  const fs::path dir = file ? run.parent_path() : run;
+  const auto [dir, ckpt] = resolve_checkpoint(run);
   TrainedModel out;
   out.spec = load_run_spec(dir);
   try {
@@ -99,7 +102,6 @@ TrainedModel load_trained_model(const fs::path& run) {
   } catch (const std::exception& e) {
     fail("{}: {}", config_path(dir).string(), e.what());
   }
-  const fs::path ckpt = file ? run : checkpoint_path(dir);
   CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint.safetensors (the run has not saved one yet)", dir.string());
   Generator unused;  // the training RNG state is of no use to sampling or evaluation
   out.step = optim::load_checkpoint(ckpt, *out.model, nullptr, unused).step;

@@ -44,6 +44,13 @@ struct TrainedModel {
   std::shared_ptr<Model> model;  // in eval mode
   int64_t step = 0;
 };
+// Where a run's weights are: given a run directory, that directory and its last checkpoint;
+// given one of its checkpoint files (DIR/best.safetensors), the file's directory and the file.
+struct RunCheckpoint {
+  std::filesystem::path dir, file;
+};
+RunCheckpoint resolve_checkpoint(const std::filesystem::path& run);
+
 // The model of a run directory at its last checkpoint, or, given one of the run's
 // checkpoint files (DIR/best.safetensors), at that one; errors name the missing or
 // mismatching file.

@@ -20,10 +20,10 @@ bool in_group(const std::string& name, const std::string& group) {
 
 }  // namespace
 
-RunSpec fine_tune_spec(const fs::path& init_dir, const nlohmann::json& patch) {
+RunSpec fine_tune_spec(const fs::path& init_from, const nlohmann::json& patch) {
+  const auto [init_dir, ckpt] = resolve_checkpoint(init_from);
   const RunSpec init = load_run_spec(init_dir);
-  CADENZA_CHECK(fs::exists(checkpoint_path(init_dir)), "--init-from {}: no checkpoint.safetensors to start from",
-                init_dir.string());
+  CADENZA_CHECK(fs::exists(ckpt), "--init-from {}: no checkpoint.safetensors to start from", init_from.string());
   RunSpec spec = make_run_spec(init.model, init.preset, nullptr);
   spec.config = init.config;  // the architecture must be the checkpoint's
   if (!patch.is_null()) {
@@ -32,19 +32,20 @@ RunSpec fine_tune_spec(const fs::path& init_dir, const nlohmann::json& patch) {
     spec.data = patched.data;
     spec.train = patched.train;
   }
-  spec.train.init_from = fs::absolute(init_dir).string();
+  spec.train.init_from = fs::absolute(init_from).string();
   return spec;
 }
 
-void load_initial_weights(Model& model, const fs::path& init_dir) {
+void load_initial_weights(Model& model, const fs::path& init_from) {
+  const auto [init_dir, ckpt] = resolve_checkpoint(init_from);
   const RunSpec init = load_run_spec(init_dir);
-  CADENZA_CHECK(init.model == model.name(), "--init-from {}: holds a '{}' model, not '{}'", init_dir.string(),
+  CADENZA_CHECK(init.model == model.name(), "--init-from {}: holds a '{}' model, not '{}'", init_from.string(),
                 init.model, model.name());
   try {
     Generator unused;  // the old run's RNG state is not carried over
-    optim::load_checkpoint(checkpoint_path(init_dir), model, nullptr, unused);
+    optim::load_checkpoint(ckpt, model, nullptr, unused);
   } catch (const std::exception& e) {
-    fail("--init-from {}: {}", init_dir.string(), e.what());
+    fail("--init-from {}: {}", init_from.string(), e.what());
   }
 }
 

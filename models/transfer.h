@@ -19,16 +19,16 @@
 
 namespace cadenza::models {
 
-// The spec of a fine-tuning run: the model family, preset and model config of the run in
-// `init_dir`, that preset's data and training defaults, then `patch` ({"config", "data",
-// "train"}, may be null) and train.init_from = init_dir. Throws if init_dir is not a run
-// directory with a checkpoint.
-RunSpec fine_tune_spec(const std::filesystem::path& init_dir, const nlohmann::json& patch);
+// The spec of a fine-tuning run: the model family, preset and model config of the run
+// `init_from` (a run directory, or one of its checkpoint files such as DIR/best.safetensors:
+// resolve_checkpoint), that preset's data and training defaults, then `patch` ({"config",
+// "data", "train"}, may be null) and train.init_from = init_from. Throws if it names no run
+// with that checkpoint.
+RunSpec fine_tune_spec(const std::filesystem::path& init_from, const nlohmann::json& patch);
 
-// Copies the weights of the checkpoint in run directory `init_dir` into `model`. Throws
-// one line when the run is of another model family or a tensor is missing or shaped
-// differently (the config was changed).
-void load_initial_weights(Model& model, const std::filesystem::path& init_dir);
+// Copies the weights of that checkpoint into `model`. Throws one line when the run is of
+// another model family or a tensor is missing or shaped differently (the config was changed).
+void load_initial_weights(Model& model, const std::filesystem::path& init_from);
 
 // Splits a comma-separated group list ("embedding, lstm.0") into names; empty entries are
 // an error.

@@ -1,6 +1,6 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
 //               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
-//               [--init-from RUN_DIR] [--freeze GROUP,...] [--patience N]
+//               [--init-from RUN_DIR[/best.safetensors]] [--freeze GROUP,...] [--patience N]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
 // checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named. Started by an MPI
 // launcher (`mpirun -np N cadenza train ...`), the N processes train data-parallel

@@ -132,3 +132,24 @@ TEST_CASE("cadenza train --init-from / --freeze: a run, and one-line errors", "[
                                             (tmp / "tuned")),
                        "not --init-from");
 }
+
+TEST_CASE("fine-tuning from a checkpoint file (init-from DIR/best.safetensors) starts from that checkpoint", "[transfer]") {
+  TempDir tmp("cadenza_transfer", "from_best");
+  const fs::path base = tmp.path / "base";
+  nlohmann::json patch = tiny_patch(12, kJsb);
+  patch["train"]["valid_every"] = 3;
+  REQUIRE(train(base, make_run_spec("toy_roll", "small", patch), false, quiet()).status == TrainStatus::finished);
+  REQUIRE(fs::exists(best_checkpoint_path(base)));
+  const TrainedModel best = load_trained_model(best_checkpoint_path(base));
+
+  const RunSpec spec = fine_tune_spec(best_checkpoint_path(base), tiny_patch(1, kJsb));
+  CHECK(spec.model == "toy_roll");
+  CHECK(spec.train.init_from == fs::absolute(best_checkpoint_path(base)).string());
+  auto model = make_model("toy_roll", "small");
+  load_initial_weights(*model, best_checkpoint_path(base));
+  for (const auto& [name, t] : best.model->state_dict()) {
+    INFO(name);
+    CHECK(model->state_dict().at(name).to_vector<float>() == t.to_vector<float>());
+  }
+  CHECK_THROWS_WITH(fine_tune_spec(base / "missing.safetensors", nullptr), Catch::Contains("missing.safetensors"));
+}
