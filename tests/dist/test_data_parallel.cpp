@@ -16,6 +16,7 @@
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
 using cadenza::music::test::run_command;
+using cadenza::test::require_ok;
 using cadenza::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -98,11 +99,6 @@ int64_t count_of(const std::string& text, const std::string& what) {
   int64_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
-}
-
-void require_ok(const CliResult& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.status == 0);
 }
 
 }  // namespace

@@ -29,6 +29,12 @@ inline const std::filesystem::path kJsbPath =
     std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json";
 inline const std::string kJsbArg = "'" + kJsbPath.string() + "'";
 
+// Exit status 0; otherwise the test stops, showing both streams.
+inline void require_ok(const music::test::CliResult& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.status == 0);
+}
+
 // Exit status 1 and exactly one stderr line "cadenza: error: ..." containing `contains`.
 inline void check_one_line_error(const music::test::CliResult& r, const std::string& contains) {
   INFO("stderr: " << r.err);

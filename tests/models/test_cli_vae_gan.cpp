@@ -14,6 +14,7 @@
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
 using cadenza::test::check_one_line_error;
+using cadenza::test::require_ok;
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,11 +24,6 @@ using cadenza::test::kJsbArg;
 struct TempDir : cadenza::test::TempDir {
   explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_vae_gan", name) {}
 };
-
-void require_ok(const CliResult& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.status == 0);
-}
 
 // A tiny music_vae trained for a few steps on the bundled chorales' top voice, and two
 // melodies sampled from it (a.mid, b.mid) for interpolation. Every test case that needs

@@ -15,6 +15,7 @@
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
 using cadenza::test::check_one_line_error;
+using cadenza::test::require_ok;
 namespace fs = std::filesystem;
 
 namespace {
@@ -22,11 +23,6 @@ namespace {
 struct TempDir : cadenza::test::TempDir {
   explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_trio", name) {}
 };
-
-void require_ok(const CliResult& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.status == 0);
-}
 
 // A tiny hierdec_trio_small trained for two steps on three Freedoom files (two train, one
 // valid); every case that needs it calls this, so each also runs alone.
