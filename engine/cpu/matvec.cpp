@@ -189,10 +189,14 @@ void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, fl
   const int64_t ls = split_length(W.cols);
   std::vector<float> xs(size_t(M * ls));
   for (int64_t m = 0; m < M; ++m) split_pairs(X + m * ldx, W.cols, xs.data() + m * ls);
-  // Each chunk of weight rows stays in cache while every row of X passes over it.
+  // Within a thread's slab (megabytes at LSTM sizes), blocks of about 64 KiB of weights stay
+  // in cache while every row of X passes over them.
+  const int64_t block = std::max<int64_t>(4, (64 << 10) / std::max<int64_t>(1, W.cols * 2) / 4 * 4);
   split_rows(W.rows, W.cols * 2, [&](int64_t r0, int64_t r1) {
-    for (int64_t m = 0; m < M; ++m)
-      matvec_rows(W.data.data(), W.cols, r0, r1, W.cols, xs.data() + m * ls, Y + m * ldy, accumulate);
+    for (int64_t b0 = r0; b0 < r1; b0 += block)
+      for (int64_t m = 0; m < M; ++m)
+        matvec_rows(W.data.data(), W.cols, b0, std::min(r1, b0 + block), W.cols, xs.data() + m * ls, Y + m * ldy,
+                    accumulate);
   });
 }
 
