@@ -168,7 +168,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N (see cadenza devices)");
   cmd->add_flag("--resume", o->resume, "Continue the run in --out from its checkpoint");
   cmd->add_option("--init-from", o->init_from,
-                  "Fine-tune: start from this run directory's weights (its model and config), fresh optimizer");
+                  "Fine-tune: start from this run directory's weights (its model and config), or from one of its "
+                  "checkpoint files (DIR/best.safetensors); fresh optimizer");
   cmd->add_option("--freeze", o->freeze,
                   "Comma-separated parameter groups to keep fixed (name prefixes, e.g. embedding,lstm.0)");
   cmd->add_option("--patience", o->patience,

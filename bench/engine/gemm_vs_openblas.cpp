@@ -47,28 +47,27 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-struct Shape3List {
-  static const std::vector<Shape3>& all() {
-    static const std::vector<Shape3> shapes = {
-        {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
-        {"LSTM recurrent    [32x512]@[512x2048]^T", 1, 32, 2048, 512, true},
-        {"LSTM grad weights [2048x4096]@[4096x512]", 1, 2048, 512, 4096, false},
-        {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
-        {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},
-        {"output logits     [4096x512]@[512x390]", 1, 4096, 390, 512, false},
-        {"attention QKV     [4096x256]@[256x768]^T", 1, 4096, 768, 256, true},
-        {"attention context 128 x [256x256]@[256x32]", 128, 256, 32, 256, false},
-        {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
-    };
-    return shapes;
-  }
+// Timings of each shape per child process (the child reports their median).
+constexpr int kTimingsPerChild = 3;
+
+// The models' GEMM shapes, in bench/RESULTS.md's order.
+const std::vector<Shape3> kShapes = {
+    {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
+    {"LSTM recurrent    [32x512]@[512x2048]^T", 1, 32, 2048, 512, true},
+    {"LSTM grad weights [2048x4096]@[4096x512]", 1, 2048, 512, 4096, false},
+    {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
+    {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},
+    {"output logits     [4096x512]@[512x390]", 1, 4096, 390, 512, false},
+    {"attention QKV     [4096x256]@[256x768]^T", 1, 4096, 768, 256, true},
+    {"attention context 128 x [256x256]@[256x32]", 128, 256, 32, 256, false},
+    {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
 };
 
 // One side, every shape: GFLOP/s, the median of `rounds` timings of about 2 GFLOP each.
 nlohmann::json run_side(bool engine_side, int rounds) {
   nlohmann::json out = nlohmann::json::array();
   if (!engine_side) openblas_set_num_threads(cpu::num_threads());
-  for (const Shape3& s : Shape3List::all()) {
+  for (const Shape3& s : kShapes) {
     Tensor a = testing::uniform_input({s.batch, s.M, s.K}, DType::f32);
     Tensor b = s.trans_b ? testing::uniform_input({s.batch, s.N, s.K}, DType::f32)
                          : testing::uniform_input({s.batch, s.K, s.N}, DType::f32);
@@ -117,29 +116,28 @@ int main(int argc, char** argv) {
   const bool json = argc > 1 && !std::strcmp(argv[1], "--json");
   if (json) --argc, ++argv;
   int rounds = argc > 1 ? std::stoi(argv[1]) : 6;
-  const auto& shapes = Shape3List::all();
-  std::vector<std::vector<double>> ge(shapes.size()), gd(shapes.size());
+  std::vector<std::vector<double>> ge(kShapes.size()), gd(kShapes.size());
   for (int r = 0; r < rounds; ++r) {
     for (int k = 0; k < 2; ++k) {
       bool engine_side = (r + k) % 2 == 0;
-      nlohmann::json g = run_child(self, engine_side ? "engine" : "openblas", 3);
-      for (size_t i = 0; i < shapes.size(); ++i) (engine_side ? ge : gd)[i].push_back(g[i].get<double>());
+      nlohmann::json g = run_child(self, engine_side ? "engine" : "openblas", kTimingsPerChild);
+      for (size_t i = 0; i < kShapes.size(); ++i) (engine_side ? ge : gd)[i].push_back(g[i].get<double>());
     }
   }
   nlohmann::json rows = nlohmann::json::array();
   if (!json) {
-    std::printf("sgemm, %d threads, median of %d rounds x 3 timings, each side in its own process\n"
-                "(GFLOP/s; ratio = engine / OpenBLAS)\n", cpu::num_threads(), rounds);
+    std::printf("sgemm, %d threads, median of %d rounds x %d timings, each side in its own process\n"
+                "(GFLOP/s; ratio = engine / OpenBLAS)\n", cpu::num_threads(), rounds, kTimingsPerChild);
     std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
   }
-  for (size_t i = 0; i < shapes.size(); ++i) {
+  for (size_t i = 0; i < kShapes.size(); ++i) {
     double e = median(ge[i]), d = median(gd[i]);
     if (json) {
-      std::string what = shapes[i].what;
+      std::string what = kShapes[i].what;
       while (what.find("  ") != std::string::npos) what.erase(what.find("  "), 1);
       rows.push_back({{"shape", what}, {"engine", e}, {"openblas", d}});
     } else {
-      std::printf("%-45s %10.1f %10.1f %7.2f\n", shapes[i].what, e, d, e / d);
+      std::printf("%-45s %10.1f %10.1f %7.2f\n", kShapes[i].what, e, d, e / d);
     }
   }
   if (json) std::printf("%s\n", rows.dump().c_str());
