@@ -201,7 +201,7 @@ TEST_CASE("a corpus holding only the evaluated split is enough to evaluate, not 
                     Catch::Contains("no training pieces"));
 }
 
-TEST_CASE("cadenza eval reads a file holding only a test split; train refuses it", "[eval][cli]") {
+TEST_CASE("cadenza eval reads a file holding only a test split, and train refuses it", "[eval][cli]") {
   using cadenza::music::test::run_cadenza;
   const TempDir dir("cli");
   const fs::path path = write_corpus(dir, {{"test", {30, 12}}});
