@@ -56,8 +56,10 @@ repr::RollPiece model_roll(repr::RollPiece piece) {
 
 // Token windows -> Batch: inputs are steps [0, L), targets [1, L] with -100 at padding;
 // with controls, condition row t is the control of the token step t predicts (window
-// position t + 1), computed over the window (models/lstm/performance_condition.h).
-Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width, const PerformanceControls& controls) {
+// position t + 1), computed over the window (models/lstm/performance_condition.h) unless
+// `rows` gives each window's rows (an evaluation window's, cut from its whole piece's).
+Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width, const PerformanceControls& controls,
+                  const std::vector<std::vector<float>>* rows = nullptr) {
   const ds::TokenBatch tb = ds::make_token_batch(windows, kPadId, width);
   const int64_t B = tb.batch, L = tb.length - 1;
   std::vector<int64_t> in(B * L), tgt(B * L);
@@ -76,9 +78,10 @@ Batch token_batch(const std::vector<TokenSeq>& windows, int64_t width, const Per
   if (C == 0) return batch;
   std::vector<float> cond(B * L * C, 0.0f);  // padded steps stay zero
   for (int64_t b = 0; b < B; ++b) {
-    const std::vector<float> rows = performance_condition(windows[b], controls);
+    const std::vector<float> own = rows ? std::vector<float>() : performance_condition(windows[b], controls);
+    const std::vector<float>& r = rows ? (*rows)[b] : own;
     const int64_t n = std::min<int64_t>(static_cast<int64_t>(windows[b].size()) - 1, L);
-    for (int64_t t = 0; t < n; ++t) std::copy_n(rows.begin() + (t + 1) * C, C, cond.begin() + (b * L + t) * C);
+    for (int64_t t = 0; t < n; ++t) std::copy_n(r.begin() + (t + 1) * C, C, cond.begin() + (b * L + t) * C);
   }
   batch.condition = Tensor::from_vector<float>(cond, {B, L, C});
   return batch;
@@ -97,14 +100,17 @@ Batch roll_batch(const std::vector<repr::RollPiece>& windows, int64_t width) {
           Tensor::from_vector<float>(mask, {B, L}), Tensor()};
 }
 
-Batch make_batch(const std::vector<TokenSeq>& w, int64_t width, const PerformanceControls& c) {
-  return token_batch(w, width, c);
+Batch make_batch(const std::vector<TokenSeq>& w, int64_t width, const PerformanceControls& c,
+                 const std::vector<std::vector<float>>* rows = nullptr) {
+  return token_batch(w, width, c, rows);
 }
-Batch make_batch(const std::vector<repr::RollPiece>& w, int64_t width, const PerformanceControls&) {
+Batch make_batch(const std::vector<repr::RollPiece>& w, int64_t width, const PerformanceControls&,
+                 const std::vector<std::vector<float>>* = nullptr) {
   return roll_batch(w, width);
 }
 
-// Consecutive evaluation windows of `window` + 1 steps overlapping by one, in batches.
+// Evaluation windows in corpus order (EvalLayout::in_order): consecutive windows of
+// `window` + 1 steps overlapping by one, each a sequence of its own, in batches.
 template <class Seq>
 class EvalBatcher {
  public:
@@ -114,9 +120,8 @@ class EvalBatcher {
 
   void add(const Seq& seq) {
     const int64_t n = static_cast<int64_t>(seq.size());
-    const int64_t w = window_ > 0 ? window_ : n - 1;
-    for (int64_t s = 0; s + 1 < n && !done(); s += w) {
-      pending_.emplace_back(seq.begin() + s, seq.begin() + std::min(n, s + w + 1));
+    for (int64_t s = 0; s + 1 < n && !done(); s += window_) {
+      pending_.emplace_back(seq.begin() + s, seq.begin() + std::min(n, s + window_ + 1));
       if (static_cast<int64_t>(pending_.size()) == batch_size_) flush();
     }
   }
@@ -133,6 +138,73 @@ class EvalBatcher {
   PerformanceControls controls_;
   const std::function<void(const Batch&)>& fn_;
   std::vector<Seq> pending_;
+};
+
+// Evaluation windows in lanes (EvalLayout::carried): up to `batch_size` sequences are
+// walked side by side, each row of a batch the next window (`window` + 1 steps, one
+// overlapping the previous window) of one sequence, and Batch.carry names the row of the
+// previous batch the sequence was in, so a recurrent model carries its state. A sequence
+// that ends frees its lane for the next one of the split (carry -1); once the split runs
+// out, batches shrink. Each batch holds at most batch_size x window steps however long
+// the sequences are, and only the sequences in a lane are held (a MIDI folder is read
+// file by file). Performance controls are computed over the whole sequence, so a
+// window's rows are those it has within the piece.
+template <class Seq>
+class LaneBatcher {
+ public:
+  using Next = std::function<std::optional<Seq>()>;  // the split's next sequence; nullopt at its end
+  LaneBatcher(int64_t batch_size, int64_t window, int64_t max_batches, const PerformanceControls& controls)
+      : batch_size_(batch_size), window_(window), max_batches_(max_batches), controls_(controls) {}
+
+  void run(const Next& next, const std::function<void(const Batch&)>& fn) {
+    std::vector<Lane> lanes;
+    bool more = true;
+    for (int64_t emitted = 0; max_batches_ == 0 || emitted < max_batches_; ++emitted) {
+      while (more && static_cast<int64_t>(lanes.size()) < batch_size_) {
+        std::optional<Seq> seq = next();
+        if (!seq) more = false;
+        else if (seq->size() >= 2) lanes.push_back(lane(std::move(*seq)));  // one step predicts nothing
+      }
+      if (lanes.empty()) return;
+      std::vector<Seq> windows;
+      std::vector<std::vector<float>> rows;
+      std::vector<int64_t> carry;
+      const int64_t C = controls_.size();
+      for (const Lane& l : lanes) {
+        const int64_t end = std::min<int64_t>(static_cast<int64_t>(l.seq.size()), l.pos + window_ + 1);
+        windows.emplace_back(l.seq.begin() + l.pos, l.seq.begin() + end);
+        if (C > 0) rows.emplace_back(l.rows.begin() + l.pos * C, l.rows.begin() + end * C);
+        carry.push_back(l.row);
+      }
+      Batch batch = make_batch(windows, 0, controls_, C > 0 ? &rows : nullptr);
+      batch.carry = Tensor::from_vector<int64_t>(carry, {static_cast<int64_t>(carry.size())});
+      fn(batch);
+      std::vector<Lane> kept;
+      for (size_t b = 0; b < lanes.size(); ++b) {
+        Lane& l = lanes[b];
+        l.pos += window_, l.row = static_cast<int64_t>(b);
+        if (l.pos + 1 < static_cast<int64_t>(l.seq.size())) kept.push_back(std::move(l));
+      }
+      lanes = std::move(kept);
+    }
+  }
+
+ private:
+  struct Lane {
+    Seq seq;
+    std::vector<float> rows;  // the whole sequence's condition rows (tokens with controls)
+    int64_t pos = 0;          // first step of the next window
+    int64_t row = -1;         // the row it had in the previous batch
+  };
+  Lane lane(Seq seq) const {
+    Lane l{std::move(seq), {}, 0, -1};
+    if constexpr (std::is_same_v<Seq, TokenSeq>)
+      if (controls_.size() > 0) l.rows = performance_condition(l.seq, controls_);
+    return l;
+  }
+
+  int64_t batch_size_, window_, max_batches_;
+  PerformanceControls controls_;
 };
 
 uint64_t batch_seed(uint64_t seed, int64_t position) {
@@ -180,7 +252,7 @@ class Dataset::Source {
   virtual void seek(int64_t position) = 0;
   virtual bool has_split(DataSplit split) const = 0;
   virtual void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                                   int64_t max_batches) const = 0;
+                                   int64_t max_batches, EvalLayout layout) const = 0;
   int64_t position = 0;
 };
 
@@ -211,14 +283,17 @@ class MemorySource final : public Dataset::Source {
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches) const override {
-    // Rolls default to whole pieces (the published NLLs carry the state through a piece);
-    // token sequences can be far longer than anything a model saw, so windows of `length`.
-    constexpr bool kRoll = std::is_same_v<Seq, repr::RollPiece>;
-    EvalBatcher<Seq> batcher(o_.batch_size, o_.eval_length > 0 || kRoll ? o_.eval_length : o_.length, max_batches,
-                             controls_, fn);
-    for (const Seq& seq : splits_.at(split)) batcher.add(seq);
-    batcher.flush();
+                           int64_t max_batches, EvalLayout layout) const override {
+    const std::vector<Seq>& seqs = splits_.at(split);
+    if (layout == EvalLayout::in_order) {
+      EvalBatcher<Seq> batcher(o_.batch_size, eval_window(o_), max_batches, controls_, fn);
+      for (const Seq& seq : seqs) batcher.add(seq);
+      return batcher.flush();
+    }
+    size_t i = 0;
+    LaneBatcher<Seq>(o_.batch_size, eval_window(o_), max_batches, controls_)
+        .run([&]() -> std::optional<Seq> { return i < seqs.size() ? std::optional<Seq>(seqs[i++]) : std::nullopt; },
+             fn);
   }
 
  private:
@@ -232,12 +307,13 @@ class MemorySource final : public Dataset::Source {
 class MidiStreamSource final : public Dataset::Source {
  public:
   MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, PerformanceControls controls,
-                   ds::SkippedFiles& skipped)
+                   DataUse use, ds::SkippedFiles& skipped)
       : tok_(std::move(tok)), o_(o), controls_(controls), skipped_(&skipped) {
     for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
       files_[s] = ds::midi_files(o.path, to_ds_split(s), {}, 0);
-    CADENZA_CHECK(!files_[DataSplit::train].empty(), "{}: no MIDI files in the training split", o.path.string());
-    seek(0);
+    CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train), "{}: no MIDI files in the training split",
+                  o.path.string());
+    if (has_split(DataSplit::train)) seek(0);
   }
 
   Batch next() override {
@@ -265,17 +341,27 @@ class MidiStreamSource final : public Dataset::Source {
   }
   bool has_split(DataSplit s) const override { return !files_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches) const override {
-    EvalBatcher<TokenSeq> batcher(o_.batch_size, o_.eval_length > 0 ? o_.eval_length : o_.length, max_batches,
-                                  controls_, fn);
-    for (const fs::path& file : files_.at(split)) {
-      if (batcher.done()) break;
-      try {
-        batcher.add(tok_->encode(music::load_midi(file)));
-      } catch (const std::exception& e) {
-        skipped_->add(file, e.what());
+                           int64_t max_batches, EvalLayout layout) const override {
+    const std::vector<fs::path>& files = files_.at(split);
+    size_t i = 0;
+    // The split's next readable file; unreadable ones are counted and named, as in training.
+    auto next = [&]() -> std::optional<TokenSeq> {
+      while (i < files.size()) {
+        const fs::path& file = files[i++];
+        try {
+          return tok_->encode(music::load_midi(file));
+        } catch (const std::exception& e) {
+          skipped_->add(file, e.what());
+        }
       }
-    }
+      return std::nullopt;
+    };
+    if (layout == EvalLayout::carried)
+      return LaneBatcher<TokenSeq>(o_.batch_size, eval_window(o_), max_batches, controls_).run(next, fn);
+    EvalBatcher<TokenSeq> batcher(o_.batch_size, eval_window(o_), max_batches, controls_, fn);
+    while (!batcher.done())
+      if (std::optional<TokenSeq> seq = next()) batcher.add(*seq);
+      else break;
     batcher.flush();
   }
 
@@ -293,7 +379,7 @@ class MidiStreamSource final : public Dataset::Source {
 // model's voice ranges; batch p is random_chorale_batch(..., p), so seek is exact.
 class ChoraleSource final : public Dataset::Source {
  public:
-  ChoraleSource(const deepbach::DeepBach& model, const DataOptions& o)
+  ChoraleSource(const deepbach::DeepBach& model, const DataOptions& o, DataUse use)
       : window_(model.settings().window), o_(o) {
     CADENZA_CHECK(o.max_transpose == 0, "{}: chorale data cannot be transposed (max_transpose {}): the voices would "
                   "leave the model's ranges", o.path.string(), o.max_transpose);
@@ -302,7 +388,7 @@ class ChoraleSource final : public Dataset::Source {
       for (const auto& c : chorales)
         if (!c.empty()) grids.push_back(deepbach::encode_chorale(c, model.settings().ranges));
     }
-    CADENZA_CHECK(has_split(DataSplit::train), "{}: no training chorales", o.path.string());
+    CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train), "{}: no training chorales", o.path.string());
   }
 
   Batch next() override {
@@ -311,10 +397,8 @@ class ChoraleSource final : public Dataset::Source {
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches) const override {
-    const std::vector<Batch> batches = deepbach::eval_chorale_batches(splits_.at(split), window_, o_.batch_size);
-    const size_t n = max_batches > 0 ? std::min(batches.size(), size_t(max_batches)) : batches.size();
-    for (size_t i = 0; i < n; ++i) fn(batches[i]);
+                           int64_t max_batches, EvalLayout) const override {
+    deepbach::for_each_eval_chorale_batch(splits_.at(split), window_, o_.batch_size, fn, max_batches);
   }
 
  private:
@@ -328,7 +412,7 @@ class ChoraleSource final : public Dataset::Source {
 // by (seed, p), so seek is exact. Evaluation walks a split's phrases in order.
 class BarsSource final : public Dataset::Source {
  public:
-  BarsSource(const MuseGan& model, const DataOptions& o, ds::SkippedFiles& skipped) : o_(o) {
+  BarsSource(const MuseGan& model, const DataOptions& o, DataUse use, ds::SkippedFiles& skipped) : o_(o) {
     const MuseGanConfig& c = model.gan_config();
     CADENZA_CHECK(c.tracks == kMuseGanTracks, "musegan: the MIDI data gives {} tracks, the model has {}",
                   kMuseGanTracks, c.tracks);
@@ -343,7 +427,8 @@ class BarsSource final : public Dataset::Source {
         } catch (const std::exception& e) {
           skipped.add(file, e.what());
         }
-    CADENZA_CHECK(has_split(DataSplit::train), "{}: no training phrase with notes (want multitrack MIDI files)",
+    CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train),
+                  "{}: no training phrase with notes (want multitrack MIDI files)",
                   o.path.string());
   }
 
@@ -357,7 +442,7 @@ class BarsSource final : public Dataset::Source {
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches) const override {
+                           int64_t max_batches, EvalLayout) const override {
     const auto& phrases = splits_.at(split);
     int64_t emitted = 0;
     for (size_t start = 0; start < phrases.size() && (max_batches == 0 || emitted < max_batches); ++emitted) {
@@ -378,7 +463,7 @@ class BarsSource final : public Dataset::Source {
 // (seed, p), so seek is exact.
 class TrioSource final : public Dataset::Source {
  public:
-  TrioSource(const DataOptions& o, ds::SkippedFiles& skipped) : o_(o) {
+  TrioSource(const DataOptions& o, DataUse use, ds::SkippedFiles& skipped) : o_(o) {
     CADENZA_CHECK(fs::is_directory(o.path), "{}: trio models read a folder of multitrack MIDI files, not a file",
                   o.path.string());
     CADENZA_CHECK(o.max_transpose == 0, "{}: trios are not transposed (max_transpose {}): drums have no pitch",
@@ -398,7 +483,7 @@ class TrioSource final : public Dataset::Source {
         } catch (const std::exception& e) {
           skipped.add(file, e.what());
         }
-    CADENZA_CHECK(has_split(DataSplit::train),
+    CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train),
                   "{}: no trio window in the training split (want {} bars of 4/4 where a melody track (GM program "
                   "0-31), a bass track (32-39) and drums (channel 10) all play)",
                   o.path.string(), windows.bars);
@@ -414,7 +499,7 @@ class TrioSource final : public Dataset::Source {
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return windows_.count(s) && !windows_.at(s).empty(); }
   void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches) const override {
+                           int64_t max_batches, EvalLayout) const override {
     // Windows start at every bar; evaluation takes those that do not overlap, so each step
     // of the split counts once.
     std::vector<Window> rows;
@@ -458,16 +543,17 @@ class TrioSource final : public Dataset::Source {
   std::map<DataSplit, std::vector<Window>> windows_;
 };
 
-std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o, ds::SkippedFiles& skipped) {
+std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o, DataUse use,
+                                                  ds::SkippedFiles& skipped) {
   const auto* gan = dynamic_cast<const MuseGan*>(&model);
   CADENZA_CHECK(gan, "model '{}' reads multi-track bars, but only musegan models know their layout", model.name());
-  return std::make_unique<BarsSource>(*gan, o, skipped);
+  return std::make_unique<BarsSource>(*gan, o, use, skipped);
 }
 
-std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const DataOptions& o) {
+std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const DataOptions& o, DataUse use) {
   const auto* deepbach = dynamic_cast<const deepbach::DeepBach*>(&model);
   CADENZA_CHECK(deepbach, "model '{}' reads chorales, but only deepbach models know the chorale grid", model.name());
-  return std::make_unique<ChoraleSource>(*deepbach, o);
+  return std::make_unique<ChoraleSource>(*deepbach, o, use);
 }
 
 std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOptions& o, ds::SkippedFiles& skipped) {
@@ -486,18 +572,22 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
   return out;
 }
 
-std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o, ds::SkippedFiles& skipped) {
-  if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o);
-  if (model.data_kind() == DataKind::bars) return make_bars_source(model, o, skipped);
-  if (model.data_kind() == DataKind::trio) return std::make_unique<TrioSource>(o, skipped);
+// Training needs a train split; evaluation reads only the split it evaluates (a file may
+// hold nothing else), whose absence for_each_eval_batch reports.
+std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o, DataUse use,
+                                             ds::SkippedFiles& skipped) {
+  if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o, use);
+  if (model.data_kind() == DataKind::bars) return make_bars_source(model, o, use, skipped);
+  if (model.data_kind() == DataKind::trio) return std::make_unique<TrioSource>(o, use, skipped);
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
   // Performance RNN's conditioning, when the model's config turns it on.
   const PerformanceControls controls =
       tok && tok->name() == "performance" ? performance_controls(model.config()) : PerformanceControls{};
-  if (tok && fs::is_directory(o.path)) return std::make_unique<MidiStreamSource>(std::move(tok), o, controls, skipped);
+  if (tok && fs::is_directory(o.path))
+    return std::make_unique<MidiStreamSource>(std::move(tok), o, controls, use, skipped);
   std::map<DataSplit, std::vector<repr::RollPiece>> rolls = load_roll_splits(o, skipped);
-  CADENZA_CHECK(rolls.count(DataSplit::train) && !rolls[DataSplit::train].empty(), "{}: no training pieces",
-                o.path.string());
+  CADENZA_CHECK(use == DataUse::eval || (rolls.count(DataSplit::train) && !rolls[DataSplit::train].empty()),
+                "{}: no training pieces", o.path.string());
   if (!tok) {
     for (auto& [split, pieces] : rolls)
       for (auto& piece : pieces) piece = model_roll(std::move(piece));
@@ -509,7 +599,7 @@ std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptio
       TokenSeq seq = tok->encode(repr::roll_piece_to_score(piece, o.steps_per_quarter));
       if (seq.size() >= 2) tokens[split].push_back(std::move(seq));
     }
-  CADENZA_CHECK(!tokens[DataSplit::train].empty(), "{}: no training piece gives two or more '{}' tokens",
+  CADENZA_CHECK(use == DataUse::eval || !tokens[DataSplit::train].empty(), "{}: no training piece gives two or more '{}' tokens",
                 o.path.string(), tok->name());
   return std::make_unique<MemorySource<TokenSeq>>(std::move(tokens), o, controls);
 }
@@ -517,6 +607,8 @@ std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptio
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
+
+int64_t eval_window(const DataOptions& o) { return o.eval_length > 0 ? o.eval_length : o.length; }
 
 int default_steps_per_quarter(const fs::path& path) {
   const std::string name = path.filename().string();
@@ -560,7 +652,7 @@ void update_from_json(DataOptions& o, const nlohmann::json& j) {
 void validate(const DataOptions& o) {
   CADENZA_CHECK(o.batch_size > 0, "batch size must be positive, not {}", o.batch_size);
   CADENZA_CHECK(o.length > 0, "sequence length must be positive, not {}", o.length);
-  CADENZA_CHECK(o.eval_length >= 0, "eval_length must be 0 (whole pieces) or positive, not {}", o.eval_length);
+  CADENZA_CHECK(o.eval_length >= 0, "eval_length must be 0 (the training length) or positive, not {}", o.eval_length);
   CADENZA_CHECK(o.steps_per_quarter > 0 && o.steps_per_quarter <= 96,
                 "steps_per_quarter must be in 1..96, not {}", o.steps_per_quarter);
   CADENZA_CHECK(o.max_transpose >= 0 && o.max_transpose <= 12, "max_transpose must be in 0..12, not {}", o.max_transpose);
@@ -590,33 +682,39 @@ fs::path default_corpus_path(DataKind kind) {
   return bundled_data_file(kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
 }
 
-Dataset::Dataset(const Model& model, DataOptions options) : options_(std::move(options)) {
+Dataset::Dataset(const Model& model, DataOptions options, DataUse use) : options_(std::move(options)) {
   if (options_.steps_per_quarter == 0) options_.steps_per_quarter = default_steps_per_quarter(options_.path);
   validate(options_);
   CADENZA_CHECK(fs::exists(options_.path), "{}: no such corpus (want a JSON piano-roll file or a folder of MIDI files)",
                 options_.path.string());
   skipped_ = std::make_unique<ds::SkippedFiles>(options_.strict_data);
-  source_ = make_source(model, options_, *skipped_);
+  source_ = make_source(model, options_, use, *skipped_);
 }
 
 Dataset::~Dataset() = default;
 Dataset::Dataset(Dataset&&) noexcept = default;
 
-Batch Dataset::next_train_batch() { return source_->next(); }
+Batch Dataset::next_train_batch() {
+  CADENZA_CHECK(has_split(DataSplit::train), "{}: no training pieces", options_.path.string());
+  return source_->next();
+}
 int64_t Dataset::position() const { return source_->position; }
-void Dataset::seek(int64_t position) { source_->seek(position); }
+void Dataset::seek(int64_t position) {
+  CADENZA_CHECK(has_split(DataSplit::train), "{}: no training pieces", options_.path.string());
+  source_->seek(position);
+}
 bool Dataset::has_split(DataSplit split) const { return source_->has_split(split); }
 
 void Dataset::for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                                  int64_t max_batches) const {
+                                  int64_t max_batches, EvalLayout layout) const {
   CADENZA_CHECK(has_split(split), "{}: the corpus has no {} split", options_.path.string(),
                 kSplitNames[static_cast<size_t>(split)]);
-  source_->for_each_eval_batch(split, fn, max_batches);
+  source_->for_each_eval_batch(split, fn, max_batches, layout);
 }
 
 Batch to_device(const Batch& batch, Device device) {
   auto move = [&](const Tensor& t) { return t.defined() ? to(t, device) : t; };
-  return {move(batch.inputs), move(batch.targets), move(batch.mask), move(batch.condition)};
+  return {move(batch.inputs), move(batch.targets), move(batch.mask), move(batch.condition), move(batch.carry)};
 }
 
 }  // namespace cadenza::models

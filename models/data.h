@@ -16,7 +16,7 @@
 //  - for chorale models (DataKind::chorale, deepbach), a SATB-separated chorale JSON in the
 //    format of Jsb16thSeparated.json (models/deepbach/chorale_grid.h). A training batch
 //    is deepbach::random_chorale_batch with batch index = position, evaluation
-//    deepbach::eval_chorale_batches (every voice-step once); `length`, `eval_length` and
+//    deepbach::for_each_eval_chorale_batch (every voice-step once); `length`, `eval_length` and
 //    `steps_per_quarter` do not apply (the window is the model's), transposition is
 //    refused (it would leave the voices' ranges);
 //  - for multi-track bar models (DataKind::bars, musegan), a folder of multitrack MIDI
@@ -44,10 +44,27 @@
 // turns on note_density / pitch_histogram gets Batch.condition (models/lstm/
 // performance_condition.h), computed over each window: a window's last seconds see
 // density and histogram windows cut short by the window's end.
-// Evaluation cuts every sequence of a split, in order, into consecutive windows that
-// overlap by one step, so each step after the first is predicted exactly once. Every roll
-// piece starts with one added silent frame, in training and evaluation alike, so that its
-// first real frame is predicted too (every frame counts, as in Boulanger-Lewandowski).
+// Evaluation cuts every sequence of a split into consecutive windows of `eval_length`
+// (default: `length`) + 1 steps that overlap by one step, so each step after the first is
+// predicted exactly once; a batch never holds more than batch_size windows, however long
+// the pieces (MuseData's run to 3,723 frames). For a recurrent model (an EvalSession that
+// carries_state(), models/model.h) up to batch_size sequences are walked side by side:
+// row b of a batch is the next window of one sequence, and Batch.carry names the row of
+// the previous batch that sequence was in (-1 for its first window), so the session
+// carries its state along and the windows' summed NLL is the whole sequence's. Otherwise
+// the windows come in corpus order and each is scored alone: music_transformer's first
+// target in a window sees one token of context, its last eval_length (eval_length 512 on
+// a model trained on 64 gives it more); music_vae encodes each window as one segment with
+// its own latent code, so nothing would carry. Performance
+// controls are computed over the whole piece, so an evaluation window's rows are the
+// piece's. Every roll piece starts with one added silent frame, in training and
+// evaluation alike, so that its first real frame is predicted too (every frame counts,
+// as in Boulanger-Lewandowski). Chorale, bar and trio data evaluate the fixed windows
+// described above, at most batch_size of them per batch, built one batch at a time, with
+// no carry.
+//
+// Training needs a train split. A Dataset read for evaluation only (DataUse::eval) needs
+// only the split it evaluates: a file that holds nothing but a test split is fine.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -64,12 +81,15 @@ struct DataOptions {
   std::filesystem::path path;    // JSON roll corpus or folder of MIDI files
   int64_t batch_size = 16;
   int64_t length = 64;           // training window: steps (tokens or frames) per row
-  int64_t eval_length = 0;       // evaluation window; 0: whole pieces for rolls, `length` for tokens
+  int64_t eval_length = 0;       // evaluation window: steps per row and batch; 0: `length`
   int steps_per_quarter = 0;     // roll grid <-> Score; 0: from the file name (see below)
   int max_transpose = 0;         // random transposition of training pieces, semitones either way
   uint64_t seed = 0;
   bool strict_data = false;      // an unreadable file of the corpus is an error, not skipped
 };
+
+// The evaluation window: eval_length, or length when it is 0.
+int64_t eval_window(const DataOptions& o);
 
 // The grid of a roll corpus guessed from its file name: "quarter" 1, "8th" 2, otherwise 4
 // (16th notes, and MIDI folders).
@@ -94,6 +114,17 @@ const char* step_unit(DataKind kind);
 std::string describe_validation(DataKind kind, double loss, double accuracy);
 
 enum class DataSplit { train, valid, test };
+
+// What a Dataset is read for: training (a train split is required) or evaluation only.
+enum class DataUse { train, eval };
+
+// How for_each_eval_batch lays out token and roll windows (other kinds' fixed windows
+// come in order either way, without carry):
+//  - in_order: the windows in corpus order, batch_size per batch, each a sequence of its
+//    own, carry undefined (a model without carried state; MusicVAE's segments);
+//  - carried: sequences side by side in lanes, Batch.carry linking a sequence's windows
+//    (for an EvalSession that carries_state(); evaluate() in models/train.h picks it).
+enum class EvalLayout { in_order, carried };
 DataSplit parse_data_split(const std::string& name);  // "train", "valid", "test"
 
 // The batch with every defined tensor copied to `device` (datasets build batches on the
@@ -103,20 +134,21 @@ Batch to_device(const Batch& batch, Device device);
 class Dataset {
  public:
   // Reads (or, for a MIDI stream, lists) the corpus for `model`'s data kind and tokenizer.
-  // Throws naming the path when it is missing, unreadable or has no training pieces.
-  Dataset(const Model& model, DataOptions options);
+  // Throws naming the path when it is missing or unreadable, or, for training, has no
+  // training pieces.
+  Dataset(const Model& model, DataOptions options, DataUse use = DataUse::train);
   ~Dataset();
   Dataset(Dataset&&) noexcept;
 
-  // Training batch number position(), then advances.
+  // Training batch number position(), then advances. Throws without a train split.
   Batch next_train_batch();
   int64_t position() const;
   void seek(int64_t position);
 
-  // The windows of a split, in order, batch by batch (at most max_batches; 0: all).
-  // Throws if the corpus has no such split.
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches = 0) const;
+  // The windows of a split, batch by batch (at most max_batches; 0: all), laid out as
+  // `layout` says. Throws if the corpus has no such split.
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches = 0,
+                           EvalLayout layout = EvalLayout::in_order) const;
   bool has_split(DataSplit split) const;
 
   const DataOptions& options() const { return options_; }

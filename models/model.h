@@ -32,6 +32,11 @@ struct Batch {
   Tensor targets;    // tokens, trio: i64 [B, T], -100 where padded;  roll: f32 [B, T, 88]
   Tensor mask;       // f32 [B, T]: 1 where the step counts towards loss and metrics
   Tensor condition;  // optional f32 [B, T, C] per-step control (e.g. Performance RNN's)
+  // Evaluation only (Dataset::for_each_eval_batch): optional i64 [B], the row of the
+  // previous batch of the same pass whose sequence row b continues (row b is its next
+  // window), or -1 where row b starts a sequence. Undefined: every row starts one
+  // (training batches, fixed windows).
+  Tensor carry{};  // defaulted: batches built from the four fields above leave it out
 };
 
 struct LossResult {
@@ -54,6 +59,21 @@ struct SampleOptions {
 struct TrainOptions;
 class TrainStep;
 
+// The loss of one evaluation pass over a split cut into windows (models/data.h). A
+// recurrent model's session carries_state(): it is handed the windows so that a row of a
+// batch continues a row of the previous batch, as Batch.carry says, and keeps each row's
+// state from one window to the next, so the summed NLL of a sequence's windows is its
+// whole-sequence NLL while memory stays bounded by the window. Any other session scores
+// each window alone.
+class EvalSession {
+ public:
+  virtual ~EvalSession() = default;
+  virtual LossResult loss(const Batch& batch) = 0;
+  // Whether the session reads Batch.carry; when not, windows come in corpus order, each
+  // a sequence of its own (models/data.h's EvalLayout).
+  virtual bool carries_state() const = 0;
+};
+
 class Model : public nn::Module {
  public:
   virtual std::string name() const = 0;          // the registry name, e.g. "poly_rnn"
@@ -67,6 +87,9 @@ class Model : public nn::Module {
   // How the trainer updates this model (models/train_step.h). The default is
   // make_standard_step: loss, backward, clip, one Adam update.
   virtual std::unique_ptr<TrainStep> make_train_step(const TrainOptions& options);
+  // A new evaluation pass. The default scores every window alone with loss(); recurrent
+  // families return a session that carries their state across a row's windows.
+  virtual std::unique_ptr<EvalSession> eval_session();
 };
 
 }  // namespace cadenza::models

@@ -41,13 +41,15 @@ EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t 
   nn::EvalScope eval_mode(model);  // dropout off
   NoGradGuard no_grad;
   double nll = 0, steps = 0, correct = 0;
+  // One session for the pass: a recurrent model carries its state across a piece's windows.
+  const std::unique_ptr<EvalSession> session = model.eval_session();
   data.for_each_eval_batch(
       split,
       [&, device = model.device()](const Batch& batch) {
-        const LossResult r = model.loss(to_device(batch, device));
+        const LossResult r = session->loss(to_device(batch, device));
         nll += r.nll_sum, steps += r.steps, correct += r.correct;
       },
-      max_batches);
+      max_batches, session->carries_state() ? EvalLayout::carried : EvalLayout::in_order);
   EvalResult out;
   out.steps = steps;
   if (steps > 0) out.nll = nll / steps, out.accuracy = correct / steps;

@@ -67,7 +67,8 @@ struct TrainHooks {
 // gradient returns status diverged without touching the last good checkpoint.
 TrainResult train(const std::filesystem::path& dir, const RunSpec& spec, bool resume, const TrainHooks& hooks = {});
 
-// NLL over (at most max_batches of) a split: nats per counted step, and accuracy.
+// NLL over (at most max_batches of) a split, through one Model::eval_session (a recurrent
+// model carries its state across each piece's windows): nats per counted step, and accuracy.
 struct EvalResult {
   double nll = NAN;
   double accuracy = NAN;

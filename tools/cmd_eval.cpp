@@ -1,7 +1,9 @@
 // cadenza eval, two modes chosen by the options given:
 //   --metrics DIR [--output FILE]   the metric table of a folder of MIDI files;
-//   --checkpoint DIR [--data PATH] [--split S] [--json] [--samples N]
-//                                   a trained model's NLL and accuracy on a split, and the
+//   --checkpoint DIR [--data PATH] [--split S] [--json] [--samples N] [--eval-length N]
+//                                   a trained model's NLL and accuracy on a split (the
+//                                   corpus needs only that split; pieces are read in
+//                                   windows, models/data.h), and the
 //                                   mean music metrics of N generated samples; music_vae
 //                                   adds KL and the accuracy of greedy reconstruction (a
 //                                   trio model: per track, melody, bass and drums);
@@ -36,6 +38,7 @@ struct EvalOptions {
   std::string checkpoint, data, split = "valid", device = "cpu";
   bool json = false, strict_data = false;
   int64_t samples = 3;
+  int64_t eval_length = 0;  // 0: the run's
   bool split_given = false, samples_given = false;
 };
 
@@ -165,10 +168,11 @@ void run_checkpoint(const EvalOptions& o) {
   trained.model->to(device);
   models::DataOptions data = trained.spec.data;
   if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
+  if (o.eval_length != 0) data.eval_length = o.eval_length;
   data.strict_data = o.strict_data;
   if (auto* gan = dynamic_cast<models::MuseGan*>(trained.model.get())) return run_musegan(o, *gan, trained, data.path);
   const models::DataSplit split = models::parse_data_split(o.split);
-  const models::Dataset dataset(*trained.model, data);
+  const models::Dataset dataset(*trained.model, data, models::DataUse::eval);
   auto* vae = dynamic_cast<models::MusicVae*>(trained.model.get());
   models::VaeEvalResult vae_result;
   models::EvalResult r;
@@ -237,6 +241,9 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
   cmd->add_flag("--strict-data", o->strict_data, "Refuse a corpus with an unreadable file instead of skipping it");
+  cmd->add_option("--eval-length", o->eval_length,
+                  "Steps per evaluation window (default: the run's eval_length, else its training length); "
+                  "recurrent models carry their state across windows, so it bounds memory, not context");
   cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none; musegan: phrases, default 64)");
   cmd->callback([o, cmd] {
     o->split_given = cmd->count("--split") > 0;

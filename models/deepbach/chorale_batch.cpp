@@ -44,16 +44,17 @@ Batch random_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t windo
   return window_batch(refs, window);
 }
 
-std::vector<Batch> eval_chorale_batches(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size) {
-  std::vector<Batch> out;
+void for_each_eval_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size,
+                                 const std::function<void(const Batch&)>& fn, int64_t max_batches) {
   std::vector<WindowRef> refs;
+  int64_t emitted = 0;
   for (const auto& p : pieces)
     for (int64_t t = 0; t < p.steps; ++t) {
+      if (max_batches > 0 && emitted == max_batches) return;
       refs.push_back({&p, t});
-      if (int64_t(refs.size()) == batch_size) out.push_back(window_batch(refs, window)), refs.clear();
+      if (int64_t(refs.size()) == batch_size) fn(window_batch(refs, window)), refs.clear(), ++emitted;
     }
-  if (!refs.empty()) out.push_back(window_batch(refs, window));
-  return out;
+  if (!refs.empty() && (max_batches == 0 || emitted < max_batches)) fn(window_batch(refs, window));
 }
 
 }  // namespace cadenza::models::deepbach

@@ -8,6 +8,7 @@
 // visits every step of every chorale once, in order, so the summed NLL over the batches
 // divided by their counted cells is the NLL per voice-step of the whole split.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/deepbach/chorale_grid.h"
@@ -28,6 +29,10 @@ Batch window_batch(const std::vector<WindowRef>& refs, int64_t window);
 Batch random_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size, uint64_t seed,
                            int64_t batch_index);
 
-std::vector<Batch> eval_chorale_batches(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size);
+// Every step of every chorale once, in order, batch_size steps per batch, each batch built
+// only when `fn` is about to see it (memory bounded by one batch, not the split); at
+// most max_batches (0: all).
+void for_each_eval_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t window, int64_t batch_size,
+                                 const std::function<void(const Batch&)>& fn, int64_t max_batches = 0);
 
 }  // namespace cadenza::models::deepbach

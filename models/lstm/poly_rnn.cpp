@@ -4,6 +4,7 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/eval_session.h"
 #include "models/lstm/config_read.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
@@ -74,8 +75,7 @@ Tensor PolyRnn::next_frames(const Tensor& hidden, double temperature, Generator*
   return nade_->decode(hidden, [&](int64_t, const Tensor& logit) { return choose(logit); });
 }
 
-Tensor PolyRnn::teacher_forced(const Batch& batch, Tensor& hidden) {
-  LstmState state;
+Tensor PolyRnn::teacher_forced(const Batch& batch, LstmState& state, Tensor& hidden) {
   hidden = step(batch.inputs, state);
   CADENZA_CHECK(!nade_ || batch.targets.shape() == batch.inputs.shape(),
                 "poly_rnn: the NADE output reads the target frames, got targets {} for inputs {}",
@@ -84,15 +84,37 @@ Tensor PolyRnn::teacher_forced(const Batch& batch, Tensor& hidden) {
 }
 
 Tensor PolyRnn::forward(const Batch& batch) {
+  LstmState state;
   Tensor hidden;
-  return teacher_forced(batch, hidden);
+  return teacher_forced(batch, state, hidden);
 }
 
 LossResult PolyRnn::loss(const Batch& batch) {
+  LstmState state;
+  return loss(batch, state);
+}
+
+class PolyRnn::Session final : public EvalSession {
+ public:
+  explicit Session(PolyRnn& model) : model_(model) {}
+  LossResult loss(const Batch& batch) override {
+    state_ = {carried_rows(state_.h, batch.carry, 1), carried_rows(state_.c, batch.carry, 1)};
+    return model_.loss(batch, state_);
+  }
+  bool carries_state() const override { return true; }
+
+ private:
+  PolyRnn& model_;
+  LstmState state_;
+};
+
+std::unique_ptr<EvalSession> PolyRnn::eval_session() { return std::make_unique<Session>(*this); }
+
+LossResult PolyRnn::loss(const Batch& batch, LstmState& state) {
   CADENZA_CHECK(batch.targets.shape() == batch.inputs.shape(), "poly_rnn: targets {} should be {}",
                 shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
   Tensor hidden;
-  Tensor logits = teacher_forced(batch, hidden);
+  Tensor logits = teacher_forced(batch, state, hidden);
   Tensor per_key = binary_cross_entropy_with_logits(logits, to_dtype(batch.targets, logits.dtype()), {},
                                                     Reduction::none);
   LossResult r = masked_step_loss(sum(per_key, {-1}), batch.mask, name());

@@ -42,6 +42,8 @@ class PolyRnn : public Model {
   DataKind data_kind() const override { return DataKind::roll; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
+  // Carries the LSTM state of each row across its consecutive evaluation windows.
+  std::unique_ptr<EvalSession> eval_session() override;
   // Options: length, temperature (logits / T), primer; top_k, top_p and beam do not apply
   // to independent Bernoulli keys and are rejected when set.
   music::Score sample(const SampleOptions& options, Generator& gen) override;
@@ -56,9 +58,12 @@ class PolyRnn : public Model {
   Tensor next_frames(const Tensor& hidden, double temperature, Generator* gen) const;
 
  private:
-  // forward()'s logits, and in `hidden` the recurrent output they were read from (loss()
-  // decodes NADE predictions from it).
-  Tensor teacher_forced(const Batch& batch, Tensor& hidden);
+  // forward()'s logits from `state` (updated), and in `hidden` the recurrent output they
+  // were read from (loss() decodes NADE predictions from it).
+  Tensor teacher_forced(const Batch& batch, LstmState& state, Tensor& hidden);
+  // loss() from `state`, which it updates (an evaluation session's windows).
+  LossResult loss(const Batch& batch, LstmState& state);
+  class Session;
 
   nlohmann::json config_;
   int64_t steps_per_quarter_;

@@ -5,6 +5,7 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/eval_session.h"
 #include "models/lstm/config_read.h"
 #include "models/lstm/sample_checks.h"
 #include "models/lstm/step_loss.h"
@@ -71,7 +72,30 @@ Tensor TokenRnn::forward(const Batch& batch) {
 }
 
 LossResult TokenRnn::loss(const Batch& batch) {
-  Tensor logits = forward(batch);
+  TokenRnnState state;
+  return loss(batch, state);
+}
+
+class TokenRnn::Session final : public EvalSession {
+ public:
+  explicit Session(TokenRnn& model) : model_(model) {}
+  LossResult loss(const Batch& batch) override {
+    const Tensor& carry = batch.carry;
+    state_.lstm = {carried_rows(state_.lstm.h, carry, 1), carried_rows(state_.lstm.c, carry, 1)};
+    state_.attention = {carried_rows(state_.attention.attns, carry, 0), carried_rows(state_.attention.window, carry, 0)};
+    return model_.loss(batch, state_);
+  }
+  bool carries_state() const override { return true; }
+
+ private:
+  TokenRnn& model_;
+  TokenRnnState state_;
+};
+
+std::unique_ptr<EvalSession> TokenRnn::eval_session() { return std::make_unique<Session>(*this); }
+
+LossResult TokenRnn::loss(const Batch& batch, TokenRnnState& state) {
+  Tensor logits = step(batch.inputs, batch.condition, state);
   CADENZA_CHECK(batch.targets.shape() == batch.inputs.shape(), "{}: targets {} should match inputs {}", name_,
                 shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
   Tensor nll = cross_entropy(logits, batch.targets, {.ignore_index = -100, .reduction = Reduction::none});

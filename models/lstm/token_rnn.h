@@ -51,6 +51,8 @@ class TokenRnn : public Model {
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
+  // Carries each row's LSTM (and attention) state across its consecutive evaluation windows.
+  std::unique_ptr<EvalSession> eval_session() override;
   music::Score sample(const SampleOptions& options, Generator& gen) override;
 
   // tokens i64 [B, T] (negative = start), condition f32 [B, T, C] or undefined when C = 0
@@ -67,6 +69,9 @@ class TokenRnn : public Model {
 
  private:
   Tensor inputs(const Tensor& tokens, const Tensor& condition) const;
+  // loss() from `state`, which it updates (an evaluation session's windows).
+  LossResult loss(const Batch& batch, TokenRnnState& state);
+  class Session;
   Tensor output_dropout(const Tensor& h) const;
   std::vector<int32_t> sample_tokens(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);
   std::vector<int32_t> beam_search(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);

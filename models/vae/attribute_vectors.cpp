@@ -57,7 +57,7 @@ std::vector<std::vector<int32_t>> corpus_segments(const MusicVae& model, const D
   DataOptions o = data;
   o.length = o.eval_length = model.segment_length();
   o.max_transpose = 0;
-  Dataset corpus(model, o);
+  Dataset corpus(model, o, DataUse::eval);
   const auto tok = music::repr::make_tokenizer(model.tokenizer());
   std::vector<std::vector<int32_t>> out;
   // Evaluation windows start at multiples of the segment length, so segments keep the

@@ -94,10 +94,13 @@ TEST_CASE("deepbach batch windows pad with start/end tokens and carry the bar po
   auto t = b.targets.to_vector<int64_t>();
   CHECK(t[4 + 3] == g.at(7, 3) - kPadTokens);
   // Evaluation visits every step once.
-  auto batches = eval_chorale_batches({g, excerpt(5)}, 3, 4);
-  int64_t rows = 0;
-  for (const auto& e : batches) rows += e.inputs.size(0);
+  int64_t rows = 0, batches = 0;
+  for_each_eval_chorale_batch({g, excerpt(5)}, 3, 4, [&](const Batch& e) { rows += e.inputs.size(0), ++batches; });
   CHECK(rows == 13);
+  CHECK(batches == 4);
+  batches = 0;
+  for_each_eval_chorale_batch({g, excerpt(5)}, 3, 4, [&](const Batch&) { ++batches; }, 2);
+  CHECK(batches == 2);
   // Training batches are a function of (seed, index).
   std::vector<ChoraleGrid> pieces{g, excerpt(20)};
   CHECK(random_chorale_batch(pieces, 3, 5, 9, 2).inputs.to_vector<int64_t>() ==
