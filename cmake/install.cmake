@@ -8,7 +8,7 @@ include(CMakePackageConfigHelpers)
 add_library(cadenza_all INTERFACE)
 set_target_properties(cadenza_all PROPERTIES EXPORT_NAME cadenza)
 target_link_libraries(cadenza_all INTERFACE cadenza_ops_whole cadenza_nn cadenza_optim cadenza_music)
-set(cadenza_install_targets cadenza_all cadenza_engine cadenza_ops cadenza_ops_whole cadenza_nn
+set(cadenza_install_targets cadenza_all cadenza_files cadenza_engine cadenza_ops cadenza_ops_whole cadenza_nn
     cadenza_optim cadenza_dist cadenza_music)
 if(TARGET cadenza_models)
   target_link_libraries(cadenza_all INTERFACE cadenza_models_whole)

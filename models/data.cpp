@@ -1,5 +1,7 @@
 #include "models/data.h"
 
+#include "models/bundled_data.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <regex>
 
 #include "engine/error.h"
+#include "models/bundled_data.h"
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/deepbach.h"
 #include "models/gan/musegan.h"
@@ -18,6 +21,7 @@
 #include "music/dataset/batch.h"
 #include "ops/copy.h"
 #include "music/dataset/rng.h"
+#include "music/dataset/skipped_files.h"
 #include "music/dataset/split.h"
 #include "music/dataset/token_stream.h"
 #include "music/repr/json_roll.h"
@@ -227,8 +231,9 @@ class MemorySource final : public Dataset::Source {
 // evaluation reads the split's files one at a time.
 class MidiStreamSource final : public Dataset::Source {
  public:
-  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, PerformanceControls controls)
-      : tok_(std::move(tok)), o_(o), controls_(controls) {
+  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, PerformanceControls controls,
+                   ds::SkippedFiles& skipped)
+      : tok_(std::move(tok)), o_(o), controls_(controls), skipped_(&skipped) {
     for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
       files_[s] = ds::midi_files(o.path, to_ds_split(s), {}, 0);
     CADENZA_CHECK(!files_[DataSplit::train].empty(), "{}: no MIDI files in the training split", o.path.string());
@@ -255,7 +260,7 @@ class MidiStreamSource final : public Dataset::Source {
     c.max_transpose = o_.max_transpose;
     c.pad_id = kPadId;
     c.seed = o_.seed;
-    stream_ = std::make_unique<ds::TokenStream>(files_.at(DataSplit::train), *tok_, c);
+    stream_ = std::make_unique<ds::TokenStream>(files_.at(DataSplit::train), *tok_, c, skipped_);
     for (position = 0; position < p;) next();
   }
   bool has_split(DataSplit s) const override { return !files_.at(s).empty(); }
@@ -267,8 +272,8 @@ class MidiStreamSource final : public Dataset::Source {
       if (batcher.done()) break;
       try {
         batcher.add(tok_->encode(music::load_midi(file)));
-      } catch (const std::exception&) {
-        // Unreadable files are skipped, as in training (TokenStream counts them).
+      } catch (const std::exception& e) {
+        skipped_->add(file, e.what());
       }
     }
     batcher.flush();
@@ -280,6 +285,7 @@ class MidiStreamSource final : public Dataset::Source {
   PerformanceControls controls_;
   std::map<DataSplit, std::vector<fs::path>> files_;
   std::unique_ptr<ds::TokenStream> stream_;
+  ds::SkippedFiles* skipped_;
 };
 
 // The splits of a corpus as roll pieces: from a JSON file, or every MIDI file of a folder.
@@ -322,7 +328,7 @@ class ChoraleSource final : public Dataset::Source {
 // by (seed, p), so seek is exact. Evaluation walks a split's phrases in order.
 class BarsSource final : public Dataset::Source {
  public:
-  BarsSource(const MuseGan& model, const DataOptions& o) : o_(o) {
+  BarsSource(const MuseGan& model, const DataOptions& o, ds::SkippedFiles& skipped) : o_(o) {
     const MuseGanConfig& c = model.gan_config();
     CADENZA_CHECK(c.tracks == kMuseGanTracks, "musegan: the MIDI data gives {} tracks, the model has {}",
                   kMuseGanTracks, c.tracks);
@@ -334,8 +340,8 @@ class BarsSource final : public Dataset::Source {
     for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
       for (const fs::path& file : ds::midi_files(o.path, to_ds_split(s), {}, 0)) try {
           for (auto& phrase : musegan_phrases(file, bars_)) splits_[s].push_back(std::move(phrase));
-        } catch (const std::exception&) {
-          // skipped, like an unreadable file in a token stream
+        } catch (const std::exception& e) {
+          skipped.add(file, e.what());
         }
     CADENZA_CHECK(has_split(DataSplit::train), "{}: no training phrase with notes (want multitrack MIDI files)",
                   o.path.string());
@@ -372,7 +378,7 @@ class BarsSource final : public Dataset::Source {
 // (seed, p), so seek is exact.
 class TrioSource final : public Dataset::Source {
  public:
-  explicit TrioSource(const DataOptions& o) : o_(o) {
+  TrioSource(const DataOptions& o, ds::SkippedFiles& skipped) : o_(o) {
     CADENZA_CHECK(fs::is_directory(o.path), "{}: trio models read a folder of multitrack MIDI files, not a file",
                   o.path.string());
     CADENZA_CHECK(o.max_transpose == 0, "{}: trios are not transposed (max_transpose {}): drums have no pitch",
@@ -389,8 +395,8 @@ class TrioSource final : public Dataset::Source {
           if (piece.window_starts.empty()) continue;
           for (int64_t start : piece.window_starts) windows_[s].push_back({pieces_.size(), start});
           pieces_.push_back(std::move(piece));
-        } catch (const std::exception&) {
-          // skipped, like an unreadable file in a token stream
+        } catch (const std::exception& e) {
+          skipped.add(file, e.what());
         }
     CADENZA_CHECK(has_split(DataSplit::train),
                   "{}: no trio window in the training split (want {} bars of 4/4 where a melody track (GM program "
@@ -452,10 +458,10 @@ class TrioSource final : public Dataset::Source {
   std::map<DataSplit, std::vector<Window>> windows_;
 };
 
-std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o) {
+std::unique_ptr<Dataset::Source> make_bars_source(const Model& model, const DataOptions& o, ds::SkippedFiles& skipped) {
   const auto* gan = dynamic_cast<const MuseGan*>(&model);
   CADENZA_CHECK(gan, "model '{}' reads multi-track bars, but only musegan models know their layout", model.name());
-  return std::make_unique<BarsSource>(*gan, o);
+  return std::make_unique<BarsSource>(*gan, o, skipped);
 }
 
 std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const DataOptions& o) {
@@ -464,14 +470,14 @@ std::unique_ptr<Dataset::Source> make_chorale_source(const Model& model, const D
   return std::make_unique<ChoraleSource>(*deepbach, o);
 }
 
-std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOptions& o) {
+std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOptions& o, ds::SkippedFiles& skipped) {
   std::map<DataSplit, std::vector<repr::RollPiece>> out;
   if (fs::is_directory(o.path)) {
     for (DataSplit s : {DataSplit::train, DataSplit::valid, DataSplit::test})
       for (const fs::path& file : ds::midi_files(o.path, to_ds_split(s), {}, 0)) try {
           out[s].push_back(repr::score_to_roll_piece(music::load_midi(file), o.steps_per_quarter));
-        } catch (const std::exception&) {
-          // skipped, like an unreadable file in a token stream
+        } catch (const std::exception& e) {
+          skipped.add(file, e.what());
         }
     return out;
   }
@@ -480,16 +486,16 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
   return out;
 }
 
-std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o) {
+std::unique_ptr<Dataset::Source> make_source(const Model& model, const DataOptions& o, ds::SkippedFiles& skipped) {
   if (model.data_kind() == DataKind::chorale) return make_chorale_source(model, o);
-  if (model.data_kind() == DataKind::bars) return make_bars_source(model, o);
-  if (model.data_kind() == DataKind::trio) return std::make_unique<TrioSource>(o);
+  if (model.data_kind() == DataKind::bars) return make_bars_source(model, o, skipped);
+  if (model.data_kind() == DataKind::trio) return std::make_unique<TrioSource>(o, skipped);
   std::unique_ptr<repr::Tokenizer> tok = tokenizer_of(model);
   // Performance RNN's conditioning, when the model's config turns it on.
   const PerformanceControls controls =
       tok && tok->name() == "performance" ? performance_controls(model.config()) : PerformanceControls{};
-  if (tok && fs::is_directory(o.path)) return std::make_unique<MidiStreamSource>(std::move(tok), o, controls);
-  std::map<DataSplit, std::vector<repr::RollPiece>> rolls = load_roll_splits(o);
+  if (tok && fs::is_directory(o.path)) return std::make_unique<MidiStreamSource>(std::move(tok), o, controls, skipped);
+  std::map<DataSplit, std::vector<repr::RollPiece>> rolls = load_roll_splits(o, skipped);
   CADENZA_CHECK(rolls.count(DataSplit::train) && !rolls[DataSplit::train].empty(), "{}: no training pieces",
                 o.path.string());
   if (!tok) {
@@ -529,7 +535,7 @@ nlohmann::json to_json(const DataOptions& o) {
   return {{"path", o.path.string()},     {"batch_size", o.batch_size},
           {"length", o.length},          {"eval_length", o.eval_length},
           {"steps_per_quarter", o.steps_per_quarter}, {"max_transpose", o.max_transpose},
-          {"seed", o.seed}};
+          {"seed", o.seed},              {"strict_data", o.strict_data}};
 }
 
 void update_from_json(DataOptions& o, const nlohmann::json& j) {
@@ -543,6 +549,7 @@ void update_from_json(DataOptions& o, const nlohmann::json& j) {
       else if (key == "steps_per_quarter") o.steps_per_quarter = v.get<int>();
       else if (key == "max_transpose") o.max_transpose = v.get<int>();
       else if (key == "seed") o.seed = v.get<uint64_t>();
+      else if (key == "strict_data") o.strict_data = v.get<bool>();
       else fail("unknown data option '{}'", key);
     } catch (const nlohmann::json::exception&) {
       fail("data option '{}' has the wrong type: {}", key, v.dump());
@@ -580,17 +587,7 @@ fs::path default_corpus_path(DataKind kind) {
   CADENZA_CHECK(kind != DataKind::bars && kind != DataKind::trio,
                 "{} needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no "
                 "multitrack corpus is bundled", kind == DataKind::bars ? "musegan" : "a trio music_vae");
-  const fs::path rel = fs::path("data") / (kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
-  if (fs::exists(rel)) return rel;
-  // Next to a build tree (build/tools/cadenza -> checkout/data) or in an installed prefix
-  // (prefix/bin/cadenza -> prefix/share/cadenza/data): walk up from the executable.
-  std::error_code ec;
-  for (fs::path dir = fs::read_symlink("/proc/self/exe", ec).parent_path(); !ec && dir.has_relative_path();
-       dir = dir.parent_path()) {
-    if (fs::exists(dir / rel)) return dir / rel;
-    if (fs::exists(dir / "share" / "cadenza" / rel)) return dir / "share" / "cadenza" / rel;
-  }
-  return rel;  // the error then names the path the user expects
+  return bundled_data_file(kind == DataKind::chorale ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
 }
 
 Dataset::Dataset(const Model& model, DataOptions options) : options_(std::move(options)) {
@@ -598,7 +595,8 @@ Dataset::Dataset(const Model& model, DataOptions options) : options_(std::move(o
   validate(options_);
   CADENZA_CHECK(fs::exists(options_.path), "{}: no such corpus (want a JSON piano-roll file or a folder of MIDI files)",
                 options_.path.string());
-  source_ = make_source(model, options_);
+  skipped_ = std::make_unique<ds::SkippedFiles>(options_.strict_data);
+  source_ = make_source(model, options_, *skipped_);
 }
 
 Dataset::~Dataset() = default;

@@ -56,6 +56,7 @@
 #include <string>
 
 #include "models/model.h"
+#include "music/dataset/skipped_files.h"
 
 namespace cadenza::models {
 
@@ -67,6 +68,7 @@ struct DataOptions {
   int steps_per_quarter = 0;     // roll grid <-> Score; 0: from the file name (see below)
   int max_transpose = 0;         // random transposition of training pieces, semitones either way
   uint64_t seed = 0;
+  bool strict_data = false;      // an unreadable file of the corpus is an error, not skipped
 };
 
 // The grid of a roll corpus guessed from its file name: "quarter" 1, "8th" 2, otherwise 4
@@ -78,9 +80,8 @@ nlohmann::json to_json(const DataOptions& o);
 void update_from_json(DataOptions& o, const nlohmann::json& j);
 void validate(const DataOptions& o);
 
-// The bundled corpus for a data kind, found relative to the working directory or the
-// executable's source checkout: `data/jsb-chorales-quarter.json`, or for chorale models
-// `data/Jsb16thSeparated.json`. Bar and trio models have none: it throws, saying to pass --data.
+// The bundled corpus for a data kind (models/bundled_data.h says where it is found):
+// `jsb-chorales-quarter.json`, or for chorale models `Jsb16thSeparated.json`. Bar and trio models have none: it throws, saying to pass --data.
 std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
 
 // What one counted step of a data kind is, for messages: "token", "frame", "voice-step",
@@ -119,11 +120,15 @@ class Dataset {
   bool has_split(DataSplit split) const;
 
   const DataOptions& options() const { return options_; }
+  // The corpus files left out so far (unreadable, or with nothing the model can read),
+  // each reported on stderr when first met; a MIDI stream meets its files as it trains.
+  const music::dataset::SkippedFiles& skipped() const { return *skipped_; }
 
   class Source;  // in-memory corpus or MIDI stream (data.cpp)
 
  private:
   DataOptions options_;
+  std::unique_ptr<music::dataset::SkippedFiles> skipped_;  // before source_, which points to it
   std::unique_ptr<Source> source_;
 };
 

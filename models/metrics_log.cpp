@@ -2,10 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "engine/error.h"
+#include "engine/serialize/atomic_file.h"
 
 namespace cadenza::models {
 namespace {
@@ -51,19 +58,25 @@ MetricsLog::MetricsLog(std::filesystem::path path, int64_t keep_until) : path_(s
   if (keep_until >= 0)
     for (const MetricsRow& r : read(path_))
       if (r.step <= keep_until) rows_.push_back(r);
-  out_.open(path_, std::ios::trunc);
-  CADENZA_CHECK(out_.good(), "cannot write {}", path_.string());
-  out_ << kHeader << '\n';
-  for (const MetricsRow& r : rows_)
-    out_ << csv_line(r);
-  out_.flush();
+  std::string text = std::string(kHeader) + "\n";
+  for (const MetricsRow& r : rows_) text += csv_line(r);
+  serialize::write_file_atomic(path_, text);
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  CADENZA_CHECK(fd_ >= 0, "cannot append to {}: {}", path_.string(), std::strerror(errno));
+}
+
+MetricsLog::~MetricsLog() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void MetricsLog::append(const MetricsRow& r) {
   rows_.push_back(r);
-  out_ << csv_line(r);
-  out_.flush();
-  CADENZA_CHECK(out_.good(), "error writing {}", path_.string());
+  const std::string line = csv_line(r);
+  ssize_t n;
+  do n = ::write(fd_, line.data(), line.size());
+  while (n < 0 && errno == EINTR);
+  CADENZA_CHECK(n == static_cast<ssize_t>(line.size()), "error appending to {}: {}", path_.string(),
+                n < 0 ? std::strerror(errno) : "short write");
 }
 
 std::vector<CurvePoint> MetricsLog::train_curve() const {

@@ -4,10 +4,12 @@
 // (valid_nll empty except at validation steps; train_loss is the mean over the steps since
 // the previous row; seconds is the run's wall time, summed over resumptions). On resume the
 // rows after the checkpoint's step are dropped, since those steps run again.
+// Nothing is lost on a kill: the file is first replaced atomically (header and kept rows),
+// then each row is appended by one write(2) to a file opened O_APPEND, so the file holds
+// whole rows, plus at worst a torn last one, which read() leaves out.
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "models/loss_plot.h"
@@ -23,6 +25,9 @@ class MetricsLog {
  public:
   // Keeps the existing rows with step <= keep_until (none when keep_until < 0).
   MetricsLog(std::filesystem::path path, int64_t keep_until);
+  ~MetricsLog();
+  MetricsLog(const MetricsLog&) = delete;
+  MetricsLog& operator=(const MetricsLog&) = delete;
   void append(const MetricsRow& row);  // written and flushed at once
   const std::vector<MetricsRow>& rows() const { return rows_; }
   double last_seconds() const { return rows_.empty() ? 0 : rows_.back().seconds; }
@@ -35,7 +40,7 @@ class MetricsLog {
  private:
   std::filesystem::path path_;
   std::vector<MetricsRow> rows_;
-  std::ofstream out_;
+  int fd_ = -1;  // O_APPEND
 };
 
 }  // namespace cadenza::models

@@ -186,6 +186,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
     }
   }
   result.step = step;
+  // Each skipped file was reported when first met; the total closes the log.
+  if (data.skipped().count() > 0) progress.message("data: " + data.skipped().summary());
   if (early.has_best()) result.best_step = early.best_step(), result.best_valid_nll = early.best();
   return result;
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # README command (b): install what is missing, build, and run the test suite.
-#   bash scripts/test.sh              quick suite + Vulkan cross-backend tests (what CI runs;
-#                                     the Vulkan ones report SKIPPED without a device)
-#   bash scripts/test.sh --sanitize   the same under AddressSanitizer + UBSan (build-asan/)
-#   bash scripts/test.sh --label slow any other CTest label (quick, slow, vulkan)
-#   bash scripts/test.sh --label fuzz the libFuzzer targets, a minute each (clang, build-fuzz/;
-#                                     docs/FUZZING.md)
-# A run that selects no test at all fails: a label nothing carries is a mistake, not a pass.
+#   bash scripts/test.sh               quick suite + Vulkan cross-backend tests, on the data in
+#                                      the repository alone (a test that cannot run here, e.g.
+#                                      without a Vulkan device, is reported as skipped)
+#   bash scripts/test.sh --sanitize    the same under AddressSanitizer + UBSan (build-asan/)
+#   bash scripts/test.sh --label L     another CTest label: slow, vulkan, quick, or corpus (the
+#                                      public corpora from $CADENZA_CORPORA, default ../shared/data)
+#   bash scripts/test.sh --label fuzz  the libFuzzer targets, a minute each (clang, build-fuzz/;
+#                                      docs/FUZZING.md)
+# With CI=true a skipped test fails (tests/support/skip.h). A label that selects no test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +38,4 @@ mkdir -p "$build"
 cmake -S . -B "$build" "${cmake_args[@]}" > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
-ctest --test-dir "$build" -L "$label" --no-tests=error --output-on-failure -j"$jobs" --timeout 600
+ctest --test-dir "$build" -L "$label" --output-on-failure --no-tests=error -j"$jobs" --timeout 600

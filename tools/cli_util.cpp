@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
-#include <fstream>
 #include <stdexcept>
 
+#include "engine/serialize/atomic_file.h"
 #include "models/train_options.h"
 #include "music/render/piano_roll_png.h"
 #include "music/score/midi_convert.h"
@@ -46,27 +46,46 @@ music::Score read_midi_score(const std::filesystem::path& path, bool strict) {
   }
 }
 
-void require_midi_out(const std::filesystem::path& out) {
-  const std::string ext = extension_of(out);
-  if (ext != ".mid" && ext != ".midi")
-    throw std::runtime_error(fmt::format("{}: --out must name a .mid file", out.string()));
+namespace {
+
+// FILE.ext as FILE-i.ext when there are several outputs.
+std::filesystem::path numbered(const std::filesystem::path& path, int64_t i, int64_t n) {
+  if (n == 1) return path;
+  std::filesystem::path p = path;
+  return p.replace_filename(fmt::format("{}-{}{}", path.stem().string(), i, path.extension().string()));
 }
 
-void write_midi_and_png(const music::Score& score, const std::filesystem::path& out) {
+}  // namespace
+
+void MidiOutput::add_options(CLI::App& cmd, const std::string& what) {
+  cmd.add_option("--out", midi, what)->required();
+  cmd.add_option("--png", png, "Piano-roll picture of the output: a .png path, or none (default: --out with .png)");
+}
+
+void MidiOutput::check() const {
+  const std::string ext = extension_of(midi);
+  if (ext != ".mid" && ext != ".midi") throw std::runtime_error(fmt::format("{}: --out must name a .mid file", midi));
+  if (!png.empty() && png != "none" && extension_of(png) != ".png")
+    throw std::runtime_error(fmt::format("{}: --png must name a .png file, or be none", png));
+}
+
+void MidiOutput::write(const music::Score& score, int64_t i, int64_t n) const {
+  const std::filesystem::path out = numbered(midi, i, n);
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-  const std::filesystem::path png = std::filesystem::path(out).replace_extension(".png");
   music::save_midi(score, out);
-  music::render::write_piano_roll_png(score, png);
   size_t notes = 0;
   for (const auto& track : score.tracks) notes += track.notes.size();
-  fmt::print("wrote {} ({} tracks, {} notes) and {}\n", out.string(), score.tracks.size(), notes, png.string());
+  fmt::print("wrote {} ({} tracks, {} notes)\n", out.string(), score.tracks.size(), notes);
+  if (png == "none") return;
+  const std::filesystem::path picture =
+      png.empty() ? std::filesystem::path(out).replace_extension(".png") : numbered(png, i, n);
+  if (picture.has_parent_path()) std::filesystem::create_directories(picture.parent_path());
+  music::render::write_piano_roll_png(score, picture);
+  fmt::print("wrote {}\n", picture.string());
 }
 
 void write_text_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
-  out << text;
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+  serialize::write_file_atomic(path, text);
 }
 
 Device select_device(const std::string& spec) {

@@ -1,6 +1,7 @@
 // Small helpers shared by the subcommands.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -23,14 +24,21 @@ void print_warnings(const std::filesystem::path& path, const std::vector<std::st
 // Reads a MIDI file into a Score (lenient unless strict), printing any warnings.
 music::Score read_midi_score(const std::filesystem::path& path, bool strict = false);
 
-// Throws unless `out` names a .mid / .midi file.
-void require_midi_out(const std::filesystem::path& out);
+// Where a command that makes music writes it: --out FILE.mid, and --png PATH|none for the
+// piano-roll picture drawn from it (default FILE.png beside it; none: no picture). Every
+// file is replaced atomically, and each one written is printed.
+struct MidiOutput {
+  std::string midi, png;
+  // Registers --out (required; `what` describes it) and --png on `cmd`.
+  void add_options(CLI::App& cmd, const std::string& what);
+  // Throws unless --out names a .mid / .midi file and --png a .png file or "none".
+  void check() const;
+  // Writes output i of n (FILE-i.mid and PNG-i.png when n > 1), creating the folder, and
+  // prints "wrote FILE (T tracks, N notes)" and "wrote PNG".
+  void write(const music::Score& score, int64_t i = 1, int64_t n = 1) const;
+};
 
-// Writes `score` to `out` (MIDI, its folder created) and a piano-roll PNG beside it
-// (out with .png); prints "wrote OUT (T tracks, N notes) and PNG".
-void write_midi_and_png(const music::Score& score, const std::filesystem::path& out);
-
-// Writes `text` to `path`, throwing with the path on failure.
+// Writes `text` to `path` atomically (engine/serialize/atomic_file.h).
 void write_text_file(const std::filesystem::path& path, const std::string& text);
 
 // The device named by --device ("cpu", "vulkan", "vulkan:N"), started and ready. For

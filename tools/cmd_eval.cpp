@@ -34,7 +34,7 @@ struct EvalOptions {
   std::string metrics_dir;
   std::string output = "metrics.json";
   std::string checkpoint, data, split = "valid", device = "cpu";
-  bool json = false;
+  bool json = false, strict_data = false;
   int64_t samples = 3;
   bool split_given = false, samples_given = false;
 };
@@ -142,7 +142,8 @@ void run_musegan(const EvalOptions& o, models::MuseGan& gan, const models::Train
   models::parse_data_split(split);  // a clear error for a misspelt split
   Generator gen(0);
   const models::MuseGanMetrics generated = models::musegan_metrics(models::musegan_generate(gan, n, gen), gan.gan_config());
-  const Tensor real_bars = models::musegan_real_phrases(data, split, n, gan.gan_config());
+  music::dataset::SkippedFiles skipped(o.strict_data);
+  const Tensor real_bars = models::musegan_real_phrases(data, split, n, gan.gan_config(), skipped);
   const models::MuseGanMetrics real = models::musegan_metrics(real_bars, gan.gan_config());
   if (o.json) {
     const nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
@@ -164,6 +165,7 @@ void run_checkpoint(const EvalOptions& o) {
   trained.model->to(device);
   models::DataOptions data = trained.spec.data;
   if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
+  data.strict_data = o.strict_data;
   if (auto* gan = dynamic_cast<models::MuseGan*>(trained.model.get())) return run_musegan(o, *gan, trained, data.path);
   const models::DataSplit split = models::parse_data_split(o.split);
   const models::Dataset dataset(*trained.model, data);
@@ -183,7 +185,7 @@ void run_checkpoint(const EvalOptions& o) {
   nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
                         {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
                         {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
-                        {"samples", samples}};
+                        {"samples", samples}, {"skipped_files", dataset.skipped().count()}};
   auto* deepbach = dynamic_cast<models::deepbach::DeepBach*>(trained.model.get());
   if (deepbach) out["voice_nll"] = voice_nll(*deepbach, dataset, split);
   if (vae) {
@@ -202,6 +204,7 @@ void run_checkpoint(const EvalOptions& o) {
   }
   fmt::print("{} at step {} on {} ({}, {:.0f} {}s)\n", trained.spec.model, trained.step, data.path.string(), o.split,
              r.steps, step);
+  if (dataset.skipped().count() > 0) fmt::print("data: {}\n", dataset.skipped().summary());
   const bool multi_part = vae && vae_result.parts.size() > 1;
   fmt::print("NLL       {:.4f} nats per {}{}\naccuracy  {:.4f}{}\n", r.nll, step,
              multi_part ? " (the sum of the tracks' NLLs)" : "", r.accuracy, multi_part ? " (the tracks' mean)" : "");
@@ -233,6 +236,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--split", o->split, "train, valid or test");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
   cmd->add_flag("--json", o->json, "Print the result as JSON");
+  cmd->add_flag("--strict-data", o->strict_data, "Refuse a corpus with an unreadable file instead of skipping it");
   cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none; musegan: phrases, default 64)");
   cmd->callback([o, cmd] {
     o->split_given = cmd->count("--split") > 0;

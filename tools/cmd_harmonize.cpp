@@ -18,7 +18,8 @@ namespace cadenza::tools {
 namespace {
 
 struct HarmonizeCli {
-  std::string checkpoint, melody, out, voices = "alto,tenor,bass";
+  std::string checkpoint, melody, voices = "alto,tenor,bass";
+  MidiOutput out;
   GibbsCli gibbs;
 };
 
@@ -43,7 +44,7 @@ std::vector<int> parse_voices(const std::string& list) {
 }
 
 void run_harmonize(const HarmonizeCli& o) {
-  require_midi_out(o.out);
+  o.out.check();
   const std::vector<int> voices = parse_voices(o.voices);
   const music::Score melody = read_chorale_midi(o.melody);
   ChoraleModel m = load_chorale_model(o.checkpoint);
@@ -51,7 +52,7 @@ void run_harmonize(const HarmonizeCli& o) {
                         melody.ticks_per_quarter;
   const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
   NoGradGuard no_grad;
-  write_midi_and_png(models::deepbach::harmonize(*m.deepbach, melody, voices, g), o.out);
+  o.out.write(models::deepbach::harmonize(*m.deepbach, melody, voices, g));
 }
 
 }  // namespace
@@ -62,7 +63,7 @@ void add_harmonize_command(CLI::App& app) {
       "harmonize", "Harmonise a melody (or fill any voices of a chorale) with a trained deepbach model");
   cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a deepbach model (cadenza train)")->required();
   cmd->add_option("--melody", o->melody, "MIDI file: track k is voice k (one track: the soprano)")->required();
-  cmd->add_option("--out", o->out, "Output FILE.mid, one track per voice (and FILE.png)")->required();
+  o->out.add_options(*cmd, "Output FILE.mid, one track per voice");
   cmd->add_option("--voices", o->voices, "Voices to fill, comma-separated: soprano, alto, tenor, bass");
   add_gibbs_options(*cmd, o->gibbs);
   cmd->callback([o] { run_harmonize(*o); });

@@ -15,13 +15,14 @@ namespace cadenza::tools {
 namespace {
 
 struct InfillCli {
-  std::string checkpoint, in, out;
+  std::string checkpoint, in;
+  MidiOutput out;
   double from_beat = 0, to_beat = 0;
   GibbsCli gibbs;
 };
 
 void run_infill(const InfillCli& o) {
-  require_midi_out(o.out);
+  o.out.check();
   if (!(o.from_beat < o.to_beat))
     throw std::runtime_error(fmt::format("--from-beat {} must come before --to-beat {}", o.from_beat, o.to_beat));
   const music::Score chorale = read_chorale_midi(o.in);
@@ -29,7 +30,7 @@ void run_infill(const InfillCli& o) {
   const int64_t steps = int64_t(std::ceil((o.to_beat - o.from_beat) * models::deepbach::kStepsPerQuarter));
   const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
   NoGradGuard no_grad;
-  write_midi_and_png(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g), o.out);
+  o.out.write(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g));
 }
 
 }  // namespace
@@ -41,7 +42,7 @@ void add_infill_command(CLI::App& app) {
   cmd->add_option("--in", o->in, "Four-track chorale MIDI file (track k is voice k)")->required();
   cmd->add_option("--from-beat", o->from_beat, "First quarter-note beat of the passage (from 0)")->required();
   cmd->add_option("--to-beat", o->to_beat, "Beat after the passage's end")->required();
-  cmd->add_option("--out", o->out, "Output FILE.mid, one track per voice (and FILE.png)")->required();
+  o->out.add_options(*cmd, "Output FILE.mid, one track per voice");
   add_gibbs_options(*cmd, o->gibbs);
   cmd->callback([o] { run_infill(*o); });
 }

@@ -18,14 +18,15 @@ namespace cadenza::tools {
 namespace {
 
 struct InterpolateCli {
-  std::string checkpoint, a, b, out, device = "cpu";
+  std::string checkpoint, a, b, device = "cpu";
+  MidiOutput out;
   int64_t steps = 5;
   double temperature = 0.5;
   uint64_t seed = 0;
 };
 
 void run_interpolate(const InterpolateCli& o) {
-  require_midi_out(o.out);
+  o.out.check();
   if (o.steps < 2) throw std::runtime_error(fmt::format("--steps must be at least 2, not {}", o.steps));
   if (!(o.temperature >= 0))
     throw std::runtime_error(fmt::format("--temperature must be 0 (greedy) or positive, not {}", o.temperature));
@@ -38,7 +39,7 @@ void run_interpolate(const InterpolateCli& o) {
   vae->to(device);
   Generator gen(o.seed);
   NoGradGuard no_grad;
-  write_midi_and_png(vae->interpolate(a, b, o.steps, o.temperature, gen), o.out);
+  o.out.write(vae->interpolate(a, b, o.steps, o.temperature, gen));
 }
 
 }  // namespace
@@ -50,7 +51,7 @@ void add_interpolate_command(CLI::App& app) {
   cmd->add_option("a", o->a, "First melody or trio (MIDI)")->required();
   cmd->add_option("b", o->b, "Second melody or trio (MIDI)")->required();
   cmd->add_option("--steps", o->steps, "Points on the path, both ends included (>= 2)");
-  cmd->add_option("--out", o->out, "Output FILE.mid (the points one after another) and FILE.png")->required();
+  o->out.add_options(*cmd, "Output FILE.mid (the points one after another)");
   cmd->add_option("--temperature", o->temperature, "Decoder temperature (0: greedy; Magenta's default 0.5)");
   cmd->add_option("--seed", o->seed, "Random seed");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");

@@ -2,7 +2,8 @@
 //                [--temperature T] [--top-k K] [--top-p P] [--beam W] [--primer FILE.mid] [--seed S]
 //                [--note-density X] [--key K | --pitch-histogram W,...] [--tempo QPM]
 //                [--device cpu|vulkan[:N]] [--half]
-// Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG beside each.
+//                [--png PATH|none]
+// Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG of each.
 #include <fmt/format.h>
 
 #include "engine/nn/precision.h"
@@ -17,7 +18,8 @@ namespace cadenza::tools {
 namespace {
 
 struct SampleCli {
-  std::string checkpoint, out, primer, device = "cpu";
+  std::string checkpoint, primer, device = "cpu";
+  MidiOutput out;
   int64_t num_outputs = 1, length = 0, top_k = 0, beam = 1;
   double temperature = 1.0, top_p = 1.0;
   uint64_t seed = 0;
@@ -36,14 +38,8 @@ void use_half_weights(models::Model& model, Device device) {
                                          device.is_cpu() ? "LSTM only" : "LSTM and Linear"));
 }
 
-std::filesystem::path output_path(const std::filesystem::path& out, int64_t i, int64_t n) {
-  if (n == 1) return out;
-  std::filesystem::path p = out;
-  return p.replace_filename(fmt::format("{}-{}{}", out.stem().string(), i, out.extension().string()));
-}
-
 void run_sample(const SampleCli& o, const CLI::App& cmd) {
-  require_midi_out(o.out);
+  o.out.check();
   if (o.num_outputs < 1) throw std::runtime_error(fmt::format("--num-outputs must be positive, not {}", o.num_outputs));
   if (o.length < 0) throw std::runtime_error(fmt::format("--length must be positive, not {}", o.length));
   if (!(o.temperature > 0)) throw std::runtime_error(fmt::format("--temperature must be positive, not {}", o.temperature));
@@ -70,7 +66,7 @@ void run_sample(const SampleCli& o, const CLI::App& cmd) {
   for (int64_t i = 1; i <= o.num_outputs; ++i) {
     music::Score score = trained.model->sample(options, gen);
     if (cmd.count("--tempo")) set_tempo(score, o.controls.tempo);
-    write_midi_and_png(score, output_path(o.out, i, o.num_outputs));
+    o.out.write(score, i, o.num_outputs);
   }
 }
 
@@ -80,7 +76,7 @@ void add_sample_command(CLI::App& app) {
   auto o = std::make_shared<SampleCli>();
   CLI::App* cmd = app.add_subcommand("sample", "Sample MIDI (and a piano-roll PNG) from a trained model");
   cmd->add_option("--checkpoint", o->checkpoint, "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one (DIR/best.safetensors)")->required();
-  cmd->add_option("--out", o->out, "Output FILE.mid (FILE-1.mid ... when --num-outputs > 1)")->required();
+  o->out.add_options(*cmd, "Output FILE.mid (FILE-1.mid ... when --num-outputs > 1)");
   cmd->add_option("--num-outputs", o->num_outputs, "How many pieces");
   cmd->add_option("--length", o->length, "New steps (tokens or frames) after the primer (default: the model's)");
   cmd->add_option("--temperature", o->temperature, "Softmax temperature (> 0)");

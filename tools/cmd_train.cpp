@@ -43,7 +43,7 @@ struct TrainCli {
   int64_t steps = 0, batch = 0, patience = 0;
   double lr = 0;
   uint64_t seed = 0;
-  bool resume = false;
+  bool resume = false, strict_data = false;
 };
 
 nlohmann::json read_config_file(const std::string& path) {
@@ -86,7 +86,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
     if (!o.model.empty() && o.model != spec.model)
       throw std::runtime_error(fmt::format("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model));
     for (const char* flag :
-         {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze", "--patience"})
+         {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze", "--patience", "--strict-data"})
       if (given(flag))
         throw std::runtime_error(fmt::format("--resume continues with the run's own settings; only --steps may change, not {}", flag));
   } else {
@@ -110,6 +110,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       if (!patch.contains("data") || !patch["data"].contains("steps_per_quarter")) spec.data.steps_per_quarter = 0;
     }
     if (given("--patience")) spec.train.patience = o.patience;
+    if (o.strict_data) spec.data.strict_data = true;
     if (given("--batch")) spec.data.batch_size = o.batch;
     if (given("--lr")) spec.train.lr = o.lr;
     if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
@@ -175,6 +176,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--patience", o->patience,
                   "Stop after N validations without a better validation NLL (0: off); DIR/best.safetensors "
                   "holds the best model either way");
+  cmd->add_flag("--strict-data", o->strict_data,
+                "Stop at the first unreadable file of the corpus instead of skipping it (skipped files are always "
+                "named in the log)");
   cmd->add_option("--config", o->config_file, "JSON patch: {\"config\": model, \"data\": ..., \"train\": ...}");
   cmd->callback([o, cmd] { run_train(*o, *cmd); });
 }

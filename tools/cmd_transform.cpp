@@ -17,12 +17,13 @@ namespace cadenza::tools {
 namespace {
 
 struct TransformCli {
-  std::string checkpoint, in, attribute, out;
+  std::string checkpoint, in, attribute;
+  MidiOutput out;
   double amount = 0;
 };
 
 void run_transform(const TransformCli& o) {
-  require_midi_out(o.out);
+  o.out.check();
   if (!std::isfinite(o.amount)) throw std::runtime_error(fmt::format("--amount must be a number, not {}", o.amount));
   music::metrics::attribute(o.attribute, music::Score{});  // an unknown name fails before any work
   const music::Score melody = read_midi_score(o.in);
@@ -36,7 +37,7 @@ void run_transform(const TransformCli& o) {
   const std::vector<int32_t> segment = run.vae->segment_tokens(melody);
   const std::vector<int32_t> moved = models::transform_segment(*run.vae, segment, v->second.direction, o.amount);
   const auto tok = music::repr::make_tokenizer(run.vae->tokenizer());
-  write_midi_and_png(tok->decode(moved), o.out);
+  o.out.write(tok->decode(moved));
   fmt::print("{}: {:.3f} in the input's first {} steps, {:.3f} after moving {:+g}\n", o.attribute,
              models::segment_attribute(*run.vae, o.attribute, segment), segment.size(),
              models::segment_attribute(*run.vae, o.attribute, moved), o.amount);
@@ -51,7 +52,7 @@ void add_transform_command(CLI::App& app) {
   cmd->add_option("--in", o->in, "Melody MIDI file (its first segment is transformed)")->required();
   cmd->add_option("--attribute", o->attribute, "note_density, pitch_range or syncopation")->required();
   cmd->add_option("--amount", o->amount, "Multiple of the attribute vector to add (negative: less)")->required();
-  cmd->add_option("--out", o->out, "Output FILE.mid (and FILE.png)")->required();
+  o->out.add_options(*cmd, "Output FILE.mid");
   cmd->callback([o] { run_transform(*o); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "engine/error.h"
 
@@ -15,17 +16,32 @@ namespace {
   fail("cannot {} '{}': {}", what, p.string(), std::strerror(errno));
 }
 
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+  return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
 }  // namespace
 
+// The bytes go to a file without a name (O_TMPFILE) where the file system offers it, so a
+// writer killed before commit() leaves nothing behind; it gets a temporary name only for the
+// instant between linkat() and rename(). Elsewhere a named temporary file is used from the
+// start (and is what a kill leaves).
 AtomicFile::AtomicFile(std::filesystem::path path)
     : path_(std::move(path)), tmp_(path_.string() + ".tmp-" + std::to_string(::getpid())) {
+#ifdef O_TMPFILE
+  fd_ = ::open(directory_of(path_).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd_ >= 0) {
+    anonymous_ = true;
+    return;
+  }
+#endif
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) fail_errno("create", tmp_);
 }
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(tmp_.c_str());
+  if (!committed_ && !anonymous_) ::unlink(tmp_.c_str());
 }
 
 void AtomicFile::write(const void* data, size_t n) {
@@ -33,21 +49,27 @@ void AtomicFile::write(const void* data, size_t n) {
   for (size_t done = 0; done < n;) {
     ssize_t k = ::write(fd_, p + done, n - done);
     if (k < 0 && errno == EINTR) continue;
-    if (k < 0) fail_errno("write", tmp_);
+    if (k < 0) fail_errno("write", anonymous_ ? path_ : tmp_);
     done += static_cast<size_t>(k);
   }
 }
 
 void AtomicFile::commit() {
-  if (::fsync(fd_) != 0) fail_errno("fsync", tmp_);
+  if (::fsync(fd_) != 0) fail_errno("fsync", anonymous_ ? path_ : tmp_);
+  if (anonymous_) {
+    // Give the unnamed file its temporary name through /proc (linkat with AT_EMPTY_PATH
+    // would need CAP_DAC_READ_SEARCH).
+    const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp_.c_str(), AT_SYMLINK_FOLLOW) != 0) fail_errno("link", tmp_);
+    anonymous_ = false;  // from here on the destructor must remove the name if rename fails
+  }
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) fail_errno("close", tmp_);
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail_errno("rename to", path_);
   committed_ = true;
   // Make the rename itself durable.
-  std::filesystem::path dir = path_.has_parent_path() ? path_.parent_path() : ".";
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);

@@ -1,8 +1,9 @@
 #pragma once
-// Crash-safe file replacement: the bytes go to a temporary file in the same directory,
+// Crash-safe file replacement, the one way cadenza writes any file: the bytes go to a
+// temporary file in the same directory (unnamed where the file system allows O_TMPFILE),
 // which is fsync'd and then renamed over the target (and the directory fsync'd), so a
-// reader sees either the old file or the new one, never a torn mix. A writer that dies
-// or throws before commit() leaves the target untouched.
+// reader sees either the old file or the new one, never a torn mix. A writer that dies,
+// is killed or throws before commit() leaves the target untouched.
 #include <filesystem>
 #include <string_view>
 
@@ -21,6 +22,7 @@ class AtomicFile {
  private:
   std::filesystem::path path_, tmp_;
   int fd_ = -1;
+  bool anonymous_ = false;  // an O_TMPFILE without a name yet
   bool committed_ = false;
 };
 

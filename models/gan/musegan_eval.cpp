@@ -63,15 +63,15 @@ Tensor musegan_generate(MuseGan& model, int64_t n, Generator& gen) {
 }
 
 Tensor musegan_real_phrases(const std::filesystem::path& folder, const std::string& split, int64_t n,
-                            const MuseGanConfig& c) {
+                            const MuseGanConfig& c, music::dataset::SkippedFiles& skipped) {
   CADENZA_CHECK(n > 0, "musegan: cannot take {} real phrases", n);
   const MuseGanDataOptions o{.bars = c.bars, .steps_per_bar = c.steps, .lowest_pitch = c.lowest_pitch,
                              .pitches = c.pitches};
   std::vector<MuseGanPhrase> all;
   for (const auto& file : music::dataset::midi_files(folder, music::dataset::parse_split(split), {}, 0)) try {
       for (auto& p : musegan_phrases(file, o)) all.push_back(std::move(p));
-    } catch (const std::exception&) {
-      // unreadable files are skipped, as in training
+    } catch (const std::exception& e) {
+      skipped.add(file, e.what());
     }
   CADENZA_CHECK(!all.empty(), "{}: no {} phrase with notes", folder.string(), split);
   const size_t take = std::min(all.size(), size_t(n));

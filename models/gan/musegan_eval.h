@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/gan/musegan.h"
+#include "music/dataset/skipped_files.h"
 
 namespace cadenza::models {
 
@@ -34,8 +35,9 @@ Tensor musegan_generate(MuseGan& model, int64_t n, Generator& gen);
 
 // At most `n` real phrases of a split of a MIDI folder (split by file name as in training,
 // models/data.h), evenly spaced over the split so that every part of it is represented.
+// Files that cannot be read go to `skipped` (which reports them, or refuses them when strict).
 Tensor musegan_real_phrases(const std::filesystem::path& folder, const std::string& split, int64_t n,
-                            const MuseGanConfig& c);
+                            const MuseGanConfig& c, music::dataset::SkippedFiles& skipped);
 
 // The metrics of generated and real phrases side by side, one row per metric and track:
 // "metric  track  generated  data".

@@ -8,8 +8,8 @@
 namespace cadenza::music::dataset {
 
 TokenStream::TokenStream(std::vector<std::filesystem::path> files, const repr::Tokenizer& tokenizer,
-                         TokenStreamConfig config)
-    : files_(std::move(files)), tokenizer_(tokenizer), config_(config), rng_(config.seed) {
+                         TokenStreamConfig config, SkippedFiles* skipped)
+    : files_(std::move(files)), tokenizer_(tokenizer), config_(config), rng_(config.seed), skipped_(skipped) {
   if (config_.batch_size < 1 || config_.window < 1 || config_.shuffle_buffer < 1)
     throw std::invalid_argument("token stream: batch_size, window and shuffle_buffer must be positive");
 }
@@ -24,8 +24,9 @@ bool TokenStream::refill() {
       if (config_.max_transpose > 0) transpose(score, random_transposition(score, config_.max_transpose, rng_));
       if (config_.tempo_jitter > 0.0) scale_tempo(score, 1.0 + config_.tempo_jitter * (2.0 * rng_.uniform() - 1.0));
       tokens = tokenizer_.encode(score);
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
       ++stats_.files_skipped;
+      if (skipped_) skipped_->add(path, e.what());
       continue;
     }
     ++stats_.files_read;

@@ -4,7 +4,7 @@
 // batches in the same order.
 //
 // Per epoch: the file order is shuffled; each file is read (lenient; unreadable files
-// are skipped and counted), augmented (random transposition within pitch range,
+// are skipped, counted and reported through a SkippedFiles, which may refuse them), augmented (random transposition within pitch range,
 // random tempo factor), encoded, and cut into windows of `window` tokens starting at a
 // random offset in [0, window) — the part before it forms one short window too, so no
 // token is lost. Windows enter a buffer that is refilled, one file at a time, up to
@@ -20,6 +20,7 @@
 
 #include "music/dataset/batch.h"
 #include "music/dataset/rng.h"
+#include "music/dataset/skipped_files.h"
 #include "music/repr/tokenizer.h"
 
 namespace cadenza::music::dataset {
@@ -44,7 +45,9 @@ struct TokenStreamStats {
 
 class TokenStream {
  public:
-  TokenStream(std::vector<std::filesystem::path> files, const repr::Tokenizer& tokenizer, TokenStreamConfig config);
+  // `skipped` (kept by the caller; optional) hears of every file left out.
+  TokenStream(std::vector<std::filesystem::path> files, const repr::Tokenizer& tokenizer, TokenStreamConfig config,
+              SkippedFiles* skipped = nullptr);
 
   // The next batch of this epoch, or nullopt when the epoch is over (the next call
   // starts a new epoch with a new file order).
@@ -64,6 +67,7 @@ class TokenStream {
   bool epoch_started_ = false;
   std::vector<std::vector<int32_t>> buffer_;
   TokenStreamStats stats_;
+  SkippedFiles* skipped_;
 };
 
 }  // namespace cadenza::music::dataset

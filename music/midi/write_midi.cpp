@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 
+#include "engine/serialize/atomic_file.h"
 #include "music/midi/vlq.h"
 
 namespace cadenza::music::midi {
@@ -69,10 +69,7 @@ std::vector<uint8_t> write_midi(const MidiFile& file) {
 
 void write_midi_file(const MidiFile& file, const std::filesystem::path& path) {
   const std::vector<uint8_t> bytes = write_midi(file);
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+  serialize::write_file_atomic(path, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
 }  // namespace cadenza::music::midi

@@ -4,9 +4,10 @@
 #include <png.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <memory>
 #include <stdexcept>
+#include <string>
+
+#include "engine/serialize/atomic_file.h"
 
 namespace cadenza::music::render {
 
@@ -30,9 +31,16 @@ void Image::fill_rect(int x0, int y0, int x1, int y1, Rgb c) {
     for (int x = std::max(0, x0); x < std::min(width, x1); ++x) set(x, y, c);
 }
 
+namespace {
+// libpng writes into memory; the file is then replaced in one atomic step.
+void append_png_bytes(png_structp png, png_bytep data, png_size_t n) {
+  auto* out = static_cast<std::string*>(png_get_io_ptr(png));
+  out->append(reinterpret_cast<const char*>(data), n);
+}
+}  // namespace
+
 void write_png(const Image& image, const std::filesystem::path& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!file) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+  std::string bytes;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info) {
@@ -44,7 +52,7 @@ void write_png(const Image& image, const std::filesystem::path& path) {
     png_destroy_write_struct(&png, &info);
     throw std::runtime_error(fmt::format("libpng failed writing {}", path.string()));
   }
-  png_init_io(png, file.get());
+  png_set_write_fn(png, &bytes, &append_png_bytes, nullptr);
   png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
                PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
@@ -52,6 +60,7 @@ void write_png(const Image& image, const std::filesystem::path& path) {
     png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 3));
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
+  serialize::write_file_atomic(path, bytes);
 }
 
 }  // namespace cadenza::music::render

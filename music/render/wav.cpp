@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <stdexcept>
 #include <vector>
 
+#include "engine/serialize/atomic_file.h"
 #include "music/score/time_map.h"
 
 #ifdef CADENZA_HAVE_FLUIDSYNTH
@@ -117,18 +117,17 @@ void render_wav(const Score& score, const std::filesystem::path& path, const Wav
   if (fluid_synth_sfload(s.synth, sf.c_str(), 1) == FLUID_FAILED)
     throw std::runtime_error(fmt::format("FluidSynth could not load {}", sf.string()));
 
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+  serialize::AtomicFile out(path);  // the old file stays until the whole render is written
   const uint32_t total = static_cast<uint32_t>(std::ceil(duration * o.sample_rate));
   const std::string header = wav_header(o.sample_rate, total);
-  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(header.data(), header.size());
   std::vector<int16_t> block(2 * 4096);
   uint32_t written = 0;
   auto render_until = [&](uint32_t frame) {
     while (written < frame) {
       const int n = static_cast<int>(std::min<uint32_t>(4096, frame - written));
       fluid_synth_write_s16(s.synth, n, block.data(), 0, 2, block.data(), 1, 2);
-      out.write(reinterpret_cast<const char*>(block.data()), n * 4);  // little-endian hosts
+      out.write(block.data(), static_cast<size_t>(n) * 4);  // little-endian hosts
       written += static_cast<uint32_t>(n);
     }
   };
@@ -143,7 +142,7 @@ void render_wav(const Score& score, const std::filesystem::path& path, const Wav
     }
   }
   render_until(total);
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+  out.commit();
 }
 
 #else

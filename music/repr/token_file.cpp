@@ -4,7 +4,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <iterator>
 #include <stdexcept>
+
+#include "engine/serialize/atomic_file.h"
 
 namespace cadenza::music::repr {
 
@@ -36,12 +39,10 @@ TokenFile read_token_file(const std::filesystem::path& path) {
 }
 
 void write_token_file(const TokenFile& file, const std::filesystem::path& path) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
-  out << kMagic << ' ' << file.representation << '\n';
-  for (size_t i = 0; i < file.tokens.size(); ++i) out << file.tokens[i] << ((i + 1) % 32 == 0 ? '\n' : ' ');
-  out << '\n';
-  if (!out) throw std::runtime_error(fmt::format("error writing {}", path.string()));
+  std::string text = fmt::format("{} {}\n", kMagic, file.representation);
+  for (size_t i = 0; i < file.tokens.size(); ++i) fmt::format_to(std::back_inserter(text), "{}{}", file.tokens[i], (i + 1) % 32 == 0 ? '\n' : ' ');
+  text += '\n';
+  serialize::write_file_atomic(path, text);
 }
 
 }  // namespace cadenza::music::repr

@@ -13,6 +13,7 @@
 #include "engine/serialize/safetensors.h"
 #include "run_cli.h"
 #include "tests/models/cli_checks.h"
+#include "tests/support/skip.h"
 
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
@@ -31,18 +32,13 @@ const std::string& kJsb = cadenza::test::kJsbArg;
 // changes float results in the last bits (measured differences ~1e-8).
 constexpr double kTolerance = 1e-5;
 
-// False (with the reason in the test log) when these tests cannot run: a build without
-// MPI, or no mpirun on PATH.
-bool mpi_ready() {
-  if (!cadenza::dist::mpi_available()) {
-    WARN("skipped: this build has no MPI (install libopenmpi-dev openmpi-bin, scripts/setup.sh, and re-run cmake)");
-    return false;
-  }
-  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) {
-    WARN("skipped: mpirun is not on PATH (install openmpi-bin)");
-    return false;
-  }
-  return true;
+// Skips the test (tests/support/skip.h) when it cannot run: a build without MPI, or no
+// mpirun on PATH.
+void require_mpi() {
+  if (!cadenza::dist::mpi_available())
+    cadenza::test::skip_test("this build has no MPI (install libopenmpi-dev openmpi-bin, scripts/setup.sh, and re-run cmake)");
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0)
+    cadenza::test::skip_test("mpirun is not on PATH (install openmpi-bin)");
 }
 
 // Oversubscribed (more ranks than this machine's cores), as root if need be, and killed
@@ -109,7 +105,7 @@ int64_t count_of(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("2 ranks with global batch B train the weights of 1 process with batch B", "[dist][mpi]") {
-  if (!mpi_ready()) return;
+  require_mpi();
   TempDir dir("cadenza_dist", "equal");
   // Plain SGD without clipping: every step is lr times the gradient, so a gradient of the
   // wrong scale (the ranks' sum instead of their weighted mean) shows in the weights;
@@ -141,7 +137,7 @@ TEST_CASE("2 ranks with global batch B train the weights of 1 process with batch
 }
 
 TEST_CASE("a killed rank ends the job, and --resume continues on 1 and then 3 ranks", "[dist][mpi]") {
-  if (!mpi_ready()) return;
+  require_mpi();
   TempDir dir("cadenza_dist", "fault");
   write_run_config(dir);
   // Rank 1 is killed (SIGKILL, no chance to say goodbye); the launcher notices and ends
@@ -173,7 +169,7 @@ TEST_CASE("a killed rank ends the job, and --resume continues on 1 and then 3 ra
 }
 
 TEST_CASE("a rank that hangs ends the job after CADENZA_DIST_TIMEOUT with the reason", "[dist][mpi]") {
-  if (!mpi_ready()) return;
+  require_mpi();
   TempDir dir("cadenza_dist", "hang");
   write_run_config(dir);
   // SIGSTOP: rank 1 stays alive but silent, which the launcher cannot see; rank 0's
@@ -187,7 +183,7 @@ TEST_CASE("a rank that hangs ends the job after CADENZA_DIST_TIMEOUT with the re
 }
 
 TEST_CASE("a batch smaller than the ranks is refused, in one line from the rank that saw it", "[dist][mpi]") {
-  if (!mpi_ready()) return;
+  require_mpi();
   TempDir dir("cadenza_dist", "small");
   const CliResult r = run_command(mpirun(2) + kBinary + " train --model toy_roll --data " + kJsb +
                                   " --batch 1 --steps 2 --out " + dir / "run");

@@ -10,6 +10,7 @@
 
 #include "cli_checks.h"
 #include "music/score/midi_convert.h"
+#include "tests/support/skip.h"
 #ifdef HAVE_VULKAN
 #include "engine/vulkan/runtime.h"
 #endif
@@ -84,10 +85,7 @@ TEST_CASE("train_custom trains the custom model and cadenza samples its run thro
 
 TEST_CASE("train_custom on vulkan follows the cpu, and cadenza samples on the device", "[examples][vulkan]") {
 #ifdef HAVE_VULKAN
-  if (!cadenza::vulkan::available()) {
-    WARN("SKIPPED: no Vulkan device: " << cadenza::vulkan::reason());
-    return;
-  }
+  if (!cadenza::vulkan::available()) cadenza::test::skip_test(std::string("no Vulkan device: ") + cadenza::vulkan::reason());
   TempDir tmp("train_custom", "vulkan");
   const Run cpu = train_custom(tmp, "--steps 5 --out " + (tmp / "cpu"));
   const Run vk = train_custom(tmp, "--steps 5 --device vulkan --out " + (tmp / "vk"));
@@ -102,6 +100,6 @@ TEST_CASE("train_custom on vulkan follows the cpu, and cadenza samples on the de
   CHECK(s.status == 0);
   CHECK(notes_in(tmp.path / "s.mid") > 0);
 #else
-  WARN("SKIPPED: no Vulkan device: this build has no Vulkan backend");
+  cadenza::test::skip_test("this build has no Vulkan backend");
 #endif
 }

@@ -1,6 +1,6 @@
 #pragma once
-// A small multitrack MIDI folder for MuseGAN tests: copies of freedoom_music files (from
-// ../shared/data) chosen so that the folder's file-name split (models/data.h) has
+// A small multitrack MIDI folder for MuseGAN tests: copies of the bundled Freedoom files
+// (tests/data/freedoom) chosen so that the folder's file-name split (models/data.h) has
 // `train` training files and one validation file; from `only` when given (e.g. files in
 // 4/4 with a melody, a bass and drums, for trio models).
 #include <catch2/catch.hpp>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "music/dataset/split.h"
+#include "tests/support/test_data.h"
 
 namespace cadenza::models::testing {
 
@@ -22,9 +23,7 @@ inline void copy_freedoom_files(const std::filesystem::path& to, int train = 3,
                                 const std::vector<std::string>& only = {}) {
   namespace fs = std::filesystem;
   namespace ds = music::dataset;
-  fs::path src = fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music";
-  if (!fs::is_directory(src)) src = "/work/shared/data/freedoom_music";
-  REQUIRE(fs::is_directory(src));
+  const fs::path src = cadenza::test::test_data("freedoom");
   fs::create_directories(to);
   int have_train = 0, have_valid = 0;
   for (const fs::path& f : ds::midi_files(src)) {
@@ -37,7 +36,7 @@ inline void copy_freedoom_files(const std::filesystem::path& to, int train = 3,
     fs::copy_file(f, to / f.filename());
     if (have_train == train && have_valid == 1) return;
   }
-  FAIL("freedoom_music has too few files for the split");
+  FAIL("tests/data/freedoom has too few files for the split");
 }
 
 }  // namespace cadenza::models::testing

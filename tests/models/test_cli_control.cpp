@@ -74,7 +74,7 @@ TEST_CASE("sample --note-density --key --tempo on a conditioned performance_rnn"
   CHECK_FALSE(fs::exists(tmp.path / "x.mid"));
 }
 
-TEST_CASE("attributes and transform on a music_vae run; errors", "[cli][attributes]") {
+TEST_CASE("attributes and transform on a music_vae run, errors", "[cli][attributes]") {
   TempDir tmp("cadenza_cli_control", "vae");
   models::RunSpec spec;
   spec.model = "music_vae";

@@ -124,7 +124,7 @@ TEST_CASE("deepbach: train, then eval reports nats per voice-step and per-voice 
   CHECK(text.out.find("nats per voice-step") != std::string::npos);
 }
 
-TEST_CASE("deepbach: harmonize keeps the soprano; infill keeps everything outside the passage",
+TEST_CASE("deepbach: harmonize keeps the soprano, infill keeps everything outside the passage",
           "[models][deepbach][cli]") {
   const TempDir& run = deepbach_run();
   const music::Score melody = soprano();

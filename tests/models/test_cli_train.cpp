@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -16,9 +18,12 @@
 #include "music/score/midi_convert.h"
 #include "run_cli.h"
 #include "tests/models/cli_checks.h"
+#include "tests/support/test_data.h"
 
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
+using cadenza::music::test::run_command;
+using cadenza::test::require_ok;
 using cadenza::test::check_one_line_error;
 namespace fs = std::filesystem;
 
@@ -46,7 +51,7 @@ const TempDir& trained_run(const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("train writes checkpoint, config, metrics and plot; sample writes MIDI and PNGs", "[cli]") {
+TEST_CASE("train writes checkpoint, config, metrics and plot, sample writes MIDI and PNGs", "[cli]") {
   const TempDir& run = trained_run("toy_roll");
   for (const char* f : {"checkpoint.safetensors", "config.json", "metrics.csv", "loss.png"})
     CHECK(fs::exists(run.path / "run" / f));
@@ -200,4 +205,49 @@ TEST_CASE("train --patience stops early and names the best checkpoint, which sam
                        "--patience must be 0 (off) or positive");
   check_one_line_error(run_cadenza("sample --checkpoint " + dir / "run/missing.safetensors" + " --out " + dir / "m.mid"),
                        "missing.safetensors");
+}
+
+TEST_CASE("the bundled corpus is found from any working directory, or from CADENZA_DATA_DIR", "[cli][data]") {
+  TempDir dir("anywhere");
+  const std::string bin = std::string("'") + CADENZA_BINARY + "'";
+  // From / : no data/ folder around, and the binary's folder plays no part.
+  const CliResult from_root =
+      run_command("cd / && " + bin + " train --model poly_rnn --steps 2 --batch 2 --out " + dir / "root");
+  INFO(from_root.err);
+  REQUIRE(from_root.status == 0);
+  const auto config = nlohmann::json::parse(std::ifstream(dir.path / "root" / "config.json"));
+  CHECK(fs::path(config["data"]["path"].get<std::string>()) == fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
+  // A data/ folder of the user's own in the working directory is not taken for it.
+  fs::create_directories(dir.path / "data");
+  { std::ofstream(dir.path / "data" / "jsb-chorales-quarter.json") << "{not the corpus"; }
+  require_ok(run_command("cd " + dir / "" + " && " + bin + " train --model poly_rnn --steps 1 --batch 2 --out " +
+                         dir / "cwd"));
+  // CADENZA_DATA_DIR overrides, and must hold the corpus.
+  fs::create_directories(dir.path / "copy");
+  fs::copy_file(cadenza::test::kJsbPath, dir.path / "copy" / "jsb-chorales-quarter.json");
+  require_ok(run_command("CADENZA_DATA_DIR=" + dir / "copy" + " " + bin + " train --model poly_rnn --steps 1 --batch 2 --out " +
+                         dir / "env"));
+  const auto env_config = nlohmann::json::parse(std::ifstream(dir.path / "env" / "config.json"));
+  CHECK(fs::path(env_config["data"]["path"].get<std::string>()) == dir.path / "copy" / "jsb-chorales-quarter.json");
+  check_one_line_error(run_command("CADENZA_DATA_DIR=/no/such " + bin + " train --model poly_rnn --steps 1 --out " +
+                                   dir / "bad"),
+                       "CADENZA_DATA_DIR=/no/such");
+}
+
+TEST_CASE("unreadable corpus files are named and counted, --strict-data refuses them", "[cli][data]") {
+  TempDir dir("skipped");
+  fs::create_directories(dir.path / "midi");
+  for (const char* f : {"d_e1m1.mid", "d_e1m4.mid", "d_map07.mid", "d_e4m3.mid", "d_dm10.mid", "d_dm16.mid"})
+    fs::copy_file(cadenza::test::test_data("freedoom") / f, dir.path / "midi" / f);
+  // Files that are not MIDI at all, in every split (file names decide the split).
+  for (int i = 0; i < 8; ++i) std::ofstream(dir.path / "midi" / fmt::format("broken{}.mid", i)) << "not a midi file";
+  const std::string train = "train --model toy_roll --steps 2 --batch 2 --data " + dir / "midi";
+  const CliResult lenient = run_cadenza(train + " --out " + dir / "lenient");
+  INFO(lenient.err);
+  REQUIRE(lenient.status == 0);
+  CHECK(lenient.err.find("cadenza: warning: data: skipped") != std::string::npos);
+  CHECK(lenient.err.find("broken") != std::string::npos);
+  CHECK(lenient.err.find("no MThd") != std::string::npos);  // the reason
+  CHECK(lenient.err.find("files skipped") != std::string::npos);  // the total at the end
+  check_one_line_error(run_cadenza(train + " --strict-data --out " + dir / "strict"), "--strict-data");
 }

@@ -11,6 +11,7 @@
 #include "run_cli.h"
 #include "tests/models/cli_checks.h"
 #include "tests/models/freedoom_data.h"
+#include "tests/support/test_data.h"
 
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
@@ -76,7 +77,7 @@ TEST_CASE("music_vae trio: train, 3-track sample, per-track eval, interpolate tw
                            Catch::Contains("drums") && Catch::Contains("reconstruction"));
 
   // Two real trio files: their first 16 bars each, three points between.
-  const fs::path freedoom = fs::path(CADENZA_SHARED_DATA) / "freedoom_music";
+  const fs::path freedoom = cadenza::test::test_data("freedoom");
   require_ok(run_cadenza("interpolate --checkpoint " + run / "run" + " '" + (freedoom / "d_e1m1.mid").string() + "' '" +
                          (freedoom / "d_map07.mid").string() + "' --steps 3 --out " + run / "i.mid"));
   CHECK(fs::exists(run.path / "i.png"));
@@ -89,7 +90,7 @@ TEST_CASE("music_vae trio: bad input, one line, exit 1", "[cli][music_vae][trio]
   TempDir dir("bad");
   fs::create_directories(dir.path / "no_trio");
   // d_dm11 has a piano but no bass and no drums.
-  fs::copy_file(fs::path(CADENZA_SHARED_DATA) / "freedoom_music" / "d_dm11.mid", dir.path / "no_trio" / "d_dm11.mid");
+  fs::copy_file(cadenza::test::test_data("freedoom") / "d_dm11.mid", dir.path / "no_trio" / "d_dm11.mid");
   const std::string train = "train --model music_vae --preset hierdec_trio_small --steps 1 --out ";
   check_one_line_error(run_cadenza(train + dir / "run" + " --data " + dir / "no_trio"), "no trio window");
   check_one_line_error(run_cadenza(train + dir / "run"), "needs --data FOLDER");

@@ -16,7 +16,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::filesystem::path kCorpus = std::filesystem::path(CADENZA_SHARED_DATA) / "jsb_chorales/Jsb16thSeparated.json";
+const std::filesystem::path kCorpus = std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "Jsb16thSeparated.json";
 
 const std::map<std::string, std::vector<ChoralePitches>>& corpus() {
   static const auto c = load_separated_chorales(kCorpus);

@@ -18,6 +18,7 @@
 #include "tests/models/cli_checks.h"
 #include "tests/models/freedoom_data.h"
 #include "tests/models/model_checks.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza;
 using namespace cadenza::models;
@@ -113,12 +114,11 @@ TEST_CASE("musegan trains with 5 critic steps per generator step and samples a 5
 
 TEST_CASE("musegan dataset builder: freedoom MIDI to [N, 5, 4, 48, 84] bars", "[models][musegan]") {
   namespace fs = std::filesystem;
-  fs::path src = fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music";
-  if (!fs::is_directory(src)) src = "/work/shared/data/freedoom_music";
+  const fs::path src = cadenza::test::test_data("freedoom");
   fs::path dir = fs::temp_directory_path() / "cadenza_musegan_data_test";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  for (const char* f : {"d_dm01.mid", "d_dm02.mid", "d_bunny.mid"}) fs::copy_file(src / f, dir / f);
+  for (const char* f : {"d_e1m1.mid", "d_e1m4.mid", "d_map07.mid"}) fs::copy_file(src / f, dir / f);
   Tensor x = build_musegan_dataset(dir);
   REQUIRE(x.dim() == 5);
   CHECK(x.size(0) > 3);
@@ -149,7 +149,7 @@ TrainHooks silent(const std::atomic<bool>* stop = nullptr) { return {stop, nullp
 
 }  // namespace
 
-TEST_CASE("musegan trains through the trainer's TrainStep; stopped and resumed it ends bit-identical",
+TEST_CASE("musegan trains through the trainer's TrainStep, stopped and resumed it ends bit-identical",
           "[models][musegan]") {
   namespace fs = std::filesystem;
   cadenza::test::TempDir tmp("cadenza_musegan_train", "run");

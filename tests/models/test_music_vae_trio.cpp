@@ -12,6 +12,7 @@
 #include "tests/models/cli_checks.h"
 #include "tests/models/freedoom_data.h"
 #include "tests/models/model_checks.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza;
 using namespace cadenza::models;
@@ -188,7 +189,7 @@ TEST_CASE("music_vae trio data: 16-bar windows from multitrack MIDI, one-line er
                     Contains("not transposed"));
   // A folder whose files lack a part: no window.
   std::filesystem::create_directories(dir.path / "no_trio");
-  std::filesystem::copy_file(std::filesystem::path(CADENZA_SHARED_DATA) / "freedoom_music" / "d_dm11.mid",
+  std::filesystem::copy_file(cadenza::test::test_data("freedoom") / "d_dm11.mid",
                              dir.path / "no_trio" / "d_dm11.mid");
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "no_trio", .length = 256, .steps_per_quarter = 4}),
                     Contains("no trio window"));

@@ -40,7 +40,7 @@ Batch tiny_roll_batch() {
 
 }  // namespace
 
-TEST_CASE("poly_rnn loss is BCE summed over keys per counted frame; accuracy is Bay et al.'s", "[models][poly_rnn]") {
+TEST_CASE("poly_rnn loss is BCE summed over keys per counted frame, accuracy is Bay et al.'s", "[models][poly_rnn]") {
   auto model = tiny_poly();
   Batch batch = tiny_roll_batch();
   LossResult r = model->loss(batch);
@@ -97,7 +97,7 @@ TEST_CASE("poly_rnn reloaded from its state dict gives the same logits", "[model
   testing::check_reload_same_logits(*model, tiny_roll_batch());
 }
 
-TEST_CASE("poly_rnn samples valid scores with a primer and temperatures; bad options throw", "[models][poly_rnn]") {
+TEST_CASE("poly_rnn samples valid scores with a primer and temperatures, bad options throw", "[models][poly_rnn]") {
   auto model = tiny_poly();
   Generator gen(3);
   SampleOptions o;

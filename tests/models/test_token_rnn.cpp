@@ -59,7 +59,7 @@ std::string label(const Case& c) { return std::string(c.model) + " " + c.overrid
 
 }  // namespace
 
-TEST_CASE("token RNN loss is the masked mean cross-entropy; correct counts argmax hits", "[models][token_rnn]") {
+TEST_CASE("token RNN loss is the masked mean cross-entropy, correct counts argmax hits", "[models][token_rnn]") {
   for (const Case& c : cases()) {
     INFO(label(c));
     auto model = build(c);

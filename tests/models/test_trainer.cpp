@@ -173,7 +173,7 @@ TEST_CASE("a NaN loss stops training, names the step and keeps the last good che
   CHECK(load_trained_model(dir.path).step == 4);
 }
 
-TEST_CASE("metrics.csv and loss.png are well-formed; a checkpoint is not overwritten by a new run", "[trainer]") {
+TEST_CASE("metrics.csv and loss.png are well-formed, a checkpoint is not overwritten by a new run", "[trainer]") {
   TempDir dir("cadenza_trainer", "files");
   const RunSpec spec = tiny_spec("toy_roll", 4);
   REQUIRE(train(dir.path, spec, false, quiet()).status == TrainStatus::finished);
@@ -241,7 +241,7 @@ TEST_CASE("early stopping counts validations since the best, strictly lower bein
   CHECK_FALSE(off.should_stop());
 }
 
-TEST_CASE("best.safetensors holds the best validation's model; patience stops the run there", "[trainer][early]") {
+TEST_CASE("best.safetensors holds the best validation's model, patience stops the run there", "[trainer][early]") {
   TempDir dir("cadenza_trainer", "early");
   // A learning rate this high makes the toy model's validation NLL rise within a few steps.
   const RunSpec spec = tiny_spec("toy_roll", 60, {{"valid_every", 1}, {"patience", 3}, {"lr", 0.5}});

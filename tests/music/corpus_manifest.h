@@ -1,4 +1,5 @@
-// Rows of shared/data/*/MANIFEST.tsv: what each corpus file is known to hold.
+// Rows of a MIDI corpus's MANIFEST.tsv (tests/data/*, the shared corpora): what each file is
+// known to hold, and the check of every file against its row.
 #pragma once
 
 #include <filesystem>
@@ -19,11 +20,16 @@ struct ManifestRow {
   std::string strict_check;  // "ok" or "reason; reason"
 };
 
-std::filesystem::path shared_data(const std::string& sub);
 // A path in the temporary folder unique to this test process (runs may overlap).
 std::filesystem::path temp_path(const std::string& name);
 std::vector<ManifestRow> read_manifest(const std::filesystem::path& tsv);
 // The first reason of a strict verdict ("a; b" -> "a").
 std::string first_reason(const std::string& strict_check);
+// Reads every file of `dir` leniently and strictly and checks it against its MANIFEST.tsv
+// row (which must number `expected_rows`): header fields, event counts, and the strict
+// reader's first reason for a broken file.
+void check_corpus(const std::filesystem::path& dir, size_t expected_rows);
+// read -> write -> read keeps notes, tempo map, signatures, programs and controllers.
+void check_round_trip(const std::filesystem::path& path);
 
 }  // namespace cadenza::music::test

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus_manifest.h"
+#include "tests/support/test_data.h"
 #include "run_cli.h"
 
 using namespace cadenza::music;
@@ -14,7 +15,7 @@ using test::run_cadenza;
 namespace {
 
 std::string corpus_file(const std::string& name) {
-  return "'" + (test::shared_data("midi_parser_corpus") / name).string() + "'";
+  return "'" + (cadenza::test::test_data("midi_parser_corpus") / name).string() + "'";
 }
 
 void check_one_line_error(const test::CliResult& r) {
@@ -28,7 +29,7 @@ void check_one_line_error(const test::CliResult& r) {
 }  // namespace
 
 TEST_CASE("inspect --json prints one object with the documented keys", "[cli]") {
-  const auto r = run_cadenza("inspect --json '" + (test::shared_data("freedoom_music") / "d_e1m1.mid").string() + "'");
+  const auto r = run_cadenza("inspect --json '" + (cadenza::test::test_data("freedoom") / "d_e1m1.mid").string() + "'");
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["format"] == 1);
@@ -66,7 +67,7 @@ TEST_CASE("bad input gets exit status 1 and one line", "[cli]") {
 }
 
 TEST_CASE("no corpus file makes inspect die by a signal", "[cli]") {
-  for (const auto& row : test::read_manifest(test::shared_data("midi_parser_corpus") / "MANIFEST.tsv")) {
+  for (const auto& row : test::read_manifest(cadenza::test::test_data("midi_parser_corpus") / "MANIFEST.tsv")) {
     INFO(row.file);
     const auto r = run_cadenza("inspect --json " + corpus_file(row.file));
     CHECK_FALSE(r.signaled);
@@ -94,12 +95,12 @@ std::string tmp(const std::string& name) {
 }  // namespace
 
 TEST_CASE("convert: MIDI -> tokens -> MIDI, MIDI <-> JSON roll", "[cli]") {
-  const std::string mid = "'" + (test::shared_data("freedoom_music") / "d_e1m1.mid").string() + "'";
+  const std::string mid = "'" + (cadenza::test::test_data("freedoom") / "d_e1m1.mid").string() + "'";
   REQUIRE(run_cadenza("convert " + mid + " " + tmp("a.tok") + " --repr remi").status == 0);
   REQUIRE(run_cadenza("convert " + tmp("a.tok") + " " + tmp("a.mid")).status == 0);
   const auto j = nlohmann::json::parse(run_cadenza("inspect --json " + tmp("a.mid")).out);
   CHECK(j["notes"].get<int>() > 3000);  // drums are not in REMI
-  const std::string jsb = "'" + (test::shared_data("jsb_chorales") / "jsb-chorales-quarter.json").string() + "'";
+  const std::string jsb = "'" + (std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
   REQUIRE(run_cadenza("convert " + jsb + " " + tmp("b.mid") + " --split test --piece 3 --steps-per-quarter 1").status == 0);
   REQUIRE(run_cadenza("convert " + tmp("b.mid") + " " + tmp("b.json") + " --steps-per-quarter 1 --split test").status == 0);
   REQUIRE(run_cadenza("convert " + jsb + " " + tmp("c.json") + " --split test --piece 3 --steps-per-quarter 1").status == 0);
@@ -114,7 +115,7 @@ TEST_CASE("convert: MIDI -> tokens -> MIDI, MIDI <-> JSON roll", "[cli]") {
 }
 
 TEST_CASE("render writes PNG and WAV, or fails with one line", "[cli]") {
-  const std::string mid = "'" + (test::shared_data("freedoom_music") / "dummy.mid").string() + "'";
+  const std::string mid = "'" + (cadenza::test::test_data("freedoom") / "dummy.mid").string() + "'";
   CHECK(run_cadenza("render " + mid + " " + tmp("r.png")).status == 0);
   CHECK(std::filesystem::file_size(tmp("r.png")) > 100);
   const auto wav = run_cadenza("render " + mid + " " + tmp("r.wav"));
@@ -129,7 +130,7 @@ TEST_CASE("render writes PNG and WAV, or fails with one line", "[cli]") {
 }
 
 TEST_CASE("eval --metrics prints the table and writes JSON", "[cli]") {
-  const std::string dir = (test::shared_data("midi_parser_corpus") / "tonejs-midi" / "debussy").string();
+  const std::string dir = (cadenza::test::test_data("midi_parser_corpus") / "tonejs-midi" / "debussy").string();
   const auto r = run_cadenza("eval --metrics '" + dir + "' --output " + tmp("m.json"));
   REQUIRE(r.status == 0);
   CHECK(r.out.find("pitch_class_entropy") != std::string::npos);

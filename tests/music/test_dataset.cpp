@@ -4,6 +4,7 @@
 #include <set>
 
 #include "corpus_manifest.h"
+#include "tests/support/test_data.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
 #include "music/dataset/roll_dataset.h"
@@ -25,25 +26,27 @@ TEST_CASE("SplitMix64 matches the reference sequence", "[dataset]") {
 }
 
 TEST_CASE("file splits are disjoint, complete and deterministic", "[dataset]") {
-  const auto dir = test::shared_data("freedoom_music");
-  const SplitFractions f{0.1, 0.1};
+  const auto dir = cadenza::test::test_data("freedoom");
+  const size_t files = midi_files(dir).size();
+  REQUIRE(files == 18);
+  const SplitFractions f{0.25, 0.25};
   const auto train = midi_files(dir, Split::kTrain, f, 7);
   const auto valid = midi_files(dir, Split::kValid, f, 7);
   const auto test = midi_files(dir, Split::kTest, f, 7);
-  CHECK(train.size() + valid.size() + test.size() == 112);
+  CHECK(train.size() + valid.size() + test.size() == files);
   std::set<std::filesystem::path> all(train.begin(), train.end());
   all.insert(valid.begin(), valid.end());
   all.insert(test.begin(), test.end());
-  CHECK(all.size() == 112);
-  CHECK(valid.size() >= 3);
-  CHECK(test.size() >= 3);
+  CHECK(all.size() == files);
+  CHECK(valid.size() >= 2);
+  CHECK(test.size() >= 2);
   CHECK(midi_files(dir, Split::kValid, f, 7) == valid);
   CHECK(midi_files(dir, Split::kValid, f, 8) != valid);
   CHECK(parse_split("test") == Split::kTest);
   CHECK_THROWS(parse_split("dev"));
 }
 
-TEST_CASE("transposition refuses to leave the pitch range; drums stay", "[dataset]") {
+TEST_CASE("transposition refuses to leave the pitch range, drums stay", "[dataset]") {
   Score s = test::one_track({{0, 10, 60, 90}, {0, 10, 120, 90}});
   Track& drums = s.tracks.emplace_back();
   drums.is_drum = true;
@@ -100,8 +103,8 @@ TEST_CASE("roll batches are [batch, steps, 88] with a step mask", "[dataset]") {
 }
 
 TEST_CASE("token stream: every token once per epoch, bounded buffer, seeded", "[dataset]") {
-  const auto files = midi_files(test::shared_data("freedoom_music"));
-  const std::vector<std::filesystem::path> some(files.begin(), files.begin() + 24);
+  const auto some = midi_files(cadenza::test::test_data("freedoom"));
+  REQUIRE(some.size() == 18);
   const repr::PerformanceTokenizer tok;
   size_t expected_tokens = 0, longest = 0;
   for (const auto& f : some) {
@@ -121,7 +124,7 @@ TEST_CASE("token stream: every token once per epoch, bounded buffer, seeded", "[
     CHECK(b->tokens.size() == static_cast<size_t>(b->batch * 256));
     ++batches;
   }
-  CHECK(stream.stats().files_read == 24);
+  CHECK(stream.stats().files_read == some.size());
   CHECK(stream.stats().tokens == expected_tokens);
   CHECK(stream.stats().max_buffered <= 8 + longest / 256 + 1);
   CHECK(batches == (stream.stats().windows + 3) / 4);
@@ -139,7 +142,7 @@ TEST_CASE("token stream: every token once per epoch, bounded buffer, seeded", "[
 }
 
 TEST_CASE("roll dataset crops, transposes in range, and is seeded", "[dataset]") {
-  const auto corpus = repr::load_roll_json(test::shared_data("jsb_chorales") / "jsb-chorales-quarter.json");
+  const auto corpus = repr::load_roll_json(std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
   RollDatasetConfig c;
   c.batch_size = 4;
   c.steps = 32;

@@ -83,7 +83,7 @@ TEST_CASE("pitch metrics ignore drums", "[metrics][muspy]") {
   CHECK(pitch_range(Score{}) == 0);
 }
 
-TEST_CASE("polyphony is time-weighted; one key sounding twice counts once", "[metrics][muspy]") {
+TEST_CASE("polyphony is time-weighted, one key sounding twice counts once", "[metrics][muspy]") {
   // C4 over [0, 4), E4 over [2, 6), another C4 over [1, 3): one pitch for 4 ticks, two
   // for 2 ticks: polyphony = (4 + 4) / 6; more than one pitch 2 of 6 ticks.
   const Score s = one_track({{0, 4, 60, 90}, {2, 6, 64, 90}, {1, 3, 60, 90}}, 4);

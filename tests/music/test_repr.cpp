@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "corpus_manifest.h"
+#include "tests/support/test_data.h"
 #include "music/repr/melody.h"
 #include "music/repr/performance.h"
 #include "music/repr/piano_roll.h"
@@ -19,7 +20,7 @@ using test::one_track;
 namespace {
 
 Score freedoom(const std::string& name) {
-  return load_midi(test::shared_data("freedoom_music") / name);
+  return load_midi(cadenza::test::test_data("freedoom") / name);
 }
 
 // encode(decode(encode(x))) == encode(x): decoding loses nothing the tokens hold.

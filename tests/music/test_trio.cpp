@@ -11,6 +11,7 @@
 #include "music/repr/trio.h"
 #include "music/repr/trio_windows.h"
 #include "music/score/midi_convert.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza::music;
 using namespace cadenza::music::repr;
@@ -129,7 +130,7 @@ TEST_CASE("trio: parts by GM program, the busiest melody, bass range 21..56, pac
   CHECK_THROWS(unpack_token(-1, parts));
 }
 
-TEST_CASE("trio: decoding gives melody (program 0), bass (33) and drums (channel 10); MIDI round trip",
+TEST_CASE("trio: decoding gives melody (program 0), bass (33) and drums (channel 10), MIDI round trip",
           "[repr][trio]") {
   TrioTokenizer tok;
   const Score s = grid_score({track(0, {{0, 4, 60, 90}, {4, 8, 62, 90}}), track(34, {{0, 8, 33, 90}}),
@@ -184,7 +185,7 @@ TEST_CASE("trio windows: whole 4/4 bars where all three play, short gaps forgive
 }
 
 TEST_CASE("trio on a real Freedoom file (d_e1m1.mid): parts, 16-bar windows, decode", "[repr][trio]") {
-  const Score score = load_midi(std::filesystem::path(CADENZA_SHARED_DATA) / "freedoom_music" / "d_e1m1.mid");
+  const Score score = load_midi(cadenza::test::test_data("freedoom") / "d_e1m1.mid");
   const TrioTracks tracks = trio_tracks(score);
   REQUIRE(tracks.complete());
   const Track& melody = score.tracks[*tracks.melody];

@@ -142,7 +142,7 @@ TEST_CASE("plain attention by hand", "[attention]") {
   CHECK(attention(q, k, v).item<double>() == Approx(7));
 }
 
-TEST_CASE("masked keys get exactly zero weight; a fully masked query gives 0, not NaN", "[attention]") {
+TEST_CASE("masked keys get exactly zero weight, a fully masked query gives 0, not NaN", "[attention]") {
   const DType dt = DType::f64;
   Tensor q = uniform_input({1, 1, 3, 2}, dt).set_requires_grad(true);
   Tensor k = uniform_input({1, 1, 3, 2}, dt).set_requires_grad(true);

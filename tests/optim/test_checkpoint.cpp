@@ -185,14 +185,21 @@ TEST_CASE("a writer killed mid-save leaves the previous checkpoint intact", "[ch
     // Wait for the first complete checkpoint, then kill at some point of a later save.
     for (int i = 0; i < 3000 && !fs::exists(ckpt); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + 37 * attempt % 100));
+    // Stopped first, so that what it has open can be read at the very moment of death: a
+    // save in progress holds its temporary file (unnamed, or named *.tmp-PID) in `dir`.
+    ::kill(pid, SIGSTOP);
+    bool mid_write = false;
+    for (auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+      std::error_code ec;
+      const std::string target = fs::read_symlink(fd.path(), ec).string();
+      mid_write |= !ec && target.rfind(dir.string(), 0) == 0;
+    }
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
     REQUIRE(WIFSIGNALED(status));
     REQUIRE(fs::exists(ckpt));
-    bool temp_left = false;
-    for (auto& e : fs::directory_iterator(dir)) temp_left |= e.path().filename().string().find(".tmp-") != std::string::npos;
-    caught_mid_write += temp_left;
+    caught_mid_write += mid_write;
     // Whatever the moment of death, the checkpoint is one complete round.
     struct Big : nn::Module {
       Big() { w = register_parameter("w", Tensor::zeros({1 << 23})); }

@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the Vulkan tests: skipping loudly without a device, moving tensors,
+// Helpers shared by the Vulkan tests: skipping without a device, moving tensors,
 // and measuring how far a device result is from the CPU's.
 #include <catch2/catch.hpp>
 
@@ -11,14 +11,13 @@
 
 #include "engine/vulkan/runtime.h"
 #include "ops/ops.h"
+#include "tests/support/skip.h"
 
-// A test needing Vulkan reports SKIPPED (Catch2 WARN) and returns when there is no device.
-#define CADENZA_REQUIRE_VULKAN()                                            \
-  do {                                                                      \
-    if (!::cadenza::vulkan::available()) {                                  \
-      WARN("SKIPPED: no Vulkan device: " << ::cadenza::vulkan::reason());   \
-      return;                                                               \
-    }                                                                       \
+// A test needing Vulkan is skipped (tests/support/skip.h) when there is no device.
+#define CADENZA_REQUIRE_VULKAN()                                                                   \
+  do {                                                                                             \
+    if (!::cadenza::vulkan::available())                                                           \
+      ::cadenza::test::skip_test(std::string("no Vulkan device: ") + ::cadenza::vulkan::reason()); \
   } while (0)
 
 // Ends each Vulkan test: everything recorded has run, and the validation layer said nothing.

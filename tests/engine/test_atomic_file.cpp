@@ -1,0 +1,64 @@
+// engine/serialize/atomic_file.h: the target holds the old bytes until commit(), the new
+// ones after, and a writer abandoned before commit() leaves no file behind.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/error.h"
+#include "engine/serialize/atomic_file.h"
+
+using namespace cadenza;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t files_in(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("cadenza_atomic_" + std::to_string(::getpid()));
+  Scratch() {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Scratch() { fs::remove_all(dir); }
+};
+
+}  // namespace
+
+TEST_CASE("atomic file: old bytes until commit, new bytes after, nothing left behind", "[serialize][atomic]") {
+  Scratch s;
+  const fs::path target = s.dir / "x.bin";
+  std::ofstream(target, std::ios::binary) << "old";
+  {
+    serialize::AtomicFile f(target);
+    f.write("new bytes", 9);
+    CHECK(slurp(target) == "old");  // written, not committed
+  }
+  CHECK(slurp(target) == "old");  // abandoned: untouched
+  CHECK(files_in(s.dir) == 1);    // and no temporary file left
+  {
+    serialize::AtomicFile f(target);
+    f.write("new bytes", 9);
+    f.commit();
+  }
+  CHECK(slurp(target) == "new bytes");
+  CHECK(files_in(s.dir) == 1);
+  serialize::write_file_atomic(s.dir / "y.txt", "");
+  CHECK(fs::exists(s.dir / "y.txt"));
+  CHECK(fs::file_size(s.dir / "y.txt") == 0);
+  CHECK_THROWS_AS(serialize::write_file_atomic(s.dir / "no" / "such" / "dir.txt", "x"), Error);
+}
