@@ -116,6 +116,11 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const double seconds_before = root ? metrics->last_seconds() : 0;
   const bool can_validate = root && data.has_split(DataSplit::valid);
   if (resume) progress.message(fmt::format("resuming {} at step {} of {}", spec.model, step, o.steps));
+  if (ranks.size() > 1) {
+    const int64_t n = ranks.size(), b = spec.data.batch_size;
+    const std::string rows = b % n == 0 ? fmt::format("{}", b / n) : fmt::format("{}-{}", b / n, b / n + 1);
+    progress.message(fmt::format("data-parallel over {} ranks: global batch {}, {} rows on each rank", n, b, rows));
+  }
   EarlyStopping early(o.patience);
   if (root && resume) early.replay(metrics->valid_curve());
   // Set on rank 0 when patience runs out; with several ranks it travels as a stop request

@@ -19,7 +19,8 @@
 // {"config": {...}, "data": {...}, "train": {...}}) and the command-line flags.
 //
 // The update itself is the model's TrainStep (models/train_step.h); by default Adam (AdamW
-// when weight_decay > 0, betas beta1/beta2), gradients clipped to a global norm of `clip`.
+// when weight_decay > 0, betas beta1/beta2), or plain SGD with "optimizer": "sgd";
+// gradients clipped to a global norm of `clip` (0: not clipped).
 // Learning rate: linear warm-up to `lr` over `warmup` steps (at most a fifth of the run),
 // then cosine decay to lr·min_lr_ratio at the last step. Resuming restores everything
 // that decides the next step (every optimizer of the TrainStep included), so a resumed

@@ -15,6 +15,7 @@ static void each_field(TrainOptions& o, F&& f) {
   f("warmup", o.warmup);
   f("min_lr_ratio", o.min_lr_ratio);
   f("weight_decay", o.weight_decay);
+  f("optimizer", o.optimizer);
   f("beta1", o.beta1);
   f("beta2", o.beta2);
   f("clip", o.clip);
@@ -62,6 +63,8 @@ void validate(const TrainOptions& o) {
   CADENZA_CHECK(o.warmup >= 0, "warmup must be 0 or positive, not {}", o.warmup);
   CADENZA_CHECK(o.min_lr_ratio >= 0 && o.min_lr_ratio <= 1, "min_lr_ratio must be in [0, 1], not {}", o.min_lr_ratio);
   CADENZA_CHECK(o.weight_decay >= 0, "weight_decay must be 0 or positive, not {}", o.weight_decay);
+  CADENZA_CHECK(o.optimizer == "adam" || o.optimizer == "sgd", "unknown optimizer '{}' (expected adam or sgd)",
+                o.optimizer);
   CADENZA_CHECK(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1,
                 "Adam's beta1 and beta2 must lie in [0, 1), not {} and {}", o.beta1, o.beta2);
   CADENZA_CHECK(o.clip >= 0, "clip must be 0 (off) or positive, not {}", o.clip);

@@ -14,6 +14,10 @@ struct TrainOptions {
   int64_t warmup = 100;
   double min_lr_ratio = 0.1;
   double weight_decay = 0;
+  // "adam" (AdamW when weight_decay > 0), or "sgd": plain SGD, p -= lr · gradient (with L2
+  // weight decay), whose step is proportional to the gradient — what a check of the
+  // gradient's scale needs, since Adam's step is not.
+  std::string optimizer = "adam";
   double beta1 = 0.9, beta2 = 0.999;  // Adam's (WGAN-GP trains with 0.5, 0.9)
   double clip = 1.0;              // 0: no clipping
   int64_t log_every = 10;         // metrics rows and plain progress lines

@@ -6,6 +6,7 @@
 
 #include "engine/optim/adam.h"
 #include "engine/optim/clip.h"
+#include "engine/optim/sgd.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {
@@ -17,7 +18,9 @@ class StandardStep final : public TrainStep {
     for (const Tensor& p : model.parameters())  // frozen parameters (--freeze) stay out
       if (p.requires_grad()) params_.push_back(p);
     optim::AdamOptions a{.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .weight_decay = o.weight_decay};
-    if (o.weight_decay > 0) opt_ = std::make_unique<optim::AdamW>(params_, a);
+    if (o.optimizer == "sgd")
+      opt_ = std::make_unique<optim::SGD>(params_, optim::SgdOptions{.lr = o.lr, .weight_decay = o.weight_decay});
+    else if (o.weight_decay > 0) opt_ = std::make_unique<optim::AdamW>(params_, a);
     else opt_ = std::make_unique<optim::Adam>(params_, a);
   }
 

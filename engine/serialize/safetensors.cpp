@@ -1,6 +1,8 @@
 #include "engine/serialize/safetensors.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,6 +29,24 @@ DType parse_dtype(const std::string& s, const std::string& name, const std::stri
   for (DType t : {DType::f32, DType::f64, DType::i32, DType::i64})
     if (s == st_dtype(t)) return t;
   fail("{}: tensor '{}' has dtype {}, which cadenza does not support (F32, F64, I32, I64)", source, name, s);
+}
+
+// A header's "shape": a list of sizes whose product, and the product of its non-zero sizes
+// (the strides), fit in int64 — a hostile header cannot overflow them downstream.
+Shape parse_shape(const nlohmann::json& j, const std::string& name, const std::string& source) {
+  CADENZA_CHECK(j.is_array(), "{}: tensor '{}' has shape {}, not a list of sizes", source, name, j.dump());
+  Shape shape;
+  uint64_t span = 1;
+  for (const auto& d : j) {
+    CADENZA_CHECK(d.is_number_unsigned() && d.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX),
+                  "{}: tensor '{}' has shape {}, not a list of sizes", source, name, j.dump());
+    const uint64_t size = d.get<uint64_t>();
+    CADENZA_CHECK(!__builtin_mul_overflow(span, std::max<uint64_t>(size, 1), &span) &&
+                      span <= static_cast<uint64_t>(INT64_MAX),
+                  "{}: tensor '{}' has shape {}, too large", source, name, j.dump());
+    shape.push_back(static_cast<int64_t>(size));
+  }
+  return shape;
 }
 
 }  // namespace
@@ -77,6 +97,7 @@ SafetensorsFile from_safetensors(std::string_view bytes, const std::string& sour
   SafetensorsFile out;
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
+      CADENZA_CHECK(entry.is_object(), "{}: not a safetensors file (__metadata__ is not an object)", source);
       for (const auto& [k, v] : entry.items())
         out.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
       continue;
@@ -84,18 +105,25 @@ SafetensorsFile from_safetensors(std::string_view bytes, const std::string& sour
     CADENZA_CHECK(entry.is_object() && entry.contains("dtype") && entry.contains("shape") &&
                       entry.contains("data_offsets"),
                   "{}: not a safetensors file (entry '{}' lacks dtype/shape/data_offsets)", source, name);
-    DType dt = parse_dtype(entry["dtype"].get<std::string>(), name, source);
-    Shape shape = entry["shape"].get<Shape>();
-    auto off = entry["data_offsets"].get<std::vector<uint64_t>>();
-    CADENZA_CHECK(off.size() == 2 && off[0] <= off[1], "{}: bad data_offsets for '{}'", source, name);
-    CADENZA_CHECK(off[1] <= data.size(),
-                  "{}: truncated file: tensor '{}' needs data up to byte {}, the file holds {}", source, name,
-                  off[1], data.size());
-    uint64_t expect = static_cast<uint64_t>(numel(shape)) * dtype_size(dt);
-    CADENZA_CHECK(off[1] - off[0] == expect, "{}: tensor '{}' of shape {} and dtype {} needs {} bytes, has {}",
-                  source, name, shape_str(shape), dtype_name(dt), expect, off[1] - off[0]);
+    const nlohmann::json& jdtype = entry["dtype"];
+    CADENZA_CHECK(jdtype.is_string(), "{}: tensor '{}' has dtype {}, not a name", source, name, jdtype.dump());
+    DType dt = parse_dtype(jdtype.get<std::string>(), name, source);
+    Shape shape = parse_shape(entry["shape"], name, source);
+    const nlohmann::json& joff = entry["data_offsets"];
+    CADENZA_CHECK(joff.is_array() && joff.size() == 2 && joff[0].is_number_unsigned() &&
+                      joff[1].is_number_unsigned() && joff[0].get<uint64_t>() <= joff[1].get<uint64_t>(),
+                  "{}: bad data_offsets {} for '{}'", source, joff.dump(), name);
+    const uint64_t begin = joff[0].get<uint64_t>(), end = joff[1].get<uint64_t>();
+    CADENZA_CHECK(end <= data.size(), "{}: truncated file: tensor '{}' needs data up to byte {}, the file holds {}",
+                  source, name, end, data.size());
+    // numel fits in int64 (parse_shape); its byte count may not, and then it cannot match.
+    const uint64_t count = static_cast<uint64_t>(numel(shape));
+    uint64_t expect = 0;
+    CADENZA_CHECK(!__builtin_mul_overflow(count, dtype_size(dt), &expect) && end - begin == expect,
+                  "{}: tensor '{}' of shape {} and dtype {} needs {} elements of {} bytes, has {} bytes", source,
+                  name, shape_str(shape), dtype_name(dt), count, dtype_size(dt), end - begin);
     Tensor t = Tensor::empty(shape, dt);
-    if (expect) std::memcpy(t.raw_data(), data.data() + off[0], expect);
+    if (expect) std::memcpy(t.raw_data(), data.data() + begin, expect);
     out.tensors.emplace(name, t);
   }
   return out;

@@ -54,6 +54,7 @@ TrainStep::Result GanStep::run(const std::function<Batch()>& next_batch, double 
 }
 
 std::unique_ptr<TrainStep> MuseGan::make_train_step(const TrainOptions& o) {
+  CADENZA_CHECK(o.optimizer == "adam", "musegan trains with Adam only, not optimizer '{}'", o.optimizer);
   return std::make_unique<GanStep>(*this, o);
 }
 

@@ -22,10 +22,11 @@ RollStep parse_step(const nlohmann::json& step) {
   RollStep out;
   for (const auto& v : step) {
     if (!v.is_number()) throw std::runtime_error("roll JSON: a pitch must be a number");
-    const long p = std::lround(v.get<double>());
-    if (p < 0) continue;  // -1: a silent voice
-    if (p > 127) throw std::runtime_error(fmt::format("roll JSON: pitch {} outside 0..127", p));
-    out.push_back(static_cast<int>(p));
+    // Compared before rounding: std::lround of a value beyond long (1e300) is unspecified.
+    const double x = v.get<double>();
+    if (x <= -0.5) continue;  // rounds below 0: -1 is a silent voice
+    if (x >= 127.5) throw std::runtime_error(fmt::format("roll JSON: pitch {} outside 0..127", x));
+    out.push_back(static_cast<int>(std::lround(x)));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -38,7 +39,7 @@ RollCorpus parse_roll_json(const std::string& text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, or a number beyond double (1e400)
     throw std::runtime_error(fmt::format("roll JSON: {}", e.what()));
   }
   if (!j.is_object()) throw std::runtime_error("roll JSON: expected an object of splits");

@@ -27,9 +27,9 @@ namespace {
 const std::string kBinary = std::string("'") + CADENZA_BINARY + "'";
 const std::string& kJsb = cadenza::test::kJsbArg;
 
-// Weights of two runs agree to this (absolute, after a few Adam steps at lr 0.01 on
-// toy_roll): the ranks sum their shares of the gradient in another order than one
-// process, which changes float results in the last bits (measured differences ~1e-8).
+// Weights of two runs agree to this (absolute, after a few steps at lr 0.01 on toy_roll):
+// the ranks sum their shares of the gradient in another order than one process, which
+// changes float results in the last bits (measured differences ~1e-8).
 constexpr double kTolerance = 1e-5;
 
 // Skips the test (tests/support/skip.h) when it cannot run: a build without MPI, or no
@@ -48,14 +48,18 @@ std::string mpirun(int ranks) {
 }
 
 // A constant learning rate: a run's steps then do not depend on its total step count.
-std::string write_run_config(const TempDir& dir) {
+// The default optimizer is Adam with norm clipping; "sgd" is plain SGD without clipping.
+std::string write_run_config(const TempDir& dir, const std::string& optimizer = "adam") {
+  const std::string clip = optimizer == "sgd" ? R"(, "optimizer": "sgd", "clip": 0)" : "";
   std::ofstream(dir.path / "run.json")
-      << R"({"train": {"warmup": 0, "min_lr_ratio": 1, "valid_every": 0, "valid_batches": 2, "checkpoint_every": 2}})";
+      << R"({"train": {"warmup": 0, "min_lr_ratio": 1, "valid_every": 0, "valid_batches": 2, "checkpoint_every": 2)"
+      << clip << "}}";
   return dir / "run.json";
 }
 
-std::string train_args(const TempDir& dir, const std::string& run, int64_t steps, int seed = 3) {
-  return " train --model toy_roll --data " + kJsb + " --batch 5 --lr 0.01 --seed " + std::to_string(seed) +
+std::string train_args(const TempDir& dir, const std::string& run, int64_t steps, int seed = 3,
+                       const std::string& lr = "0.01") {
+  return " train --model toy_roll --data " + kJsb + " --batch 5 --lr " + lr + " --seed " + std::to_string(seed) +
          " --config " + dir / "run.json" +
          " --steps " + std::to_string(steps) + " --out " + dir / run;
 }
@@ -103,14 +107,20 @@ int64_t count_of(const std::string& text, const std::string& what) {
 TEST_CASE("2 ranks with global batch B train the weights of 1 process with batch B", "[dist][mpi]") {
   require_mpi();
   TempDir dir("cadenza_dist", "equal");
-  write_run_config(dir);
+  // Plain SGD without clipping: every step is lr times the gradient, so a gradient of the
+  // wrong scale (the ranks' sum instead of their weighted mean) shows in the weights;
+  // Adam and norm clipping would make up for it.
+  write_run_config(dir, "sgd");
   // Batch 5 over 2 ranks: rows 0-1 and 2-4, with different numbers of counted frames.
-  require_ok(run_cadenza(train_args(dir, "one", 6)));
+  const CliResult one = run_cadenza(train_args(dir, "one", 6));
+  require_ok(one);
+  CHECK(one.err.find("data-parallel") == std::string::npos);
   const CliResult two = run_command(mpirun(2) + kBinary + train_args(dir, "two", 6));
   require_ok(two);
-  // Rank 0 alone reports.
+  // Rank 0 alone reports, and says how the batch is shared.
   CHECK(std::count(two.out.begin(), two.out.end(), '\n') == 1);
   CHECK(two.out.find("trained toy_roll to step 6") != std::string::npos);
+  CHECK(count_of(two.err, "data-parallel over 2 ranks: global batch 5, 2-3 rows on each rank") == 1);
 
   const auto one_ckpt = checkpoint(dir, "one"), two_ckpt = checkpoint(dir, "two");
   CHECK(two_ckpt.metadata.at("step") == "6");
@@ -118,7 +128,10 @@ TEST_CASE("2 ranks with global batch B train the weights of 1 process with batch
   const double diff = weight_difference(one_ckpt, two_ckpt);
   CAPTURE(diff);
   CHECK(diff <= kTolerance);
-  // The comparison can fail: a run with another seed lands elsewhere.
+  // The comparison can fail: twice the learning rate (with SGD, the steps of a gradient
+  // twice too large) and another seed land elsewhere.
+  require_ok(run_cadenza(train_args(dir, "double", 6, 3, "0.02")));
+  CHECK(weight_difference(one_ckpt, checkpoint(dir, "double")) > 100 * kTolerance);
   require_ok(run_cadenza(train_args(dir, "other", 6, 4)));
   CHECK(weight_difference(one_ckpt, checkpoint(dir, "other")) > 100 * kTolerance);
 }
@@ -146,6 +159,7 @@ TEST_CASE("a killed rank ends the job, and --resume continues on 1 and then 3 ra
       run_command(mpirun(3) + kBinary + " train --resume --out " + dir / "run" + " --steps " + std::to_string(saved + 4));
   require_ok(three);
   CHECK(count_of(three.err, "resuming toy_roll at step " + std::to_string(saved + 2)) == 1);  // rank 0 logs
+  CHECK(count_of(three.err, "data-parallel over 3 ranks: global batch 5, 1-2 rows on each rank") == 1);
 
   // Constant learning rate: a straight single-process run to the same step must agree.
   require_ok(run_cadenza(train_args(dir, "straight", saved + 4)));

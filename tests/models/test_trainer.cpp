@@ -122,6 +122,9 @@ TEST_CASE("bad data and options are refused with the reason", "[trainer]") {
   CHECK_THROWS_WITH(update_from_json(t, {{"steps", 1.5}}), Catch::Contains("'steps' has the wrong type"));
   t.lr = 0;
   CHECK_THROWS_WITH(validate(t), Catch::Contains("learning rate must be positive"));
+  t.lr = 1e-3;
+  t.optimizer = "rmsprop";
+  CHECK_THROWS_WITH(validate(t), Catch::Contains("unknown optimizer 'rmsprop' (expected adam or sgd)"));
   CHECK_THROWS_WITH(make_run_spec("no_such_model", "small", nullptr),
                     Catch::Contains("unknown model 'no_such_model'") && Catch::Contains("toy_roll"));
 }

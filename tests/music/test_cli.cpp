@@ -6,8 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus_manifest.h"
-#include "tests/support/test_data.h"
+#include "music/midi/write_midi.h"
+#include "music/render/wav.h"
+#include "music/score/midi_convert.h"
 #include "run_cli.h"
+#include "score_builders.h"
+#include "tests/support/skip.h"
+#include "tests/support/test_data.h"
+#include "wav_checks.h"
 
 using namespace cadenza::music;
 using test::run_cadenza;
@@ -115,18 +121,30 @@ TEST_CASE("convert: MIDI -> tokens -> MIDI, MIDI <-> JSON roll", "[cli]") {
 }
 
 TEST_CASE("render writes PNG and WAV, or fails with one line", "[cli]") {
-  const std::string mid = "'" + (cadenza::test::test_data("freedoom") / "dummy.mid").string() + "'";
+  // Two quarters at 120 BPM (1 s), then 1 s of tail in the WAV.
+  const std::string mid = tmp("r.mid");
+  std::ofstream(mid, std::ios::binary) << [] {
+    const auto bytes = midi::write_midi(midi_from_score(test::one_track({{0, 480, 60, 100}, {480, 960, 64, 100}})));
+    return std::string(bytes.begin(), bytes.end());
+  }();
   CHECK(run_cadenza("render " + mid + " " + tmp("r.png")).status == 0);
   CHECK(std::filesystem::file_size(tmp("r.png")) > 100);
-  const auto wav = run_cadenza("render " + mid + " " + tmp("r.wav"));
-  if (wav.status == 0) {
-    CHECK(std::filesystem::file_size(tmp("r.wav")) > 44);
-  } else {
-    WARN("SKIPPED: no WAV rendering here: " << wav.err);
-    check_one_line_error(wav);
-  }
   check_one_line_error(run_cadenza("render " + mid + " " + tmp("r.wav") + " --soundfont /no/such.sf2"));
   check_one_line_error(run_cadenza("render " + mid + " " + tmp("r.mp3")));
+  const auto wav = run_cadenza("render " + mid + " " + tmp("r.wav"));
+#ifndef CADENZA_HAVE_FLUIDSYNTH
+  check_one_line_error(wav);
+  CHECK(wav.err.find("without FluidSynth") != std::string::npos);
+  cadenza::test::skip_test("this build has no FluidSynth (install libfluidsynth-dev and re-run cmake)");
+#endif
+  if (render::find_soundfont().empty())
+    cadenza::test::skip_test("no General MIDI SoundFont here (install fluid-soundfont-gm)");
+  INFO("stderr: " << wav.err);
+  REQUIRE(wav.status == 0);
+  const test::WavFacts w = test::read_wav(tmp("r.wav"));
+  CHECK(w.sample_rate == 44100);
+  CHECK(w.frames == 2 * 44100);
+  CHECK(w.peak(0, 44100) > 1000);
 }
 
 TEST_CASE("eval --metrics prints the table and writes JSON", "[cli]") {

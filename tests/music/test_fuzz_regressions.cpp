@@ -1,23 +1,27 @@
-// Replays every input kept in tests/music/regressions/ (crashes the fuzzer found, once
-// fixed, and a minimised sample of its corpus) through the fuzzer's own checks.
+// Replays the inputs of the MIDI and JSON piano-roll fuzzers (docs/FUZZING.md) through the
+// fuzzers' own checks: their committed seeds, and what tests/music/regressions/ keeps (the
+// crashes they found, once fixed, and a minimised sample of the MIDI fuzzer's corpus).
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include "fuzz/json_roll_check.h"
+#include "fuzz/midi_check.h"
+#include "tests/support/fuzz_inputs.h"
 
-#include "music/fuzz/midi_fuzz_check.h"
-
-TEST_CASE("fuzzer regression inputs are refused cleanly or round-trip", "[midi][fuzz]") {
-  const auto dir = std::filesystem::path(CADENZA_SOURCE_DIR) / "tests/music/regressions";
-  size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".mid") continue;
-    INFO(entry.path().filename().string());
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(cadenza::music::fuzz::midi_bytes_survive(bytes));
-    ++files;
+TEST_CASE("MIDI fuzzer inputs are refused cleanly or round-trip", "[midi][fuzz]") {
+  const auto inputs = cadenza::test::fuzz_inputs({"fuzz/seeds/midi_reader", "tests/music/regressions"}, ".mid");
+  for (const auto& input : inputs) {
+    INFO(input.name);
+    CHECK(cadenza::music::fuzz::midi_bytes_survive(input.bytes));
   }
-  CHECK(files > 0);
+  CHECK(inputs.size() > 100);
+}
+
+TEST_CASE("JSON piano-roll fuzzer inputs are refused cleanly or round-trip", "[repr][fuzz]") {
+  const auto inputs =
+      cadenza::test::fuzz_inputs({"fuzz/seeds/json_roll", "tests/music/regressions/json_roll"}, ".json");
+  for (const auto& input : inputs) {
+    INFO(input.name);
+    CHECK(cadenza::music::fuzz::roll_json_survives(input.bytes));
+  }
+  CHECK(inputs.size() >= 4);
 }

@@ -1,7 +1,7 @@
-// libFuzzer entry point for the MIDI reader; the checks live in midi_fuzz_check.h.
+// libFuzzer entry point for the MIDI reader; the checks live in midi_check.h.
 #include <cstdlib>
 
-#include "music/fuzz/midi_fuzz_check.h"
+#include "fuzz/midi_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!cadenza::music::fuzz::midi_bytes_survive({data, size})) std::abort();
