@@ -11,7 +11,8 @@
 # the width should give, and fails if it does not (or if there is no lavapipe or no
 # validation layer): a sweep that silently ran at one size would prove nothing.
 # Environment: CTEST_JOBS (default: nproc), CADENZA_SWEEP_WIDTHS (default "128 256 512
-# 1024 2048"; the validation run uses lavapipe's default width).
+# 1024 2048"; 64 and 4096 give subgroups of 2 and 128 as well; the validation run always
+# follows, at lavapipe's default width). About 6-7 minutes on 2 cores (docs/VULKAN.md).
 set -euo pipefail
 
 build=${1:?usage: scripts/vulkan_sweep.sh BUILD_DIR}
