@@ -15,7 +15,9 @@ namespace {
 constexpr uint32_t kMaxGroup = 256, kSkinnyTileRows = 8, kSkinnyCols = 16, kSkinnySlice = 64;
 constexpr uint32_t kAttentionMaxDim = 256, kAttentionMaxGroup = 64, kAttentionMaxChunk = 2048;
 
-uint32_t pow2_floor(uint64_t v) { return v == 0 ? 0 : static_cast<uint32_t>(std::bit_floor(std::min<uint64_t>(v, 1u << 31))); }
+uint32_t pow2_floor(uint64_t v) {
+  return v == 0 ? 0 : static_cast<uint32_t>(std::bit_floor(std::min<uint64_t>(v, 1u << 31)));
+}
 
 template <class T>
 void lower(T& limit, uint64_t value, const std::string& name) {
@@ -40,7 +42,8 @@ void lower_limits(VkPhysicalDeviceLimits& limits, const std::string& spec) {
     uint64_t value = 0;
     const char* first = eq == std::string::npos ? nullptr : item.data() + eq + 1;
     const char* last = item.data() + item.size();
-    auto parsed = first ? std::from_chars(first, last, value) : std::from_chars_result{nullptr, std::errc::invalid_argument};
+    std::from_chars_result parsed{nullptr, std::errc::invalid_argument};
+    if (first) parsed = std::from_chars(first, last, value);
     if (!first || first == last || parsed.ec != std::errc() || parsed.ptr != last)
       fail("CADENZA_VULKAN_LIMITS: '{}' is not name=<non-negative integer>", item);
     auto axes = [&](uint32_t* three, const char* base) {
@@ -98,8 +101,8 @@ KernelConfig choose_kernel_config(const VkPhysicalDeviceLimits& limits, uint32_t
   if (k.group_size < 32 || k.gemm_tile == 0 || k.attention_group < 32 || k.attention_chunk < 64)
     fail("vulkan: {} is too small for cadenza's kernels: they need workgroups of at least 32 invocations and "
          "{} bytes of shared memory; it allows {} invocations (x extent {}) and {} bytes",
-         device, attention_shared_bytes(32, 64), limits.maxComputeWorkGroupInvocations, limits.maxComputeWorkGroupSize[0],
-         limits.maxComputeSharedMemorySize);
+         device, attention_shared_bytes(32, 64), limits.maxComputeWorkGroupInvocations,
+         limits.maxComputeWorkGroupSize[0], limits.maxComputeSharedMemorySize);
   return k;
 }
 

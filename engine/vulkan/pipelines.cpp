@@ -68,7 +68,8 @@ Pipeline create(const std::string& name, const std::vector<uint32_t>& spec) {
   std::vector<VkSpecializationMapEntry> entries(values.size());
   for (uint32_t i = 0; i < spec.size(); ++i) entries[i] = {i, i * 4u, 4};
   entries.back() = {kGroupSizeConstant, static_cast<uint32_t>(spec.size()) * 4u, 4};
-  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4, values.data()};
+  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4,
+                          values.data()};
   auto ci = vk_struct<VkComputePipelineCreateInfo>(VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO);
   ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
   ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;

@@ -75,8 +75,9 @@ void record_gemm(const char* variant, const MatmulPush& p, int64_t B, const Tens
   const bool skinny = use_skinny(p.M);
   const uint32_t tm = skinny_rows(p.M);
   const int64_t tile_rows = skinny ? tm : 4 * k.gemm_tile, tile_cols = skinny ? 16 : 4 * k.gemm_tile;
-  const Pipeline& pipe = skinny ? pipeline(fmt::format("matmul_skinny_{}", variant), {tm, k.skinny_lanes, 16 * k.skinny_lanes})
-                                : pipeline(fmt::format("matmul_{}", variant), {k.gemm_tile, k.gemm_tile * k.gemm_tile});
+  const Pipeline& pipe =
+      skinny ? pipeline(fmt::format("matmul_skinny_{}", variant), {tm, k.skinny_lanes, 16 * k.skinny_lanes})
+             : pipeline(fmt::format("matmul_{}", variant), {k.gemm_tile, k.gemm_tile * k.gemm_tile});
   const uint32_t* max = context().props.limits.maxComputeWorkGroupCount;
   const int64_t cols_per = max[0] * tile_cols, rows_per = max[1] * tile_rows, batches_per = max[2];
   for (int64_t b0 = 0; b0 < B; b0 += batches_per)
