@@ -63,8 +63,11 @@ void fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, const
     p.r_off = offset_of(name, rel_emb), p.r_sm = stride(rel_emb, 0), p.r_sd = stride(rel_emb, 1);
     p.M = u32(name, rel_emb.size(0));
   }
+  // Every key at once where the device holds them (any conformant one), else in chunks.
   const KernelConfig& config = context().config;
-  stream().dispatch(pipeline("attention", {config.attention_group, config.attention_chunk}),
+  const bool whole = config.attention_group == 64 && config.attention_chunk >= kFusedAttentionMaxKeys;
+  stream().dispatch(whole ? pipeline("attention_whole")
+                          : pipeline("attention_chunked", {config.attention_group, config.attention_chunk}),
                     {{buffer_of(out), true}, {buffer_of(q), false}, {buffer_of(k), false}, {buffer_of(v), false},
                      {mask, false}, {rel, false}},
                     &p, sizeof p, u32(name, L), u32(name, H), u32(name, B));
