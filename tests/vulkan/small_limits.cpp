@@ -87,7 +87,7 @@ TEST_CASE("vulkan, small limits: GEMM grids past maxComputeWorkGroupCount are sp
   Tensor q = vk(uniform_input({1, 1, 4, 8}, DType::f32));
   e = error_of([&] { attention(q, q, q, true).to_vector<float>(); });
   INFO(e);
-  CHECK(e.find("vulkan: kernel attention needs a grid of 4 x 1 x 1 workgroups; ") == 0);
+  CHECK(e.find("vulkan: kernel attention_chunked needs a grid of 4 x 1 x 1 workgroups; ") == 0);
   CHECK(e.find('\n') == std::string::npos);
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();
 }
