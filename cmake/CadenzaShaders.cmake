@@ -7,7 +7,8 @@
 # spirv-val when installed, embeds the SPIR-V in a generated source added to <target>, and
 # registers each module by name at start-up (vulkan::ShaderRegistration), so
 # vulkan::pipeline("<name>") finds it like a built-in shader. cadenza's shader includes
-# (elementwise.glsl: the strided elementwise push constants; math.glsl, philox.glsl) are on
+# (elementwise.glsl: the strided elementwise push constants; group.glsl: the 1-D workgroup
+# whose size the runtime chooses; math.glsl, philox.glsl) are on
 # the include path. A shader may declare variants, one per line:
 #   // variant f32: -DT=float
 # gives the module <name>_f32 (without such lines the module is <name>).

@@ -10,7 +10,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #endif
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const bool IS_MAX = true;
 
 layout(push_constant) uniform Push {
@@ -24,7 +24,7 @@ layout(std430, binding = 0) writeonly buffer Out { uint outw[]; };
 layout(std430, binding = 1) readonly buffer X { T xs[]; };
 
 void main() {
-  uint o = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint o = flat_id();
   if (o >= pc.n_out) return;
   int base = int(pc.off);
   uint i = o;

@@ -2,7 +2,7 @@
 // (engine/vulkan/layout.h) and the index arithmetic. Element i of the output (row-major
 // over the merged shape) is at off[k] + sum_d idx_d * st[k][d] in strided operand k, and at
 // off[3] + i in a dense output.
-layout(local_size_x = 256) in;
+#include "group.glsl"
 
 layout(push_constant) uniform Push {
   uint n;
@@ -14,10 +14,8 @@ layout(push_constant) uniform Push {
   int st[18];  // st[6 * k + d]
 } pc;
 
-// The flat index of this invocation; the grid spills into y past 65535 workgroups.
-uint flat_index() {
-  return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
-}
+// The flat index of this invocation (group.glsl's flat_id, the name elementwise shaders use).
+uint flat_index() { return flat_id(); }
 
 // Element offsets of flat index i in the three strided operands.
 uvec3 strided_offsets(uint i) {

@@ -16,7 +16,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #endif
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const uint IDX_WORDS = 1;
 layout(constant_id = 1) const uint VALUE_WORDS = 1;
 
@@ -37,7 +37,7 @@ layout(std430, binding = 2) readonly buffer Idx { uint idx[]; };
 uint index_at(uint j) { return idx[(pc.idx_off + j) * IDX_WORDS]; }
 
 void main() {
-  uint e = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint e = flat_id();
 #ifdef SELECT
   if (e >= pc.outer * pc.n * pc.inner) return;
   uint i = e % pc.inner, j = (e / pc.inner) % pc.n, o = e / (pc.inner * pc.n);

@@ -11,7 +11,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "math.glsl"
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const bool TOP_P = false;
 
 layout(push_constant) uniform Push {
@@ -23,7 +23,7 @@ layout(std430, binding = 0) writeonly buffer Y { float y[]; };
 layout(std430, binding = 1) readonly buffer X { float x[]; };
 
 void main() {
-  uint e = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint e = flat_id();
   if (e >= pc.rows * pc.V) return;
   uint row = pc.x_off + (e / pc.V) * pc.V, v = e % pc.V;
   float xv = x[row + v];

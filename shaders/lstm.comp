@@ -8,7 +8,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "math.glsl"
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 
 layout(push_constant) uniform Push {
   uint B, H;
@@ -25,7 +25,7 @@ layout(std430, binding = 5) readonly buffer GradC { float gc[]; };
 #endif
 
 void main() {
-  uint k = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint k = flat_id();
   if (k >= pc.B * pc.H) return;
   uint H = pc.H, b = k / H, j = k % H, row = pc.off[2] + b * 4u * H;
   float i = sigmoid_(gates[row + j]), f = sigmoid_(gates[row + H + j]);

@@ -1,4 +1,4 @@
-// Shared by matmul.comp (the tiled path) and matmul_subgroup.comp: c[b] = a[b] @ b[b] for
+// Shared by matmul.comp (the tiled path) and matmul_skinny.comp: c[b] = a[b] @ b[b] for
 // strided a [B, M, K], b [B, K, N], c [B, M, N] (f32); the batch is gl_WorkGroupID.z.
 // Variant f16w (-DHALF_B): b is read as IEEE halves (inference weights, ops/half_matmul.h;
 // needs storageBuffer16BitAccess) and widened to f32 on load, so products and sums stay f32.

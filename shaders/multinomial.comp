@@ -11,7 +11,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "philox.glsl"
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 
 layout(push_constant) uniform Push {
   uint rows, V, S, w_off, out_off;
@@ -27,7 +27,7 @@ ACC uniform53(uint hi, uint lo) {
 }
 
 void main() {
-  uint e = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint e = flat_id();
   if (e >= pc.rows * pc.S) return;
   uint r = e / pc.S, row = pc.w_off + r * pc.V;
   ACC total = ACC(0);

@@ -7,7 +7,8 @@
 //     m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= step_size m / (sqrt(v) / bc2_sqrt + eps).
 // variant sgd: -DSGD
 // variant adam:
-layout(local_size_x = 256) in;
+#extension GL_GOOGLE_include_directive : require
+#include "group.glsl"
 
 layout(push_constant) uniform Push {
   uint n, p_off, g_off, s0_off, s1_off;
@@ -22,7 +23,7 @@ layout(std430, binding = 2) buffer State0 { float s0[]; };
 layout(std430, binding = 3) buffer State1 { float s1[]; };
 
 void main() {
-  uint k = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint k = flat_id();
   if (k >= pc.n) return;
   float p = param[pc.p_off + k], g = grad[pc.g_off + k];
   bool decay = (pc.flags & 1u) != 0u;

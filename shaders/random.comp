@@ -14,7 +14,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "philox.glsl"
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const uint DIST = 0;
 
 layout(push_constant) uniform Push {
@@ -45,7 +45,7 @@ uvec2 mul_high64(uvec2 x, uvec2 r) {
 }
 
 void main() {
-  uint i = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x;
+  uint i = flat_id();
   if (i >= pc.n) return;
   uvec4 w = philox(counter_at(pc.offset, i), pc.seed);
   uint o = pc.out_off + i;

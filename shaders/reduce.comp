@@ -1,7 +1,7 @@
 #version 450
 // out[o] = reduction of x over the reduced axes, one workgroup per output element: each
 // thread folds a strided share of the reduced elements, then a tree in shared memory
-// halves the 256 partials eight times. With PER_THREAD (short reductions, many outputs)
+// halves the workgroup's partials (group.glsl: a power of two) down to one. With PER_THREAD (short reductions, many outputs)
 // each invocation folds one output alone instead. op: 0 sum, 1 max, 2 min (cadenza::ReduceOp); max
 // and min propagate NaN like the CPU kernel.
 // variant f32: -DT=float -DFLOAT
@@ -12,7 +12,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #endif
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const uint OP = 0;
 layout(constant_id = 1) const bool PER_THREAD = false;
 
@@ -34,7 +34,7 @@ layout(push_constant) uniform Push {
 layout(std430, binding = 0) writeonly buffer Out { T y[]; };
 layout(std430, binding = 1) readonly buffer X { T xs[]; };
 
-shared T partial[256];
+shared T partial[gl_WorkGroupSize.x];
 
 int offset_of(uint i, uint nd, bool kept) {
   int o = 0;
@@ -78,7 +78,7 @@ T identity() {
 void main() {
   uint wg = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
   if (PER_THREAD) {
-    uint o = wg * 256u + gl_LocalInvocationID.x;
+    uint o = flat_id();
     if (o >= pc.n_out) return;
     int base = int(pc.off) + offset_of(o, pc.kdim, true);
     T acc = identity();
@@ -95,9 +95,9 @@ void main() {
   int base = int(pc.off) + offset_of(o, pc.kdim, true);
   uint r_end = min(pc.n_red, (part + 1u) * pc.part_len);
   T acc = identity();
-  for (uint r = part * pc.part_len + t; r < r_end; r += 256u) acc = combine(acc, xs[base + offset_of(r, pc.rdim, false)]);
+  for (uint r = part * pc.part_len + t; r < r_end; r += gl_WorkGroupSize.x) acc = combine(acc, xs[base + offset_of(r, pc.rdim, false)]);
   partial[t] = acc;
-  for (uint s = 128u; s > 0u; s >>= 1) {
+  for (uint s = gl_WorkGroupSize.x / 2u; s > 0u; s >>= 1) {
     memoryBarrierShared();
     barrier();
     if (t < s) partial[t] = combine(partial[t], partial[t + s]);

@@ -7,7 +7,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "math.glsl"
 
-layout(local_size_x = 256) in;
+#include "group.glsl"
 layout(constant_id = 0) const bool LOG = false;
 layout(constant_id = 1) const bool PER_THREAD = false;
 
@@ -18,13 +18,13 @@ layout(push_constant) uniform Push {
 layout(std430, binding = 0) writeonly buffer Y { float y[]; };
 layout(std430, binding = 1) readonly buffer X { float x[]; };
 
-shared float partial[256];
+shared float partial[gl_WorkGroupSize.x];
 
 // The max (or sum) of v over the workgroup; every thread gets it.
 float tree(float v, bool is_max) {
   uint t = gl_LocalInvocationID.x;
   partial[t] = v;
-  for (uint s = 128u; s > 0u; s >>= 1) {
+  for (uint s = gl_WorkGroupSize.x / 2u; s > 0u; s >>= 1) {
     memoryBarrierShared();
     barrier();
     if (t < s) partial[t] = is_max ? max(partial[t], partial[t + s]) : partial[t] + partial[t + s];
@@ -50,10 +50,10 @@ void fill_masked_row(uint base, uint first, uint step) {
 
 void main() {
   uint wg = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
-  uint r = PER_THREAD ? wg * 256u + gl_LocalInvocationID.x : wg;
+  uint r = PER_THREAD ? flat_id() : wg;
   if (r >= pc.rows) return;  // per workgroup (uniform) unless PER_THREAD, which has no barriers
   uint base = (r / pc.inner) * pc.n * pc.inner + r % pc.inner;
-  uint first = PER_THREAD ? 0u : gl_LocalInvocationID.x, step = PER_THREAD ? 1u : 256u;
+  uint first = PER_THREAD ? 0u : gl_LocalInvocationID.x, step = PER_THREAD ? 1u : gl_WorkGroupSize.x;
   float m = -inf_();
   for (uint k = first; k < pc.n; k += step) m = max(m, x[pc.x_off + base + k * pc.inner]);
   if (!PER_THREAD) m = tree(m, true);

@@ -1,6 +1,6 @@
 // Shared by unfold.comp and fold.comp: vulkan's copy of cadenza::WindowGeometry (ops/im2col.h)
 // with the spatial axes right-aligned into three, plus the operands' offsets and strides.
-layout(local_size_x = 256) in;
+#include "group.glsl"
 
 layout(push_constant) uniform Push {
   uint total;  // invocations (elements of the dense side)
@@ -10,7 +10,6 @@ layout(push_constant) uniform Push {
   int st[5];  // the strided operand: unfold's x [N, C, s0, s1, s2]; fold's cols [N, C*K, L]
 } pc;
 
-uint flat_id() { return (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * 256u + gl_LocalInvocationID.x; }
 uint taps() { return pc.kernel[0] * pc.kernel[1] * pc.kernel[2]; }
 uint positions() { return pc.grid[0] * pc.grid[1] * pc.grid[2]; }
 // Tap k as (kd, kh, kw).

@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   std::vector<Column> columns = {{"cpu", Device::cpu(), vulkan::GemmPath::automatic},
                                  {"vk tiled", Device::vulkan(), vulkan::GemmPath::tiled},
                                  {"vk auto", Device::vulkan(), vulkan::GemmPath::automatic}};
-  if (vulkan::has_subgroup_gemm()) columns.push_back({"vk subgroup", Device::vulkan(), vulkan::GemmPath::subgroup});
+  if (vulkan::has_skinny_gemm()) columns.push_back({"vk skinny", Device::vulkan(), vulkan::GemmPath::skinny});
   std::printf("device: %s; cpu: %d threads; median of %d rounds, ms per call (GFLOP/s)\n",
               vulkan::device_name().c_str(), cpu::num_threads(), rounds);
   std::printf("%-50s", "case");

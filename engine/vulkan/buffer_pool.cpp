@@ -1,5 +1,6 @@
 #include "engine/vulkan/buffer_pool.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 
@@ -65,6 +66,13 @@ Buffer* BufferPool::create(VkDeviceSize size, bool host) {
 
 Buffer* BufferPool::acquire(VkDeviceSize nbytes, bool host) {
   VkDeviceSize size = std::bit_ceil(std::max<VkDeviceSize>(nbytes, 256));
+  // Kernels bind a tensor's whole buffer, which the device caps at maxStorageBufferRange
+  // (128 MiB on some GPUs and lavapipe); staging buffers are only copied from and to.
+  const VkDeviceSize range = context().props.limits.maxStorageBufferRange;
+  if (!host && nbytes > range)
+    fail("vulkan: a tensor of {} bytes is larger than the {} bytes a kernel can bind on {} (maxStorageBufferRange); "
+         "use a smaller batch or model, or --device cpu", nbytes, range, context().props.deviceName);
+  if (!host && size > range) size = std::min(range, (nbytes + 255) / 256 * 256);
   auto& list = free_[{size, host}];
   if (!list.empty()) {
     Buffer* b = list.back();

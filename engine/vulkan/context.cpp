@@ -7,8 +7,10 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/vulkan/limits.h"
 #include "engine/vulkan/pipelines.h"
 #include "engine/vulkan/runtime.h"
+#include "engine/vulkan/stream.h"
 
 namespace cadenza::vulkan {
 namespace {
@@ -195,9 +197,10 @@ Context* create_context() {
   props2.pNext = &subgroup;
   vkGetPhysicalDeviceProperties2(c->physical, &props2);
   c->subgroup_size = subgroup.subgroupSize;
-  const VkSubgroupFeatureFlags need = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT;
-  c->subgroup_arithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
-                           (subgroup.supportedOperations & need) == need;
+  if (const char* lowered = std::getenv("CADENZA_VULKAN_LIMITS"); lowered && *lowered)
+    lower_limits(c->props.limits, lowered);
+  c->config = choose_kernel_config(c->props.limits, c->subgroup_size, c->props.deviceName);
+  c->start_limits = c->props.limits;
   if (c->props.limits.maxPerStageDescriptorStorageBuffers < kMaxBindings)
     fail("{} allows {} storage buffers per shader stage; cadenza's kernels need {}", c->props.deviceName,
          c->props.limits.maxPerStageDescriptorStorageBuffers, kMaxBindings);
@@ -315,6 +318,17 @@ std::vector<DeviceInfo> list_devices() {
 }
 
 std::string device_name() { return context().props.deviceName; }
+const KernelConfig& kernel_config() { return context().config; }
+
+void lower_device_limits(const std::string& spec) {
+  std::lock_guard lock(runtime_mutex());
+  lower_limits(context().props.limits, spec);
+}
+
+void restore_device_limits() {
+  std::lock_guard lock(runtime_mutex());
+  context().props.limits = context().start_limits;
+}
 
 uint64_t validation_messages() { return g_validation_messages.load(); }
 bool validation_enabled() { return g_validation; }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/error.h"
+#include "engine/vulkan/runtime.h"
 
 namespace cadenza::vulkan {
 
@@ -15,14 +16,15 @@ struct Context {
   VkDevice device = VK_NULL_HANDLE;
   VkQueue queue = VK_NULL_HANDLE;
   uint32_t queue_family = 0;
-  VkPhysicalDeviceProperties props{};
+  VkPhysicalDeviceProperties props{};  // limits lowered by CADENZA_VULKAN_LIMITS (limits.h)
   VkPhysicalDeviceMemoryProperties memory{};
   bool int64 = false;       // shaderInt64 enabled
   bool float64 = false;     // shaderFloat64 enabled
   bool f16_storage = false; // storageBuffer16BitAccess enabled (f16 inference weights)
   bool timestamps = false;  // the queue can write timestamps
   uint32_t subgroup_size = 0;
-  bool subgroup_arithmetic = false;  // subgroupAdd & co. in compute shaders (the skinny GEMM)
+  KernelConfig config;  // the kernels' sizes, chosen from props.limits (limits.h)
+  VkPhysicalDeviceLimits start_limits{};  // props.limits as chosen from (lower_device_limits)
 };
 
 // A zeroed Vulkan info struct with its sType set (aggregate init would leave g++ -Wextra

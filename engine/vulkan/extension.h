@@ -6,7 +6,9 @@
 //  1. CMake: cadenza_add_shaders(my_lib my_op.comp) (cmake/CadenzaShaders.cmake) compiles
 //     the shader with glslc, validates it with spirv-val and embeds it; the generated source
 //     holds one ShaderRegistration per module, so pipeline("my_op") finds it at run time.
-//     A shader that includes "elementwise.glsl" gets the strided elementwise push constants.
+//     A shader that includes "elementwise.glsl" gets the strided elementwise push constants;
+//     one for run_flat includes "group.glsl" (its workgroup size is the runtime's choice from
+//     the device's limits, so never write one into the shader).
 //  2. C++: write `void my_op_vk(<the kernel's signature>)` with the helpers of
 //     kernels/kernels.h (dispatch_elementwise for elementwise work; run_flat or
 //     stream().dispatch(pipeline(...), ...) with buffer_of(tensor) otherwise), and

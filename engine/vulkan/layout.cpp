@@ -68,9 +68,15 @@ ElementwisePush elementwise_push(const char* kernel, const Shape& shape, std::in
   return p;
 }
 
-std::array<uint32_t, 2> grid(int64_t groups) {
-  const int64_t max_x = std::min<int64_t>(65535, context().props.limits.maxComputeWorkGroupCount[0]);
+uint32_t group_size() { return context().config.group_size; }
+
+std::array<uint32_t, 2> grid(const char* kernel, int64_t groups) {
+  const VkPhysicalDeviceLimits& limits = context().props.limits;
+  const int64_t max_x = limits.maxComputeWorkGroupCount[0], max_y = limits.maxComputeWorkGroupCount[1];
   if (groups <= max_x) return {static_cast<uint32_t>(groups), 1};
+  CADENZA_CHECK(div_up(groups, max_x) <= max_y,
+                "vulkan {}: {} workgroups exceed the {} x {} grid of {} (maxComputeWorkGroupCount)", kernel, groups,
+                max_x, max_y, context().props.deviceName);
   return {static_cast<uint32_t>(max_x), static_cast<uint32_t>(div_up(groups, max_x))};
 }
 

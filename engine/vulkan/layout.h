@@ -16,7 +16,6 @@
 namespace cadenza::vulkan {
 
 constexpr int kMaxDims = 6;
-constexpr uint32_t kGroupSize = 256;  // threads per workgroup of the 1-D kernels
 
 // The device buffer holding t (t must be on the Vulkan device).
 Buffer* buffer_of(const Tensor& t);
@@ -45,8 +44,11 @@ static_assert(sizeof(ElementwisePush) == 128);
 
 ElementwisePush elementwise_push(const char* kernel, const Shape& shape, std::initializer_list<Tensor> strided);
 
-// Workgroup grid covering `groups` workgroups (x first, spilling into y past the 65535 limit).
-std::array<uint32_t, 2> grid(int64_t groups);
+// Threads per workgroup of the 1-D kernels (KernelConfig::group_size, shaders/group.glsl).
+uint32_t group_size();
+// Workgroup grid covering `groups` workgroups (x first, spilling into y past the device's
+// maxComputeWorkGroupCount[0]); beyond x times y a one-line error names `kernel`.
+std::array<uint32_t, 2> grid(const char* kernel, int64_t groups);
 inline int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 }  // namespace cadenza::vulkan

@@ -63,15 +63,19 @@ Pipeline create(const std::string& name, const std::vector<uint32_t>& spec) {
   mi.pCode = m->words;
   VkShaderModule module;
   check_vk(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  std::vector<VkSpecializationMapEntry> entries(spec.size());
+  std::vector<uint32_t> values = spec;
+  values.push_back(context().config.group_size);
+  std::vector<VkSpecializationMapEntry> entries(values.size());
   for (uint32_t i = 0; i < spec.size(); ++i) entries[i] = {i, i * 4u, 4};
-  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), spec.size() * 4, spec.data()};
+  entries.back() = {kGroupSizeConstant, static_cast<uint32_t>(spec.size()) * 4u, 4};
+  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4,
+                          values.data()};
   auto ci = vk_struct<VkComputePipelineCreateInfo>(VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO);
   ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
   ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
   ci.stage.module = module;
   ci.stage.pName = "main";
-  ci.stage.pSpecializationInfo = spec.empty() ? nullptr : &si;
+  ci.stage.pSpecializationInfo = &si;
   ci.layout = layouts().pipeline;
   Pipeline p;
   p.name = name;

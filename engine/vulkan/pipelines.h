@@ -15,6 +15,9 @@ namespace cadenza::vulkan {
 
 constexpr uint32_t kMaxBindings = 6;  // the fused LSTM backward binds 6
 constexpr uint32_t kPushBytes = 128;  // the minimum every device guarantees
+// Specialization constant every pipeline gets: the 1-D kernels' workgroup size
+// (KernelConfig::group_size; shaders/group.glsl). Shaders that do not declare it ignore it.
+constexpr uint32_t kGroupSizeConstant = 100;
 
 struct Pipeline {
   VkPipeline pipeline = VK_NULL_HANDLE;
@@ -24,7 +27,8 @@ struct Pipeline {
 VkDescriptorSetLayout descriptor_layout();
 VkPipelineLayout pipeline_layout();
 
-// The pipeline for module `name` with specialization constants 0..n-1 set to `spec`.
+// The pipeline for module `name` with specialization constants 0..n-1 set to `spec` (and
+// kGroupSizeConstant to the device's group size).
 // Throws if no shader of that name was compiled in.
 const Pipeline& pipeline(const std::string& name, const std::vector<uint32_t>& spec = {});
 

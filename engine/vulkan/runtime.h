@@ -10,11 +10,14 @@
 //                                                  else integrated, virtual, then CPU)
 //   CADENZA_VULKAN_VALIDATION=1                    enable VK_LAYER_KHRONOS_validation
 //   CADENZA_VULKAN_PROFILE=1                       print GPU time per kernel at exit
-//   CADENZA_VULKAN_GEMM=tiled|subgroup             force one GEMM path (default: automatic)
+//   CADENZA_VULKAN_GEMM=tiled|skinny               force one GEMM path (default: automatic)
 //   CADENZA_VULKAN_F16=0                           leave 16-bit storage off, as on a device
 //                                                  without it (f16 weights then refused)
 //   CADENZA_VULKAN_MEMORY_LIMIT=<bytes[K|M|G]>     fail allocations past this budget as if
 //                                                  the device were out of memory
+//   CADENZA_VULKAN_LIMITS=<name=value,...>         lower device limits, for tests
+//                                                  (limits.h): the kernels then choose
+//                                                  their sizes as on a smaller device
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,18 +50,38 @@ void synchronize();
 uint64_t memory_in_use();
 void set_memory_limit(uint64_t bytes);
 
-// GEMM has two paths: a 64x64-tiled shared-memory kernel (portable, any shape) and, on
-// devices with subgroup arithmetic in compute shaders, a kernel for skinny products (at
-// most kSkinnyRows rows) whose lanes split K and combine with subgroupAdd. `automatic`
-// takes the subgroup kernel for skinny products when the device has it. Forcing
-// `subgroup` on a device without it throws at the next GEMM.
-enum class GemmPath { automatic, tiled, subgroup };
+// GEMM has two paths: a tiled shared-memory kernel (portable, any shape; 64x64 tiles where
+// the device allows) and a kernel for skinny products (at most kSkinnyRows rows) whose
+// lanes split K and add their partial sums through shared memory. `automatic` takes the
+// skinny kernel for skinny products when the device's limits let it run
+// (KernelConfig::skinny_lanes > 0). Forcing `skinny` on a device without it throws at the
+// next GEMM.
+enum class GemmPath { automatic, tiled, skinny };
 constexpr int64_t kSkinnyRows = 8;
-void set_gemm_path(GemmPath path);  // starts from CADENZA_VULKAN_GEMM
-bool has_subgroup_gemm();           // the device can run the subgroup path
+void set_gemm_path(GemmPath path);  // starts from CADENZA_VULKAN_GEMM=auto|tiled|skinny
+bool has_skinny_gemm();             // the device can run the skinny path
 // The device reads 16-bit storage buffers (storageBuffer16BitAccess, enabled at start-up),
 // which the f16-weight GEMM (ops/half_matmul.h) needs.
 bool has_f16_storage();
+
+// What the kernels chose from the device's limits (maxComputeWorkGroupInvocations,
+// maxComputeWorkGroupSize, maxComputeSharedMemorySize, the subgroup size; limits.h). No
+// kernel depends on the subgroup size for its results: it only steers sizes toward whole
+// subgroups.
+struct KernelConfig {
+  uint32_t group_size = 0;       // threads of the 1-D kernels (elementwise, reduce, softmax, ...)
+  uint32_t gemm_tile = 0;        // tiled GEMM: TS x TS threads per 4TS x 4TS tile of c
+  uint32_t skinny_lanes = 0;     // skinny GEMM: 16 columns x this many lanes; 0 = cannot run
+  uint32_t attention_group = 0;  // fused attention: threads per query row
+  uint32_t attention_chunk = 0;  // fused attention: keys whose scores share memory at once
+};
+const KernelConfig& kernel_config();  // of the chosen device (starts the runtime)
+// For tests: lowers the running device's limits as CADENZA_VULKAN_LIMITS does at start-up
+// (the same syntax, limits.h). The grid and buffer-range checks see the new values at once;
+// the kernels' workgroup and tile sizes stay as chosen at start-up.
+// restore_device_limits() returns to the limits the runtime started with.
+void lower_device_limits(const std::string& spec);
+void restore_device_limits();
 
 // Warnings and errors reported by the validation layer since start-up (0 without it).
 uint64_t validation_messages();

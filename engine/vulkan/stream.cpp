@@ -121,6 +121,10 @@ void Stream::dispatch(const Pipeline& p, std::initializer_list<Arg> args, const 
   CADENZA_CHECK(args.size() >= 1 && args.size() <= kMaxBindings && push_bytes <= kPushBytes,
                 "vulkan: kernel {} binds {} buffers and {} push bytes", p.name, args.size(), push_bytes);
   if (gx == 0 || gy == 0 || gz == 0) return;
+  const uint32_t* max = context().props.limits.maxComputeWorkGroupCount;
+  CADENZA_CHECK(gx <= max[0] && gy <= max[1] && gz <= max[2],
+                "vulkan: kernel {} needs a grid of {} x {} x {} workgroups; {} allows at most {} x {} x {} "
+                "(maxComputeWorkGroupCount)", p.name, gx, gy, gz, context().props.deviceName, max[0], max[1], max[2]);
   if (commands_ >= kMaxBatch) flush();
   begin();
   hazard_barrier(args);

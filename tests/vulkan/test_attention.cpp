@@ -2,8 +2,9 @@
 // skew, where, softmax, matmul): plain, causal, key padding, relative positions with
 // M > S and M < S, a key/value-cache step (L < S), a fully masked row, strided views as
 // the attention layer makes them ([B, L, H, D] transposed), long rows (S > 64 keys per
-// thread) and D at the limit. Tolerance: atol 2e-6, rtol 1e-5 (f32 dot products and an
-// f32 softmax in another order; outputs are averages of v in [-1, 1]).
+// thread), D at the limit and more keys than one chunk of shared memory holds on a small
+// device. Tolerance: atol 2e-6, rtol 1e-5 (f32 dot products and an f32 softmax in another
+// order; outputs are averages of v in [-1, 1]).
 #include "engine/autograd.h"
 #include "ops/samples.h"
 #include "vulkan_test_util.h"
@@ -36,6 +37,8 @@ TEST_CASE("vulkan: fused attention forward matches the cpu op path", "[vulkan]")
       {"transposed views", 2, 4, 17, 17, 32, 32, true, false, true, 0},
       {"long rows", 1, 2, 4, 300, 64, 64, false, true, true, 0},
       {"D at the limit", 1, 1, 2, 65, kFusedAttentionMaxDim, 3, false, false, false, 0},
+      // One chunk of scores here; two under test_vulkan_small_limits (chunks of 1024 keys).
+      {"S = 1500 keys, relative, padding", 1, 2, 3, 1500, 16, 16, true, true, false, 40},
   };
   for (const Case& c : cases) {
     INFO(c.name);

@@ -184,6 +184,35 @@ TEST_CASE("cadenza train --device vulkan out of device memory: one line, exit 1"
   CHECK(bad.err_lines() == 1);
 }
 
+TEST_CASE("cadenza train --device vulkan on a device below the kernels' limits: one line, exit 1", "[vulkan][cli]") {
+  CADENZA_REQUIRE_VULKAN();
+  const CliRun run("limits");
+  // The child reads CADENZA_VULKAN_LIMITS at start-up: a workgroup of 16 invocations is
+  // less than the kernels can be cut down to, and an unknown limit is a start-up reason.
+  ::setenv("CADENZA_VULKAN_LIMITS", "maxComputeWorkGroupInvocations=16", 1);
+  const auto small = music::test::run_cadenza(run.train_args);
+  ::setenv("CADENZA_VULKAN_LIMITS", "maxWidgets=3", 1);
+  const auto unknown = music::test::run_cadenza(run.train_args);
+  // Small but enough: the kernels choose smaller workgroups and tiles, and training runs.
+  ::setenv("CADENZA_VULKAN_LIMITS", "maxComputeWorkGroupInvocations=64,maxComputeSharedMemorySize=7168", 1);
+  const auto enough = music::test::run_cadenza(run.train_args);
+  ::unsetenv("CADENZA_VULKAN_LIMITS");
+  INFO("stderr: " << small.err);
+  CHECK(small.status == 1);
+  CHECK(small.err.find("cadenza: error: --device vulkan: no Vulkan device: vulkan: ") == 0);
+  CHECK(small.err.find(" is too small for cadenza's kernels: they need workgroups of at least 32 invocations") !=
+        std::string::npos);
+  CHECK(small.err_lines() == 1);
+  INFO("stderr: " << unknown.err);
+  CHECK(unknown.status == 1);
+  CHECK(unknown.err.find("cadenza: error: --device vulkan: no Vulkan device: CADENZA_VULKAN_LIMITS: unknown limit "
+                         "'maxWidgets'") == 0);
+  CHECK(unknown.err_lines() == 1);
+  INFO("stderr: " << enough.err);
+  CHECK(enough.status == 0);
+  CHECK(enough.err.find("vulkan validation") == std::string::npos);  // the child validates too
+}
+
 TEST_CASE("cadenza sample --half: f16 on Vulkan, bf16 on the CPU, one line without 16-bit storage", "[vulkan][cli]") {
   CADENZA_REQUIRE_VULKAN();
   const CliRun run("half");

@@ -1,7 +1,10 @@
 // The fused attention forward on the device (shaders/attention.comp): one workgroup per
-// query row; see ops/attention.h for when attention() takes it.
+// query row, keys in chunks as large as the device's shared memory holds; see
+// ops/attention.h for when attention() takes it. A grid of [L, H, B] workgroups beyond
+// maxComputeWorkGroupCount is refused in one line by the stream.
 #include <cmath>
 
+#include "engine/vulkan/context.h"
 #include "engine/vulkan/kernels/kernels.h"
 #include "ops/attention.h"
 
@@ -60,9 +63,11 @@ void fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, const
     p.r_off = offset_of(name, rel_emb), p.r_sm = stride(rel_emb, 0), p.r_sd = stride(rel_emb, 1);
     p.M = u32(name, rel_emb.size(0));
   }
-  CADENZA_CHECK(L <= 65535 && H <= 65535 && B <= 65535, "vulkan {}: [B, H, L] = [{}, {}, {}] exceeds the 65535 "
-                "workgroups per axis a device must support", name, B, H, L);
-  stream().dispatch(pipeline("attention"),
+  // Every key at once where the device holds them (any conformant one), else in chunks.
+  const KernelConfig& config = context().config;
+  const bool whole = config.attention_group == 64 && config.attention_chunk >= kFusedAttentionMaxKeys;
+  stream().dispatch(whole ? pipeline("attention_whole")
+                          : pipeline("attention_chunked", {config.attention_group, config.attention_chunk}),
                     {{buffer_of(out), true}, {buffer_of(q), false}, {buffer_of(k), false}, {buffer_of(v), false},
                      {mask, false}, {rel, false}},
                     &p, sizeof p, u32(name, L), u32(name, H), u32(name, B));

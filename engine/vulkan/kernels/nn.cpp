@@ -23,9 +23,9 @@ void softmax_vk(bool log, const Tensor& x, int64_t axis, const Tensor& out) {
   SoftmaxPush p{u32("softmax", outer * inner), u32("softmax", x.shape()[axis]), u32("softmax", inner),
                 offset_of("softmax", x), offset_of("softmax", out)};
   if (p.rows == 0 || p.n == 0) return;
-  // A workgroup per row wastes 256 threads on a short row: then one thread each.
+  // A workgroup per row wastes its threads on a short row: then one thread each.
   const bool per_thread = p.n <= 64;
-  auto [gx, gy] = grid(per_thread ? div_up(p.rows, kGroupSize) : p.rows);
+  auto [gx, gy] = grid("softmax", per_thread ? div_up(p.rows, group_size()) : p.rows);
   stream().dispatch(pipeline("softmax", {log ? 1u : 0u, per_thread ? 1u : 0u}),
                     {{buffer_of(out), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
 }

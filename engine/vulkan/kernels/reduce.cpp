@@ -51,18 +51,18 @@ void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, c
     p.out_off = u32("reduce", o.offset());
     if (p.n_out == 0) return;
     p.part_len = p.n_red;
-    // A workgroup per output wastes 256 threads on a short reduction: then one thread each
+    // A workgroup per output wastes its threads on a short reduction: then one thread each
     // (while its loop stays short, see kMaxThreadLoop).
     const bool per_thread = p.n_red <= 32 || (p.n_out >= 8192 && p.n_red <= kMaxThreadLoop);
     const std::vector<uint32_t> spec = {static_cast<uint32_t>(op), per_thread ? 1u : 0u};
     if (per_thread) {
-      auto [gx, gy] = grid(div_up(p.n_out, kGroupSize));
+      auto [gx, gy] = grid("reduce", div_up(p.n_out, group_size()));
       stream().dispatch(pipeline(module, spec), {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
       return;
     }
-    const int64_t part_len = int64_t{kGroupSize} * kMaxThreadLoop;
+    const int64_t part_len = int64_t{group_size()} * kMaxThreadLoop;
     if (p.n_red <= part_len) {
-      auto [gx, gy] = grid(p.n_out);
+      auto [gx, gy] = grid("reduce", p.n_out);
       stream().dispatch(pipeline(module, spec), {{buffer_of(o), true}, {buffer_of(x), false}}, &p, sizeof p, gx, gy);
       return;
     }
@@ -71,7 +71,7 @@ void reduce_vk(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes, c
     Tensor partials = make_tensor({p.n_out, parts}, x.dtype(), x.device());
     ReducePush first = p;
     first.parts = u32("reduce", parts), first.part_len = u32("reduce", part_len), first.out_off = 0;
-    auto [gx, gy] = grid(p.n_out * parts);
+    auto [gx, gy] = grid("reduce", p.n_out * parts);
     stream().dispatch(pipeline(module, spec), {{buffer_of(partials), true}, {buffer_of(x), false}}, &first,
                       sizeof first, gx, gy);
     reduce_vk(op, partials, {1}, o.as_strided({int64_t{p.n_out}, 1}, {1, 1}, o.offset()));

@@ -35,8 +35,9 @@ std::string typed_variant(const char* kernel, DType dtype) {
 void run_flat(const std::string& module, const std::vector<uint32_t>& spec, const void* push, size_t push_bytes,
               int64_t n, std::initializer_list<Arg> args) {
   if (n == 0) return;
-  auto [gx, gy] = grid(div_up(n, kGroupSize));
-  stream().dispatch(pipeline(module, spec), args, push, push_bytes, gx, gy);
+  const Pipeline& p = pipeline(module, spec);
+  auto [gx, gy] = grid(p.name.c_str(), div_up(n, group_size()));
+  stream().dispatch(p, args, push, push_bytes, gx, gy);
 }
 
 uint32_t offset_of(const char* kernel, const Tensor& t) { return u32(kernel, t.offset()); }
@@ -45,8 +46,9 @@ uint32_t words_of(const Tensor& t) { return static_cast<uint32_t>(dtype_size(t.d
 void run_elementwise(const std::string& module, const std::vector<uint32_t>& spec, const ElementwisePush& p,
                      std::initializer_list<Arg> args) {
   if (p.n == 0) return;
-  auto [gx, gy] = grid(div_up(p.n, kGroupSize));
-  stream().dispatch(pipeline(module, spec), args, &p, sizeof p, gx, gy);
+  const Pipeline& pipe = pipeline(module, spec);
+  auto [gx, gy] = grid(pipe.name.c_str(), div_up(p.n, group_size()));
+  stream().dispatch(pipe, args, &p, sizeof p, gx, gy);
 }
 
 void dispatch_elementwise(const char* kernel, const std::string& module, const std::vector<uint32_t>& spec,
