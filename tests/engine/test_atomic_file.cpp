@@ -5,22 +5,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "engine/error.h"
 #include "engine/serialize/atomic_file.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 size_t files_in(const fs::path& dir) {
   size_t n = 0;
@@ -46,16 +39,16 @@ TEST_CASE("atomic file: old bytes until commit, new bytes after, nothing left be
   {
     serialize::AtomicFile f(target);
     f.write("new bytes", 9);
-    CHECK(slurp(target) == "old");  // written, not committed
+    CHECK(cadenza::test::read_bytes(target) == "old");  // written, not committed
   }
-  CHECK(slurp(target) == "old");  // abandoned: untouched
+  CHECK(cadenza::test::read_bytes(target) == "old");  // abandoned: untouched
   CHECK(files_in(s.dir) == 1);    // and no temporary file left
   {
     serialize::AtomicFile f(target);
     f.write("new bytes", 9);
     f.commit();
   }
-  CHECK(slurp(target) == "new bytes");
+  CHECK(cadenza::test::read_bytes(target) == "new bytes");
   CHECK(files_in(s.dir) == 1);
   serialize::write_file_atomic(s.dir / "y.txt", "");
   CHECK(fs::exists(s.dir / "y.txt"));

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "music/render/wav.h"
@@ -30,17 +29,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void put(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
 
 bool holds_either(const fs::path& target, const std::string& old_bytes, const std::string& new_bytes) {
-  const std::string now = slurp(target);
+  const std::string now = cadenza::test::read_bytes(target);
   return now == old_bytes || now == new_bytes;
 }
 
@@ -80,7 +72,7 @@ struct Kills {
 // bytes or its new ones, never anything else.
 Kills kill_at_every_moment(const std::vector<fs::path>& targets, const std::string& args) {
   std::vector<std::string> old_bytes, new_bytes;
-  for (const fs::path& t : targets) old_bytes.push_back(slurp(t));
+  for (const fs::path& t : targets) old_bytes.push_back(cadenza::test::read_bytes(t));
   auto restore = [&] {
     for (size_t i = 0; i < targets.size(); ++i) put(targets[i], old_bytes[i]);
   };
@@ -94,7 +86,7 @@ Kills kill_at_every_moment(const std::vector<fs::path>& targets, const std::stri
   require_ok(run_cadenza(args));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (size_t i = 0; i < targets.size(); ++i) {
-    new_bytes.push_back(slurp(targets[i]));
+    new_bytes.push_back(cadenza::test::read_bytes(targets[i]));
     REQUIRE(new_bytes[i] != old_bytes[i]);
   }
   Kills kills;

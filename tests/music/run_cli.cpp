@@ -6,20 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "tests/support/test_data.h"
 
 namespace cadenza::music::test {
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
-
 int CliResult::err_lines() const { return static_cast<int>(std::count(err.begin(), err.end(), '\n')); }
 
 CliResult run_cadenza(const std::string& args) { return run_command(std::string("'") + CADENZA_BINARY + "' " + args); }
@@ -36,8 +26,8 @@ CliResult run_command(const std::string& command) {
   // The shell reports a child killed by signal N as exit status 128 + N.
   if (WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
   r.signaled = WIFSIGNALED(raw) || r.status > 128;
-  r.out = slurp(dir / "out");
-  r.err = slurp(dir / "err");
+  r.out = cadenza::test::read_bytes(dir / "out");
+  r.err = cadenza::test::read_bytes(dir / "err");
   std::filesystem::remove_all(dir);
   return r;
 }

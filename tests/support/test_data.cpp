@@ -1,6 +1,8 @@
 #include "tests/support/test_data.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "tests/support/skip.h"
 
@@ -16,6 +18,13 @@ fs::path corpus(const std::string& sub) {
   if (!fs::exists(path))
     skip_test(path.string() + " is not here (set CADENZA_CORPORA to the folder of the public corpora)");
   return path;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace cadenza::test

@@ -14,4 +14,7 @@ namespace cadenza::test {
 std::filesystem::path test_data(const std::string& sub = "");
 std::filesystem::path corpus(const std::string& sub);
 
+// The bytes of a file ("" when it cannot be read).
+std::string read_bytes(const std::filesystem::path& path);
+
 }  // namespace cadenza::test
