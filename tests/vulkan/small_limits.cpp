@@ -26,15 +26,6 @@ struct LowerLimits {
   ~LowerLimits() { vulkan::restore_device_limits(); }
 };
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE("vulkan, small limits: the kernels' sizes come from the lowered limits", "[vulkan][limits]") {

@@ -9,9 +9,12 @@
 
 #include "engine/error.h"
 #include "engine/vulkan/limits.h"
+#include "vulkan_test_util.h"
 
 namespace cadenza {
 namespace {
+
+using vktest::error_of;
 
 VkPhysicalDeviceLimits device_limits(uint32_t invocations, uint32_t shared) {
   VkPhysicalDeviceLimits l{};
@@ -20,15 +23,6 @@ VkPhysicalDeviceLimits device_limits(uint32_t invocations, uint32_t shared) {
   l.maxComputeSharedMemorySize = shared;
   l.maxStorageBufferRange = 1u << 27;
   return l;
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST_CASE("vulkan limits: the kernels' sizes follow the device's limits", "[vulkan][limits]") {

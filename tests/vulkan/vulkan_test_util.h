@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 #include "engine/vulkan/runtime.h"
@@ -28,6 +29,16 @@
   } while (0)
 
 namespace cadenza::vktest {
+
+// The message of the cadenza::Error that fn throws ("" when it throws none).
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 // The Khronos validation layer is on in every Vulkan test process (before the runtime
 // starts); CADENZA_VULKAN_VALIDATION=0 in the environment turns it off.
