@@ -28,7 +28,7 @@ if(TARGET cadenza)
   # The bundled corpus, where the installed program looks for its default --data.
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/data DESTINATION ${CMAKE_INSTALL_DATADIR}/cadenza)
 endif()
-foreach(dir engine ops music models)
+foreach(dir engine ops nn optim dist music models)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${dir})
     install(DIRECTORY ${dir} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cadenza
             FILES_MATCHING PATTERN "*.h")

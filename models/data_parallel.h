@@ -16,8 +16,8 @@
 // the result is the single-process gradient up to the order of the float additions.
 #include <optional>
 
-#include "engine/dist/communicator.h"
-#include "engine/dist/grad_sync.h"
+#include "dist/communicator.h"
+#include "dist/grad_sync.h"
 #include "models/model.h"
 
 namespace cadenza::models {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/nn/module.h"
+#include "nn/module.h"
 #include "engine/rng.h"
 #include "engine/tensor.h"
 #include "music/score/score.h"

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "engine/error.h"
-#include "engine/optim/checkpoint.h"
+#include "optim/checkpoint.h"
 #include "models/registry.h"
 
 namespace cadenza::models {

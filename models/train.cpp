@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "engine/error.h"
-#include "engine/optim/checkpoint.h"
-#include "engine/optim/schedule.h"
+#include "optim/checkpoint.h"
+#include "optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/data_parallel.h"
 #include "models/early_stopping.h"

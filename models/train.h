@@ -5,7 +5,7 @@
 //   config.json              the run (RunSpec): model name, preset, full model config, data
 //                            and training options; written once when the run starts
 //   checkpoint.safetensors   model, optimizer state, RNG, step and data position, replaced
-//                            atomically (engine/optim/checkpoint.h), so the last good one
+//                            atomically (optim/checkpoint.h), so the last good one
 //                            survives a crash, a NaN or Ctrl-C
 //   best.safetensors         the same at the step of the lowest validation NLL so far
 //                            (models/early_stopping.h; not for GANs); sample or evaluate it
@@ -31,7 +31,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/dist/communicator.h"
+#include "dist/communicator.h"
 #include "models/data.h"
 #include "models/model.h"
 #include "models/run_dir.h"

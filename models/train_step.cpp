@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "engine/optim/adam.h"
-#include "engine/optim/clip.h"
-#include "engine/optim/sgd.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
+#include "optim/sgd.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {

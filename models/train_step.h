@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/optim/checkpoint.h"
+#include "optim/checkpoint.h"
 #include "models/data_parallel.h"
 #include "models/model.h"
 #include "models/train_options.h"

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "engine/error.h"
-#include "engine/optim/checkpoint.h"
+#include "optim/checkpoint.h"
 
 namespace cadenza::models {
 namespace fs = std::filesystem;

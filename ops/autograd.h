@@ -27,7 +27,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 // While a GradReadyScope lives, backward() on this thread calls `hook(leaf)` as soon as a
 // leaf's .grad is final for this pass (every contribution has been added), once per leaf
 // and before the rest of the pass runs. Data-parallel training uses it to start sending a
-// bucket of gradients while backward is still computing the others (engine/dist/
+// bucket of gradients while backward is still computing the others (dist/
 // grad_sync.h), like PyTorch's post-accumulate-grad hooks. grad() runs no hooks.
 class GradReadyScope {
  public:

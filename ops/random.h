@@ -45,7 +45,7 @@ Tensor randn(const Shape& shape, DType dtype = DType::f32, Generator* gen = null
 // Integers in [lo, hi) as i64 (|lo|, |hi| <= 2^53).
 Tensor randint(int64_t lo, int64_t hi, const Shape& shape, Generator* gen = nullptr);
 // In place, without recording: t (floating, any device, any strides) gets a fresh draw of
-// `dist` — the one way parameter initialisation (engine/nn/init.h) fills its tensors.
+// `dist` — the one way parameter initialisation (nn/init.h) fills its tensors.
 void random_(const Tensor& t, RandomDist dist, RandomParams p, Generator* gen = nullptr);
 // 0/1 in p's dtype, 1 with probability p[i] (each p in [0, 1]).
 Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);

@@ -6,7 +6,7 @@
 // Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG of each.
 #include <fmt/format.h>
 
-#include "engine/nn/precision.h"
+#include "nn/precision.h"
 #include "engine/rng.h"
 #include "models/run_dir.h"
 #include "ops/ops.h"
@@ -27,7 +27,7 @@ struct SampleCli {
   bool half = false;
 };
 
-// --half: reduced-precision weights for sampling (engine/nn/precision.h). On a Vulkan
+// --half: reduced-precision weights for sampling (nn/precision.h). On a Vulkan
 // device the LSTM and Linear weight matrices in f16 (the device must read 16-bit storage);
 // on the CPU the LSTM weights in bf16, the CPU's reduced-precision path.
 void use_half_weights(models::Model& model, Device device) {

@@ -12,7 +12,7 @@
 #include <csignal>
 #include <fstream>
 
-#include "engine/dist/communicator.h"
+#include "dist/communicator.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "models/transfer.h"

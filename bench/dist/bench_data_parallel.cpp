@@ -15,9 +15,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/dist/communicator.h"
-#include "engine/optim/adam.h"
-#include "engine/optim/clip.h"
+#include "dist/communicator.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 #include "models/data_parallel.h"
 #include "models/registry.h"
 #include "models/run_dir.h"

@@ -8,7 +8,7 @@
 // Counters: FLOP/s for GEMM-shaped work (2·M·N·K per product), items/s elsewhere.
 #include <benchmark/benchmark.h>
 
-#include "engine/nn/rnn.h"
+#include "nn/rnn.h"
 #include "ops/autograd.h"
 #include "ops/ops.h"
 #include "ops/samples.h"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "engine/nn/rnn.h"
+#include "nn/rnn.h"
 #include "models/data.h"
 #include "models/run_dir.h"
 #include "models/train.h"

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "bench/models/lstm_lm.h"
-#include "engine/optim/adam.h"
+#include "optim/adam.h"
 
 namespace cadenza::bench {
 

@@ -26,7 +26,7 @@
 #include "bench/models/lstm_lm.h"
 #include "engine/cpu/blas.h"
 #include "engine/cpu/parallel.h"
-#include "engine/optim/adam.h"
+#include "optim/adam.h"
 #include "models/data_parallel.h"
 #include "models/gan/gan_step.h"
 #include "models/registry.h"

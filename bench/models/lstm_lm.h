@@ -5,9 +5,9 @@
 // (The registry's token models read one-hot inputs, so none of them has this shape.)
 #include <memory>
 
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "ops/ops.h"
 
 namespace cadenza::bench {

@@ -4,7 +4,7 @@
 
 #include "engine/storage.h"
 #include "engine/vulkan/context.h"
-#include "engine/vulkan/kernels/kernels.h"
+#include "engine/vulkan/extension.h"
 #include "engine/vulkan/runtime.h"
 #include "engine/vulkan/stream.h"
 
@@ -65,7 +65,7 @@ Startup start() {
     stream();
     static VulkanBackend backend;
     register_backend(Device::Kind::vulkan, &backend);
-    register_kernels();
+    run_start_hooks();  // fills the kernels' Vulkan slots (ops/vulkan/, extensions)
     s.ok = true;
   } catch (const std::exception& e) {
     s.reason = e.what();

@@ -1,7 +1,8 @@
 #pragma once
-// Vulkan kernels from outside engine/: an op defined in another library (the example in
-// examples/custom/, or a project using the installed package) ships its own compute
-// shader and fills its kernel's Vulkan slot with the helpers the built-in kernels use.
+// How a kernel's Vulkan slot gets filled: every built-in kernel (ops/vulkan/) does it this
+// way, and so does an op defined in another library (the example in examples/custom/, or a
+// project using the installed package), which ships its own compute shader and uses the
+// helpers the built-in kernels use.
 //
 //  1. CMake: cadenza_add_shaders(my_lib my_op.comp) (cmake/CadenzaShaders.cmake) compiles
 //     the shader with glslc, validates it with spirv-val and embeds it; the generated source
@@ -10,7 +11,7 @@
 //     one for run_flat includes "group.glsl" (its workgroup size is the runtime's choice from
 //     the device's limits, so never write one into the shader).
 //  2. C++: write `void my_op_vk(<the kernel's signature>)` with the helpers of
-//     kernels/kernels.h (dispatch_elementwise for elementwise work; run_flat or
+//     ops/vulkan/kernels.h (dispatch_elementwise for elementwise work; run_flat or
 //     stream().dispatch(pipeline(...), ...) with buffer_of(tensor) otherwise), and
 //        const vulkan::KernelRegistration my_op_vulkan([] { my_op_kernel.set_vulkan(&my_op_vk); });
 //     The slot is filled when the backend starts (static initialisation order across files
@@ -21,7 +22,6 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/vulkan/kernels/kernels.h"
 #include "engine/vulkan/spirv.h"
 
 namespace cadenza::vulkan {
@@ -35,10 +35,9 @@ void register_shader(const char* name, const uint32_t* words, size_t count);
 // module that is not SPIR-V.
 const SpirvModule* find_registered_shader(const std::string& name);
 
-// Runs fn when the backend starts, after the built-in kernels are filled; at once if it
-// has already started.
+// Runs fn when the backend starts; at once if it has already started.
 void on_start(void (*fn)());
-// Called once by the backend's start-up (register_kernels): runs every on_start function.
+// Called once by the backend's start-up: runs every on_start function.
 void run_start_hooks();
 
 struct ShaderRegistration {

@@ -4,8 +4,8 @@
 // a backward: every op it calls has one.
 #include <memory>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/module.h"
+#include "nn/linear.h"
+#include "nn/module.h"
 
 namespace cadenza::example {
 

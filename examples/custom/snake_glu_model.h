@@ -9,7 +9,7 @@
 // docs/CUSTOM_LAYERS.md).
 #include <memory>
 
-#include "engine/nn/linear.h"
+#include "nn/linear.h"
 #include "examples/custom/glu.h"
 #include "models/model.h"
 

@@ -2,6 +2,7 @@
 // compiled and registered by cadenza_add_shaders (examples/custom/CMakeLists.txt), run by
 // the same helper as the built-in elementwise kernels.
 #include "engine/vulkan/extension.h"
+#include "ops/vulkan/kernels.h"
 #include "examples/custom/snake.h"
 
 namespace cadenza::example {

@@ -1,6 +1,7 @@
 // affine's Vulkan kernel: the shader affine.comp, registered by cadenza_add_shaders.
 #include "affine.h"
 #include "engine/vulkan/extension.h"
+#include "ops/vulkan/kernels.h"
 
 using namespace cadenza;
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 
 #include "affine.h"
-#include "engine/nn/linear.h"
+#include "nn/linear.h"
 #include "engine/op_registry.h"
-#include "engine/optim/adam.h"
+#include "optim/adam.h"
 #include "ops/ops.h"
 #ifdef STANDALONE_HAVE_VULKAN
 #include "engine/vulkan/runtime.h"

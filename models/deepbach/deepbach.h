@@ -29,9 +29,9 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "models/deepbach/chorale_grid.h"
 #include "models/model.h"
 

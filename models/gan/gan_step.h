@@ -5,7 +5,7 @@
 // gradient clipping: the gradient penalty keeps the critic Lipschitz. The loss reported
 // to the trainer is the last critic loss (its negative, penalty aside, is the critic's
 // Wasserstein estimate); both are kept in last().
-#include "engine/optim/adam.h"
+#include "optim/adam.h"
 #include "models/gan/musegan.h"
 #include "models/train_step.h"
 

@@ -25,9 +25,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/nn/conv.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/norm.h"
+#include "nn/conv.h"
+#include "nn/linear.h"
+#include "nn/norm.h"
 #include "models/model.h"
 #include "music/repr/piano_roll.h"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "engine/nn/init.h"
+#include "nn/init.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {

@@ -11,8 +11,8 @@
 // and y_t joins the window of outputs, the oldest one leaving it.
 #include <functional>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "engine/error.h"
-#include "engine/nn/init.h"
+#include "nn/init.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {

@@ -15,8 +15,8 @@
 // strictly-lower-triangular mask times v, times W — one GEMM, differentiable with ops.
 #include <functional>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/module.h"
+#include "nn/linear.h"
+#include "nn/module.h"
 
 namespace cadenza::models {
 

@@ -27,8 +27,8 @@
 // and output scores; 1 for the quarter-note JSB corpus), output, nade_hidden.
 #include <nlohmann/json.hpp>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "models/lstm/nade.h"
 #include "models/model.h"
 

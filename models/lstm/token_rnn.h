@@ -16,8 +16,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "models/lstm/lookback_attention.h"
 #include "models/model.h"
 #include "music/repr/tokenizer.h"

@@ -6,7 +6,7 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "engine/nn/init.h"
+#include "nn/init.h"
 #include "models/lstm/config_read.h"
 #include "models/lstm/sample_checks.h"
 #include "music/repr/performance.h"

@@ -19,10 +19,10 @@
 #include <memory>
 #include <vector>
 
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/norm.h"
-#include "engine/nn/transformer.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/norm.h"
+#include "nn/transformer.h"
 #include "models/model.h"
 #include "music/repr/tokenizer.h"
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "engine/rng.h"
 
 namespace cadenza::models::vae {

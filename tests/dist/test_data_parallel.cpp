@@ -9,7 +9,7 @@
 #include <fstream>
 #include <regex>
 
-#include "engine/dist/communicator.h"
+#include "dist/communicator.h"
 #include "engine/serialize/safetensors.h"
 #include "run_cli.h"
 #include "tests/models/cli_checks.h"

@@ -1,9 +1,9 @@
-// The grad-ready hook (ops/autograd.h) and GradSync's bucketing (engine/dist/grad_sync.h)
+// The grad-ready hook (ops/autograd.h) and GradSync's bucketing (dist/grad_sync.h)
 // in one process: with one rank the bucketed sums must be the gradients themselves.
 #include <catch2/catch.hpp>
 
-#include "engine/dist/grad_sync.h"
-#include "engine/dist/local_communicator.h"
+#include "dist/grad_sync.h"
+#include "dist/local_communicator.h"
 #include "ops/ops.h"
 
 using namespace cadenza;

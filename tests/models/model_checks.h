@@ -3,7 +3,7 @@
 // state-dict round trip through the safetensors bytes giving identical logits.
 #include <catch2/catch.hpp>
 
-#include "engine/optim/adam.h"
+#include "optim/adam.h"
 #include "engine/serialize/safetensors.h"
 #include "models/registry.h"
 #include "ops/ops.h"

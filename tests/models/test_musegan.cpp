@@ -2,8 +2,8 @@
 // mode, critic-step training on a tiny batch, sampling to a 5-track score.
 #include <catch2/catch.hpp>
 
-#include "engine/nn/conv.h"
-#include "engine/nn/linear.h"
+#include "nn/conv.h"
+#include "nn/linear.h"
 #include <filesystem>
 
 #include "engine/serialize/safetensors.h"

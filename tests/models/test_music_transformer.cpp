@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "engine/autograd.h"
-#include "engine/optim/checkpoint.h"
+#include "optim/checkpoint.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
 #include "tests/models/model_checks.h"

@@ -7,9 +7,9 @@
 //               (config: nan_after)
 // nan_after = n > 0 makes every training-mode loss after the n-th one NaN, to test the
 // trainer's divergence stop.
-#include "engine/nn/dropout.h"
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
+#include "nn/dropout.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/tokenizer.h"

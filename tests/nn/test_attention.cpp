@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "engine/nn/attention.h"
-#include "engine/nn/transformer.h"
+#include "nn/attention.h"
+#include "nn/transformer.h"
 #include "ops/ops.h"
 #include "ops/samples.h"
 #include "tests/fixtures/parity.h"

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "engine/nn/conv.h"
+#include "nn/conv.h"
 #include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 

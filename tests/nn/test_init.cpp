@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "engine/nn/init.h"
-#include "engine/nn/linear.h"
+#include "nn/init.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
 
 using namespace cadenza;

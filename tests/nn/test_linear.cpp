@@ -1,8 +1,8 @@
 // Linear and the activation modules against PyTorch (tests/fixtures/linear.safetensors).
 #include <catch2/catch.hpp>
 
-#include "engine/nn/activation.h"
-#include "engine/nn/linear.h"
+#include "nn/activation.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 

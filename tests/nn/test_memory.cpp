@@ -4,11 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "engine/cpu/allocator.h"
-#include "engine/nn/embedding.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
-#include "engine/optim/adam.h"
-#include "engine/optim/clip.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 #include "ops/ops.h"
 
 using namespace cadenza;

@@ -2,8 +2,8 @@
 // dicts and the errors of a load that does not fit.
 #include <catch2/catch.hpp>
 
-#include "engine/nn/activation.h"
-#include "engine/nn/linear.h"
+#include "nn/activation.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
 
 using namespace cadenza;

@@ -1,7 +1,7 @@
 // LayerNorm and BatchNorm1d/2d/3d against PyTorch (tests/fixtures/norm.safetensors).
 #include <catch2/catch.hpp>
 
-#include "engine/nn/norm.h"
+#include "nn/norm.h"
 #include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 

@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "engine/nn/embedding.h"
-#include "engine/nn/rnn.h"
+#include "nn/embedding.h"
+#include "nn/rnn.h"
 #include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "engine/autograd.h"
-#include "engine/nn/rnn.h"
+#include "nn/rnn.h"
 #include "ops/ops.h"
 
 using namespace cadenza;

@@ -9,11 +9,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "engine/nn/init.h"
-#include "engine/nn/linear.h"
-#include "engine/optim/adam.h"
-#include "engine/optim/checkpoint.h"
-#include "engine/optim/schedule.h"
+#include "nn/init.h"
+#include "nn/linear.h"
+#include "optim/adam.h"
+#include "optim/checkpoint.h"
+#include "optim/schedule.h"
 #include "engine/serialize/safetensors.h"
 #include "ops/ops.h"
 

@@ -15,9 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "engine/nn/linear.h"
-#include "engine/optim/adam.h"
-#include "engine/optim/checkpoint.h"
+#include "nn/linear.h"
+#include "optim/adam.h"
+#include "optim/checkpoint.h"
 #include "engine/serialize/safetensors.h"
 #include "ops/ops.h"
 

@@ -2,12 +2,12 @@
 // a Linear(4, 3) regression, mean squared error, parameters compared after 3 steps.
 #include <catch2/catch.hpp>
 
-#include "engine/nn/linear.h"
-#include "engine/optim/accumulate.h"
-#include "engine/optim/adam.h"
-#include "engine/optim/clip.h"
-#include "engine/optim/schedule.h"
-#include "engine/optim/sgd.h"
+#include "nn/linear.h"
+#include "optim/accumulate.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
+#include "optim/schedule.h"
+#include "optim/sgd.h"
 #include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 

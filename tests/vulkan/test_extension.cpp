@@ -4,6 +4,7 @@
 // samples do not reach and the registration's failure modes.
 #include "engine/kernel.h"
 #include "engine/vulkan/extension.h"
+#include "ops/vulkan/kernels.h"
 #include "examples/custom/snake.h"
 #include "ops/samples.h"
 #include "vulkan_test_util.h"

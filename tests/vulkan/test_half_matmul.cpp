@@ -1,13 +1,13 @@
-// f16 inference weights on the device (ops/half_matmul.h, engine/nn/precision.h).
+// f16 inference weights on the device (ops/half_matmul.h, nn/precision.h).
 // Bounds, derived from f16 rounding: rounding to nearest makes each weight
 // |w16 − w| <= 2^-11 |w| (normal range; these weights are far from the subnormals), so
 // |Σ x w16 − Σ x w| <= 2^-11 Σ|x||w|. The device sums in f32 in its own order, adding
 // K · 2^-24 Σ|x||w| at most; the test allows (2^-11 + K · 2^-23) Σ|x||w| + 1e-30 per output
 // against the f32 CPU GEMM, and K · 2^-23 Σ|x||w16| against the exact f16 reference (the
 // CPU slot, f64 sums), which shows the device really reads the halves.
-#include "engine/nn/attention.h"
-#include "engine/nn/linear.h"
-#include "engine/nn/rnn.h"
+#include "nn/attention.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 #include "ops/half_matmul.h"
 #include "ops/samples.h"
 #include "vulkan_test_util.h"

@@ -4,9 +4,8 @@
 // stream; f64 arithmetic where the CPU uses it); normal: atol 1e-5 + rtol 1e-5 (Box-Muller in
 // f32 on the device, f64 on the CPU); top-p: exact away from the p boundary; SGD/Adam:
 // rtol 1e-6 + atol 1e-7 (GLSL division and sqrt may be a few ulp off).
-#include "engine/optim/adam.h"
-#include "engine/optim/sgd.h"
 #include "engine/vulkan/context.h"
+#include "ops/optim_step.h"
 #include "ops/samples.h"
 #include "vulkan_test_util.h"
 
@@ -121,7 +120,7 @@ TEST_CASE("vulkan: sgd and adam/adamw fused updates", "[vulkan]") {
   };
   for (bool decoupled : {false, true}) {
     auto adam = [&](Device d, Tensor& p, const Tensor& g, Tensor& m, Tensor& v, int t) {
-      optim::adam_kernel(d, p, g, m, v, {1e-2, 0.9, 0.999, 1e-8, 0.01, decoupled, t});
+      adam_step_kernel(d, p, g, m, v, {1e-2, 0.9, 0.999, 1e-8, 0.01, decoupled, t});
     };
     auto want = run(Device::cpu(), adam), got = run(Device::vulkan(), adam);
     for (size_t k = 0; k < 3; ++k) {
@@ -133,7 +132,7 @@ TEST_CASE("vulkan: sgd and adam/adamw fused updates", "[vulkan]") {
     for (double momentum : {0.0, 0.9}) {
       if (nesterov && momentum == 0) continue;
       auto sgd = [&](Device d, Tensor& p, const Tensor& g, Tensor& b, Tensor&, int t) {
-        optim::sgd_kernel(d, p, g, momentum > 0 ? b : Tensor(), {0.1, momentum, 0.0, 0.01, nesterov, t == 1});
+        sgd_step_kernel(d, p, g, momentum > 0 ? b : Tensor(), {0.1, momentum, 0.0, 0.01, nesterov, t == 1});
       };
       auto want = run(Device::cpu(), sgd), got = run(Device::vulkan(), sgd);
       for (size_t k = 0; k < 2; ++k) {

@@ -2,16 +2,15 @@
 // music_transformer take 50 Adam steps from the same seed on both devices and their losses
 // must agree step by step; greedy KV-cache sampling must pick the same tokens; and
 // `cadenza train --device vulkan` runs through the command line (and fails in one line when
-// the device runs out of memory). Without a device every
-// case prints "SKIPPED: no Vulkan device: <why>".
+// the device runs out of memory). Without a device every case is a CTest skip.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
-#include "engine/optim/adam.h"
-#include "engine/optim/clip.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 #include "models/data.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"

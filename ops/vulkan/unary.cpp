@@ -1,0 +1,18 @@
+// unary elementwise ops on the device (shaders/unary.comp, one specialization per op).
+#include "engine/vulkan/extension.h"
+#include "ops/unary.h"
+#include "ops/vulkan/kernels.h"
+
+namespace cadenza::vulkan {
+namespace {
+void unary_vk(UnaryOp op, const Tensor& x, const Tensor& out, UnaryParams params) {
+  CADENZA_CHECK(x.dtype() == DType::f32, "vulkan unary: {} tensors are not supported on the device (f32 only)",
+                dtype_name(x.dtype()));
+  dispatch_elementwise("unary", "unary", {static_cast<uint32_t>(op)}, out, {x}, static_cast<float>(params.a),
+                       static_cast<float>(params.b));
+}
+
+const KernelRegistration registration([] { unary_kernel.set_vulkan(&unary_vk); });
+
+}  // namespace
+}  // namespace cadenza::vulkan
