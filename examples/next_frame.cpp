@@ -79,7 +79,7 @@ int main(int argc, char** argv) try {
   };
   std::printf("valid NLL before training: %.3f nats/step\n", valid_nll());
 
-  // Full-batch Adam, written out with ops: the optimizers proper live in engine/optim.
+  // Full-batch Adam, written out with ops: the optimizers proper live in optim/.
   std::vector<Tensor> mom, vel;
   for (const Tensor& p : m.params()) mom.push_back(Tensor::zeros(p.shape())), vel.push_back(Tensor::zeros(p.shape()));
   const double lr = 3e-3, b1 = 0.9, b2 = 0.999;

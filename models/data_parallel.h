@@ -1,6 +1,6 @@
 #pragma once
 // What changes in a training step when several ranks train one model together
-// (engine/dist, docs/DISTRIBUTED.md).
+// (dist/, docs/DISTRIBUTED.md).
 //
 // The global batch B is the one a single process would train on: every rank builds
 // training batch p of the run (models/data.h: it depends only on the data, the options
