@@ -3,7 +3,7 @@
 #   bash scripts/test.sh               quick suite + Vulkan cross-backend tests, on the data in
 #                                      the repository alone (a test that cannot run here, e.g.
 #                                      without a Vulkan device, is reported as skipped)
-#   bash scripts/test.sh --sanitize    the same under AddressSanitizer + UBSan (build-asan/)
+#   bash scripts/test.sh --sanitize    the quick suite under AddressSanitizer + UBSan (build-asan/)
 #   bash scripts/test.sh --label L     another CTest label: slow, vulkan, quick, or corpus (the
 #                                      public corpora from $CADENZA_CORPORA, default ../shared/data)
 #   bash scripts/test.sh --label fuzz  the libFuzzer targets, a minute each (clang, build-fuzz/;
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build
-label='quick|vulkan'
+label=''
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 targets=(all)
 while (($#)); do
@@ -28,6 +28,10 @@ while (($#)); do
   esac
   shift
 done
+if [[ -z "$label" ]]; then
+  # Sanitized: the quick suite, what CI runs (ask for the vulkan label with --label).
+  if [[ "$build" == build-asan ]]; then label=quick; else label='quick|vulkan'; fi
+fi
 if [[ "$label" == fuzz ]]; then
   # libFuzzer comes with clang only: a build of its own, holding just the fuzzers.
   export CC=clang CXX=clang++
