@@ -44,6 +44,13 @@ bool has_backend(Device::Kind kind) { return backends()[static_cast<size_t>(kind
 Storage::Storage(size_t nbytes, Device device)
     : nbytes_(nbytes), device_(device), handle_(backend_for(device).allocate(nbytes)) {}
 
-Storage::~Storage() { backend_for(device_).release(handle_, nbytes_); }
+Storage::Storage(void* data, size_t nbytes, std::shared_ptr<void> owner)
+    : nbytes_(nbytes), device_(Device::cpu()), handle_(data), owner_(std::move(owner)) {
+  CADENZA_CHECK(owner_ != nullptr, "borrowed storage needs an owner to keep its memory alive");
+}
+
+Storage::~Storage() {
+  if (!owner_) backend_for(device_).release(handle_, nbytes_);
+}
 
 }  // namespace cadenza

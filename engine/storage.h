@@ -28,6 +28,9 @@ bool has_backend(Device::Kind kind);
 class Storage {
  public:
   Storage(size_t nbytes, Device device);
+  // Host memory that belongs to someone else (a NumPy array's buffer): the storage keeps
+  // `owner` alive and drops it when it dies, and never frees `data` itself.
+  Storage(void* data, size_t nbytes, std::shared_ptr<void> owner);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -44,6 +47,7 @@ class Storage {
   size_t nbytes_;
   Device device_;
   void* handle_;
+  std::shared_ptr<void> owner_;  // set for borrowed memory
   uint64_t version_ = 0;
 };
 

@@ -10,9 +10,10 @@ packages=(
   libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libfluidsynth-dev fluid-soundfont-gm
   libopenmpi-dev openmpi-bin
+  python3-dev pybind11-dev python3-numpy python3-pytest
 )
 # Reference peers for fixtures and benchmarks (PyTorch, mido); only with --with-peers.
-peer_packages=(python3-torch python3-mido python3-numpy)
+peer_packages=(python3-torch python3-mido)
 
 want=("${packages[@]}")
 if [[ "${1:-}" == "--with-peers" ]]; then want+=("${peer_packages[@]}"); fi

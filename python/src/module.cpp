@@ -1,0 +1,25 @@
+// cadenza._cadenza: the engine's door into Python. The package cadenza/ (python/cadenza)
+// wraps it with the Pythonic parts (Module, operators on Tensor).
+#include <pybind11/pybind11.h>
+
+#include "engine/error.h"
+#include "python/src/bindings.h"
+
+PYBIND11_MODULE(_cadenza, m) {
+  namespace py = pybind11;
+  m.doc() = "cadenza's engine: tensors, ops, autograd, layers and optimizers";
+  // The engine's one-line messages reach Python unchanged, as cadenza.Error (a RuntimeError).
+  static py::exception<cadenza::Error> error(m, "Error", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const cadenza::Error& e) {
+      error(e.what());
+    }
+  });
+  cadenza::python::bind_tensor(m);
+  cadenza::python::bind_ops(m);
+  cadenza::python::bind_autograd(m);
+  cadenza::python::bind_nn(m);
+  cadenza::python::bind_optim(m);
+}

@@ -1,0 +1,184 @@
+// Every op of ops/ops.h as a function of the module, and the arithmetic operators of Tensor.
+// A Python number where an op takes a tensor is the op's scalar form (add(x, 1.0)).
+#include <pybind11/stl.h>
+
+#include "ops/ops.h"
+#include "python/src/bindings.h"
+#include "python/src/convert.h"
+
+namespace cadenza::python {
+namespace {
+
+using T = const Tensor&;
+using Binary = Tensor (*)(T, T);
+using BinaryScalar = Tensor (*)(T, double);
+using Unary = Tensor (*)(T);
+using Reduce = Tensor (*)(T, Axes, bool);
+
+Reduction reduction_arg(const std::string& r) {
+  if (r == "mean") return Reduction::mean;
+  if (r == "sum") return Reduction::sum;
+  if (r == "none") return Reduction::none;
+  throw Error(fmt::format("unknown reduction '{}' (expected mean, sum or none)", r));
+}
+
+// Axes from None, an int or a sequence.
+Axes axes_arg(const py::object& axis) {
+  if (axis.is_none()) return {};
+  if (py::isinstance<py::int_>(axis)) return {axis.cast<int64_t>()};
+  return axis.cast<Axes>();
+}
+
+// f(a, b) for tensors, f(a, number) through the scalar form, f(number, b) through `rscalar`.
+void def_binary(py::module_& m, py::class_<Tensor>& t, const char* name, Binary f, BinaryScalar fs,
+                Tensor (*rscalar)(double, T), const char* op, const char* rop) {
+  m.def(name, f, py::arg("a"), py::arg("b"));
+  if (fs) m.def(name, fs, py::arg("a"), py::arg("b"));
+  if (op) {
+    t.def(op, f, py::is_operator());
+    if (fs) t.def(op, fs, py::is_operator());
+  }
+  if (rop && rscalar) t.def(rop, [rscalar](T b, double a) { return rscalar(a, b); }, py::is_operator());
+}
+
+Tensor radd(double a, T b) { return add(b, a); }
+Tensor rmul(double a, T b) { return mul(b, a); }
+Tensor rpow(double a, T b) { return pow(scalar_like(b, a), b); }
+
+}  // namespace
+
+void bind_ops(py::module_& m) {
+  auto t = py::class_<Tensor>(m.attr("Tensor"));
+
+  def_binary(m, t, "add", &add, static_cast<BinaryScalar>(&add), &radd, "__add__", "__radd__");
+  def_binary(m, t, "sub", &sub, static_cast<BinaryScalar>(&sub), &rsub, "__sub__", "__rsub__");
+  def_binary(m, t, "mul", &mul, static_cast<BinaryScalar>(&mul), &rmul, "__mul__", "__rmul__");
+  def_binary(m, t, "div", &div, static_cast<BinaryScalar>(&div), &rdiv, "__truediv__", "__rtruediv__");
+  def_binary(m, t, "pow", static_cast<Binary>(&pow), static_cast<BinaryScalar>(&pow), &rpow, "__pow__", "__rpow__");
+  def_binary(m, t, "maximum", &maximum, nullptr, nullptr, nullptr, nullptr);
+  def_binary(m, t, "minimum", &minimum, nullptr, nullptr, nullptr, nullptr);
+  def_binary(m, t, "eq", static_cast<Binary>(&eq), static_cast<BinaryScalar>(&eq), nullptr, "__eq__", nullptr);
+  def_binary(m, t, "ne", static_cast<Binary>(&ne), static_cast<BinaryScalar>(&ne), nullptr, "__ne__", nullptr);
+  def_binary(m, t, "lt", static_cast<Binary>(&lt), static_cast<BinaryScalar>(&lt), nullptr, "__lt__", nullptr);
+  def_binary(m, t, "le", static_cast<Binary>(&le), static_cast<BinaryScalar>(&le), nullptr, "__le__", nullptr);
+  def_binary(m, t, "gt", static_cast<Binary>(&gt), static_cast<BinaryScalar>(&gt), nullptr, "__gt__", nullptr);
+  def_binary(m, t, "ge", static_cast<Binary>(&ge), static_cast<BinaryScalar>(&ge), nullptr, "__ge__", nullptr);
+  t.def("__neg__", &neg).def("__matmul__", static_cast<Binary>(&matmul), py::is_operator());
+  // __eq__ is elementwise, so a Tensor is not hashable by value: by identity, like torch.
+  t.def("__hash__", [](T x) { return std::hash<const void*>()(x.impl()); });
+  m.def("where", &where, py::arg("cond"), py::arg("a"), py::arg("b"));
+
+  const std::pair<const char*, Unary> unary[] = {
+      {"neg", &neg},       {"exp", &exp},         {"log", &log},         {"sqrt", &sqrt},   {"rsqrt", &rsqrt},
+      {"abs", &abs},       {"sign", &sign},       {"tanh", &tanh},       {"sigmoid", &sigmoid}, {"relu", &relu},
+      {"gelu", &gelu},     {"softplus", &softplus}, {"sin", &sin},       {"cos", &cos},     {"erf", &erf},
+      {"square", &square}, {"reciprocal", &reciprocal}, {"log1p", &log1p}, {"expm1", &expm1},
+  };
+  for (const auto& [name, f] : unary) {
+    m.def(name, f, py::arg("x"));
+    t.def(name, f);
+  }
+  m.def("leaky_relu", &leaky_relu, py::arg("x"), py::arg("slope") = 0.01);
+  m.def("clamp", &clamp, py::arg("x"), py::arg("lo"), py::arg("hi"));
+
+  const std::pair<const char*, Reduce> reductions[] = {
+      {"sum", &sum}, {"mean", &mean}, {"max", &max}, {"min", &min}, {"logsumexp", &logsumexp}};
+  for (const auto& [name, f] : reductions) {
+    auto g = [f](T x, const py::object& axis, bool keepdim) { return f(x, axes_arg(axis), keepdim); };
+    m.def(name, g, py::arg("x"), py::arg("axis") = py::none(), py::arg("keepdim") = false);
+    t.def(name, g, py::arg("axis") = py::none(), py::arg("keepdim") = false);
+  }
+  m.def("var", [](T x, const py::object& axis, int64_t correction, bool keepdim) {
+    return var(x, axes_arg(axis), correction, keepdim);
+  }, py::arg("x"), py::arg("axis") = py::none(), py::arg("correction") = 1, py::arg("keepdim") = false);
+  m.def("argmax", &argmax, py::arg("x"), py::arg("axis"), py::arg("keepdim") = false);
+  m.def("argmin", &argmin, py::arg("x"), py::arg("axis"), py::arg("keepdim") = false);
+
+  m.def("reshape", &reshape, py::arg("x"), py::arg("shape"));
+  t.def("reshape", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
+  t.def("view", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
+  m.def("flatten", &flatten, py::arg("x"), py::arg("start_axis") = 0, py::arg("end_axis") = -1);
+  m.def("permute", &permute, py::arg("x"), py::arg("order"));
+  t.def("permute", [](T x, const std::vector<int64_t>& o) { return permute(x, o); }, py::arg("order"));
+  m.def("transpose", &transpose, py::arg("x"), py::arg("a"), py::arg("b"));
+  t.def("transpose", &transpose, py::arg("a"), py::arg("b"));
+  t.def_property_readonly("T", [](T x) {
+    CADENZA_CHECK(x.dim() == 2, "T: expected a matrix, got {} axes", x.dim());
+    return transpose(x, 0, 1);
+  });
+  m.def("narrow", &narrow, py::arg("x"), py::arg("axis"), py::arg("start"), py::arg("length"));
+  m.def("select", &select, py::arg("x"), py::arg("axis"), py::arg("index"));
+  m.def("squeeze", &squeeze, py::arg("x"), py::arg("axis"));
+  m.def("unsqueeze", &unsqueeze, py::arg("x"), py::arg("axis"));
+  t.def("unsqueeze", &unsqueeze, py::arg("axis")).def("squeeze", &squeeze, py::arg("axis"));
+  m.def("expand", &expand, py::arg("x"), py::arg("shape"));
+
+  m.def("matmul", static_cast<Binary>(&matmul), py::arg("a"), py::arg("b"));
+  m.def("matmul", static_cast<Tensor (*)(T, T, bool, bool)>(&matmul), py::arg("a"), py::arg("b"),
+        py::arg("trans_a"), py::arg("trans_b"));
+
+  m.def("index_select", &index_select, py::arg("x"), py::arg("axis"), py::arg("index"));
+  m.def("index_add", &index_add, py::arg("base"), py::arg("axis"), py::arg("index"), py::arg("src"));
+  m.def("gather", &gather, py::arg("x"), py::arg("axis"), py::arg("index"));
+  m.def("scatter_add", &scatter_add, py::arg("base"), py::arg("axis"), py::arg("index"), py::arg("src"));
+  m.def("embedding", &embedding, py::arg("weight"), py::arg("index"));
+  m.def("one_hot", [](T idx, int64_t n, const std::string& dtype) { return one_hot(idx, n, dtype_arg(dtype)); },
+        py::arg("index"), py::arg("n"), py::arg("dtype") = "float32");
+  m.def("masked_fill", &masked_fill, py::arg("x"), py::arg("mask"), py::arg("value"));
+
+  m.def("softmax", &softmax, py::arg("x"), py::arg("axis") = -1);
+  m.def("log_softmax", &log_softmax, py::arg("x"), py::arg("axis") = -1);
+  m.def("cross_entropy", [](T logits, T target, int64_t ignore_index, double label_smoothing, const std::string& r) {
+    return cross_entropy(logits, target, {ignore_index, label_smoothing, reduction_arg(r)});
+  }, py::arg("logits"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("label_smoothing") = 0.0,
+        py::arg("reduction") = "mean");
+  m.def("nll_loss", [](T log_probs, T target, int64_t ignore_index, const std::string& r) {
+    return nll_loss(log_probs, target, ignore_index, reduction_arg(r));
+  }, py::arg("log_probs"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("reduction") = "mean");
+  m.def("binary_cross_entropy_with_logits", [](T logits, T targets, const std::optional<Tensor>& pos_weight,
+                                               const std::string& r) {
+    return binary_cross_entropy_with_logits(logits, targets, pos_weight.value_or(Tensor()), reduction_arg(r));
+  }, py::arg("logits"), py::arg("targets"), py::arg("pos_weight") = py::none(), py::arg("reduction") = "mean");
+  m.def("mse_loss", [](T input, T target, const std::string& r) { return mse_loss(input, target, reduction_arg(r)); },
+        py::arg("input"), py::arg("target"), py::arg("reduction") = "mean");
+
+  m.def("layer_norm", [](T x, const Shape& shape, const std::optional<Tensor>& w, const std::optional<Tensor>& b,
+                         double eps) { return layer_norm(x, shape, w.value_or(Tensor()), b.value_or(Tensor()), eps); },
+        py::arg("x"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
+        py::arg("eps") = 1e-5);
+  m.def("conv1d", [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding,
+                     const Shape& dilation, int64_t groups) {
+    return conv1d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
+  }, py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
+        py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+  m.def("conv2d", [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding,
+                     const Shape& dilation, int64_t groups) {
+    return conv2d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
+  }, py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
+        py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+  m.def("attention", [](T q, T k, T v, bool causal, const std::optional<Tensor>& key_padding_mask) {
+    return attention(q, k, v, causal, key_padding_mask.value_or(Tensor()));
+  }, py::arg("q"), py::arg("k"), py::arg("v"), py::arg("causal") = false, py::arg("key_padding_mask") = py::none());
+
+  m.def("contiguous", &contiguous, py::arg("x"));
+  m.def("clone", &clone, py::arg("x"));
+  m.def("concat", &concat, py::arg("tensors"), py::arg("axis") = 0);
+  m.def("stack", &stack, py::arg("tensors"), py::arg("axis") = 0);
+  m.def("pad", &pad, py::arg("x"), py::arg("pads"), py::arg("value") = 0.0);
+
+  m.def("rand", [](const Shape& s, const std::string& dtype) { return rand(s, dtype_arg(dtype)); }, py::arg("shape"),
+        py::arg("dtype") = "float32");
+  m.def("randn", [](const Shape& s, const std::string& dtype) { return randn(s, dtype_arg(dtype)); },
+        py::arg("shape"), py::arg("dtype") = "float32");
+  m.def("randint", [](int64_t lo, int64_t hi, const Shape& s) { return randint(lo, hi, s); }, py::arg("lo"),
+        py::arg("hi"), py::arg("shape"));
+  m.def("dropout", [](T x, double p, bool training) { return dropout(x, p, training); }, py::arg("x"), py::arg("p"),
+        py::arg("training") = true);
+  m.def("multinomial", [](T probs, int64_t n) { return multinomial(probs, n); }, py::arg("probs"),
+        py::arg("num_samples") = 1);
+  m.def("sample_logits", [](T logits, double temperature, int64_t top_k, double top_p) {
+    return sample_logits(logits, temperature, top_k, top_p);
+  }, py::arg("logits"), py::arg("temperature") = 1.0, py::arg("top_k") = 0, py::arg("top_p") = 1.0);
+}
+
+}  // namespace cadenza::python
