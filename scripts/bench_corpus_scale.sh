@@ -27,7 +27,9 @@ mkdir -p "$work"
 "$build/bench/midi/make_bench_corpus" "$work/midi" "$largest" "${sources[@]}"
 du -sh "$work/midi" | sed 's/^/corpus on disk: /'
 
-printf '%8s %10s %10s %12s %10s %12s\n' files seconds files/s peak_RSS_MB pieces open+batch_s
+# cpu_s is user + system time of the build: with other jobs on the machine, files/s
+# follows the cores it was given, files per cpu second does not.
+printf '%8s %10s %10s %8s %12s %10s %12s\n' files seconds files/s cpu_s peak_RSS_MB pieces open+batch_s
 for n in "${sizes[@]}"; do
   in="$work/in-$n"
   mkdir -p "$in"
@@ -45,8 +47,9 @@ for n in "${sizes[@]}"; do
   seconds=$(sed -n 's/.* files in \([0-9.]*\) s .*/\1/p' "$work/build-$n.txt")
   rate=$(sed -n 's/.* s (\([0-9]*\) files\/s).*/\1/p' "$work/build-$n.txt")
   pieces=$(sed -n 's/.*files\/s): \([0-9]*\) pieces.*/\1/p' "$work/build-$n.txt")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time-$n.txt")
   rss=$(awk '/Maximum resident set size/ {printf "%.1f", $NF / 1024}' "$work/time-$n.txt")
   open=$("$build/bench/midi/bench_store_open" "$store" | sed -n 's/.*total \([0-9.]*\) s/\1/p')
-  printf '%8s %10s %10s %12s %10s %12s\n' "$n" "$seconds" "$rate" "$rss" "$pieces" "$open"
+  printf '%8s %10s %10s %8s %12s %10s %12s\n' "$n" "$seconds" "$rate" "$cpu" "$rss" "$pieces" "$open"
   rm -rf "$in"
 done
