@@ -5,10 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <thread>
 #include <unordered_set>
 
+#include "music/corpus/file_list.h"
 #include "music/corpus/piece_hash.h"
 #include "music/corpus/shard_file.h"
 #include "music/corpus/store_index.h"
@@ -58,12 +61,12 @@ uint64_t mix(uint64_t h, uint64_t value) { return dataset::Rng(h ^ value).next()
 
 // Identifies a block's inputs and everything that shapes its shard: the tokenizer, the
 // shard size and the chain of earlier blocks (whose pieces decide what is a duplicate).
-uint64_t block_fingerprint(uint64_t previous, std::span<const fs::path> files, const fs::path& folder) {
-  uint64_t h = mix(previous, files.size());
-  for (const fs::path& f : files) {
+uint64_t block_fingerprint(uint64_t previous, const FileList& files, size_t first, size_t count) {
+  uint64_t h = mix(previous, count);
+  for (size_t i = first; i < first + count; ++i) {
     std::error_code ec;
-    const auto size = fs::file_size(f, ec);
-    h = mix(h, dataset::stable_hash(fs::relative(f, folder).generic_string(), ec ? ~uint64_t{0} : size));
+    const auto size = fs::file_size(files.path(i), ec);
+    h = mix(h, dataset::stable_hash(std::string(files.name(i)), ec ? ~uint64_t{0} : size));
   }
   return h;
 }
@@ -80,6 +83,14 @@ void replay_log(const ShardView& shard, std::unordered_set<uint64_t>& seen, Buil
   });
 }
 
+// Gives the memory freed by the files of a shard back to the system: the reading threads'
+// malloc arenas keep it otherwise, and their share grows with the number of files read.
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace
 
 BuildReport build_store(const fs::path& folder, const fs::path& out, const BuildOptions& options,
@@ -89,7 +100,7 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
     throw std::invalid_argument("corpus build: the valid and test fractions must be >= 0 and sum to at most 1");
   const auto tokenizer = repr::make_tokenizer(options.tokenizer);
   const uint32_t token_bytes = token_bytes_for(tokenizer->vocab_size());
-  const std::vector<fs::path> files = dataset::midi_files(folder);
+  const FileList files(folder);
   fs::create_directories(out);
   // Without its config a store reads as incomplete, for as long as this build runs.
   fs::remove(out / kConfigFile);
@@ -103,8 +114,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
                              options.files_per_shard * 8 + token_bytes + kStoreVersion * 1000003ull);
   std::vector<Encoded> batch(kFilesInFlight);
   for (size_t first = 0, shard = 0; first < files.size(); first += options.files_per_shard, ++shard) {
-    const std::span<const fs::path> block(files.data() + first, std::min(options.files_per_shard, files.size() - first));
-    fingerprint = block_fingerprint(fingerprint, block, folder);
+    const size_t count = std::min(options.files_per_shard, files.size() - first);
+    fingerprint = block_fingerprint(fingerprint, files, first, count);
     const fs::path path = out / shard_file_name(shard);
     ++report.shards;
     if (auto existing = open_shard(path); existing && existing->footer.fingerprint == fingerprint &&
@@ -114,17 +125,17 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
       continue;
     }
     ShardWriter writer(path, static_cast<uint32_t>(shard), token_bytes);
-    for (size_t at = 0; at < block.size(); at += kFilesInFlight) {
-      const size_t n = std::min(kFilesInFlight, block.size() - at);
+    for (size_t at = first; at < first + count; at += kFilesInFlight) {
+      const size_t n = std::min(kFilesInFlight, first + count - at);
       arena.execute([&] {
-        tbb::parallel_for(size_t{0}, n, [&](size_t i) { batch[i] = encode_file(block[at + i], *tokenizer); });
+        tbb::parallel_for(size_t{0}, n, [&](size_t i) { batch[i] = encode_file(files.path(at + i), *tokenizer); });
       });
       for (size_t i = 0; i < n; ++i) {  // in file order, so the shard does not depend on timing
         Encoded& r = batch[i];
-        const std::string name = one_field(fs::relative(block[at + i], folder).generic_string());
+        const std::string name = one_field(std::string(files.name(at + i)));
         if (!r.ok) {
           writer.add_log(fmt::format("skipped\t{}\t{}", name, one_field(r.reason)));
-          skipped.add(block[at + i], r.reason);
+          skipped.add(files.path(at + i), r.reason);
           ++report.skipped;
         } else if (!seen.insert(r.hash).second) {
           writer.add_log(fmt::format("duplicate\t{}", name));
@@ -136,7 +147,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
         r = Encoded{};  // free the tokens now
       }
     }
-    writer.finish(fingerprint, static_cast<uint32_t>(block.size()));
+    writer.finish(fingerprint, static_cast<uint32_t>(count));
+    release_free_memory();
   }
   // Shards of an earlier, larger build of this folder are no longer part of the store.
   for (size_t shard = report.shards;; ++shard) {
