@@ -235,3 +235,20 @@ TEST_CASE("corpus store: an incomplete or damaged store does not open", "[corpus
   CHECK_FALSE(is_store(store));
   CHECK_THROWS_WITH(Store(store), Catch::Contains("interrupted build"));
 }
+
+TEST_CASE("corpus store: a rebuild after the folder changed equals a fresh build", "[corpus]") {
+  cadenza::test::TempDir tmp("corpus", "changed");
+  const fs::path in = tmp.path / "in";
+  copy_tracks(in, kTracks);
+  BuildOptions options;
+  options.files_per_shard = 2;
+  dataset::SkippedFiles skipped(false, 0);
+  build_store(in, tmp.path / "store", options, skipped);
+  // Another piece under an old name, and a new file at the front of the order.
+  put(in / "d_map21.mid", cadenza::test::read_bytes(cadenza::test::test_data("freedoom") / "d_e1m4.mid"));
+  put(in / "a-first.mid", cadenza::test::read_bytes(cadenza::test::test_data("freedoom") / "d_e1m6.mid"));
+  const auto again = build_store(in, tmp.path / "store", options, skipped);
+  build_store(in, tmp.path / "fresh", options, skipped);
+  CHECK(store_bytes(tmp.path / "store") == store_bytes(tmp.path / "fresh"));
+  CHECK(again.shards_reused < again.shards);
+}
