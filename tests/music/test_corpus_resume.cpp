@@ -94,3 +94,19 @@ TEST_CASE("corpus build: a rerun after kills at random moments gives the uninter
               << " with a store half built");
   CHECK(killed_mid_build >= 6);
 }
+
+TEST_CASE("corpus info tells pieces, shards and splits; a folder that is no store is one error line", "[corpus]") {
+  cadenza::test::TempDir tmp("corpus", "info");
+  build(tmp.path / "store", std::chrono::hours(1));
+  const auto r = cadenza::music::test::run_cadenza("corpus info " + (tmp / "store"));
+  cadenza::test::require_ok(r);
+  CHECK_THAT(r.out, Catch::Contains("tokenizer  remi"));
+  CHECK_THAT(r.out, Catch::Contains("shards     18"));
+  for (const char* split : {"train ", "valid ", "test "}) CHECK_THAT(r.out, Catch::Contains(split));
+  const auto json = cadenza::music::test::run_cadenza("corpus info --json " + (tmp / "store"));
+  cadenza::test::require_ok(json);
+  CHECK_THAT(json.out, Catch::Contains("\"format\": \"cadenza-corpus-store\""));
+  fs::create_directories(tmp.path / "empty");
+  cadenza::test::check_one_line_error(cadenza::music::test::run_cadenza("corpus info " + (tmp / "empty")),
+                                      "interrupted build");
+}
