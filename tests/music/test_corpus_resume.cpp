@@ -95,7 +95,7 @@ TEST_CASE("corpus build: a rerun after kills at random moments gives the uninter
   CHECK(killed_mid_build >= 6);
 }
 
-TEST_CASE("corpus info tells pieces, shards and splits; a folder that is no store is one error line", "[corpus]") {
+TEST_CASE("corpus info tells pieces, shards and splits, and a folder that is no store is one error line", "[corpus]") {
   cadenza::test::TempDir tmp("corpus", "info");
   build(tmp.path / "store", std::chrono::hours(1));
   const auto r = cadenza::music::test::run_cadenza("corpus info " + (tmp / "store"));
