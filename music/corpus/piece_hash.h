@@ -1,6 +1,6 @@
 // The identity of a piece for deduplication and splits: a 64-bit hash of its note content
-// (resolution, then every note's start, end, pitch, velocity and instrument, in one
-// canonical order), so the same music under another file name, track order or track
+// (the resolution, and the multiset of its notes: start, end, pitch, velocity and
+// instrument of each), so the same music under another file name, track order or track
 // names is the same piece, and any change to a note makes another one.
 #pragma once
 
