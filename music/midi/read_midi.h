@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <vector>
 
 #include "music/midi/midi_file.h"
 
@@ -20,6 +21,9 @@ struct ReadOptions {
 // input, and allocates at most a constant factor of bytes.size(). Throws MidiError
 // when nothing sensible can be recovered (no MThd, truncated header).
 MidiFile read_midi(std::span<const uint8_t> bytes, const ReadOptions& options = {});
+
+// The whole file's bytes; throws std::runtime_error if it cannot be opened or read.
+std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path);
 
 // Reads the whole file then parses it; throws std::runtime_error if it cannot be opened.
 MidiFile read_midi_file(const std::filesystem::path& path, const ReadOptions& options = {});

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <stdexcept>
 
+#include "music/midi/midi_parser.h"
 #include "music/midi/write_midi.h"
 
 namespace cadenza::music {
@@ -11,43 +13,51 @@ namespace {
 
 constexpr uint32_t kSmpteUsPerQuarter = 1000000;  // SMPTE ticks become 1 s "quarters"
 
-// Collects the notes of one MTrk: one Track per channel, FIFO note pairing per key.
-// Sounding notes wait in one singly linked FIFO per (channel, pitch) threaded through
-// `links_`, so a track costs O(events) whatever its shape.
+// Collects the notes of a file one MTrk at a time: one Track per channel of the MTrk,
+// FIFO note pairing per key. Sounding notes wait in one singly linked FIFO per (channel,
+// pitch) threaded through `links_`, so a track costs O(events) whatever its shape. Freed
+// links are reused, so `links_` grows with the notes sounding at once, not with the notes
+// of the file; and one builder serves every MTrk of a file (the key tables are all empty
+// again after finish()), so they are set up once per file.
 class TrackBuilder {
  public:
   explicit TrackBuilder(std::vector<Track>& out) : out_(out) {
-    index_.fill(-1);
     head_.fill(-1);
     tail_.fill(-1);
+    begin();
   }
 
-  void add(const midi::Event& e) {
-    const int64_t tick = static_cast<int64_t>(e.tick);
-    const size_t key = e.channel() * 128u + e.data1;
-    if (e.is_note_off()) {  // before any track exists for the channel, it has no note to end
-      if (head_[key] >= 0) out_[index_[e.channel()]].notes[pop(key)].end = tick;
+  void begin() { index_.fill(-1); }  // a new MTrk: its channels make new tracks
+
+  // A channel event (status 0x80..0xEF).
+  void add(uint64_t at, uint8_t status, uint8_t data1, uint8_t data2) {
+    const int64_t tick = static_cast<int64_t>(at);
+    const int channel = status & 0x0F;
+    const uint8_t type = status & 0xF0;
+    const size_t key = channel * 128u + data1;
+    if (type == 0x80 || (type == 0x90 && data2 == 0)) {  // a note-off (SMF 1.0)
+      // Before any track exists for the channel, it has no note to end.
+      if (head_[key] >= 0) out_[index_[channel]].notes[pop(key)].end = tick;
       return;
     }
-    const uint8_t type = e.type();
     if (type != 0x90 && type != 0xB0 && type != 0xC0 && type != 0xE0) return;  // aftertouch
-    Track& t = track_for(e.channel());
+    Track& t = track_for(channel);
     switch (type) {
       case 0x90:
         push(key, t.notes.size());
-        t.notes.push_back({tick, tick, e.data1, e.data2});
+        t.notes.push_back({tick, tick, data1, data2});
         break;
-      case 0xB0: t.controls.push_back({tick, e.data1, e.data2}); break;
-      case 0xC0: t.program_changes.push_back({tick, e.data1}); break;
+      case 0xB0: t.controls.push_back({tick, data1, data2}); break;
+      case 0xC0: t.program_changes.push_back({tick, data1}); break;
       case 0xE0:
-        t.pitch_bends.push_back({tick, static_cast<int16_t>(((e.data2 << 7) | e.data1) - 8192)});
+        t.pitch_bends.push_back({tick, static_cast<int16_t>(((data2 << 7) | data1) - 8192)});
         break;
     }
   }
 
   // Ends the notes still sounding, names the tracks and sets their first program.
   void finish(int64_t end_tick, const std::string& name) {
-    for (size_t key = 0; key < head_.size(); ++key) {
+    for (size_t key = 0; sounding_ > 0 && key < head_.size(); ++key) {
       while (head_[key] >= 0) {
         Note& n = out_[index_[key / 128]].notes[pop(key)];
         n.end = std::max(end_tick, n.start);
@@ -63,21 +73,32 @@ class TrackBuilder {
 
  private:
   struct Link {
-    size_t note;   // index in its track's notes
-    int32_t next;  // next link of the same key, -1 at the end
+    uint32_t note;  // index in its track's notes (a track of 2^32 notes would be a 12 GB file)
+    int32_t next;   // next link of the same key (or of the free list), -1 at the end
   };
 
   void push(size_t key, size_t note) {
-    const auto at = static_cast<int32_t>(links_.size());
-    links_.push_back({note, -1});
+    int32_t at = free_;
+    if (at >= 0) {
+      free_ = links_[at].next;
+      links_[at] = {static_cast<uint32_t>(note), -1};
+    } else {
+      at = static_cast<int32_t>(links_.size());
+      links_.push_back({static_cast<uint32_t>(note), -1});
+    }
     if (tail_[key] >= 0) links_[tail_[key]].next = at; else head_[key] = at;
     tail_[key] = at;
+    ++sounding_;
   }
 
   size_t pop(size_t key) {
-    const Link& l = links_[head_[key]];
+    const int32_t at = head_[key];
+    Link& l = links_[at];
     head_[key] = l.next;
     if (head_[key] < 0) tail_[key] = -1;
+    l.next = free_;
+    free_ = at;
+    --sounding_;
     return l.note;
   }
 
@@ -95,26 +116,71 @@ class TrackBuilder {
   std::array<int, 16> index_;
   std::array<int32_t, 16 * 128> head_, tail_;
   std::vector<Link> links_;
+  int32_t free_ = -1;   // first reusable link
+  size_t sounding_ = 0;
 };
-
-void add_meta(Score& score, const midi::Event& e, bool smpte) {
-  const auto& p = e.payload;
-  const int64_t tick = static_cast<int64_t>(e.tick);
-  if (e.meta_type == midi::kMetaTempo && p.size() >= 3 && !smpte) {
-    const uint32_t us = (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
-    if (us > 0) score.tempos.push_back({tick, us});
-  } else if (e.meta_type == midi::kMetaTimeSignature && p.size() >= 2 && p[0] > 0 && p[1] <= 6) {
-    score.time_signatures.push_back({tick, p[0], 1 << p[1]});
-  } else if (e.meta_type == midi::kMetaKeySignature && p.size() >= 2) {
-    const int sharps = static_cast<int8_t>(p[0]);
-    if (sharps >= -7 && sharps <= 7) score.key_signatures.push_back({tick, sharps, p[1] == 1});
-  }
-}
 
 template <class T>
 void sort_by_tick(std::vector<T>& v) {
   std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.tick < b.tick; });
 }
+
+void add_meta(Score& score, uint64_t at, uint8_t meta_type, std::span<const uint8_t> p, bool smpte) {
+  const int64_t tick = static_cast<int64_t>(at);
+  if (meta_type == midi::kMetaTempo && p.size() >= 3 && !smpte) {
+    const uint32_t us = (uint32_t{p[0]} << 16) | (uint32_t{p[1]} << 8) | p[2];
+    if (us > 0) score.tempos.push_back({tick, us});
+  } else if (meta_type == midi::kMetaTimeSignature && p.size() >= 2 && p[0] > 0 && p[1] <= 6) {
+    score.time_signatures.push_back({tick, p[0], 1 << p[1]});
+  } else if (meta_type == midi::kMetaKeySignature && p.size() >= 2) {
+    const int sharps = static_cast<int8_t>(p[0]);
+    if (sharps >= -7 && sharps <= 7) score.key_signatures.push_back({tick, sharps, p[1] == 1});
+  }
+}
+
+// Builds a Score from the parser's events (midi_parser.h), one MTrk at a time: the path
+// from bytes to notes, and the one score_from_midi replays a MidiFile through.
+class ScoreSink {
+ public:
+  void header(const midi::MidiHeader& h) { header(h.division); }
+  void header(const midi::Division& d) {
+    smpte_ = d.is_smpte();
+    if (smpte_) {
+      // Ticks are absolute time: fps x ticks/frame per second (29 means 29.97, kept as 30).
+      const int fps = d.smpte_fps == 29 ? 30 : d.smpte_fps;
+      score_.ticks_per_quarter = std::max(1, fps * d.ticks_per_frame);
+      score_.tempos.push_back({0, kSmpteUsPerQuarter});
+    } else {
+      score_.ticks_per_quarter = d.ticks_per_quarter > 0 ? d.ticks_per_quarter : 96;
+    }
+  }
+  void begin_track(size_t = 0) {
+    builder_.begin();
+    name_.clear();
+  }
+  void channel(uint64_t tick, uint8_t status, uint8_t data1, uint8_t data2, bool = false) {
+    builder_.add(tick, status, data1, data2);
+  }
+  void message(uint64_t tick, uint8_t status, uint8_t meta_type, std::span<const uint8_t> payload) {
+    if (status != midi::kMetaStatus) return;
+    if (meta_type == midi::kMetaTrackName && name_.empty()) name_.assign(payload.begin(), payload.end());
+    add_meta(score_, tick, meta_type, payload, smpte_);
+  }
+  void end_track(uint64_t end_tick, bool = true) { builder_.finish(static_cast<int64_t>(end_tick), name_); }
+
+  Score finish() {
+    sort_by_tick(score_.tempos);
+    sort_by_tick(score_.time_signatures);
+    sort_by_tick(score_.key_signatures);
+    return std::move(score_);
+  }
+
+ private:
+  Score score_;
+  bool smpte_ = false;
+  TrackBuilder builder_{score_.tracks};
+  std::string name_;
+};
 
 // Order of simultaneous events in a written track, chosen so that reading them back
 // pairs notes exactly as they were (see write order in midi_from_score).
@@ -208,35 +274,17 @@ midi::Track part_track(const Track& t, int64_t end_tick) {
 }  // namespace
 
 Score score_from_midi(const midi::MidiFile& file) {
-  Score score;
-  const midi::Division& d = file.division;
-  const bool smpte = d.is_smpte();
-  if (smpte) {
-    // Ticks are absolute time: fps x ticks/frame per second (29 means 29.97, kept as 30).
-    const int fps = d.smpte_fps == 29 ? 30 : d.smpte_fps;
-    score.ticks_per_quarter = std::max(1, fps * d.ticks_per_frame);
-    score.tempos.push_back({0, kSmpteUsPerQuarter});
-  } else {
-    score.ticks_per_quarter = d.ticks_per_quarter > 0 ? d.ticks_per_quarter : 96;
-  }
+  ScoreSink sink;
+  sink.header(file.division);
   for (const midi::Track& mtrk : file.tracks) {
-    TrackBuilder builder(score.tracks);
-    std::string name;
+    sink.begin_track();
     for (const midi::Event& e : mtrk.events) {
-      if (e.is_channel()) {
-        builder.add(e);
-      } else if (e.is_meta()) {
-        if (e.meta_type == midi::kMetaTrackName && name.empty())
-          name.assign(e.payload.begin(), e.payload.end());
-        add_meta(score, e, smpte);
-      }
+      if (e.is_channel()) sink.channel(e.tick, e.status, e.data1, e.data2);
+      else sink.message(e.tick, e.status, e.meta_type, e.payload);
     }
-    builder.finish(static_cast<int64_t>(mtrk.end_tick), name);
+    sink.end_track(mtrk.end_tick);
   }
-  sort_by_tick(score.tempos);
-  sort_by_tick(score.time_signatures);
-  sort_by_tick(score.key_signatures);
-  return score;
+  return sink.finish();
 }
 
 midi::MidiFile midi_from_score(const Score& score) {
@@ -253,11 +301,17 @@ midi::MidiFile midi_from_score(const Score& score) {
   return file;
 }
 
+Score score_from_midi_bytes(std::span<const uint8_t> bytes, const midi::ReadOptions& options,
+                            std::vector<std::string>* warnings) {
+  ScoreSink sink;
+  midi::MidiHeader header = midi::parse_midi(bytes, options, sink);
+  if (warnings) warnings->insert(warnings->end(), header.warnings.begin(), header.warnings.end());
+  return sink.finish();
+}
+
 Score load_midi(const std::filesystem::path& path, const midi::ReadOptions& options,
                 std::vector<std::string>* warnings) {
-  midi::MidiFile file = midi::read_midi_file(path, options);
-  if (warnings) warnings->insert(warnings->end(), file.warnings.begin(), file.warnings.end());
-  return score_from_midi(file);
+  return score_from_midi_bytes(midi::read_file_bytes(path), options, warnings);
 }
 
 void save_midi(const Score& score, const std::filesystem::path& path) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,12 @@ namespace cadenza::music {
 Score score_from_midi(const midi::MidiFile& file);
 midi::MidiFile midi_from_score(const Score& score);
 
-// read_midi_file + score_from_midi; lenient-mode warnings are appended to `warnings`.
+// read_midi + score_from_midi in one pass, without building the MidiFile's events;
+// lenient-mode warnings are appended to `warnings`.
+Score score_from_midi_bytes(std::span<const uint8_t> bytes, const midi::ReadOptions& options = {},
+                            std::vector<std::string>* warnings = nullptr);
+
+// read_midi_file + score_from_midi (through score_from_midi_bytes); lenient-mode warnings are appended to `warnings`.
 Score load_midi(const std::filesystem::path& path, const midi::ReadOptions& options = {},
                 std::vector<std::string>* warnings = nullptr);
 void save_midi(const Score& score, const std::filesystem::path& path);
