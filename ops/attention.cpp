@@ -116,9 +116,10 @@ void scaled_softmax_backward_rows(const T* y, const T* g, T* dx, int64_t rows, i
 // The attention weights on the CPU. Backward: dx = scale · y · (g − Σ g·y); masked keys
 // have y = 0, hence no gradient, as through where. With ops when a graph of the gradient
 // is wanted (so it differentiates again), else one fused pass.
+bool scaled_masked_softmax_supports(const Tensor& scores, double, bool) { return is_floating(scores.dtype()); }
 Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
   const int64_t L = scores.size(-2), S = scores.size(-1);
-  const Tensor x = scores.is_contiguous() ? scores : contiguous_untracked(scores);
+  const Tensor x = dense_untracked(scores);
   Tensor y = make_tensor(scores.shape(), scores.dtype(), scores.device());
   if (y.numel() > 0)
     dispatch_float(x.dtype(), "attention", [&]<class T>() {
@@ -128,7 +129,7 @@ Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
          [scale](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> {
            if (GradMode::enabled()) return {mul(mul(s[0], sub(g[0], sum(mul(g[0], s[0]), {-1}, true))), scale)};
            const Tensor& y = s[0];
-           const Tensor gy = g[0].is_contiguous() ? g[0] : contiguous_untracked(g[0]);
+           const Tensor gy = dense_untracked(g[0]);
            Tensor dx = make_tensor(y.shape(), y.dtype(), y.device());
            const int64_t S = y.size(-1);
            if (dx.numel() > 0)
@@ -143,10 +144,12 @@ Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
 
 // One query row at a time, like the device kernel: scores (q.k + q.E_r) * scale with masked
 // keys at -inf, a max-shifted softmax, then the weighted sum of v. f64 accumulators.
-void fused_attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
-                         const Tensor& rel_emb, bool causal, const Tensor& out) {
+Tensor fused_attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                           const Tensor& rel_emb, bool causal) {
   CADENZA_CHECK(q.dtype() == DType::f32, "fused attention: f32 only, got {}", dtype_name(q.dtype()));
   const int64_t B = q.size(0), H = q.size(1), L = q.size(2), S = k.size(2), D = q.size(3), Dv = v.size(3);
+  Tensor out = make_tensor({B, H, L, Dv}, DType::f32, q.device());
+  const Tensor key_padding = padding_flags(key_padding_mask);
   const int64_t M = rel_emb.defined() ? rel_emb.size(0) : 0;
   const double scale = 1.0 / std::sqrt(static_cast<double>(D));
   Tensor qc = contiguous_untracked(q), kc = contiguous_untracked(k), vc = contiguous_untracked(v);
@@ -183,19 +186,35 @@ void fused_attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, cons
         float* oi = op + ((b * H + h) * L + i) * Dv;
         for (int64_t d = 0; d < Dv; ++d) oi[d] = total > 0 ? static_cast<float>(acc[size_t(d)] / total) : 0.0f;
       }
+  return out;
 }
 
-bool wants_grad(std::initializer_list<const Tensor*> ts) {
-  if (!GradMode::enabled()) return false;
-  for (const Tensor* t : ts)
-    if (t->defined() && t->requires_grad()) return true;
-  return false;
+// The CPU's fused pass is single-threaded and accumulates in f64: it wins only where the
+// composed ops' launches dominate, a cached decoding step of one query row per head.
+bool fused_attention_cpu_supports(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                                  const Tensor& rel_emb, bool) {
+  return q.size(2) == 1 && fused_attention_fits(q, k, v, key_padding_mask, rel_emb);
 }
 
 }  // namespace
 
-Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool, const Tensor&)>
-    fused_attention_kernel("fused_attention", &fused_attention_cpu);
+FusedAttentionKernel fused_attention_kernel("fused_attention", {&fused_attention_cpu_supports, &fused_attention_cpu});
+FusedKernel<Tensor(const Tensor&, double, bool)> attention_softmax_kernel(
+    "attention_softmax", {&scaled_masked_softmax_supports, &scaled_masked_softmax});
+
+Tensor padding_flags(const Tensor& key_padding_mask) {
+  return key_padding_mask.defined() ? to_dtype(ne(key_padding_mask, 0.0), DType::f32) : Tensor();
+}
+
+bool fused_attention_fits(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                          const Tensor& rel_emb) {
+  for (const Tensor* t : {&k, &v, &key_padding_mask, &rel_emb})
+    if (t->defined() && t->device() != q.device()) return false;
+  for (const Tensor* t : {&q, &k, &v, &rel_emb})
+    if (t->defined() && t->dtype() != DType::f32) return false;
+  return k.size(2) <= kFusedAttentionMaxKeys && q.size(3) <= kFusedAttentionMaxDim &&
+         !needs_grad({&q, &k, &v, &rel_emb});
+}
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal, const Tensor& key_padding_mask,
                  const Tensor& rel_emb) {
@@ -215,17 +234,7 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
   if (key_padding_mask.defined())
     CADENZA_CHECK(key_padding_mask.shape() == Shape({B, S}), "attention: key_padding_mask {} must be [B, S] = {}",
                   shape_str(key_padding_mask.shape()), shape_str({B, S}));
-  const bool same_device = k.device() == q.device() && v.device() == q.device() &&
-                           (!rel_emb.defined() || rel_emb.device() == q.device()) &&
-                           (!key_padding_mask.defined() || key_padding_mask.device() == q.device());
-  if (!q.device().is_cpu() && same_device && q.dtype() == DType::f32 && k.dtype() == DType::f32 &&
-      v.dtype() == DType::f32 && (!rel_emb.defined() || rel_emb.dtype() == DType::f32) &&
-      S <= kFusedAttentionMaxKeys && D <= kFusedAttentionMaxDim && !wants_grad({&q, &k, &v, &rel_emb})) {
-    Tensor out = make_tensor({B, q.size(1), L, v.size(3)}, DType::f32, q.device());
-    Tensor pads = key_padding_mask.defined() ? to_dtype(ne(key_padding_mask, 0.0), DType::f32) : Tensor();
-    fused_attention_kernel(q.device(), q, k, v, pads, rel_emb, causal, out);
-    return out;
-  }
+  if (auto fused = fused_attention_kernel(q.device(), q, k, v, key_padding_mask, rel_emb, causal)) return *fused;
   Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
   if (rel_emb.defined()) scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
   const double scale = 1.0 / std::sqrt(static_cast<double>(D));
@@ -234,7 +243,8 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
     if (!key_padding_mask.defined()) return x;
     return where(reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S}), minus_inf, x);
   };
-  if (scores.device().is_cpu()) return matmul(scaled_masked_softmax(mask_padding(scores), scale, causal), v);
+  if (auto weights = attention_softmax_kernel(scores.device(), mask_padding(scores), scale, causal))
+    return matmul(*weights, v);
   scores = mul(scores, scale);
   if (causal) scores = where(causal_block(L, S, scores.dtype(), scores.device()), minus_inf, scores);
   return matmul(softmax(mask_padding(scores), -1), v);
