@@ -57,25 +57,17 @@ TEST_CASE("vulkan: fused attention forward matches the cpu op path", "[vulkan]")
       pads = Tensor::from_vector<int64_t>(p, {c.B, c.S});
     }
     auto on = [](const Tensor& t) { return t.defined() ? vk(t) : Tensor(); };
-    // The CPU's op path: a q that wants its gradient keeps every fused slot out.
-    Tensor q_grad = q.detach();
-    q_grad.set_requires_grad(true);
-    Tensor want = attention(q_grad, k, v, c.causal, pads, rel).detach();
+    Tensor want = attention(q, k, v, c.causal, pads, rel);
     NoGradGuard no_grad;
     Tensor got = attention(on(q), on(k), on(v), c.causal, on(pads), on(rel));
     CHECK(scaled_error(got, want, 2e-6, 1e-5) <= 1);
     log_error("fused_attention", got, want);
 
-    // attention() really took the fused kernel (same bits as calling it directly), and the
-    // CPU's version of the kernel agrees with the op path too.
+    // attention() really took the fused kernel (same bits as calling it directly).
     std::optional<Tensor> direct =
         fused_attention_kernel(Device::vulkan(), on(q), on(k), on(v), on(pads), on(rel), c.causal);
     REQUIRE(direct.has_value());
     CHECK(direct->to_vector<float>() == got.to_vector<float>());
-    // The CPU slot takes single-query steps only.
-    std::optional<Tensor> cpu_fused = fused_attention_kernel(Device::cpu(), q, k, v, pads, rel, c.causal);
-    REQUIRE(cpu_fused.has_value() == (c.L == 1));
-    if (cpu_fused) CHECK(scaled_error(*cpu_fused, want, 2e-6, 1e-5) <= 1);
   }
   CADENZA_CHECK_NO_VALIDATION_MESSAGES();
 }
