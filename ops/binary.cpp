@@ -13,6 +13,8 @@
 namespace cadenza {
 namespace {
 
+// One op's math; an op of the list without a branch here fails to compile (run_any
+// instantiates every entry of BinaryOp).
 template <class T, BinaryOp Op>
 inline T apply_binary(T a, T b) {
   if constexpr (Op == BinaryOp::add) return a + b;

@@ -1,7 +1,7 @@
 #pragma once
 // The op enums a shader switches on, each written once as an X-macro list. Each list
-// makes the C++ enum (CADENZA_OP_ENUM), its name table and count (CADENZA_OP_ENUM_NAMES),
-// and, through ops/vulkan/op_enums_glsl.cpp at build time, the GLSL defines the shaders
+// makes the C++ enum, its name table and its count (CADENZA_OP_ENUM, at the bottom), and,
+// through shaders/op_enums_glsl.cpp at build time, the GLSL defines the shaders
 // switch on (op_enums.glsl: `#define UNARY_EXP 1`, `#define UNARY_OP_COUNT ...`), so a
 // shader's `case UNARY_EXP:` cannot drift from the C++ order. Append an entry here, then
 // its CPU math (ops/<op>.cpp fails to compile without it) and its shader case.
