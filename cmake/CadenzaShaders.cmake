@@ -15,8 +15,10 @@
 # Registration is a static object: link a static library holding it whole
 # ($<LINK_LIBRARY:WHOLE_ARCHIVE,lib>), as for ops registered with CADENZA_REGISTER_OP.
 #
-#   cadenza_compile_shaders(<out_var> OUTPUT_DIR dir [INCLUDE_DIRS dir...] SOURCES shader.comp...)
-# is the compile step alone: <out_var> receives the .spv files.
+#   cadenza_compile_shaders(<out_var> OUTPUT_DIR dir [INCLUDE_DIRS dir...] [DEPENDS file...]
+#                           SOURCES shader.comp...)
+# is the compile step alone: <out_var> receives the .spv files. DEPENDS names generated
+# includes (which a configure-time glob of INCLUDE_DIRS cannot see).
 include_guard(GLOBAL)
 # cadenza's shader includes: shaders/ in the source tree; the installed package sets it to
 # include/cadenza/shaders before including this file.
@@ -27,13 +29,13 @@ find_program(CADENZA_GLSLC glslc)
 find_program(CADENZA_SPIRV_VAL spirv-val)
 
 function(cadenza_compile_shaders out_var)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "INCLUDE_DIRS;SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "INCLUDE_DIRS;SOURCES;DEPENDS" ${ARGN})
   if(NOT CADENZA_GLSLC)
     message(FATAL_ERROR "cadenza_compile_shaders: glslc not found (Debian: apt install glslc)")
   endif()
   file(MAKE_DIRECTORY ${ARG_OUTPUT_DIR})
   set(include_flags)
-  set(depends)
+  set(depends ${ARG_DEPENDS})
   foreach(dir ${ARG_INCLUDE_DIRS} ${CADENZA_SHADER_INCLUDE_DIR})
     list(APPEND include_flags -I${dir})
     file(GLOB glsl CONFIGURE_DEPENDS ${dir}/*.glsl)

@@ -95,10 +95,10 @@ LSTM::Result LSTM::forward(const Tensor& x, const LstmState& init) {
 
 std::pair<Tensor, std::vector<Tensor>> LSTM::layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
                                                   bool reverse) const {
-  if (!inference_.empty() && !GradMode::enabled() && seq.device().is_cpu() && seq.dtype() == DType::f32) {
-    LstmLayerResult r = lstm_layer_inference(seq, state[0], state[1], inference_[w.index], reverse);
-    return {r.output, {r.last.h, r.last.c}};
-  }
+  // bf16 weights where the device's slot takes the call (the CPU's, in f32, nothing to record).
+  if (!inference_.empty() && !GradMode::enabled())
+    if (auto r = lstm_layer_bf16_kernel(seq.device(), seq, state[0], state[1], inference_[w.index], reverse))
+      return {r->output, {r->last.h, r->last.c}};
   if (!half_.empty() && !GradMode::enabled() && seq.device() == half_[w.index].w_ih.device() &&
       seq.dtype() == DType::f32) {
     LstmLayerResult r = lstm_layer_half(seq, state[0], state[1], half_[w.index], reverse);

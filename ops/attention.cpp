@@ -118,7 +118,7 @@ void scaled_softmax_backward_rows(const T* y, const T* g, T* dx, int64_t rows, i
 // is wanted (so it differentiates again), else one fused pass.
 Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
   const int64_t L = scores.size(-2), S = scores.size(-1);
-  const Tensor x = scores.is_contiguous() ? scores : contiguous_untracked(scores);
+  const Tensor x = dense_untracked(scores);
   Tensor y = make_tensor(scores.shape(), scores.dtype(), scores.device());
   if (y.numel() > 0)
     dispatch_float(x.dtype(), "attention", [&]<class T>() {
@@ -128,7 +128,7 @@ Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
          [scale](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> {
            if (GradMode::enabled()) return {mul(mul(s[0], sub(g[0], sum(mul(g[0], s[0]), {-1}, true))), scale)};
            const Tensor& y = s[0];
-           const Tensor gy = g[0].is_contiguous() ? g[0] : contiguous_untracked(g[0]);
+           const Tensor gy = dense_untracked(g[0]);
            Tensor dx = make_tensor(y.shape(), y.dtype(), y.device());
            const int64_t S = y.size(-1);
            if (dx.numel() > 0)
@@ -141,61 +141,51 @@ Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
   return y;
 }
 
-// One query row at a time, like the device kernel: scores (q.k + q.E_r) * scale with masked
-// keys at -inf, a max-shifted softmax, then the weighted sum of v. f64 accumulators.
-void fused_attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
-                         const Tensor& rel_emb, bool causal, const Tensor& out) {
-  CADENZA_CHECK(q.dtype() == DType::f32, "fused attention: f32 only, got {}", dtype_name(q.dtype()));
-  const int64_t B = q.size(0), H = q.size(1), L = q.size(2), S = k.size(2), D = q.size(3), Dv = v.size(3);
-  const int64_t M = rel_emb.defined() ? rel_emb.size(0) : 0;
-  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-  Tensor qc = contiguous_untracked(q), kc = contiguous_untracked(k), vc = contiguous_untracked(v);
-  Tensor rc = rel_emb.defined() ? contiguous_untracked(rel_emb) : Tensor();
-  Tensor mc = key_padding.defined() ? contiguous_untracked(key_padding) : Tensor();
-  const float *qp = qc.data<float>(), *kp = kc.data<float>(), *vp = vc.data<float>();
-  const float* rp = rc.defined() ? rc.data<float>() : nullptr;
-  const float* mp = mc.defined() ? mc.data<float>() : nullptr;
-  float* op = out.data<float>();
-  std::vector<double> p(static_cast<size_t>(S), 0.0), acc(static_cast<size_t>(Dv), 0.0);
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t h = 0; h < H; ++h)
-      for (int64_t i = 0; i < L; ++i) {
-        const float* qi = qp + ((b * H + h) * L + i) * D;
-        const int64_t pos = S - L + i;  // the query's position among the keys
-        double mx = -std::numeric_limits<double>::infinity();
-        for (int64_t j = 0; j < S; ++j) {
-          p[size_t(j)] = -std::numeric_limits<double>::infinity();
-          if ((causal && j > pos) || (mp && mp[b * S + j] != 0)) continue;
-          const float* kj = kp + ((b * H + h) * S + j) * D;
-          double dot = 0;
-          for (int64_t d = 0; d < D; ++d) dot += double(qi[d]) * kj[d];
-          if (rp && pos - j < M)
-            for (int64_t d = 0; d < D; ++d) dot += double(qi[d]) * rp[(M - 1 - (pos - j)) * D + d];
-          p[size_t(j)] = dot * scale;
-          mx = std::max(mx, p[size_t(j)]);
-        }
-        double total = 0;
-        for (double& x : p) total += (x = std::isinf(mx) ? 0.0 : std::exp(x - mx));
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (int64_t j = 0; j < S; ++j)
-          if (p[size_t(j)] != 0)
-            for (int64_t d = 0; d < Dv; ++d) acc[size_t(d)] += p[size_t(j)] * vp[((b * H + h) * S + j) * Dv + d];
-        float* oi = op + ((b * H + h) * L + i) * Dv;
-        for (int64_t d = 0; d < Dv; ++d) oi[d] = total > 0 ? static_cast<float>(acc[size_t(d)] / total) : 0.0f;
-      }
+// q kᵀ plus the relative term: the unscaled scores [B, H, L, S].
+Tensor attention_scores(const Tensor& q, const Tensor& k, const Tensor& rel_emb) {
+  Tensor scores = matmul(q, k, false, true);
+  if (!rel_emb.defined()) return scores;
+  return add(scores, relative_skew(matmul(q, relative_rows(rel_emb, k.size(2)), false, true)));
 }
 
-bool wants_grad(std::initializer_list<const Tensor*> ts) {
-  if (!GradMode::enabled()) return false;
-  for (const Tensor* t : ts)
-    if (t->defined() && t->requires_grad()) return true;
-  return false;
+// Padding keys' scores at -inf (-inf · scale is still -inf, so before or after scaling).
+Tensor mask_padding(const Tensor& scores, const Tensor& key_padding_mask) {
+  if (!key_padding_mask.defined()) return scores;
+  const Tensor minus_inf = scalar_like(scores, -std::numeric_limits<double>::infinity());
+  Shape flags{scores.size(0), 1, 1, scores.size(-1)};
+  return where(reshape(ne(key_padding_mask.detach(), 0.0), flags), minus_inf, scores);
+}
+
+double attention_scale(const Tensor& q) { return 1.0 / std::sqrt(static_cast<double>(q.size(3))); }
+
+// The CPU's attention, for every floating call, gradients included: the products by BLAS
+// and the weights in one pass (scaled_masked_softmax) instead of mul + where + softmax.
+bool attention_cpu_supports(const Tensor& q, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool) {
+  return is_floating(q.dtype());
+}
+Tensor attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                     const Tensor& rel_emb, bool causal) {
+  Tensor scores = mask_padding(attention_scores(q, k, rel_emb), key_padding_mask);
+  return matmul(scaled_masked_softmax(scores, attention_scale(q), causal), v);
 }
 
 }  // namespace
 
-Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool, const Tensor&)>
-    fused_attention_kernel("fused_attention", &fused_attention_cpu);
+FusedAttentionKernel fused_attention_kernel("fused_attention", {&attention_cpu_supports, &attention_cpu});
+
+Tensor padding_flags(const Tensor& key_padding_mask) {
+  return key_padding_mask.defined() ? to_dtype(ne(key_padding_mask, 0.0), DType::f32) : Tensor();
+}
+
+bool fused_attention_fits(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                          const Tensor& rel_emb) {
+  for (const Tensor* t : {&k, &v, &key_padding_mask, &rel_emb})
+    if (t->defined() && t->device() != q.device()) return false;
+  for (const Tensor* t : {&q, &k, &v, &rel_emb})
+    if (t->defined() && t->dtype() != DType::f32) return false;
+  return k.size(2) <= kFusedAttentionMaxKeys && q.size(3) <= kFusedAttentionMaxDim &&
+         !needs_grad({&q, &k, &v, &rel_emb});
+}
 
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal, const Tensor& key_padding_mask,
                  const Tensor& rel_emb) {
@@ -215,29 +205,13 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal,
   if (key_padding_mask.defined())
     CADENZA_CHECK(key_padding_mask.shape() == Shape({B, S}), "attention: key_padding_mask {} must be [B, S] = {}",
                   shape_str(key_padding_mask.shape()), shape_str({B, S}));
-  const bool same_device = k.device() == q.device() && v.device() == q.device() &&
-                           (!rel_emb.defined() || rel_emb.device() == q.device()) &&
-                           (!key_padding_mask.defined() || key_padding_mask.device() == q.device());
-  if (!q.device().is_cpu() && same_device && q.dtype() == DType::f32 && k.dtype() == DType::f32 &&
-      v.dtype() == DType::f32 && (!rel_emb.defined() || rel_emb.dtype() == DType::f32) &&
-      S <= kFusedAttentionMaxKeys && D <= kFusedAttentionMaxDim && !wants_grad({&q, &k, &v, &rel_emb})) {
-    Tensor out = make_tensor({B, q.size(1), L, v.size(3)}, DType::f32, q.device());
-    Tensor pads = key_padding_mask.defined() ? to_dtype(ne(key_padding_mask, 0.0), DType::f32) : Tensor();
-    fused_attention_kernel(q.device(), q, k, v, pads, rel_emb, causal, out);
-    return out;
-  }
-  Tensor scores = matmul(q, k, false, true);  // [B, H, L, S]
-  if (rel_emb.defined()) scores = add(scores, relative_skew(matmul(q, relative_rows(rel_emb, S), false, true)));
-  const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-  Tensor minus_inf = scalar_like(scores, -std::numeric_limits<double>::infinity());
-  auto mask_padding = [&](const Tensor& x) {  // -inf · scale is still -inf, so before or after scaling
-    if (!key_padding_mask.defined()) return x;
-    return where(reshape(ne(key_padding_mask.detach(), 0.0), {B, 1, 1, S}), minus_inf, x);
-  };
-  if (scores.device().is_cpu()) return matmul(scaled_masked_softmax(mask_padding(scores), scale, causal), v);
-  scores = mul(scores, scale);
-  if (causal) scores = where(causal_block(L, S, scores.dtype(), scores.device()), minus_inf, scores);
-  return matmul(softmax(mask_padding(scores), -1), v);
+  if (auto fused = fused_attention_kernel(q.device(), q, k, v, key_padding_mask, rel_emb, causal)) return *fused;
+  // The chain of ops every backend runs.
+  Tensor scores = mul(attention_scores(q, k, rel_emb), attention_scale(q));
+  if (causal)
+    scores = where(causal_block(L, S, scores.dtype(), scores.device()),
+                   scalar_like(scores, -std::numeric_limits<double>::infinity()), scores);
+  return matmul(softmax(mask_padding(scores, key_padding_mask), -1), v);
 }
 
 // ---- registry samples

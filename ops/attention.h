@@ -31,19 +31,25 @@ Tensor relative_skew(const Tensor& qe);
 //   equals the last L rows of the full L == S computation.
 // Masked positions get exactly zero probability. A query whose every key is masked gets
 // all-zero probabilities, so its output row is 0 (not NaN) and its gradients are 0.
-// On a device (not the CPU), when no gradient is recorded (inference, sampling) and the
-// shapes fit (S <= kFusedAttentionMaxKeys, D <= kFusedAttentionMaxDim, f32), this runs
-// fused_attention_kernel instead of the chain of ops: one pass per query row, no [L, S]
-// score tensor in memory.
+// A backend's fused_attention_kernel slot takes the calls it supports: on the CPU every
+// floating one (BLAS products, the weights scaled, masked and normalised in one pass with a
+// one-pass backward); on Vulkan, when no gradient is recorded (inference, sampling) and the
+// shapes fit (S <= kFusedAttentionMaxKeys, D <= kFusedAttentionMaxDim, f32), one pass per
+// query row with no [L, S] score tensor in memory. Else the chain of ops runs.
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal = false,
                  const Tensor& key_padding_mask = {}, const Tensor& rel_emb = {});
 
-// The fused forward: out [B, H, L, Dv] (dense) from strided q, k, v and rel_emb (or an
-// undefined tensor) as above; key_padding [B, S] is f32 (nonzero = padding) or undefined.
-// scale = 1 / sqrt(D). The CPU version is the reference the device kernel is tested against.
+// The fused forward: out [B, H, L, Dv] from strided q, k, v and rel_emb (or an undefined
+// tensor) as above, for the calls its device's slot supports.
 constexpr int64_t kFusedAttentionMaxKeys = 2048, kFusedAttentionMaxDim = 256;
-extern Kernel<void(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
-                   const Tensor& rel_emb, bool causal, const Tensor& out)>
-    fused_attention_kernel;
+using FusedAttentionKernel = FusedKernel<Tensor(const Tensor& q, const Tensor& k, const Tensor& v,
+                                                const Tensor& key_padding_mask, const Tensor& rel_emb, bool causal)>;
+extern FusedAttentionKernel fused_attention_kernel;
+// What a one-pass-per-row slot needs: all operands on q's device, f32, S and D within the
+// limits above, and no gradient to record.
+bool fused_attention_fits(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                          const Tensor& rel_emb);
+// The key padding mask as such a kernel reads it: f32, 1 = padding (undefined stays so).
+Tensor padding_flags(const Tensor& key_padding_mask);
 
 }  // namespace cadenza

@@ -13,27 +13,24 @@
 namespace cadenza {
 namespace {
 
-const char* op_name(BinaryOp op) {
-  static const char* names[] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum",
-                                "eq",  "ne",  "lt",  "le",  "gt",  "ge"};
-  return names[static_cast<size_t>(op)];
-}
-
+// One op's math; an op of the list without a branch here fails to compile (run_any
+// instantiates every entry of BinaryOp).
 template <class T, BinaryOp Op>
 inline T apply_binary(T a, T b) {
   if constexpr (Op == BinaryOp::add) return a + b;
-  if constexpr (Op == BinaryOp::sub) return a - b;
-  if constexpr (Op == BinaryOp::mul) return a * b;
-  if constexpr (Op == BinaryOp::div) return a / b;
-  if constexpr (Op == BinaryOp::pow) return static_cast<T>(std::pow(a, b));
-  if constexpr (Op == BinaryOp::maximum) return a > b ? a : b;
-  if constexpr (Op == BinaryOp::minimum) return a < b ? a : b;
-  if constexpr (Op == BinaryOp::eq) return T(a == b);
-  if constexpr (Op == BinaryOp::ne) return T(a != b);
-  if constexpr (Op == BinaryOp::lt) return T(a < b);
-  if constexpr (Op == BinaryOp::le) return T(a <= b);
-  if constexpr (Op == BinaryOp::gt) return T(a > b);
-  if constexpr (Op == BinaryOp::ge) return T(a >= b);
+  else if constexpr (Op == BinaryOp::sub) return a - b;
+  else if constexpr (Op == BinaryOp::mul) return a * b;
+  else if constexpr (Op == BinaryOp::div) return a / b;
+  else if constexpr (Op == BinaryOp::pow) return static_cast<T>(std::pow(a, b));
+  else if constexpr (Op == BinaryOp::maximum) return a > b ? a : b;
+  else if constexpr (Op == BinaryOp::minimum) return a < b ? a : b;
+  else if constexpr (Op == BinaryOp::eq) return T(a == b);
+  else if constexpr (Op == BinaryOp::ne) return T(a != b);
+  else if constexpr (Op == BinaryOp::lt) return T(a < b);
+  else if constexpr (Op == BinaryOp::le) return T(a <= b);
+  else if constexpr (Op == BinaryOp::gt) return T(a > b);
+  else if constexpr (Op == BinaryOp::ge) return T(a >= b);
+  else static_assert(Op != Op, "a BinaryOp of ops/op_enums.h without its CPU math");
 }
 
 template <class T, BinaryOp Op>
@@ -66,7 +63,7 @@ void run_any(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out, s
 
 void binary_cpu(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   dispatch_all(a.dtype(), [&]<class T>() {
-    run_any<T>(op, a, b, out, std::make_index_sequence<static_cast<size_t>(BinaryOp::ge) + 1>());
+    run_any<T>(op, a, b, out, std::make_index_sequence<kBinaryOpCount>());
   });
 }
 
@@ -97,7 +94,7 @@ void check_pair(const char* op, const Tensor& a, const Tensor& b) {
 }
 
 Tensor binary_forward(BinaryOp op, const Tensor& a, const Tensor& b) {
-  const char* name = op_name(op);
+  const char* name = name_of(op);
   check_pair(name, a, b);
   CADENZA_CHECK(is_floating(a.dtype()) || (op != BinaryOp::div && op != BinaryOp::pow),
                 "{}: needs floating tensors, got {}", name, dtype_name(a.dtype()));

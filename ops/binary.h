@@ -3,10 +3,12 @@
 // comparisons (which return 0/1 in the inputs' dtype) and where().
 #include "engine/kernel.h"
 #include "engine/tensor.h"
+#include "ops/op_enums.h"
 
 namespace cadenza {
 
-enum class BinaryOp : uint8_t { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge };
+// add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge (ops/op_enums.h).
+CADENZA_OP_ENUM(BinaryOp, CADENZA_BINARY_OPS)
 
 // out = a (op) b; a and b are already broadcast (as strided views) to out's shape.
 extern Kernel<void(BinaryOp, const Tensor& a, const Tensor& b, const Tensor& out)> binary_kernel;

@@ -45,6 +45,8 @@ Tensor contiguous_untracked(const Tensor& x) {
   return out;
 }
 
+Tensor dense_untracked(const Tensor& x) { return x.is_contiguous() ? x.detach() : contiguous_untracked(x); }
+
 Tensor clone(const Tensor& x) {
   Tensor y = contiguous_untracked(x);
   record("clone", {x}, {y}, {}, [](const Grads& g, const Grads&) -> Grads { return {g[0]}; });

@@ -28,5 +28,8 @@ void fill_(const Tensor& dst, double value);
 
 // A contiguous copy that records nothing (for kernels that need dense input).
 Tensor contiguous_untracked(const Tensor& x);
+// x's values, contiguous, recording nothing: x detached when it is already contiguous (no
+// copy), else contiguous_untracked(x). What a kernel reading dense memory is handed.
+Tensor dense_untracked(const Tensor& x);
 
 }  // namespace cadenza

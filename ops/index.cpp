@@ -128,7 +128,6 @@ void scatter_add_cpu(const Tensor& out, int64_t axis, const Tensor& idx, const T
   });
 }
 
-Tensor dense(const Tensor& t) { return t.is_contiguous() ? t : contiguous_untracked(t); }
 
 // Every index must lie in [0, size); read on the host before any kernel runs.
 void check_indices(const char* op, const Tensor& idx, int64_t size, int64_t axis) {
@@ -168,7 +167,7 @@ Tensor select_slices(const char* op, const Tensor& x, int64_t axis, const Tensor
   Shape s = x.shape();
   s[axis] = idx.numel();
   Tensor out = make_tensor(s, x.dtype(), x.device());
-  index_select_kernel(x.device(), dense(x), axis, dense(idx), out);
+  index_select_kernel(x.device(), dense_untracked(x), axis, dense_untracked(idx), out);
   record(op, {x}, {out}, {}, [axis, i = idx.detach(), xs = x.shape()](const Grads& g, const Grads&) -> Grads {
     return {index_add(Tensor::zeros(xs, g[0].dtype(), g[0].device()), axis, i, g[0])};
   });
@@ -197,7 +196,7 @@ Tensor index_add(const Tensor& base, int64_t axis, const Tensor& idx, const Tens
                 shape_str(src.shape()), shape_str(want), shape_str(base.shape()), axis, idx.numel());
   check_indices("index_add", idx, base.shape()[axis], axis);
   Tensor out = contiguous_untracked(base);
-  index_add_kernel(out.device(), out, axis, dense(idx), dense(src));
+  index_add_kernel(out.device(), out, axis, dense_untracked(idx), dense_untracked(src));
   record("index_add", {base, src}, {out}, {}, [axis, i = idx.detach()](const Grads& g, const Grads&) -> Grads {
     return {g[0], index_select(g[0], axis, i)};
   });

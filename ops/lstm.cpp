@@ -138,7 +138,6 @@ void lstm_pointwise_backward_cpu(const Tensor& gates, const Tensor& c, const Ten
 }
 
 // The kernels read dense rows; copy only when the layout is not already dense.
-Tensor dense(const Tensor& t) { return t.is_contiguous() ? t.detach() : contiguous_untracked(t); }
 
 // The same cell written with ops, for the backward with create_graph: differentiating
 // through it gives the second-order terms.
@@ -158,8 +157,8 @@ Grads lstm_pointwise_backward_ops(const Tensor& gates, const Tensor& c, const Te
 Grads lstm_pointwise_backward_fused(const Tensor& gates, const Tensor& c, const Tensor& gh, const Tensor& gc) {
   Tensor d_gates = make_tensor(gates.shape(), gates.dtype(), gates.device());
   Tensor d_c = make_tensor(c.shape(), c.dtype(), c.device());
-  lstm_pointwise_backward_kernel(gates.device(), dense(gates), dense(c), dense(gh), dense(gc),
-                                 d_gates, d_c);
+  lstm_pointwise_backward_kernel(gates.device(), dense_untracked(gates), dense_untracked(c), dense_untracked(gh),
+                                 dense_untracked(gc), d_gates, d_c);
   return {d_gates, d_c};
 }
 
@@ -181,7 +180,7 @@ LstmState lstm_pointwise(const Tensor& gates, const Tensor& c) {
                 gates.device().str(), c.device().str());
   Tensor h_out = make_tensor(c.shape(), c.dtype(), c.device());
   Tensor c_out = make_tensor(c.shape(), c.dtype(), c.device());
-  lstm_pointwise_kernel(c.device(), dense(gates), dense(c), h_out, c_out);
+  lstm_pointwise_kernel(c.device(), dense_untracked(gates), dense_untracked(c), h_out, c_out);
   record("lstm_pointwise", {gates, c}, {h_out, c_out}, {gates, c}, [](const Grads& g, const Grads& s) -> Grads {
     return GradMode::enabled() ? lstm_pointwise_backward_ops(s[0], s[1], g[0], g[1])
                                : lstm_pointwise_backward_fused(s[0], s[1], g[0], g[1]);

@@ -31,8 +31,6 @@ void check_layer_args(const Tensor& x, const Tensor& h0, const Tensor& c0, const
   }
 }
 
-Tensor dense(const Tensor& t) { return t.is_contiguous() ? t.detach() : contiguous_untracked(t); }
-
 // The step index of the i-th step taken.
 int64_t step_at(int64_t i, int64_t T, bool reverse) { return reverse ? T - 1 - i : i; }
 
@@ -195,17 +193,22 @@ LstmLayerResult lstm_layer_half(const Tensor& x, const Tensor& h0, const Tensor&
       w.b_hh, reverse);
 }
 
-LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
-                           const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
-  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
-  if (!x.device().is_cpu() || !is_floating(x.dtype()) || x.size(0) == 0)
-    return lstm_layer_composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse);
+namespace {
+
+bool lstm_layer_cpu_supports(const Tensor& x, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                             const Tensor&, const Tensor&, bool) {
+  return is_floating(x.dtype()) && x.size(0) > 0;
+}
+
+// The fused layer on the CPU, recorded as one node whose backward is fused too.
+LstmLayerResult lstm_layer_cpu(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                               const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
   std::vector<Tensor> inputs{x, h0, c0, w_ih, w_hh};
   const bool has_bias = b_ih.defined() || b_hh.defined();
   for (const Tensor* b : {&b_ih, &b_hh})
     if (b->defined()) inputs.push_back(*b);
   std::vector<Tensor> dense_in;
-  for (const Tensor& t : inputs) dense_in.push_back(dense(t));
+  for (const Tensor& t : inputs) dense_in.push_back(dense_untracked(t));
   const Tensor& bi = b_ih.defined() ? dense_in[5] : Tensor();
   const Tensor& bh = b_hh.defined() ? dense_in[b_ih.defined() ? 6 : 5] : Tensor();
   std::pair<LstmLayerResult, LayerTape> fwd = dispatch_float(x.dtype(), "lstm_layer", [&]<class T>() {
@@ -237,14 +240,35 @@ LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, 
              return out;
            }
            LayerGrads d = dispatch_float(sx.dtype(), "lstm_layer", [&]<class T>() {
-             return fused_backward<T>(dense(sx), dense(sh0), dense(sc0), dense(swih), dense(swhh), s.back(), tape,
-                                      dense(g[0]), dense(g[1]), dense(g[2]), reverse, has_bias);
+             return fused_backward<T>(dense_untracked(sx), dense_untracked(sh0), dense_untracked(sc0),
+                                      dense_untracked(swih), dense_untracked(swhh), s.back(), tape,
+                                      dense_untracked(g[0]), dense_untracked(g[1]), dense_untracked(g[2]), reverse,
+                                      has_bias);
            });
            Grads out{d.x, d.h0, d.c0, d.w_ih, d.w_hh};
            for (size_t k = 0; k < nb; ++k) out.push_back(d.b);
            return out;
          });
   return r;
+}
+
+bool lstm_layer_bf16_cpu_supports(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmInferenceWeights&,
+                                  bool) {
+  for (const Tensor* t : {&x, &h0, &c0})
+    if (t->dtype() != DType::f32 || t->device() != x.device()) return false;
+  return !needs_grad({&x, &h0, &c0});
+}
+
+}  // namespace
+
+LstmLayerKernel lstm_layer_kernel("lstm_layer", {&lstm_layer_cpu_supports, &lstm_layer_cpu});
+LstmLayerBf16Kernel lstm_layer_bf16_kernel("lstm_layer_bf16", {&lstm_layer_bf16_cpu_supports, &lstm_layer_inference});
+
+LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
+                           const Tensor& b_ih, const Tensor& b_hh, bool reverse) {
+  check_layer_args(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+  if (auto fused = lstm_layer_kernel(x.device(), x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)) return *fused;
+  return lstm_layer_composed(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse);
 }
 
 LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
@@ -270,13 +294,13 @@ LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Te
                 "lstm_layer_inference: x {} must be [T, B, I = {}] with h0 {} and c0 {} both [B, H = {}]",
                 shape_str(x.shape()), I, shape_str(h0.shape()), shape_str(c0.shape()), H);
   for (const Tensor* t : {&x, &h0, &c0})
-    CADENZA_CHECK(t->dtype() == DType::f32 && t->device().is_cpu(),
+    CADENZA_CHECK(t->dtype() == DType::f32 && t->device() == Device::cpu(),
                   "lstm_layer_inference: bf16 weights run on f32 CPU tensors, got {} on {}", dtype_name(t->dtype()),
                   t->device().str());
   CADENZA_CHECK(!needs_grad({&x, &h0, &c0}), "lstm_layer_inference: inference only (use NoGradGuard)");
   const int64_t B = x.size(1), G4 = 4 * H;
   return fused_forward<float>(
-             dense(x), dense(h0), dense(c0), w.bias,
+             dense_untracked(x), dense_untracked(h0), dense_untracked(c0), w.bias,
              [&](const float* X, int64_t rows, float* G) { cpu::matmul_bf16(w.w_ih, rows, X, I, G, G4, false); },
              [&](const float* h, float* G) { cpu::matmul_bf16(w.w_hh, B, h, H, G, G4, true); }, reverse)
       .first;

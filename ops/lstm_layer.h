@@ -7,9 +7,9 @@
 //   backward  per step only the pointwise backward and dh = dG_t W_hh; the weight
 //             gradients, the bias gradient and dX are then one GEMM (or one sum) over all
 //             steps, so they run at full GEMM size instead of T small ones.
-// Elsewhere (Vulkan), and for a backward whose graph is wanted (create_graph), the layer is
-// the composed per-step ops (lstm_layer_composed): the second derivative comes from
-// differentiating that recomputation.
+// That is lstm_layer_kernel's CPU slot. Where no slot takes the call (Vulkan), and for a
+// backward whose graph is wanted (create_graph), the layer is the composed per-step ops
+// (lstm_layer_composed): the second derivative comes from differentiating that recomputation.
 #include <vector>
 
 #include "engine/cpu/matvec.h"
@@ -28,6 +28,10 @@ struct LstmLayerResult {
 LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
                            const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
                            bool reverse = false);
+using LstmLayerKernel = FusedKernel<LstmLayerResult(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                                                    const Tensor& b_hh, bool reverse)>;
+extern LstmLayerKernel lstm_layer_kernel;
 // The same layer as a loop of recorded ops (matmul, add, lstm_pointwise, stack).
 LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
                                     const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
@@ -44,6 +48,11 @@ LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_h
 // The layer's forward with such weights: f32 CPU tensors, nothing recorded (inference only).
 LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
                                      const LstmInferenceWeights& w, bool reverse = false);
+// It as a kernel slot (the CPU's): an f32 call with nothing to record; else the caller runs
+// the layer from its f32 weights.
+using LstmLayerBf16Kernel = FusedKernel<LstmLayerResult(const Tensor& x, const Tensor& h0, const Tensor& c0,
+                                                        const LstmInferenceWeights& w, bool reverse)>;
+extern LstmLayerBf16Kernel lstm_layer_bf16_kernel;
 
 // f16 inference on a device (ops/half_matmul.h): the weight matrices in f16 on the
 // device, the biases f32. The layer is the composed per-step loop with the two products

@@ -27,6 +27,7 @@ double uniform_for(const PhiloxBlock& w) {
 
 template <class T>
 T draw(RandomDist dist, const PhiloxBlock& w, RandomParams p) {
+  static_assert(kRandomDistCount == 4, "a RandomDist of ops/op_enums.h without its CPU draw below");
   switch (dist) {
     case RandomDist::uniform: return static_cast<T>(p.a + (p.b - p.a) * uniform_for<T>(w));
     case RandomDist::normal: {
@@ -129,7 +130,7 @@ Tensor bernoulli(const Tensor& p, Generator* gen) {
     const double lo = min(p).item<double>(), hi = max(p).item<double>();
     CADENZA_CHECK(lo >= 0 && hi <= 1, "bernoulli: probabilities must lie in [0, 1], got values in [{}, {}]", lo, hi);
   }
-  Tensor dense = p.is_contiguous() ? p : contiguous_untracked(p);
+  Tensor dense = dense_untracked(p);
   Tensor out = make_tensor(p.shape(), p.dtype(), p.device());
   RandomDraw r = reserve_draw(gen, out.numel());
   bernoulli_kernel(p.device(), dense, out, r.seed, r.offset);

@@ -9,15 +9,13 @@
 #include "engine/kernel.h"
 #include "engine/rng.h"
 #include "engine/tensor.h"
+#include "ops/op_enums.h"
 
 namespace cadenza {
 
-enum class RandomDist : uint8_t {
-  uniform,    // [a, b)
-  normal,     // mean a, standard deviation b (Box-Muller)
-  bernoulli,  // b with probability a, else 0
-  randint,    // integers in [a, b)
-};
+// uniform in [a, b); normal with mean a, standard deviation b (Box-Muller); bernoulli: b
+// with probability a, else 0; randint: integers in [a, b). The list: ops/op_enums.h.
+CADENZA_OP_ENUM(RandomDist, CADENZA_RANDOM_DISTS)
 struct RandomParams {
   double a = 0, b = 1;
 };

@@ -120,6 +120,8 @@ void reduce_typed(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes
   using Lim = std::numeric_limits<T>;
   const Acc high = Lim::has_infinity ? Acc(Lim::infinity()) : Acc(Lim::max());
   const Acc init = op == ReduceOp::sum ? Acc(0) : op == ReduceOp::max ? -high : high;
+  // The two-way choices below know three reductions: a fourth needs its math here.
+  static_assert(kReduceOpCount == 3, "a ReduceOp of ops/op_enums.h without its CPU math");
   auto combine = [op](Acc a, Acc b) -> Acc {
     if (op == ReduceOp::sum) return a + b;
     if (op == ReduceOp::max) return (b > a || std::isnan(static_cast<double>(b))) ? b : a;

@@ -4,10 +4,11 @@
 
 #include "engine/kernel.h"
 #include "engine/tensor.h"
+#include "ops/op_enums.h"
 
 namespace cadenza {
 
-enum class ReduceOp : uint8_t { sum, max, min };
+CADENZA_OP_ENUM(ReduceOp, CADENZA_REDUCE_OPS)  // sum, max, min (ops/op_enums.h)
 
 // out (x's shape with reduced axes set to 1) = reduction of x over `axes` (sorted, unique).
 extern Kernel<void(ReduceOp, const Tensor& x, const std::vector<int64_t>& axes, const Tensor& out)> reduce_kernel;

@@ -84,6 +84,7 @@ void logit_filter_cpu(LogitFilter f, const Tensor& logits, const Tensor& out, do
         std::iota(order.begin(), order.end(), int64_t{0});
         auto better = [x](int64_t a, int64_t c) { return x[a] > x[c] || (x[a] == x[c] && a < c); };
         int64_t keep;
+        static_assert(kLogitFilterCount == 2, "a LogitFilter of ops/op_enums.h without its CPU filter");
         if (f == LogitFilter::top_k) {
           keep = std::min(static_cast<int64_t>(param), V);
           std::partial_sort(order.begin(), order.begin() + keep, order.end(), better);
@@ -103,7 +104,7 @@ Tensor as_rows(const char* op, const Tensor& t) {
   CADENZA_CHECK(t.dim() >= 1 && t.shape().back() > 0, "{}: expected [..., V] with V > 0, got {}", op,
                 shape_str(t.shape()));
   CADENZA_CHECK(is_floating(t.dtype()), "{}: expected a floating tensor, got {}", op, dtype_name(t.dtype()));
-  return reshape(t.is_contiguous() ? t.detach() : contiguous_untracked(t), {-1, t.shape().back()});
+  return reshape(dense_untracked(t), {-1, t.shape().back()});
 }
 
 Tensor filter(const char* op, LogitFilter f, const Tensor& logits, double param) {

@@ -6,6 +6,7 @@
 #include "engine/kernel.h"
 #include "engine/rng.h"
 #include "engine/tensor.h"
+#include "ops/op_enums.h"
 
 namespace cadenza {
 
@@ -13,7 +14,7 @@ namespace cadenza {
 // Philox block offset + r * S + s under key seed.
 extern Kernel<void(const Tensor& weights, const Tensor& out, uint64_t seed, uint64_t offset)> multinomial_kernel;
 
-enum class LogitFilter : uint8_t { top_k, top_p };
+CADENZA_OP_ENUM(LogitFilter, CADENZA_LOGIT_FILTERS)  // top_k, top_p (ops/op_enums.h)
 // logits [rows, V] (contiguous) -> out of the same shape with the removed entries at -inf;
 // `param` is k (top_k) or p (top_p).
 extern Kernel<void(LogitFilter, const Tensor& logits, const Tensor& out, double param)> logit_filter_kernel;

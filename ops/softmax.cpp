@@ -61,7 +61,7 @@ void softmax_cpu(bool log, const Tensor& x, int64_t axis, const Tensor& out) {
 Tensor softmax_forward(bool log, const Tensor& x, int64_t axis) {
   const char* name = log ? "log_softmax" : "softmax";
   CADENZA_CHECK(is_floating(x.dtype()), "{}: expected a floating tensor, got {}", name, dtype_name(x.dtype()));
-  Tensor src = x.is_contiguous() ? x : contiguous_untracked(x);
+  Tensor src = dense_untracked(x);
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   if (x.numel() > 0) softmax_kernel(x.device(), log, src, axis, out);
   return out;

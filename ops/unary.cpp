@@ -12,33 +12,36 @@
 namespace cadenza {
 namespace {
 
-template <class T>
-T apply_unary(UnaryOp op, T x, T a, T b) {
-  switch (op) {
-    case UnaryOp::neg: return -x;
-    case UnaryOp::exp: return std::exp(x);
-    case UnaryOp::log: return std::log(x);
-    case UnaryOp::sqrt: return std::sqrt(x);
-    case UnaryOp::rsqrt: return T(1) / std::sqrt(x);
-    case UnaryOp::abs: return std::abs(x);
-    case UnaryOp::sign: return T((x > T(0)) - (x < T(0)));
-    case UnaryOp::tanh: return std::tanh(x);
-    case UnaryOp::sigmoid: return x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
-    case UnaryOp::relu: return x > T(0) ? x : T(0);
-    case UnaryOp::leaky_relu: return x > T(0) ? x : a * x;
-    case UnaryOp::gelu: return T(0.5) * x * (T(1) + std::erf(x * T(std::numbers::sqrt2 / 2)));
-    case UnaryOp::softplus: return x > T(20) ? x : std::log1p(std::exp(x));
-    case UnaryOp::clamp: return x < a ? a : (x > b ? b : x);
-    case UnaryOp::pow_scalar: return std::pow(x, a);
-    case UnaryOp::sin: return std::sin(x);
-    case UnaryOp::cos: return std::cos(x);
-    case UnaryOp::erf: return std::erf(x);
-    case UnaryOp::square: return x * x;
-    case UnaryOp::reciprocal: return T(1) / x;
-    case UnaryOp::log1p: return std::log1p(x);
-    case UnaryOp::expm1: return std::expm1(x);
-  }
-  return x;
+// One op's math; an op of the list without a branch here fails to compile (run_any
+// instantiates every entry of UnaryOp).
+template <UnaryOp Op, class T>
+T apply_unary(T x, T a, T b) {
+  using enum UnaryOp;
+  if constexpr (Op == neg) return -x;
+  else if constexpr (Op == exp) return std::exp(x);
+  else if constexpr (Op == log) return std::log(x);
+  else if constexpr (Op == sqrt) return std::sqrt(x);
+  else if constexpr (Op == rsqrt) return T(1) / std::sqrt(x);
+  else if constexpr (Op == abs) return std::abs(x);
+  else if constexpr (Op == sign) return T((x > T(0)) - (x < T(0)));
+  else if constexpr (Op == tanh) return std::tanh(x);
+  else if constexpr (Op == sigmoid)
+    return x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
+  else if constexpr (Op == relu) return x > T(0) ? x : T(0);
+  else if constexpr (Op == leaky_relu) return x > T(0) ? x : a * x;
+  else if constexpr (Op == gelu) return T(0.5) * x * (T(1) + std::erf(x * T(std::numbers::sqrt2 / 2)));
+  else if constexpr (Op == softplus) return x > T(20) ? x : std::log1p(std::exp(x));
+  else if constexpr (Op == clamp) return x < a ? a : (x > b ? b : x);
+  else if constexpr (Op == pow_scalar) return std::pow(x, a);
+  else if constexpr (Op == sin) return std::sin(x);
+  else if constexpr (Op == cos) return std::cos(x);
+  else if constexpr (Op == erf) return std::erf(x);
+  else if constexpr (Op == square) return x * x;
+  else if constexpr (Op == reciprocal) return T(1) / x;
+  else if constexpr (Op == log1p) return std::log1p(x);
+  else if constexpr (Op == expm1) return std::expm1(x);
+  else if constexpr (Op == silu) return x * apply_unary<sigmoid>(x, a, b);
+  else static_assert(Op != Op, "a UnaryOp of ops/op_enums.h without its CPU math");
 }
 
 template <class T, UnaryOp Op>
@@ -50,10 +53,10 @@ void run_op(const Tensor& x, const Tensor& out, T a, T b) {
     T* o = reinterpret_cast<T*>(p[0]);
     const T* i = reinterpret_cast<const T*>(p[1]);
     if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
-      for (int64_t k = 0; k < n; ++k) o[k] = apply_unary<T>(Op, i[k], a, b);
+      for (int64_t k = 0; k < n; ++k) o[k] = apply_unary<Op>(i[k], a, b);
     } else {
       int64_t so = s[0] / sizeof(T), si = s[1] / sizeof(T);
-      for (int64_t k = 0; k < n; ++k) o[k * so] = apply_unary<T>(Op, i[k * si], a, b);
+      for (int64_t k = 0; k < n; ++k) o[k * so] = apply_unary<Op>(i[k * si], a, b);
     }
   });
 }
@@ -66,7 +69,7 @@ void run_any(UnaryOp op, const Tensor& x, const Tensor& out, T a, T b, std::inde
 
 void unary_cpu(UnaryOp op, const Tensor& x, const Tensor& out, UnaryParams p) {
   dispatch_float(x.dtype(), "unary", [&]<class T>() {
-    run_any<T>(op, x, out, T(p.a), T(p.b), std::make_index_sequence<static_cast<size_t>(UnaryOp::expm1) + 1>());
+    run_any<T>(op, x, out, T(p.a), T(p.b), std::make_index_sequence<kUnaryOpCount>());
   });
 }
 
@@ -116,6 +119,8 @@ CADENZA_UNARY(square, square, {x}, mul(g[0], mul(s[0], 2.0)))
 CADENZA_UNARY(reciprocal, reciprocal, {y}, neg(mul(g[0], square(s[0]))))
 CADENZA_UNARY(log1p, log1p, {x}, div(g[0], add(s[0], 1.0)))
 CADENZA_UNARY(expm1, expm1, {y}, mul(g[0], add(s[0], 1.0)))
+// d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
+CADENZA_UNARY(silu, silu, {x}, mul(g[0], mul(sigmoid(s[0]), add(mul(s[0], rsub(1.0, sigmoid(s[0]))), 1.0))))
 CADENZA_UNARY(gelu, gelu, {x},
               mul(g[0], add(mul(add(erf(mul(s[0], std::numbers::sqrt2 / 2)), 1.0), 0.5),
                             mul(s[0], mul(exp(mul(square(s[0]), -0.5)), 1.0 / std::sqrt(2 * std::numbers::pi))))))
@@ -181,6 +186,7 @@ const bool registered = [] {
   reg("log1p", log1p, -0.5, 2);
   reg("expm1", expm1, -2, 2);
   reg("gelu", gelu, -3, 3);
+  reg("silu", silu, -3, 3);
   reg("leaky_relu", [](const Tensor& x) { return leaky_relu(x, 0.1); }, -2, 2);
   reg("clamp", [](const Tensor& x) { return clamp(x, -1.0, 1.0); }, -2, 2);
   reg("pow", [](const Tensor& x) { return pow(x, 2.5); }, 0.5, 2);

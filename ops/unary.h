@@ -3,13 +3,12 @@
 // is written with these same ops.
 #include "engine/kernel.h"
 #include "engine/tensor.h"
+#include "ops/op_enums.h"
 
 namespace cadenza {
 
-enum class UnaryOp : uint8_t {
-  neg, exp, log, sqrt, rsqrt, abs, sign, tanh, sigmoid, relu, leaky_relu, gelu, softplus,
-  clamp, pow_scalar, sin, cos, erf, square, reciprocal, log1p, expm1,
-};
+// neg, exp, ... in the order of CADENZA_UNARY_OPS (ops/op_enums.h).
+CADENZA_OP_ENUM(UnaryOp, CADENZA_UNARY_OPS)
 struct UnaryParams {
   double a = 0, b = 0;  // leaky_relu: a = slope; clamp: [a, b]; pow_scalar: a = exponent
 };
@@ -39,6 +38,7 @@ Tensor square(const Tensor& x);
 Tensor reciprocal(const Tensor& x);
 Tensor log1p(const Tensor& x);
 Tensor expm1(const Tensor& x);
+Tensor silu(const Tensor& x);  // x · sigmoid(x), PyTorch's F.silu
 
 // Applies op without recording (the shared forward of all the above).
 Tensor unary_forward(UnaryOp op, const Tensor& x, UnaryParams p = {});

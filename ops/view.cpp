@@ -38,7 +38,7 @@ Shape infer_shape(const Tensor& x, Shape shape) {
 
 Tensor reshape(const Tensor& x, Shape shape) {
   shape = infer_shape(x, std::move(shape));
-  Tensor src = x.is_contiguous() ? x.detach() : contiguous_untracked(x);
+  Tensor src = dense_untracked(x);
   Tensor y = src.as_strided(shape, contiguous_strides(shape), src.offset());
   Shape old = x.shape();
   record("reshape", {x}, {y}, {}, [old](const Grads& g, const Grads&) -> Grads {
@@ -99,9 +99,9 @@ Tensor narrow(const Tensor& x, int64_t axis, int64_t start, int64_t length) {
   shape[axis] = length;
   Tensor y = x.as_strided(shape, x.strides(), x.offset() + start * x.strides()[axis]);
   auto node = record("narrow", {x}, {y}, {}, [axis, start, n, length](const Grads& g, const Grads&) -> Grads {
-    // The slab alone (Node::input_slab; the backward walk places it). CPU only: the walk
-    // adds it through a strided view.
-    if (!GradMode::enabled() && g[0].device().is_cpu()) return {g[0]};
+    // The slab alone (Node::input_slab; the backward walk adds it in place through a
+    // strided view, on any device).
+    if (!GradMode::enabled()) return {g[0]};
     std::vector<std::pair<int64_t, int64_t>> pads(g[0].dim(), {0, 0});
     pads[axis] = {start, n - start - length};
     return {pad(g[0], pads)};

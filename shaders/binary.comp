@@ -1,6 +1,6 @@
 #version 450
-// out[i] = a[i] (op) b[i]; op is vulkan's copy of cadenza::BinaryOp (ops/binary.h) as a
-// specialization constant. Operands 0 = a, 1 = b (strided, broadcast by stride 0); the
+// out[i] = a[i] (op) b[i]; op is a cadenza::BinaryOp (BINARY_* from ops/op_enums.h,
+// generated as op_enums.glsl) as a specialization constant. Operands 0 = a, 1 = b (strided, broadcast by stride 0); the
 // output is dense. Comparisons give 1 or 0 in the inputs' type.
 // variant f32: -DT=float -DFLOAT
 // variant i32: -DT=int
@@ -10,6 +10,7 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #endif
 #include "elementwise.glsl"
+#include "op_enums.glsl"
 #ifdef FLOAT
 #include "math.glsl"
 #endif
@@ -22,21 +23,21 @@ layout(std430, binding = 2) readonly buffer B { T bv[]; };
 
 T apply(T a, T b) {
   switch (OP) {
-    case 0: return a + b;
-    case 1: return a - b;
-    case 2: return a * b;
+    case BINARY_ADD: return a + b;
+    case BINARY_SUB: return a - b;
+    case BINARY_MUL: return a * b;
 #ifdef FLOAT
-    case 3: return a / b;
-    case 4: return pow_(a, b);
+    case BINARY_DIV: return a / b;
+    case BINARY_POW: return pow_(a, b);
 #endif
-    case 5: return a > b ? a : b;  // maximum
-    case 6: return a < b ? a : b;  // minimum
-    case 7: return T(a == b);
-    case 8: return T(a != b);
-    case 9: return T(a < b);
-    case 10: return T(a <= b);
-    case 11: return T(a > b);
-    case 12: return T(a >= b);
+    case BINARY_MAXIMUM: return a > b ? a : b;
+    case BINARY_MINIMUM: return a < b ? a : b;
+    case BINARY_EQ: return T(a == b);
+    case BINARY_NE: return T(a != b);
+    case BINARY_LT: return T(a < b);
+    case BINARY_LE: return T(a <= b);
+    case BINARY_GT: return T(a > b);
+    case BINARY_GE: return T(a >= b);
   }
   return a;
 }

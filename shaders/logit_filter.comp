@@ -12,7 +12,9 @@
 #include "math.glsl"
 
 #include "group.glsl"
-layout(constant_id = 0) const bool TOP_P = false;
+#include "op_enums.glsl"
+// A cadenza::LogitFilter (LOGIT_FILTER_* from ops/op_enums.h).
+layout(constant_id = 0) const uint FILTER = 0;
 
 layout(push_constant) uniform Push {
   uint rows, V, k, x_off, y_off;
@@ -35,7 +37,7 @@ void main() {
     m = max(m, xu);
   }
   bool keep;
-  if (!TOP_P) {
+  if (FILTER == LOGIT_FILTER_TOP_K) {
     keep = rank < pc.k;
   } else if (isinf(m)) {
     keep = true;  // no finite logit to weigh: the CPU keeps the row

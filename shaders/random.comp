@@ -1,7 +1,8 @@
 #version 450
 // The random kernels of ops/random.h: element i comes from philox(offset + i, seed), so the
-// device draws the CPU's numbers. DIST is cadenza::RandomDist (0 uniform, 1 normal,
-// 2 bernoulli, 3 randint) or 4 for bernoulli with per-element probabilities p (binding 1).
+// device draws the CPU's numbers. DIST is a cadenza::RandomDist (RANDOM_* from
+// ops/op_enums.h, generated as op_enums.glsl) or RANDOM_DIST_COUNT for bernoulli with
+// per-element probabilities p (binding 1).
 //   uniform:   a + (b - a) u in f64 like the CPU (variant exact, needs shaderFloat64), or in
 //              f32 (variant f32: exact for [0, 1), within an ulp otherwise);
 //   normal:    Box-Muller in f32 (GLSL has no f64 log/cos): agrees to rounding;
@@ -15,6 +16,7 @@
 #include "philox.glsl"
 
 #include "group.glsl"
+#include "op_enums.glsl"
 layout(constant_id = 0) const uint DIST = 0;
 
 layout(push_constant) uniform Push {
@@ -49,19 +51,19 @@ void main() {
   if (i >= pc.n) return;
   uvec4 w = philox(counter_at(pc.offset, i), pc.seed);
   uint o = pc.out_off + i;
-  if (DIST == 0) {
+  if (DIST == RANDOM_UNIFORM) {
 #ifdef EXACT
     double a = packDouble2x32(pc.da), b = packDouble2x32(pc.db);
     outw[o] = floatBitsToUint(float(a + (b - a) * double(uniform24(w.x))));
 #else
     outw[o] = floatBitsToUint(pc.fa + (pc.fb - pc.fa) * uniform24(w.x));
 #endif
-  } else if (DIST == 1) {
+  } else if (DIST == RANDOM_NORMAL) {
     float u1 = 1.0 - uniform24(w.x), u2 = uniform24(w.y);
     outw[o] = floatBitsToUint(pc.fa + pc.fb * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
-  } else if (DIST == 2) {
+  } else if (DIST == RANDOM_BERNOULLI) {
     outw[o] = floatBitsToUint((w.x >> 8) < pc.thresh ? pc.fb : 0.0);
-  } else if (DIST == 3) {
+  } else if (DIST == RANDOM_RANDINT) {
     uvec2 hi = mul_high64(uvec2(w.y, w.x), pc.db);  // x = (w0 << 32) | w1
     uint carry;
     uint lo = uaddCarry(pc.da.x, hi.x, carry);

@@ -2,8 +2,8 @@
 // out[o] = reduction of x over the reduced axes, one workgroup per output element: each
 // thread folds a strided share of the reduced elements, then a tree in shared memory
 // halves the workgroup's partials (group.glsl: a power of two) down to one. With PER_THREAD (short reductions, many outputs)
-// each invocation folds one output alone instead. op: 0 sum, 1 max, 2 min (cadenza::ReduceOp); max
-// and min propagate NaN like the CPU kernel.
+// each invocation folds one output alone instead. OP is a cadenza::ReduceOp (REDUCE_*
+// from ops/op_enums.h, generated as op_enums.glsl); max and min propagate NaN like the CPU kernel.
 // variant f32: -DT=float -DFLOAT
 // variant i32: -DT=int
 // variant i64: -DT=int64_t -DINT64
@@ -13,6 +13,7 @@
 #endif
 
 #include "group.glsl"
+#include "op_enums.glsl"
 layout(constant_id = 0) const uint OP = 0;
 layout(constant_id = 1) const bool PER_THREAD = false;
 
@@ -55,8 +56,8 @@ bool is_nan(T v) {
 }
 
 T combine(T a, T b) {
-  if (OP == 0) return a + b;
-  if (OP == 1) return (b > a || is_nan(b)) ? b : a;
+  if (OP == REDUCE_SUM) return a + b;
+  if (OP == REDUCE_MAX) return (b > a || is_nan(b)) ? b : a;
   return (b < a || is_nan(b)) ? b : a;
 }
 
@@ -72,7 +73,7 @@ T identity() {
   T high = 0x7fffffff;
   T low = -high - 1;
 #endif
-  return OP == 0 ? T(0) : (OP == 1 ? low : high);
+  return OP == REDUCE_SUM ? T(0) : (OP == REDUCE_MAX ? low : high);
 }
 
 void main() {

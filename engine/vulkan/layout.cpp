@@ -17,6 +17,12 @@ uint32_t u32(const char* kernel, int64_t v) {
   return static_cast<uint32_t>(v);
 }
 
+int32_t i32_stride(const char* kernel, int64_t s) {
+  CADENZA_CHECK(s >= std::numeric_limits<int32_t>::min() && s <= std::numeric_limits<int32_t>::max(),
+                "vulkan {}: stride {} exceeds 32 bits", kernel, s);
+  return static_cast<int32_t>(s);
+}
+
 Shape broadcast_strides(const Tensor& t, const Shape& shape) {
   Shape st(shape.size(), 0);
   const int64_t lead = static_cast<int64_t>(shape.size()) - t.dim();
@@ -57,12 +63,7 @@ ElementwisePush elementwise_push(const char* kernel, const Shape& shape, std::in
   size_t k = 0;
   for (const Tensor& t : strided) {
     p.off[k] = u32(kernel, t.offset());
-    for (size_t d = 0; d < m.shape.size(); ++d) {
-      int64_t s = m.strides[k][d];
-      CADENZA_CHECK(s >= std::numeric_limits<int32_t>::min() && s <= std::numeric_limits<int32_t>::max(),
-                    "vulkan {}: stride {} exceeds 32 bits", kernel, s);
-      p.st[k][d] = static_cast<int32_t>(s);
-    }
+    for (size_t d = 0; d < m.shape.size(); ++d) p.st[k][d] = i32_stride(kernel, m.strides[k][d]);
     ++k;
   }
   return p;

@@ -19,7 +19,10 @@ constexpr int kMaxDims = 6;
 
 // The device buffer holding t (t must be on the Vulkan device).
 Buffer* buffer_of(const Tensor& t);
+// A size or offset (u32) and a stride (i32) as the device kernels take them; out of the
+// 32-bit range fails with a message naming `kernel`.
 uint32_t u32(const char* kernel, int64_t v);
+int32_t i32_stride(const char* kernel, int64_t s);
 
 // Axes after merging; strides[k] belongs to operand k.
 struct Merged {

@@ -25,23 +25,27 @@ struct AttentionPush {
 };
 static_assert(sizeof(AttentionPush) <= kPushBytes);
 
-int32_t stride(const Tensor& t, int64_t axis) {
-  const int64_t s = t.strides()[size_t(axis)];
-  CADENZA_CHECK(s >= INT32_MIN && s <= INT32_MAX, "vulkan fused_attention: stride {} exceeds 32 bits", s);
-  return static_cast<int32_t>(s);
+int32_t stride(const Tensor& t, int64_t axis) { return i32_stride("fused_attention", t.strides()[size_t(axis)]); }
+
+// Every call that fits the kernel's limits (the shared memory holds the rest in chunks).
+bool fused_attention_vk_supports(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                                 const Tensor& rel_emb, bool) {
+  return fused_attention_fits(q, k, v, key_padding_mask, rel_emb);
 }
 
-void fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding,
-                        const Tensor& rel_emb, bool causal, const Tensor& out) {
+Tensor fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                          const Tensor& rel_emb, bool causal) {
   const char* name = "fused_attention";
+  const Tensor key_padding = padding_flags(key_padding_mask);
   for (const Tensor* t : {&q, &k, &v, &key_padding, &rel_emb})
     CADENZA_CHECK(!t->defined() || t->dtype() == DType::f32, "vulkan {}: f32 only, got {}", name,
                   dtype_name(t->dtype()));
   const int64_t B = q.size(0), H = q.size(1), L = q.size(2), S = k.size(2), D = q.size(3);
-  CADENZA_CHECK(S <= kFusedAttentionMaxKeys && D <= kFusedAttentionMaxDim && out.is_contiguous(),
-                "vulkan {}: needs S <= {} keys, D <= {} and a dense output (got S {}, D {})", name,
-                kFusedAttentionMaxKeys, kFusedAttentionMaxDim, S, D);
-  if (out.numel() == 0) return;
+  CADENZA_CHECK(S <= kFusedAttentionMaxKeys && D <= kFusedAttentionMaxDim,
+                "vulkan {}: needs S <= {} keys and D <= {} (got S {}, D {})", name, kFusedAttentionMaxKeys,
+                kFusedAttentionMaxDim, S, D);
+  Tensor out = make_tensor({B, H, L, v.size(3)}, DType::f32, q.device());
+  if (out.numel() == 0) return out;
   AttentionPush p{};
   p.L = u32(name, L), p.S = u32(name, S), p.D = u32(name, D), p.Dv = u32(name, v.size(3));
   p.q_off = offset_of(name, q), p.k_off = offset_of(name, k), p.v_off = offset_of(name, v);
@@ -72,10 +76,13 @@ void fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, const
                     {{buffer_of(out), true}, {buffer_of(q), false}, {buffer_of(k), false}, {buffer_of(v), false},
                      {mask, false}, {rel, false}},
                     &p, sizeof p, u32(name, L), u32(name, H), u32(name, B));
+  return out;
 }
 
 
-const KernelRegistration registration([] { fused_attention_kernel.set_vulkan(&fused_attention_vk); });
+const KernelRegistration registration([] {
+  fused_attention_kernel.set_vulkan({&fused_attention_vk_supports, &fused_attention_vk});
+});
 
 }  // namespace
 }  // namespace cadenza::vulkan

@@ -14,11 +14,6 @@ struct WindowPush {
 };
 static_assert(sizeof(WindowPush) <= kPushBytes);
 
-int32_t stride32(const char* kernel, int64_t s) {
-  CADENZA_CHECK(s >= INT32_MIN && s <= INT32_MAX, "vulkan {}: stride {} exceeds 32 bits", kernel, s);
-  return static_cast<int32_t>(s);
-}
-
 // The push constants shared by both directions; `strided` is the operand with free strides.
 WindowPush window_push(const char* kernel, const WindowGeometry& g, int64_t total, int64_t channels,
                        const Tensor& strided, const Tensor& dense) {
@@ -39,15 +34,15 @@ void unfold_vk(const Tensor& x, const Tensor& cols, const WindowGeometry& g) {
   WindowPush p = window_push("unfold", g, cols.numel(), x.size(1), x, cols);
   // x's strides for [N, C, s0, s1, s2], the missing leading spatial axes having stride 0.
   const int64_t nd = x.dim() - 2;
-  p.st[0] = stride32("unfold", x.strides()[0]);
-  p.st[1] = stride32("unfold", x.strides()[1]);
-  for (int64_t a = 0; a < 3; ++a) p.st[2 + a] = a < 3 - nd ? 0 : stride32("unfold", x.strides()[2 + a - (3 - nd)]);
+  p.st[0] = i32_stride("unfold", x.strides()[0]);
+  p.st[1] = i32_stride("unfold", x.strides()[1]);
+  for (int64_t a = 0; a < 3; ++a) p.st[2 + a] = a < 3 - nd ? 0 : i32_stride("unfold", x.strides()[2 + a - (3 - nd)]);
   run_flat("unfold", {}, &p, sizeof p, cols.numel(), {{buffer_of(cols), true}, {buffer_of(x), false}});
 }
 
 void fold_vk(const Tensor& cols, const Tensor& out, const WindowGeometry& g) {
   WindowPush p = window_push("fold", g, out.numel(), out.size(1), cols, out);
-  for (int d = 0; d < 3; ++d) p.st[d] = stride32("fold", cols.strides()[d]);
+  for (int d = 0; d < 3; ++d) p.st[d] = i32_stride("fold", cols.strides()[d]);
   run_flat("fold", {}, &p, sizeof p, out.numel(), {{buffer_of(out), true}, {buffer_of(cols), false}});
 }
 

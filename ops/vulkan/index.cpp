@@ -61,11 +61,7 @@ LinesPush lines_push(const char* kernel, const Shape& shape, int64_t axis, int64
   int k = 0;
   for (const Tensor& t : operands) {
     p.off[k] = offset_of(kernel, t);
-    for (size_t d = 0; d < shape.size(); ++d) {
-      const int64_t s = t.strides()[d];
-      CADENZA_CHECK(s >= INT32_MIN && s <= INT32_MAX, "vulkan {}: stride {} exceeds 32 bits", kernel, s);
-      p.st[k][d] = static_cast<int32_t>(s);
-    }
+    for (size_t d = 0; d < shape.size(); ++d) p.st[k][d] = i32_stride(kernel, t.strides()[d]);
     ++k;
   }
   return p;

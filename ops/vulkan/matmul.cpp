@@ -28,11 +28,6 @@ struct MatmulPush {
   uint32_t c_off; int32_t c_sb, c_sr, c_sc;
 };
 
-int32_t i32(int64_t v) {
-  CADENZA_CHECK(v >= INT32_MIN && v <= INT32_MAX, "vulkan bmm: stride {} exceeds 32 bits", v);
-  return static_cast<int32_t>(v);
-}
-
 GemmPath initial_path() {
   const char* env = std::getenv("CADENZA_VULKAN_GEMM");
   if (!env || !*env || std::strcmp(env, "auto") == 0) return GemmPath::automatic;
@@ -101,10 +96,11 @@ void bmm_vk(const Tensor& a, const Tensor& b, const Tensor& out) {
                 dtype_name(a.dtype()));
   const int64_t B = out.shape()[0], M = out.shape()[1], N = out.shape()[2], K = a.shape()[2];
   if (B == 0 || M == 0 || N == 0) return;
+  auto st = [](const Tensor& t, size_t axis) { return i32_stride("bmm", t.strides()[axis]); };
   MatmulPush p{u32("bmm", M), u32("bmm", N), u32("bmm", K),
-               u32("bmm", a.offset()), i32(a.strides()[0]), i32(a.strides()[1]), i32(a.strides()[2]),
-               u32("bmm", b.offset()), i32(b.strides()[0]), i32(b.strides()[1]), i32(b.strides()[2]),
-               u32("bmm", out.offset()), i32(out.strides()[0]), i32(out.strides()[1]), i32(out.strides()[2])};
+               u32("bmm", a.offset()), st(a, 0), st(a, 1), st(a, 2),
+               u32("bmm", b.offset()), st(b, 0), st(b, 1), st(b, 2),
+               u32("bmm", out.offset()), st(out, 0), st(out, 1), st(out, 2)};
   record_gemm("f32", p, B, out, a, b);
 }
 
@@ -115,10 +111,12 @@ void matmul_half_vk(const Tensor& x, const Tensor& packed, const Tensor& out) {
                 "(storageBuffer16BitAccess), which {} does not offer", context().props.deviceName);
   const int64_t M = x.size(0), K = x.size(1), N = out.size(1), Kp = packed.size(1) * 2;
   if (M == 0 || N == 0) return;
-  MatmulPush p{u32("matmul_half", M), u32("matmul_half", N), u32("matmul_half", K),
-               u32("matmul_half", x.offset()), 0, i32(x.strides()[0]), i32(x.strides()[1]),
-               u32("matmul_half", packed.offset() * 2), 0, 1, i32(Kp),
-               u32("matmul_half", out.offset()), 0, i32(out.strides()[0]), i32(out.strides()[1])};
+  const char* name = "matmul_half";
+  auto st = [name](const Tensor& t, size_t axis) { return i32_stride(name, t.strides()[axis]); };
+  MatmulPush p{u32(name, M), u32(name, N), u32(name, K),
+               u32(name, x.offset()), 0, st(x, 0), st(x, 1),
+               u32(name, packed.offset() * 2), 0, 1, i32_stride(name, Kp),
+               u32(name, out.offset()), 0, st(out, 0), st(out, 1)};
   record_gemm("f16w", p, 1, out, x, packed);
 }
 

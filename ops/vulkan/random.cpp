@@ -57,7 +57,7 @@ void bernoulli_vk(const Tensor& prob, const Tensor& out, uint64_t seed, uint64_t
                 dtype_name(prob.dtype()));
   RandomPush p = random_push("bernoulli", out, seed, offset);
   p.p_off = offset_of("bernoulli", prob);
-  run_flat(f64_or_f32("random", "_exact"), {4u}, &p, sizeof p, out.numel(),
+  run_flat(f64_or_f32("random", "_exact"), {static_cast<uint32_t>(kRandomDistCount)}, &p, sizeof p, out.numel(),
            {{buffer_of(out), true}, {buffer_of(prob), false}});
 }
 

@@ -43,7 +43,7 @@ void logit_filter_vk(LogitFilter f, const Tensor& logits, const Tensor& out, dou
   FilterPush p{u32(k, logits.size(0)), u32(k, logits.size(1)),
                f == LogitFilter::top_k ? u32(k, static_cast<int64_t>(std::min(param, 2e9))) : 0u,
                offset_of(k, logits), offset_of(k, out), static_cast<float>(param)};
-  run_flat(f64_or_f32("logit_filter", "_f64"), {f == LogitFilter::top_p ? 1u : 0u}, &p, sizeof p, logits.numel(),
+  run_flat(f64_or_f32("logit_filter", "_f64"), {static_cast<uint32_t>(f)}, &p, sizeof p, logits.numel(),
            {{buffer_of(out), true}, {buffer_of(logits), false}});
 }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "ops/ops.h"
 #include "ops/samples.h"
@@ -51,9 +52,9 @@ std::vector<double> reference(const Tensor& q, const Tensor& k, const Tensor& v,
   return out;
 }
 
-void check_close(const std::vector<double>& a, const std::vector<double>& b) {
+void check_close(const std::vector<double>& a, const std::vector<double>& b, double margin = 1e-12) {
   REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).margin(1e-12));
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).margin(margin));
 }
 }  // namespace
 
@@ -174,4 +175,23 @@ TEST_CASE("attention errors name the op and the shapes", "[attention][errors]") 
   CHECK_THROWS_WITH(attention(q, q, q, false, {}, Tensor::zeros({3, 4})), Contains("causal"));
   CHECK_THROWS_WITH(attention(q, k, k, false, Tensor::zeros({1, 3})), Contains("key_padding_mask") && Contains("[1, 5]"));
   CHECK_THROWS_WITH(relative_skew(Tensor::zeros({3, 2})), Contains("relative_skew") && Contains("[3, 2]"));
+}
+
+TEST_CASE("the CPU's attention slot takes every floating call, gradients included", "[attention]") {
+  const DType dt = DType::f64;
+  Tensor q = uniform_input({2, 2, 3, 4}, dt), k = uniform_input({2, 2, 7, 4}, dt), v = uniform_input({2, 2, 7, 3}, dt);
+  Tensor E = uniform_input({5, 4}, dt);
+  std::vector<int64_t> pad{0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0};
+  Tensor mask = Tensor::from_vector<int64_t>(pad, {2, 7});
+  Tensor q_grad = q.detach();
+  q_grad.set_requires_grad(true);
+  for (const Tensor& query : {q, q_grad}) {
+    std::optional<Tensor> fused = fused_attention_kernel(Device::cpu(), query, k, v, mask, E, true);
+    REQUIRE(fused.has_value());
+    check_close(fused->to_vector<double>(), reference(q, k, v, E, pad));
+    CHECK(fused->requires_grad() == query.requires_grad());
+  }
+  // Integer operands: not the slot's (the chain of ops then names what is wrong).
+  Tensor q_int = Tensor::zeros({2, 2, 3, 4}, DType::i64);
+  CHECK_FALSE(fused_attention_kernel(Device::cpu(), q_int, k, v, mask, E, true).has_value());
 }

@@ -35,6 +35,10 @@ TEST_CASE("unary functions", "[forward]") {
   CHECK(vec(exp(x))[2] == Approx(std::exp(1.0)));
   CHECK(vec(gelu(x))[2] == Approx(0.8413447));  // 1 * Phi(1)
   CHECK(vec(softplus(x))[1] == Approx(std::log(2.0)));
+  const std::vector<float> s = vec(silu(x));  // x / (1 + e^-x)
+  CHECK(s[0] == Approx(-0.2384058));
+  CHECK(s[1] == 0);
+  CHECK(s[2] == Approx(0.7310586));
   CHECK(vec(tanh(x))[0] == Approx(std::tanh(-2.0)));
 }
 
