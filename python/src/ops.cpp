@@ -72,7 +72,7 @@ void bind_ops(py::module_& m) {
       {"neg", &neg},       {"exp", &exp},         {"log", &log},         {"sqrt", &sqrt},   {"rsqrt", &rsqrt},
       {"abs", &abs},       {"sign", &sign},       {"tanh", &tanh},       {"sigmoid", &sigmoid}, {"relu", &relu},
       {"gelu", &gelu},     {"softplus", &softplus}, {"sin", &sin},       {"cos", &cos},     {"erf", &erf},
-      {"square", &square}, {"reciprocal", &reciprocal}, {"log1p", &log1p}, {"expm1", &expm1},
+      {"square", &square}, {"reciprocal", &reciprocal}, {"log1p", &log1p}, {"expm1", &expm1}, {"silu", &silu},
   };
   for (const auto& [name, f] : unary) {
     m.def(name, f, py::arg("x"));

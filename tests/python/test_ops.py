@@ -36,6 +36,7 @@ def test_unary_and_reductions(xy):
     close(cz.exp(a), np.exp(x))
     close(cz.tanh(a), np.tanh(x))
     close(cz.sigmoid(a), 1 / (1 + np.exp(-x)))
+    close(cz.silu(a), x / (1 + np.exp(-x)))
     close(a.sum(), x.sum(), 1e-4)
     close(cz.mean(a, axis=1), x.mean(axis=1))
     close(cz.max(a, axis=[0], keepdim=True), x.max(axis=0, keepdims=True))
