@@ -1,7 +1,7 @@
 #pragma once
 // A small model made of the custom layer and op, registered as the model family
-// "snake_glu": it reads 88-key piano-roll frames (DataKind::roll, like poly_rnn) and
-// predicts frame t+1 from frame t through
+// "snake_glu": it reads pairs of 88-key piano-roll frames (its own data source,
+// snake_glu_family.cpp) and predicts frame t+1 from frame t through
 //   GLU(88 -> hidden) -> snake(alpha) -> Linear(hidden -> 88)   (per-key Bernoulli logits).
 // A first-order (Markov) model: small enough to train in seconds, and every part of it
 // runs on both devices. Being a registered family, the trainer, checkpoints and

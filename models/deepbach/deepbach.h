@@ -33,6 +33,7 @@
 #include "nn/linear.h"
 #include "nn/rnn.h"
 #include "models/deepbach/chorale_grid.h"
+#include "models/harmonizer.h"
 #include "models/model.h"
 
 namespace cadenza::models::deepbach {
@@ -59,7 +60,7 @@ class VoiceNet : public nn::Module {
   std::shared_ptr<nn::Linear> centre_in_, centre_out_, merge_in_, merge_out_;
 };
 
-class DeepBach : public Model {
+class DeepBach : public Harmonizer {
  public:
   explicit DeepBach(const nlohmann::json& config);
   std::string name() const override { return "deepbach"; }
@@ -83,6 +84,14 @@ class DeepBach : public Model {
   VoiceNll voice_nll(const Batch& batch);
 
   const DeepBachConfig& settings() const { return cfg_; }
+
+  // Harmonizer, by pseudo-Gibbs sampling (gibbs.h): the iterations default to about 4
+  // redraws of every free cell, annealed from max(1.5, temperature).
+  std::vector<std::string> voice_names() const override;
+  music::Score harmonize(const music::Score& melody, const std::vector<int>& voices,
+                         const HarmonizeOptions& options) override;
+  music::Score infill(const music::Score& chorale, double from_beat, double to_beat,
+                      const HarmonizeOptions& options) override;
 
  private:
   std::array<Tensor, kVoices> voice_step_nll(const Batch& batch, std::array<Tensor, kVoices>* logits);

@@ -189,7 +189,7 @@ TEST_CASE("harmonize and infill: one-line errors for bad input", "[models][deepb
               .status == 0);
   check_one_line_error(run_cadenza("harmonize --checkpoint " + toy / "run" + " --melody " + run / "melody.mid" +
                                    " --out " + run / "x.mid"),
-                       "need a deepbach model");
+                       "needs a model that harmonizes");
 }
 
 TEST_CASE("deepbach: a run stopped and resumed at every step ends bit-identical to a straight run",

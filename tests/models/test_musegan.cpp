@@ -200,7 +200,7 @@ TEST_CASE("musegan data: folder splits, sparse phrases, no default corpus", "[mo
   CHECK(floats_equal(data.next_train_batch().inputs, b.inputs));  // batch p depends on p only
   data.for_each_eval_batch(DataSplit::train, [&](const Batch& e) { train_phrases += e.inputs.size(0); });
   CHECK(train_phrases + phrases == all.size(0));
-  CHECK_THROWS_WITH(default_corpus_path(DataKind::bars), Contains("--data"));
+  CHECK_THROWS_WITH(default_corpus_path(*model), Contains("--data"));
   DataOptions bad = spec.data;
   bad.max_transpose = 2;
   CHECK_THROWS_WITH(Dataset(*model, bad), Contains("transposed"));

@@ -193,5 +193,5 @@ TEST_CASE("music_vae trio data: 16-bar windows from multitrack MIDI, one-line er
                              dir.path / "no_trio" / "d_dm11.mid");
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "no_trio", .length = 256, .steps_per_quarter = 4}),
                     Contains("no trio window"));
-  CHECK_THROWS_WITH(default_corpus_path(DataKind::trio), Contains("--data"));
+  CHECK_THROWS_WITH(default_corpus_path(*vae), Contains("--data"));
 }
