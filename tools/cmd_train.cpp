@@ -159,8 +159,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "Model family: " + fmt::format("{}", fmt::join(models::model_names(), ", ")));
   cmd->add_option("--out", o->out, "Run directory")->required();
   cmd->add_option("--data", o->data,
-                  "JSON piano-roll corpus, folder of MIDI files, or (deepbach) SATB chorale JSON "
-                  "(default: the bundled JSB Chorales)");
+                  "JSON piano-roll corpus, folder of MIDI files, or a family's own format (default: the "
+                  "family's corpus, mostly the bundled JSB Chorales)");
   cmd->add_option("--preset", o->preset, "Model preset: small or paper");
   cmd->add_option("--steps", o->steps, "Optimizer steps in total");
   cmd->add_option("--batch", o->batch, "Sequences per batch");
