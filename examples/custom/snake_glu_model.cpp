@@ -2,10 +2,9 @@
 
 #include "engine/autograd.h"
 #include "examples/custom/snake.h"
-#include "models/lstm/config_read.h"
-#include "models/lstm/poly_rnn.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
+#include "models/common/config_read.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "music/repr/json_roll.h"
 #include "ops/ops.h"
 

@@ -5,7 +5,7 @@
 // 32 velocity bins; training batch_size 64, lr 1e-3, clip 3 under "train"); set
 // "note_density"/"pitch_histogram" true for the (multi)conditioned configs.
 #include "engine/error.h"
-#include "models/lstm/config_read.h"
+#include "models/common/config_read.h"
 #include "models/lstm/performance_condition.h"
 #include "models/lstm/token_rnn.h"
 #include "models/registry.h"

@@ -63,7 +63,6 @@ class PolyRnn : public Model {
   Tensor teacher_forced(const Batch& batch, LstmState& state, Tensor& hidden);
   // loss() from `state`, which it updates (an evaluation session's windows).
   LossResult loss(const Batch& batch, LstmState& state);
-  class Session;
 
   nlohmann::json config_;
   int64_t steps_per_quarter_;
@@ -73,9 +72,5 @@ class PolyRnn : public Model {
   std::shared_ptr<nn::Linear> output_;  // Bernoulli output; null with NADE
   std::shared_ptr<NadeOutput> nade_;     // NADE output; null with Bernoulli
 };
-
-// The frame-accuracy numerator above: sum over frames with mask > 0 of
-// TP / (TP + FP + FN), predictions logits > 0. logits, targets [B, T, K], mask [B, T].
-double frame_accuracy_sum(const Tensor& logits, const Tensor& targets, const Tensor& mask);
 
 }  // namespace cadenza::models

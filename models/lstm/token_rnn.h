@@ -71,7 +71,6 @@ class TokenRnn : public Model {
   Tensor inputs(const Tensor& tokens, const Tensor& condition) const;
   // loss() from `state`, which it updates (an evaluation session's windows).
   LossResult loss(const Batch& batch, TokenRnnState& state);
-  class Session;
   Tensor output_dropout(const Tensor& h) const;
   std::vector<int32_t> sample_tokens(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);
   std::vector<int32_t> beam_search(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);

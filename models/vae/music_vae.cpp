@@ -4,8 +4,8 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "models/vae/vae_loss.h"
 #include "music/repr/melody.h"
 #include "music/repr/trio.h"
