@@ -21,7 +21,6 @@ class SnakeGluModel : public models::Model {
   explicit SnakeGluModel(const nlohmann::json& config);
   std::string name() const override { return "snake_glu"; }
   nlohmann::json config() const override { return config_; }
-  models::DataKind data_kind() const override { return models::DataKind::roll; }
   Tensor forward(const models::Batch& batch) override;
   models::LossResult loss(const models::Batch& batch) override;
   music::Score sample(const models::SampleOptions& options, Generator& gen) override;

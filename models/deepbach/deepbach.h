@@ -13,7 +13,7 @@
 // the logits over voice v's classes (rest, hold, its pitches). Windows reaching past
 // the chorale read kStart / kEnd tokens, as DeepBach's padding does.
 //
-// Batch layout (DataKind::chorale; chorale_batch.h builds them):
+// Batch layout (its own source, chorale_source.h; chorale_batch.h builds them):
 //   inputs    i64 [B, 2W+1, 4]: the tokens of the window, centre (the predicted step) at W
 //   condition f32 [B, 2W+1, 2]: metadata per window step, (bar position 0..15, fermata 0/1)
 //   targets   i64 [B, 4]: the centre's class per voice (token - kPadTokens), -100 = skip
@@ -65,7 +65,6 @@ class DeepBach : public Harmonizer {
   explicit DeepBach(const nlohmann::json& config);
   std::string name() const override { return "deepbach"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::chorale; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
   // A chorale of `length` 16th steps (after the primer, which stays fixed) by

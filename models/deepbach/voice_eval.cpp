@@ -21,9 +21,9 @@ EvalReport voice_eval_report(Model& model, const Dataset& data, DataSplit split)
     const auto r = deepbach->voice_nll(to_device(batch, model.device()));
     for (int v = 0; v < kVoices; ++v) total.nll_sum[v] += r.nll_sum[v], total.cells[v] += r.cells[v];
   });
-  static constexpr const char* kNames[] = {"soprano", "alto", "tenor", "bass"};
+  const std::vector<std::string> names = deepbach->voice_names();
   nlohmann::json voices = nlohmann::json::object();
-  for (int v = 0; v < kVoices; ++v) voices[kNames[v]] = total.cells[v] > 0 ? total.nll_sum[v] / total.cells[v] : NAN;
+  for (int v = 0; v < kVoices; ++v) voices[names[v]] = total.cells[v] > 0 ? total.nll_sum[v] / total.cells[v] : NAN;
   for (const auto& [voice, nll] : voices.items())
     report.text += fmt::format("  {:<8}{:.4f} nats per voice-step\n", voice, nll.get<double>());
   report.figures["voice_nll"] = voices;

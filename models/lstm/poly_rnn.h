@@ -39,7 +39,6 @@ class PolyRnn : public Model {
   explicit PolyRnn(const nlohmann::json& config);
   std::string name() const override { return "poly_rnn"; }
   nlohmann::json config() const override { return config_; }
-  DataKind data_kind() const override { return DataKind::roll; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
   // Carries the LSTM state of each row across its consecutive evaluation windows.

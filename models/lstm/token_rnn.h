@@ -47,7 +47,6 @@ class TokenRnn : public Model {
   TokenRnn(std::string name, TokenRnnConfig config, nlohmann::json json);
   std::string name() const override { return name_; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::tokens; }
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;

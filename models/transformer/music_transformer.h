@@ -50,7 +50,6 @@ class MusicTransformer : public Model {
 
   std::string name() const override { return "music_transformer"; }
   nlohmann::json config() const override { return config_.to_json(); }
-  DataKind data_kind() const override { return DataKind::tokens; }
   std::string tokenizer() const override { return config_.tokenizer; }
   int64_t vocab_size() const { return vocab_; }
 

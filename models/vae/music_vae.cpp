@@ -43,7 +43,6 @@ MusicVae::MusicVae(MusicVaeConfig config, nlohmann::json json) : cfg_(std::move(
                                               cfg_.autoregressive)));
 }
 
-DataKind MusicVae::data_kind() const { return parts_.size() == 1 ? DataKind::tokens : DataKind::trio; }
 
 std::vector<int32_t> MusicVae::part_classes(int64_t token) const {
   if (token < 0) return std::vector<int32_t>(parts_.size(), -100);

@@ -21,8 +21,8 @@
 // token and predicting its own part (Magenta's SplitMultiOutLstmDecoder). The logits are
 // the parts' logits concatenated, [B, T, 588]; a step's NLL is the sum of the parts'
 // cross-entropies, so "per token" means per trio step (all three parts). The accuracy is
-// the mean of the parts' accuracies; loss_terms() gives each part's. Data: DataKind::trio
-// (models/data.h), windows of whole bars in which all three play.
+// the mean of the parts' accuracies; loss_terms() gives each part's. Data: its own
+// source (trio_source.h), windows of whole bars in which all three play.
 //
 // Batch: the sequence to reconstruct is batch.targets (i64 [B, T], -100 = padding, which
 // the encoder sees as an all-zero input); batch.inputs is not read, so a trainer may build
@@ -69,7 +69,6 @@ class MusicVae : public LatentModel {
   explicit MusicVae(MusicVaeConfig config, nlohmann::json json = nlohmann::json::object());
   std::string name() const override { return "music_vae"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override;
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;  // teacher-forced logits [B, T, V]
   LossResult loss(const Batch& batch) override { return loss_terms(batch).result; }

@@ -1,5 +1,5 @@
 // deepbach from the command line, through cadenza_toy: train on a slice of the chorale
-// corpus (DataKind::chorale in models/data.*), eval per voice, harmonize a soprano,
+// corpus (models/deepbach/chorale_source.h), eval per voice, harmonize a soprano,
 // infill a passage, and one-line errors for bad input.
 #include <catch2/catch.hpp>
 

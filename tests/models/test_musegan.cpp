@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/serialize/safetensors.h"
+#include "models/family.h"
 #include "models/gan/gan_step.h"
 #include "models/gan/musegan_data.h"
 #include "models/gan/musegan_eval.h"
@@ -184,7 +185,7 @@ TEST_CASE("musegan data: folder splits, sparse phrases, no default corpus", "[mo
   testing::copy_freedoom_files(tmp.path, 2);
   const RunSpec spec = tiny_musegan_run(tmp.path, 1);
   auto model = find_model("musegan").make(spec.config);
-  CHECK(model->data_kind() == DataKind::bars);
+  CHECK(step_unit(*model) == "example");
   Dataset data(*model, spec.data);
   const Batch b = data.next_train_batch();
   CHECK(b.inputs.shape() == Shape{2, 5, 4, 48, 84});

@@ -3,6 +3,7 @@
 // reconstruction, decoders per track, presets, the trio data source and its errors.
 #include <catch2/catch.hpp>
 
+#include "models/family.h"
 #include "models/data.h"
 #include "models/vae/music_vae.h"
 #include "models/vae/vae_eval.h"
@@ -68,7 +69,7 @@ TEST_CASE("music_vae trio: split cross-entropy matches PyTorch (SplitMultiOutLst
 
 TEST_CASE("music_vae trio: the step NLL is the sum of three plain cross-entropies", "[models][music_vae][trio]") {
   auto vae = tiny_trio();
-  CHECK(vae->data_kind() == DataKind::trio);
+  CHECK(step_unit(*vae) == "trio-step");
   REQUIRE(vae->parts().size() == 3);
   CHECK(vae->parts()[2].name == "drums");
   CHECK(vae->parts()[2].classes == 512);
