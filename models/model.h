@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
-#include "nn/module.h"
 #include "engine/rng.h"
 #include "engine/tensor.h"
 #include "music/score/score.h"
+#include "nn/module.h"
 
 namespace cadenza::models {
 

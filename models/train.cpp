@@ -6,8 +6,6 @@
 #include <optional>
 
 #include "engine/error.h"
-#include "optim/checkpoint.h"
-#include "optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/data_parallel.h"
 #include "models/early_stopping.h"
@@ -18,6 +16,8 @@
 #include "models/train_step.h"
 #include "models/transfer.h"
 #include "ops/ops.h"
+#include "optim/checkpoint.h"
+#include "optim/schedule.h"
 
 namespace cadenza::models {
 namespace fs = std::filesystem;

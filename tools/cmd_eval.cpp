@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/autograd.h"
-#include "engine/rng.h"
 #include "engine/error.h"
+#include "engine/rng.h"
 #include "models/family.h"
 #include "models/run_dir.h"
 #include "models/train.h"

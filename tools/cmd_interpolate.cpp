@@ -10,9 +10,9 @@
 #include "engine/autograd.h"
 #include "engine/error.h"
 #include "engine/rng.h"
-#include "models/run_dir.h"
 #include "models/capability.h"
 #include "models/latent_model.h"
+#include "models/run_dir.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 

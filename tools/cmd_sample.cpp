@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "engine/error.h"
-#include "nn/precision.h"
 #include "engine/rng.h"
 #include "models/run_dir.h"
+#include "nn/precision.h"
 #include "ops/ops.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"

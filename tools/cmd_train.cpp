@@ -12,8 +12,8 @@
 #include <csignal>
 #include <fstream>
 
-#include "engine/error.h"
 #include "dist/communicator.h"
+#include "engine/error.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "models/transfer.h"

@@ -16,11 +16,11 @@
 #include <chrono>
 
 #include "dist/communicator.h"
-#include "optim/adam.h"
-#include "optim/clip.h"
 #include "models/data_parallel.h"
 #include "models/registry.h"
 #include "models/run_dir.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 
 using namespace cadenza;
 using Clock = std::chrono::steady_clock;

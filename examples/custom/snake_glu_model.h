@@ -9,9 +9,9 @@
 // docs/CUSTOM_LAYERS.md).
 #include <memory>
 
-#include "nn/linear.h"
 #include "examples/custom/glu.h"
 #include "models/model.h"
+#include "nn/linear.h"
 
 namespace cadenza::example {
 

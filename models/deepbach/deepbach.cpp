@@ -4,13 +4,13 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/deepbach/gibbs.h"
+#include "models/bundled_data.h"
 #include "models/common/config_read.h"
 #include "models/common/sample_checks.h"
-#include "models/registry.h"
-#include "models/bundled_data.h"
 #include "models/deepbach/chorale_source.h"
+#include "models/deepbach/gibbs.h"
 #include "models/deepbach/voice_eval.h"
+#include "models/registry.h"
 #include "ops/ops.h"
 
 namespace cadenza::models::deepbach {

@@ -29,12 +29,12 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "nn/embedding.h"
-#include "nn/linear.h"
-#include "nn/rnn.h"
 #include "models/deepbach/chorale_grid.h"
 #include "models/harmonizer.h"
 #include "models/model.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models::deepbach {
 

@@ -2,11 +2,11 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/gan/wgan_gp.h"
 #include "models/common/config_read.h"
-#include "models/registry.h"
 #include "models/gan/bars_source.h"
 #include "models/gan/musegan_eval.h"
+#include "models/gan/wgan_gp.h"
+#include "models/registry.h"
 #include "music/repr/piano_roll.h"
 #include "ops/ops.h"
 

@@ -25,11 +25,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "models/model.h"
+#include "music/repr/piano_roll.h"
 #include "nn/conv.h"
 #include "nn/linear.h"
 #include "nn/norm.h"
-#include "models/model.h"
-#include "music/repr/piano_roll.h"
 
 namespace cadenza::models {
 

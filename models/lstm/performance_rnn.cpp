@@ -6,10 +6,10 @@
 // "note_density"/"pitch_histogram" true for the (multi)conditioned configs.
 #include "engine/error.h"
 #include "models/common/config_read.h"
+#include "models/data_stages.h"
 #include "models/lstm/performance_condition.h"
 #include "models/lstm/token_rnn.h"
 #include "models/registry.h"
-#include "models/data_stages.h"
 
 namespace cadenza::models {
 namespace {

@@ -4,10 +4,10 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/eval_session.h"
 #include "models/common/config_read.h"
 #include "models/common/sample_checks.h"
 #include "models/common/step_loss.h"
+#include "models/eval_session.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "ops/ops.h"

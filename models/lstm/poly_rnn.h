@@ -27,10 +27,10 @@
 // and output scores; 1 for the quarter-note JSB corpus), output, nade_hidden.
 #include <nlohmann/json.hpp>
 
-#include "nn/linear.h"
-#include "nn/rnn.h"
 #include "models/lstm/nade.h"
 #include "models/model.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models {
 

@@ -16,11 +16,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "nn/linear.h"
-#include "nn/rnn.h"
 #include "models/lstm/lookback_attention.h"
 #include "models/model.h"
 #include "music/repr/tokenizer.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models {
 

@@ -6,11 +6,11 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "nn/init.h"
 #include "models/common/config_read.h"
 #include "models/common/sample_checks.h"
 #include "music/repr/performance.h"
 #include "music/repr/remi.h"
+#include "nn/init.h"
 #include "ops/binary.h"
 #include "ops/copy.h"
 #include "ops/loss.h"

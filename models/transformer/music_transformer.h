@@ -19,12 +19,12 @@
 #include <memory>
 #include <vector>
 
+#include "models/model.h"
+#include "music/repr/tokenizer.h"
 #include "nn/embedding.h"
 #include "nn/linear.h"
 #include "nn/norm.h"
 #include "nn/transformer.h"
-#include "models/model.h"
-#include "music/repr/tokenizer.h"
 
 namespace cadenza::models {
 

@@ -14,12 +14,12 @@
 // conductor 2 x 1024.) "small", "hierdec_small" and "hierdec_trio_small" are their shapes
 // scaled down to train on 2 cores in minutes.
 #include "engine/error.h"
+#include "models/bundled_data.h"
 #include "models/common/config_read.h"
 #include "models/registry.h"
-#include "models/bundled_data.h"
+#include "models/vae/music_vae.h"
 #include "models/vae/trio_source.h"
 #include "models/vae/vae_eval.h"
-#include "models/vae/music_vae.h"
 #include "models/vae/vae_loss.h"
 
 namespace cadenza::models {

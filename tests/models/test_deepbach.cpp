@@ -5,9 +5,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "models/family.h"
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/gibbs.h"
+#include "models/family.h"
 #include "tests/models/model_checks.h"
 
 using namespace cadenza;

@@ -7,12 +7,12 @@
 #include <filesystem>
 
 #include "engine/serialize/safetensors.h"
+#include "models/data_parallel.h"
 #include "models/family.h"
 #include "models/gan/gan_step.h"
 #include "models/gan/musegan_data.h"
 #include "models/gan/musegan_eval.h"
 #include "models/gan/wgan_gp.h"
-#include "models/data_parallel.h"
 #include "models/run_dir.h"
 #include "models/train.h"
 #include "tests/fixtures/parity.h"

@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 #include "engine/autograd.h"
-#include "optim/checkpoint.h"
 #include "models/family.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
-#include "tests/models/model_checks.h"
 #include "music/midi/read_midi.h"
 #include "music/midi/write_midi.h"
 #include "music/score/midi_convert.h"
 #include "ops/ops.h"
+#include "optim/checkpoint.h"
+#include "tests/models/model_checks.h"
 
 using namespace cadenza;
 using namespace cadenza::models;

@@ -3,8 +3,8 @@
 // reconstruction, decoders per track, presets, the trio data source and its errors.
 #include <catch2/catch.hpp>
 
-#include "models/family.h"
 #include "models/data.h"
+#include "models/family.h"
 #include "models/vae/music_vae.h"
 #include "models/vae/vae_eval.h"
 #include "models/vae/vae_loss.h"

@@ -8,11 +8,11 @@
 // nan_after = n > 0 makes every training-mode loss after the n-th one NaN, to test the
 // trainer's divergence stop.
 #include "nn/dropout.h"
-#include "nn/embedding.h"
-#include "nn/linear.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/tokenizer.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
 
 namespace cadenza::models::test {
