@@ -6,7 +6,8 @@
 //   cadenza --plugin build/examples/custom/libcadenza_example_plugin.so sample --checkpoint DIR --out x.mid
 //
 // The model is the family "snake_glu" (examples/custom/snake_glu_model.h), registered by
-// the example library like any built-in family, so the library's trainer does the rest:
+// the example library like any built-in family with its own data source and evaluation
+// figure (examples/custom/snake_glu_family.cpp), so the library's trainer does the rest:
 // batches, Adam with warm-up and cosine decay, validation, an atomic checkpoint.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -45,11 +46,11 @@ void run(const Options& o) {
                           {"train", {{"steps", o.steps}, {"device", o.device}, {"valid_every", 0},
                                      {"valid_batches", 5}, {"log_every", 20}, {"warmup", 10}}}};
   models::RunSpec spec = models::make_run_spec("snake_glu", "small", patch);
-  spec.data.path = o.data.empty() ? models::default_corpus_path(models::DataKind::roll) : std::filesystem::path(o.data);
+  if (!o.data.empty()) spec.data.path = o.data;  // else the family's default corpus
 
   const models::TrainResult r = models::train(o.out, spec, /*resume=*/false);
   if (r.status != models::TrainStatus::finished) fail("training stopped at step {}: {}", r.step, r.message);
-  fmt::print("trained {} steps on {}: validation NLL {:.3f} nats/frame\n", r.step, o.device, r.valid_nll);
+  fmt::print("trained {} steps on {}: {}\n", r.step, o.device, r.valid_text);
 
   // Back from the checkpoint, exactly as `cadenza sample` does it.
   models::TrainedModel trained = models::load_trained_model(o.out);

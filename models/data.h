@@ -13,25 +13,11 @@
 //    split never depends on the training seed). Token models stream the training split
 //    through music::dataset::TokenStream; roll models read every file as a roll at
 //    `steps_per_quarter`;
-//  - for chorale models (DataKind::chorale, deepbach), a SATB-separated chorale JSON in the
-//    format of Jsb16thSeparated.json (models/deepbach/chorale_grid.h). A training batch
-//    is deepbach::random_chorale_batch with batch index = position, evaluation
-//    deepbach::for_each_eval_chorale_batch (every voice-step once); `length`, `eval_length` and
-//    `steps_per_quarter` do not apply (the window is the model's), transposition is
-//    refused (it would leave the voices' ranges);
-//  - for multi-track bar models (DataKind::bars, musegan), a folder of multitrack MIDI
-//    files, split by file name like the MIDI folders above, every file cut into phrases
-//    of the model's bars (models/gan/musegan_data.h); batch.inputs are the phrases
-//    [B, 5, bars, steps, pitches]. `length`, `eval_length` and `steps_per_quarter` do not
-//    apply, transposition is refused. There is no default corpus;
-//  - for trio models (DataKind::trio, music_vae with tokenizer "trio"), a folder of
-//    multitrack MIDI files, split by file name, every file's trio (music/repr/trio.h) in
-//    memory with its windows of `length` steps (whole 4/4 bars in which melody, bass and
-//    drums all play, music/repr/trio_windows.h). Batch p holds batch_size windows drawn
-//    with an RNG seeded by (seed, p); evaluation walks a split's windows that do not
-//    overlap, in order. targets = inputs = the windows' tokens, mask all ones.
-//    `eval_length` does not apply (a window is the model's segment), transposition is
-//    refused (the drums have no pitch), steps_per_quarter must be the trio grid's (4).
+//  - whatever a family with data of its own reads: its registry entry builds the source
+//    (models/family.h, models/data_source.h) — deepbach's SATB chorale JSON
+//    (models/deepbach/chorale_source.h), musegan's multitrack bars (models/gan/
+//    bars_source.h), music_vae's trios (models/vae/trio_source.h), a plugin's format.
+//    Each says there how it cuts windows and which options apply.
 //
 // Training batches are numbered 0, 1, 2, ...; batch p depends only on the data, the
 // options and p, and `position()` (batches consumed) is what a checkpoint records so a
@@ -40,9 +26,10 @@
 //
 // Sequences: a training window holds `length` + 1 steps; inputs are steps [0, length),
 // targets steps [1, length] (step t predicts t + 1). Token targets are -100 where padded and
-// the mask is 1 exactly where a target is real. A performance-token model whose config
-// turns on note_density / pitch_histogram gets Batch.condition (models/lstm/
-// performance_condition.h), computed over each window: a window's last seconds see
+// the mask is 1 exactly where a target is real. A token family may add a per-step
+// condition (models/data_stages.h's TokenCondition; Performance RNN's note density and
+// pitch histogram, models/lstm/performance_condition.h) as Batch.condition, computed over
+// each window: a window's last seconds see
 // density and histogram windows cut short by the window's end.
 // Evaluation cuts every sequence of a split into consecutive windows of `eval_length`
 // (default: `length`) + 1 steps that overlap by one step, so each step after the first is
@@ -55,13 +42,12 @@
 // the windows come in corpus order and each is scored alone: music_transformer's first
 // target in a window sees one token of context, its last eval_length (eval_length 512 on
 // a model trained on 64 gives it more); music_vae encodes each window as one segment with
-// its own latent code, so nothing would carry. Performance
-// controls are computed over the whole piece, so an evaluation window's rows are the
+// its own latent code, so nothing would carry. A condition
+// is computed over the whole piece, so an evaluation window's rows are the
 // piece's. Every roll piece starts with one added silent frame, in training and
 // evaluation alike, so that its first real frame is predicted too (every frame counts,
-// as in Boulanger-Lewandowski). Chorale, bar and trio data evaluate the fixed windows
-// described above, at most batch_size of them per batch, built one batch at a time, with
-// no carry.
+// as in Boulanger-Lewandowski). The shared stages live in models/data_stages.h and
+// models/data_windows.h.
 //
 // Training needs a train split. A Dataset read for evaluation only (DataUse::eval) needs
 // only the split it evaluates: a file that holds nothing but a test split is fine.
@@ -76,6 +62,8 @@
 #include "music/dataset/skipped_files.h"
 
 namespace cadenza::models {
+
+class DataSource;  // models/data_source.h
 
 struct DataOptions {
   std::filesystem::path path;    // JSON roll corpus or folder of MIDI files
@@ -100,26 +88,13 @@ nlohmann::json to_json(const DataOptions& o);
 void update_from_json(DataOptions& o, const nlohmann::json& j);
 void validate(const DataOptions& o);
 
-// The bundled corpus for a data kind (models/bundled_data.h says where it is found):
-// `jsb-chorales-quarter.json`, or for chorale models `Jsb16thSeparated.json`. Bar and trio models have none: it throws, saying to pass --data.
-std::filesystem::path default_corpus_path(DataKind kind = DataKind::tokens);
-
-// What one counted step of a data kind is, for messages: "token", "frame", "voice-step",
-// "trio-step" (one grid step of all three parts; its NLL is their sum).
-const char* step_unit(DataKind kind);
-
-// A validation result in words: "valid NLL 3.2100 nats/token, accuracy 0.412"; for
-// MuseGAN's bars, whose loss is the critic's gap E[D(fake)] − E[D(real)] and not a
-// likelihood, it says that instead.
-std::string describe_validation(DataKind kind, double loss, double accuracy);
-
 enum class DataSplit { train, valid, test };
 
 // What a Dataset is read for: training (a train split is required) or evaluation only.
 enum class DataUse { train, eval };
 
-// How for_each_eval_batch lays out token and roll windows (other kinds' fixed windows
-// come in order either way, without carry):
+// How for_each_eval_batch lays out token and roll windows (a family's own source may
+// have fixed windows that come in order either way, without carry):
 //  - in_order: the windows in corpus order, batch_size per batch, each a sequence of its
 //    own, carry undefined (a model without carried state; MusicVAE's segments);
 //  - carried: sequences side by side in lanes, Batch.carry linking a sequence's windows
@@ -156,12 +131,10 @@ class Dataset {
   // each reported on stderr when first met; a MIDI stream meets its files as it trains.
   const music::dataset::SkippedFiles& skipped() const { return *skipped_; }
 
-  class Source;  // in-memory corpus or MIDI stream (data.cpp)
-
  private:
   DataOptions options_;
   std::unique_ptr<music::dataset::SkippedFiles> skipped_;  // before source_, which points to it
-  std::unique_ptr<Source> source_;
+  std::unique_ptr<DataSource> source_;
 };
 
 }  // namespace cadenza::models

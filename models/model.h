@@ -9,22 +9,19 @@
 #include <optional>
 #include <string>
 
-#include "nn/module.h"
 #include "engine/rng.h"
 #include "engine/tensor.h"
 #include "music/score/score.h"
+#include "nn/module.h"
 
 namespace cadenza::models {
 
-// How a model reads music: a token sequence (from a music::repr tokenizer), 88-key
-// piano-roll frames (the Boulanger-Lewandowski corpora), or windows of a four-voice
-// chorale grid (models/deepbach/deepbach.h states its Batch layout), or multi-track
-// piano-roll bars from a folder of multitrack MIDI (models/gan/musegan.h: inputs f32
-// [B, tracks, bars, steps, pitches], no targets), or trio windows from a folder of
-// multitrack MIDI (music_vae's trio setting: tokens as for `tokens`, each step's token
-// packing melody, bass and drums, music/repr/trio.h; windows of whole bars in which all
-// three play).
-enum class DataKind { tokens, roll, chorale, bars, trio };
+// How a model reads music: a model with a tokenizer() reads token sequences (from a
+// music::repr tokenizer), one without reads 88-key piano-roll frames (the
+// Boulanger-Lewandowski corpora) — the shared stages of models/data.h — unless its family
+// brings a data source of its own (models/family.h): deepbach's chorale grid
+// (models/deepbach/deepbach.h states its Batch layout), musegan's multi-track bars
+// (models/gan/musegan.h), music_vae's trios (music/repr/trio.h).
 
 // One batch as tensors, on the model's device.
 struct Batch {
@@ -78,8 +75,7 @@ class Model : public nn::Module {
  public:
   virtual std::string name() const = 0;          // the registry name, e.g. "poly_rnn"
   virtual nlohmann::json config() const = 0;     // everything make() needs to rebuild it
-  virtual DataKind data_kind() const = 0;
-  virtual std::string tokenizer() const { return {}; }  // token models: music::repr name
+  virtual std::string tokenizer() const { return {}; }  // token models: music::repr name; rolls: empty
   // Logits: tokens [B, T, V]; rolls [B, T, 88] (Bernoulli logits).
   virtual Tensor forward(const Batch& batch) = 0;
   virtual LossResult loss(const Batch& batch) = 0;

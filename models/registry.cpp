@@ -27,9 +27,14 @@ std::vector<std::string> model_names() {
   return names;
 }
 
-const ModelEntry& find_model(const std::string& name) {
+const ModelEntry* find_model_entry(const std::string& name) {
   for (const auto& e : entries())
-    if (e.name == name) return e;
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+const ModelEntry& find_model(const std::string& name) {
+  if (const ModelEntry* e = find_model_entry(name)) return *e;
   fail("unknown model '{}' (known: {})", name, fmt::join(model_names(), ", "));
 }
 

@@ -6,17 +6,18 @@
 #include <optional>
 
 #include "engine/error.h"
-#include "optim/checkpoint.h"
-#include "optim/schedule.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/data_parallel.h"
 #include "models/early_stopping.h"
+#include "models/family.h"
 #include "models/metrics_log.h"
 #include "models/progress.h"
 #include "models/registry.h"
 #include "models/train_step.h"
 #include "models/transfer.h"
 #include "ops/ops.h"
+#include "optim/checkpoint.h"
+#include "optim/schedule.h"
 
 namespace cadenza::models {
 namespace fs = std::filesystem;
@@ -70,15 +71,14 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   manual_seed(o.seed);
   std::shared_ptr<Model> model = find_model(spec.model).make(spec.config);
   model->train();
-  // A GAN's validation is the critic's gap, not a likelihood: no best model to keep.
-  const bool track_best = model->data_kind() != DataKind::bars;
+  // A family whose validation is no likelihood (a GAN's critic gap) has no best model to keep.
+  const bool track_best = tracks_best(*model);
   CADENZA_CHECK(track_best || o.patience == 0,
-                "patience: {}'s validation is the critic's gap, not a likelihood, so it cannot stop early",
-                spec.model);
+                "patience: {}'s validation is not a likelihood, so it cannot stop early", spec.model);
   // A fine-tuning run starts from another run's weights (a resumed one from its own).
   if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
-  // The default corpus depends on the model's data kind, hence only now.
-  if (spec.data.path.empty()) spec.data.path = default_corpus_path(model->data_kind());
+  // The default corpus is the family's, hence only now.
+  if (spec.data.path.empty()) spec.data.path = default_corpus_path(*model);
   spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
   if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
   // Initialised on the host (same values on every device), then moved before the
@@ -171,7 +171,7 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
       if (validate_now) {
         const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);
         row.valid_nll = result.valid_nll = v.nll;
-        result.valid_text = describe_validation(model->data_kind(), v.nll, v.accuracy);
+        result.valid_text = describe_validation(*model, v.nll, v.accuracy);
         progress.message(fmt::format("step {}: {}", step, result.valid_text));
         if (track_best && early.record(step, v.nll)) save_to(best_checkpoint_path(dir));
         stop_early = early.should_stop();

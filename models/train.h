@@ -33,6 +33,7 @@
 
 #include "dist/communicator.h"
 #include "models/data.h"
+#include "models/family.h"
 #include "models/model.h"
 #include "models/run_dir.h"
 
@@ -70,11 +71,6 @@ TrainResult train(const std::filesystem::path& dir, const RunSpec& spec, bool re
 
 // NLL over (at most max_batches of) a split, through one Model::eval_session (a recurrent
 // model carries its state across each piece's windows): nats per counted step, and accuracy.
-struct EvalResult {
-  double nll = NAN;
-  double accuracy = NAN;
-  double steps = 0;
-};
 EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t max_batches = 0);
 
 }  // namespace cadenza::models

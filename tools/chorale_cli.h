@@ -1,5 +1,5 @@
-// What `cadenza harmonize` and `cadenza infill` share: the deepbach model of a run
-// directory, the pseudo-Gibbs options, and writing a chorale (MIDI + piano-roll PNG).
+// What `cadenza harmonize` and `cadenza infill` share: the Harmonizer of a run directory
+// (models/harmonizer.h), its sampling options, and reading a chorale.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "models/deepbach/gibbs.h"
+#include "models/harmonizer.h"
 #include "models/run_dir.h"
 
 namespace cadenza::tools {
@@ -22,14 +22,13 @@ struct GibbsCli {
 // Registers --iterations, --cells-per-voice, --temperature, --seed.
 void add_gibbs_options(CLI::App& cmd, GibbsCli& options);
 
-// The schedule for `free_steps` steps of `voices` free voices (each update of an
-// iteration redraws cells_per_voice cells of one voice). Throws on bad values.
-models::deepbach::GibbsOptions gibbs_options(const GibbsCli& o, int64_t free_steps);
+// The options as the model takes them. Throws on bad values.
+models::HarmonizeOptions harmonize_options(const GibbsCli& o);
 
-// The run's model; throws naming the model family when it is not deepbach.
+// The run's model; throws naming the model family when it cannot harmonise.
 struct ChoraleModel {
   models::TrainedModel trained;
-  models::deepbach::DeepBach* deepbach = nullptr;
+  models::Harmonizer* harmonizer = nullptr;
 };
 ChoraleModel load_chorale_model(const std::filesystem::path& checkpoint);
 

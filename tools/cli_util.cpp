@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
-#include <stdexcept>
 
+#include "engine/error.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/train_options.h"
 #include "music/render/piano_roll_png.h"
@@ -25,9 +25,9 @@ std::string extension_of(const std::filesystem::path& path) {
 
 void require_file(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw std::runtime_error(fmt::format("{}: no such file", path.string()));
+  if (!std::filesystem::exists(path, ec)) fail("{}: no such file", path.string());
   if (!std::filesystem::is_regular_file(path, ec))
-    throw std::runtime_error(fmt::format("{}: not a regular file", path.string()));
+    fail("{}: not a regular file", path.string());
 }
 
 void print_warnings(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
@@ -42,7 +42,7 @@ music::Score read_midi_score(const std::filesystem::path& path, bool strict) {
     print_warnings(path, warnings);
     return score;
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+    fail("{}: {}", path.string(), e.what());
   }
 }
 
@@ -64,9 +64,9 @@ void MidiOutput::add_options(CLI::App& cmd, const std::string& what) {
 
 void MidiOutput::check() const {
   const std::string ext = extension_of(midi);
-  if (ext != ".mid" && ext != ".midi") throw std::runtime_error(fmt::format("{}: --out must name a .mid file", midi));
+  if (ext != ".mid" && ext != ".midi") fail("{}: --out must name a .mid file", midi);
   if (!png.empty() && png != "none" && extension_of(png) != ".png")
-    throw std::runtime_error(fmt::format("{}: --png must name a .png file, or be none", png));
+    fail("{}: --png must name a .png file, or be none", png);
 }
 
 void MidiOutput::write(const music::Score& score, int64_t i, int64_t n) const {
@@ -94,9 +94,9 @@ Device select_device(const std::string& spec) {
     if (const size_t colon = spec.find(':'); colon != std::string::npos && colon + 1 < spec.size())
       setenv("CADENZA_VULKAN_DEVICE", spec.substr(colon + 1).c_str(), 1);
     if (!vulkan::available())
-      throw std::runtime_error(fmt::format("--device {}: no Vulkan device: {}", spec, vulkan::reason()));
+      fail("--device {}: no Vulkan device: {}", spec, vulkan::reason());
 #else
-    throw std::runtime_error(fmt::format("--device {}: this build has no Vulkan backend", spec));
+    fail("--device {}: this build has no Vulkan backend", spec);
 #endif
   }
   return models::parse_device(spec);  // checks the spelling

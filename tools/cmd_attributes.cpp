@@ -1,11 +1,12 @@
 // cadenza attributes --checkpoint DIR [--data PATH] [--max-segments N] [--measure N] [--amount X]
-// Computes a music_vae run's attribute vectors (note_density, pitch_range, syncopation)
+// Computes a latent model's attribute vectors (note_density, pitch_range, syncopation)
 // from its corpus's train split into DIR/attributes.safetensors, and with --measure N the
 // mean attribute change per unit amount over N held-out segments.
 #include <fmt/format.h>
 
 #include <cmath>
 
+#include "engine/error.h"
 #include "tools/commands.h"
 #include "tools/vae_attributes_cli.h"
 
@@ -19,11 +20,11 @@ struct AttributesCli {
 
 void run_attributes(const AttributesCli& o) {
   if (o.job.max_segments < 8)
-    throw std::runtime_error(fmt::format("--max-segments must be at least 8, not {}", o.job.max_segments));
+    fail("--max-segments must be at least 8, not {}", o.job.max_segments);
   if (o.job.measure_segments < 0)
-    throw std::runtime_error(fmt::format("--measure must be 0 (off) or positive, not {}", o.job.measure_segments));
+    fail("--measure must be 0 (off) or positive, not {}", o.job.measure_segments);
   if (!(o.job.amount != 0 && std::isfinite(o.job.amount)))
-    throw std::runtime_error(fmt::format("--amount must be a non-zero number, not {}", o.job.amount));
+    fail("--amount must be a non-zero number, not {}", o.job.amount);
   VaeRun run = load_vae_run(o.checkpoint);
   const models::AttributeVectors vectors = compute_and_save_attributes(run, o.job);
   fmt::print("{:<14} {:>9} {:>10} {:>10} {:>10}\n", "attribute", "segments", "low mean", "high mean",
@@ -38,8 +39,8 @@ void run_attributes(const AttributesCli& o) {
 
 void add_attributes_command(CLI::App& app) {
   auto o = std::make_shared<AttributesCli>();
-  CLI::App* cmd = app.add_subcommand("attributes", "Compute a music_vae run's latent attribute vectors");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a music_vae model (cadenza train)")->required();
+  CLI::App* cmd = app.add_subcommand("attributes", "Compute a latent model's attribute vectors");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model with a latent space over melodies (cadenza train)")->required();
   cmd->add_option("--data", o->job.data, "Corpus to average over (default: the run's own)");
   cmd->add_option("--max-segments", o->job.max_segments, "Train segments to average over (default 2000)");
   cmd->add_option("--measure", o->job.measure_segments,

@@ -4,12 +4,10 @@
 //                                   a trained model's NLL and accuracy on a split (the
 //                                   corpus needs only that split; pieces are read in
 //                                   windows, models/data.h), and the
-//                                   mean music metrics of N generated samples; music_vae
-//                                   adds KL and the accuracy of greedy reconstruction (a
-//                                   trio model: per track, melody, bass and drums);
-//                                   musegan prints MuseGAN's metric table for N generated
-//                                   phrases (default 64) beside N phrases of the split
-//                                   (default train).
+//                                   mean music metrics of N generated samples, and the
+//                                   family's own figures (models/family.h); a family
+//                                   whose evaluation is no likelihood measures its
+//                                   samples against the corpus instead.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -17,12 +15,11 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/autograd.h"
+#include "engine/error.h"
 #include "engine/rng.h"
-#include "models/deepbach/deepbach.h"
-#include "models/gan/musegan_eval.h"
+#include "models/family.h"
 #include "models/run_dir.h"
 #include "models/train.h"
-#include "models/vae/vae_eval.h"
 #include "music/dataset/split.h"
 #include "music/metrics/report.h"
 #include "music/score/midi_convert.h"
@@ -59,7 +56,7 @@ struct Summary {
 
 void run_metrics(const EvalOptions& o) {
   const auto files = music::dataset::midi_files(o.metrics_dir);
-  if (files.empty()) throw std::runtime_error(fmt::format("{}: no .mid files", o.metrics_dir));
+  CADENZA_CHECK(!files.empty(), "{}: no .mid files", o.metrics_dir);
   nlohmann::json per_file = nlohmann::json::object();
   nlohmann::json skipped = nlohmann::json::array();
   std::vector<std::string> order;  // metric names in table order
@@ -81,7 +78,7 @@ void run_metrics(const EvalOptions& o) {
       skipped.push_back(name);
     }
   }
-  if (order.empty()) throw std::runtime_error(fmt::format("{}: no readable MIDI file", o.metrics_dir));
+  CADENZA_CHECK(!order.empty(), "{}: no readable MIDI file", o.metrics_dir);
   fmt::print("{} files ({} skipped) in {}\n", per_file.size(), skipped.size(), o.metrics_dir);
   fmt::print("{:<22} {:>10} {:>10} {:>10} {:>10}  {}\n", "metric", "mean", "std", "min", "max", "unit");
   nlohmann::json totals = nlohmann::json::object();
@@ -120,49 +117,24 @@ nlohmann::json sample_metrics(models::Model& model, int64_t n) {
   return {{"count", measured}, {"mean", means}};
 }
 
-// deepbach: the NLL of each voice's network (nats per step of that voice), by name.
-nlohmann::json voice_nll(models::deepbach::DeepBach& model, const models::Dataset& data, models::DataSplit split) {
-  nn::EvalScope eval_mode(model);
-  NoGradGuard no_grad;
-  models::deepbach::DeepBach::VoiceNll total;
-  data.for_each_eval_batch(split, [&](const models::Batch& batch) {
-    const auto r = model.voice_nll(batch);
-    for (int v = 0; v < models::deepbach::kVoices; ++v) total.nll_sum[v] += r.nll_sum[v], total.cells[v] += r.cells[v];
-  });
-  static constexpr const char* kNames[] = {"soprano", "alto", "tenor", "bass"};
-  nlohmann::json out = nlohmann::json::object();
-  for (int v = 0; v < models::deepbach::kVoices; ++v)
-    out[kNames[v]] = total.cells[v] > 0 ? total.nll_sum[v] / total.cells[v] : NAN;
-  return out;
-}
-
-// musegan: MuseGAN's metrics of generated phrases and of real phrases of a split.
-void run_musegan(const EvalOptions& o, models::MuseGan& gan, const models::TrainedModel& trained,
-                 const std::filesystem::path& data) {
-  const int64_t n = o.samples_given ? o.samples : 64;
-  if (n < 1) throw std::runtime_error(fmt::format("--samples must be positive for musegan, not {}", n));
-  const std::string split = o.split_given ? o.split : "train";
-  models::parse_data_split(split);  // a clear error for a misspelt split
-  Generator gen(0);
-  const models::MuseGanMetrics generated = models::musegan_metrics(models::musegan_generate(gan, n, gen), gan.gan_config());
-  music::dataset::SkippedFiles skipped(o.strict_data);
-  const Tensor real_bars = models::musegan_real_phrases(data, split, n, gan.gan_config(), skipped);
-  const models::MuseGanMetrics real = models::musegan_metrics(real_bars, gan.gan_config());
+// A family whose evaluation is no likelihood measures samples against the corpus.
+void run_sample_eval(const EvalOptions& o, const models::FamilyHooks& family, const models::TrainedModel& trained,
+                     const models::DataOptions& data) {
+  models::SampleEvalRequest request{*trained.model, data, std::nullopt, std::nullopt};
+  if (o.split_given) request.split = o.split;
+  if (o.samples_given) request.samples = o.samples;
+  const models::SampleEvalReport report = family.evaluate_samples(request);
   if (o.json) {
-    const nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
-                                {"data", data.string()}, {"split", split}, {"generated_phrases", n},
-                                {"data_phrases", real_bars.size(0)}, {"generated", generated.to_json()},
-                                {"real", real.to_json()}};
+    nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step}};
+    out.update(report.json);
     fmt::print("{}\n", out.dump(2));
     return;
   }
-  fmt::print("musegan at step {}: {} generated phrases vs {} {} phrases of {}\n", trained.step, n, real_bars.size(0),
-             split, data.string());
-  fmt::print("{}", models::musegan_metrics_table(generated, real));
+  fmt::print("{} at step {}: {}", trained.spec.model, trained.step, report.text);
 }
 
 void run_checkpoint(const EvalOptions& o) {
-  if (o.samples < 0) throw std::runtime_error(fmt::format("--samples must be 0 or positive, not {}", o.samples));
+  CADENZA_CHECK(o.samples >= 0, "--samples must be 0 or positive, not {}", o.samples);
   const Device device = select_device(o.device);
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
   trained.model->to(device);
@@ -170,38 +142,20 @@ void run_checkpoint(const EvalOptions& o) {
   if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
   if (o.eval_length != 0) data.eval_length = o.eval_length;
   data.strict_data = o.strict_data;
-  if (auto* gan = dynamic_cast<models::MuseGan*>(trained.model.get())) return run_musegan(o, *gan, trained, data.path);
+  const models::FamilyHooks& family = models::family_hooks(*trained.model);
+  if (family.evaluate_samples) return run_sample_eval(o, family, trained, data);
   const models::DataSplit split = models::parse_data_split(o.split);
   const models::Dataset dataset(*trained.model, data, models::DataUse::eval);
-  auto* vae = dynamic_cast<models::MusicVae*>(trained.model.get());
-  models::VaeEvalResult vae_result;
-  models::EvalResult r;
-  if (vae) {
-    // One pass gives the generic numbers too (the same teacher-forced NLL and accuracy).
-    vae_result = models::evaluate_vae(*vae, dataset, split);
-    r = {vae_result.nll, vae_result.accuracy, vae_result.tokens};
-  } else {
-    r = models::evaluate(*trained.model, dataset, split);
-  }
-  const std::string step = models::step_unit(trained.model->data_kind());
+  const models::EvalReport report = models::evaluate_report(*trained.model, dataset, split);
+  const models::EvalResult& r = report.result;
+  const std::string step = models::step_unit(*trained.model);
   const std::string unit = "nats/" + step;
   const nlohmann::json samples = sample_metrics(*trained.model, o.samples);
   nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
                         {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
                         {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
                         {"samples", samples}, {"skipped_files", dataset.skipped().count()}};
-  auto* deepbach = dynamic_cast<models::deepbach::DeepBach*>(trained.model.get());
-  if (deepbach) out["voice_nll"] = voice_nll(*deepbach, dataset, split);
-  if (vae) {
-    out["kl"] = vae_result.kl;
-    out["kl_unit"] = "nats/sequence";
-    out["sampled_accuracy"] = vae_result.sampled_accuracy;
-    out["sequences"] = vae_result.sequences;
-    nlohmann::json parts = nlohmann::json::object();
-    for (const auto& p : vae_result.parts)
-      parts[p.name] = {{"nll", p.nll}, {"accuracy", p.accuracy}, {"sampled_accuracy", p.sampled_accuracy}};
-    out["parts"] = parts;
-  }
+  out.update(report.figures);
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
     return;
@@ -209,20 +163,9 @@ void run_checkpoint(const EvalOptions& o) {
   fmt::print("{} at step {} on {} ({}, {:.0f} {}s)\n", trained.spec.model, trained.step, data.path.string(), o.split,
              r.steps, step);
   if (dataset.skipped().count() > 0) fmt::print("data: {}\n", dataset.skipped().summary());
-  const bool multi_part = vae && vae_result.parts.size() > 1;
-  fmt::print("NLL       {:.4f} nats per {}{}\naccuracy  {:.4f}{}\n", r.nll, step,
-             multi_part ? " (the sum of the tracks' NLLs)" : "", r.accuracy, multi_part ? " (the tracks' mean)" : "");
-  if (vae)
-    fmt::print("KL        {:.4f} nats per sequence ({:.0f} sequences)\nreconstruction accuracy, greedy from z = mu: {:.4f}\n",
-               vae_result.kl, vae_result.sequences, vae_result.sampled_accuracy);
-  if (multi_part) {
-    fmt::print("{:<8} {:>12} {:>10} {:>16}\n", "track", "NLL/step", "accuracy", "reconstruction");
-    for (const auto& p : vae_result.parts)
-      fmt::print("{:<8} {:>12.4f} {:>10.4f} {:>16.4f}\n", p.name, p.nll, p.accuracy, p.sampled_accuracy);
-  }
-  if (deepbach)
-    for (const auto& [voice, nll] : out["voice_nll"].items())
-      fmt::print("  {:<8}{:.4f} nats per voice-step\n", voice, nll.get<double>());
+  fmt::print("NLL       {:.4f} nats per {}{}\naccuracy  {:.4f}{}\n", r.nll, step, report.nll_note, r.accuracy,
+             report.accuracy_note);
+  fmt::print("{}", report.text);
   fmt::print("music metrics, mean of {} samples:\n", samples["count"].get<int64_t>());
   for (const auto& [name, value] : samples["mean"].items()) fmt::print("  {:<22} {:>10.4f}\n", name, value.get<double>());
 }
@@ -244,15 +187,15 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--eval-length", o->eval_length,
                   "Steps per evaluation window (default: the run's eval_length, else its training length); "
                   "recurrent models carry their state across windows, so it bounds memory, not context");
-  cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none; musegan: phrases, default 64)");
+  cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none); a family that measures samples "
+                  "instead of a likelihood has its own default");
   cmd->callback([o, cmd] {
     o->split_given = cmd->count("--split") > 0;
     o->samples_given = cmd->count("--samples") > 0;
-    if (!o->metrics_dir.empty() && !o->checkpoint.empty())
-      throw std::runtime_error("eval takes --metrics DIR or --checkpoint DIR, not both");
+    CADENZA_CHECK(o->metrics_dir.empty() || o->checkpoint.empty(), "eval takes --metrics DIR or --checkpoint DIR, not both");
     if (!o->metrics_dir.empty()) return run_metrics(*o);
-    if (!o->checkpoint.empty()) return run_checkpoint(*o);
-    throw std::runtime_error("eval needs --metrics DIR or --checkpoint DIR");
+    CADENZA_CHECK(!o->checkpoint.empty(), "eval needs --metrics DIR or --checkpoint DIR");
+    run_checkpoint(*o);
   });
 }
 

@@ -1,8 +1,8 @@
 // cadenza harmonize --checkpoint DIR --melody FILE.mid --out FILE.mid
 //                   [--voices alto,tenor,bass] [--iterations N] [--seed S] ...
 // Fills the named voices of a chorale around the given ones by pseudo-Gibbs sampling with
-// a trained deepbach model (models/deepbach/gibbs.h). Track k of the melody file is voice
-// k (a one-track file is a soprano); the output has one track per voice, and the voices
+// a trained model that harmonizes (models/harmonizer.h). Track k of the melody file is
+// voice k (a one-track file is a soprano); the output has one track per voice, and the voices
 // not named keep their notes exactly.
 #include <fmt/format.h>
 
@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/autograd.h"
+#include "engine/error.h"
 #include "tools/chorale_cli.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
@@ -23,36 +24,30 @@ struct HarmonizeCli {
   GibbsCli gibbs;
 };
 
-// "alto,tenor,bass" -> {1, 2, 3}.
-std::vector<int> parse_voices(const std::string& list) {
-  static constexpr const char* kNames[] = {"soprano", "alto", "tenor", "bass"};
+// "alto,tenor,bass" -> {1, 2, 3}, by the model's voice names.
+std::vector<int> parse_voices(const std::string& list, const std::vector<std::string>& names) {
   std::vector<int> voices;
   std::stringstream in(list);
   for (std::string name; std::getline(in, name, ',');) {
-    const auto* it = std::find(std::begin(kNames), std::end(kNames), name);
-    if (it == std::end(kNames))
-      throw std::runtime_error(
-          fmt::format("--voices: unknown voice '{}' (known: soprano, alto, tenor, bass)", name));
-    const int v = int(it - std::begin(kNames));
-    if (std::find(voices.begin(), voices.end(), v) != voices.end())
-      throw std::runtime_error(fmt::format("--voices: '{}' is named twice", name));
+    const auto it = std::find(names.begin(), names.end(), name);
+    CADENZA_CHECK(it != names.end(), "--voices: unknown voice '{}' (known: {})", name, fmt::join(names, ", "));
+    const int v = int(it - names.begin());
+    CADENZA_CHECK(std::find(voices.begin(), voices.end(), v) == voices.end(), "--voices: '{}' is named twice", name);
     voices.push_back(v);
   }
-  if (voices.empty()) throw std::runtime_error("--voices: name at least one voice to fill");
+  CADENZA_CHECK(!voices.empty(), "--voices: name at least one voice to fill");
   std::sort(voices.begin(), voices.end());
   return voices;
 }
 
 void run_harmonize(const HarmonizeCli& o) {
   o.out.check();
-  const std::vector<int> voices = parse_voices(o.voices);
+  const models::HarmonizeOptions options = harmonize_options(o.gibbs);
   const music::Score melody = read_chorale_midi(o.melody);
   ChoraleModel m = load_chorale_model(o.checkpoint);
-  const int64_t steps = (melody.end_tick() * models::deepbach::kStepsPerQuarter + melody.ticks_per_quarter - 1) /
-                        melody.ticks_per_quarter;
-  const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
+  const std::vector<int> voices = parse_voices(o.voices, m.harmonizer->voice_names());
   NoGradGuard no_grad;
-  o.out.write(models::deepbach::harmonize(*m.deepbach, melody, voices, g));
+  o.out.write(m.harmonizer->harmonize(melody, voices, options));
 }
 
 }  // namespace
@@ -60,8 +55,8 @@ void run_harmonize(const HarmonizeCli& o) {
 void add_harmonize_command(CLI::App& app) {
   auto o = std::make_shared<HarmonizeCli>();
   CLI::App* cmd = app.add_subcommand(
-      "harmonize", "Harmonise a melody (or fill any voices of a chorale) with a trained deepbach model");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a deepbach model (cadenza train)")->required();
+      "harmonize", "Harmonise a melody (or fill any voices of a chorale) with a trained model that harmonizes");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model that harmonizes (cadenza train)")->required();
   cmd->add_option("--melody", o->melody, "MIDI file: track k is voice k (one track: the soprano)")->required();
   o->out.add_options(*cmd, "Output FILE.mid, one track per voice");
   cmd->add_option("--voices", o->voices, "Voices to fill, comma-separated: soprano, alto, tenor, bass");

@@ -1,12 +1,11 @@
 // cadenza infill --checkpoint DIR --in FILE.mid --from-beat A --to-beat B --out FILE.mid
 //                [--iterations N] [--seed S] ...
 // Resamples every voice of a four-track chorale in quarter-note beats [A, B) with a
-// trained deepbach model; every note outside sounds as before (models/deepbach/gibbs.h).
+// trained model that harmonizes; every note outside sounds as before (models/harmonizer.h).
 #include <fmt/format.h>
 
-#include <cmath>
-
 #include "engine/autograd.h"
+#include "engine/error.h"
 #include "tools/chorale_cli.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
@@ -23,22 +22,20 @@ struct InfillCli {
 
 void run_infill(const InfillCli& o) {
   o.out.check();
-  if (!(o.from_beat < o.to_beat))
-    throw std::runtime_error(fmt::format("--from-beat {} must come before --to-beat {}", o.from_beat, o.to_beat));
+  CADENZA_CHECK(o.from_beat < o.to_beat, "--from-beat {} must come before --to-beat {}", o.from_beat, o.to_beat);
+  const models::HarmonizeOptions options = harmonize_options(o.gibbs);
   const music::Score chorale = read_chorale_midi(o.in);
   ChoraleModel m = load_chorale_model(o.checkpoint);
-  const int64_t steps = int64_t(std::ceil((o.to_beat - o.from_beat) * models::deepbach::kStepsPerQuarter));
-  const models::deepbach::GibbsOptions g = gibbs_options(o.gibbs, steps);
   NoGradGuard no_grad;
-  o.out.write(models::deepbach::infill(*m.deepbach, chorale, o.from_beat, o.to_beat, g));
+  o.out.write(m.harmonizer->infill(chorale, o.from_beat, o.to_beat, options));
 }
 
 }  // namespace
 
 void add_infill_command(CLI::App& app) {
   auto o = std::make_shared<InfillCli>();
-  CLI::App* cmd = app.add_subcommand("infill", "Resample a passage of a chorale with a trained deepbach model");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a deepbach model (cadenza train)")->required();
+  CLI::App* cmd = app.add_subcommand("infill", "Resample a passage of a chorale with a trained model that harmonizes");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model that harmonizes (cadenza train)")->required();
   cmd->add_option("--in", o->in, "Four-track chorale MIDI file (track k is voice k)")->required();
   cmd->add_option("--from-beat", o->from_beat, "First quarter-note beat of the passage (from 0)")->required();
   cmd->add_option("--to-beat", o->to_beat, "Beat after the passage's end")->required();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "engine/error.h"
 #include "music/midi/read_midi.h"
 #include "music/score/midi_convert.h"
 #include "music/score/time_map.h"
@@ -93,7 +94,7 @@ void run(const InspectOptions& o) {
   try {
     file = music::midi::read_midi_file(o.path, {.strict = o.strict});
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("{}: {}", o.path, e.what()));
+    fail("{}: {}", o.path, e.what());
   }
   print_warnings(o.path, file.warnings);
   const nlohmann::json j = describe(file, music::score_from_midi(file));

@@ -1,16 +1,18 @@
 // cadenza interpolate --checkpoint DIR A.mid B.mid --steps N --out FILE.mid
 //                     [--temperature T] [--seed S] [--device D]
-// MusicVAE interpolation: the first segment of A and of B (segment_length() melody tokens,
-// shorter melodies padded with rests; for a trio model, the first 16 bars of each file's
-// melody, bass and drums, music/repr/trio.h) are encoded to their posterior means, N points
-// are taken on the great circle between them (slerp, t = i / (N − 1)) and each is decoded;
-// the N segments are written one after another as one MIDI file, with a piano-roll PNG.
+// Interpolation in a latent model's space (models/latent_model.h; MusicVAE's): the first
+// segment of A and of B (segment_length() tokens, shorter scores padded with rests) are
+// encoded to their posterior means, N points are taken on the path between them and each
+// is decoded; the N segments are written one after another as one MIDI file, with a
+// piano-roll PNG.
 #include <fmt/format.h>
 
 #include "engine/autograd.h"
+#include "engine/error.h"
 #include "engine/rng.h"
+#include "models/capability.h"
+#include "models/latent_model.h"
 #include "models/run_dir.h"
-#include "models/vae/music_vae.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 
@@ -27,27 +29,25 @@ struct InterpolateCli {
 
 void run_interpolate(const InterpolateCli& o) {
   o.out.check();
-  if (o.steps < 2) throw std::runtime_error(fmt::format("--steps must be at least 2, not {}", o.steps));
-  if (!(o.temperature >= 0))
-    throw std::runtime_error(fmt::format("--temperature must be 0 (greedy) or positive, not {}", o.temperature));
+  CADENZA_CHECK(o.steps >= 2, "--steps must be at least 2, not {}", o.steps);
+  CADENZA_CHECK(o.temperature >= 0, "--temperature must be 0 (greedy) or positive, not {}", o.temperature);
   const music::Score a = read_midi_score(o.a), b = read_midi_score(o.b);
   const Device device = select_device(o.device);
   const models::TrainedModel trained = models::load_trained_model(o.checkpoint);
-  auto* vae = dynamic_cast<models::MusicVae*>(trained.model.get());
-  if (!vae)
-    throw std::runtime_error(fmt::format("{}: interpolate needs a music_vae run, not {}", o.checkpoint, trained.spec.model));
-  vae->to(device);
+  models::LatentModel& latent = models::require_capability<models::LatentModel>(
+      *trained.model, o.checkpoint + ": interpolate", "a model with a latent space");
+  latent.to(device);
   Generator gen(o.seed);
   NoGradGuard no_grad;
-  o.out.write(vae->interpolate(a, b, o.steps, o.temperature, gen));
+  o.out.write(latent.interpolate(a, b, o.steps, o.temperature, gen));
 }
 
 }  // namespace
 
 void add_interpolate_command(CLI::App& app) {
   auto o = std::make_shared<InterpolateCli>();
-  CLI::App* cmd = app.add_subcommand("interpolate", "Interpolate between two melodies (or trios) in a music_vae's latent space");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a music_vae model (cadenza train)")->required();
+  CLI::App* cmd = app.add_subcommand("interpolate", "Interpolate between two melodies (or trios) in a trained model's latent space");
+  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model with a latent space (cadenza train)")->required();
   cmd->add_option("a", o->a, "First melody or trio (MIDI)")->required();
   cmd->add_option("b", o->b, "Second melody or trio (MIDI)")->required();
   cmd->add_option("--steps", o->steps, "Points on the path, both ends included (>= 2)");

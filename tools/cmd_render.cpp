@@ -1,6 +1,7 @@
 // cadenza render IN OUT.png|OUT.wav: a piano-roll picture or audio through FluidSynth.
 #include <fmt/format.h>
 
+#include "engine/error.h"
 #include "music/render/piano_roll_png.h"
 #include "music/render/wav.h"
 #include "tools/cli_util.h"
@@ -25,7 +26,7 @@ void add_render_command(CLI::App& app) {
   cmd->callback([o] {
     const std::string ext = extension_of(o->out);
     if (ext != ".png" && ext != ".wav")
-      throw std::runtime_error(fmt::format("{}: render writes .png or .wav", o->out));
+      fail("{}: render writes .png or .wav", o->out);
     const music::Score score = load_score(o->in, o->io);
     if (ext == ".png") {
       music::render::PianoRollPngOptions png;

@@ -6,9 +6,10 @@
 // Writes FILE.mid (FILE-1.mid ... FILE-N.mid when N > 1) and a piano-roll PNG of each.
 #include <fmt/format.h>
 
-#include "nn/precision.h"
+#include "engine/error.h"
 #include "engine/rng.h"
 #include "models/run_dir.h"
+#include "nn/precision.h"
 #include "ops/ops.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
@@ -33,19 +34,19 @@ struct SampleCli {
 void use_half_weights(models::Model& model, Device device) {
   const nn::WeightPrecision p = device.is_cpu() ? nn::WeightPrecision::bf16 : nn::WeightPrecision::f16;
   if (nn::quantize_for_inference(model, p) == 0)
-    throw std::runtime_error(fmt::format("--half: {} has no layer with a {} path on {} ({})", model.name(),
+    fail("--half: {} has no layer with a {} path on {} ({})", model.name(),
                                          nn::precision_name(p), device.str(),
-                                         device.is_cpu() ? "LSTM only" : "LSTM and Linear"));
+                                         device.is_cpu() ? "LSTM only" : "LSTM and Linear");
 }
 
 void run_sample(const SampleCli& o, const CLI::App& cmd) {
   o.out.check();
-  if (o.num_outputs < 1) throw std::runtime_error(fmt::format("--num-outputs must be positive, not {}", o.num_outputs));
-  if (o.length < 0) throw std::runtime_error(fmt::format("--length must be positive, not {}", o.length));
-  if (!(o.temperature > 0)) throw std::runtime_error(fmt::format("--temperature must be positive, not {}", o.temperature));
-  if (o.top_k < 0) throw std::runtime_error(fmt::format("--top-k must be 0 (off) or positive, not {}", o.top_k));
-  if (!(o.top_p > 0 && o.top_p <= 1)) throw std::runtime_error(fmt::format("--top-p must be in (0, 1], not {}", o.top_p));
-  if (o.beam < 1) throw std::runtime_error(fmt::format("--beam must be positive, not {}", o.beam));
+  if (o.num_outputs < 1) fail("--num-outputs must be positive, not {}", o.num_outputs);
+  if (o.length < 0) fail("--length must be positive, not {}", o.length);
+  if (!(o.temperature > 0)) fail("--temperature must be positive, not {}", o.temperature);
+  if (o.top_k < 0) fail("--top-k must be 0 (off) or positive, not {}", o.top_k);
+  if (!(o.top_p > 0 && o.top_p <= 1)) fail("--top-p must be in (0, 1], not {}", o.top_p);
+  if (o.beam < 1) fail("--beam must be positive, not {}", o.beam);
 
   models::SampleOptions options;
   if (o.length > 0) options.length = o.length;

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "dist/communicator.h"
+#include "engine/error.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "models/transfer.h"
@@ -48,10 +49,10 @@ struct TrainCli {
 
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read the config file", path));
+  if (!in) fail("{}: cannot read the config file", path);
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded() || !j.is_object())
-    throw std::runtime_error(fmt::format("{}: not a JSON object", path));
+    fail("{}: not a JSON object", path);
   return j;
 }
 
@@ -74,33 +75,32 @@ models::TrainResult train_or_end_job(const std::string& out, const models::RunSp
 
 void run_train(const TrainCli& o, const CLI::App& cmd) {
   auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
-  if (given("--steps") && o.steps <= 0) throw std::runtime_error(fmt::format("--steps must be positive, not {}", o.steps));
-  if (given("--batch") && o.batch <= 0) throw std::runtime_error(fmt::format("--batch must be positive, not {}", o.batch));
-  if (given("--lr") && !(o.lr > 0)) throw std::runtime_error(fmt::format("--lr must be positive, not {}", o.lr));
+  if (given("--steps") && o.steps <= 0) fail("--steps must be positive, not {}", o.steps);
+  if (given("--batch") && o.batch <= 0) fail("--batch must be positive, not {}", o.batch);
+  if (given("--lr") && !(o.lr > 0)) fail("--lr must be positive, not {}", o.lr);
   if (given("--patience") && o.patience < 0)
-    throw std::runtime_error(fmt::format("--patience must be 0 (off) or positive, not {}", o.patience));
+    fail("--patience must be 0 (off) or positive, not {}", o.patience);
 
   models::RunSpec spec;
   if (o.resume) {
     spec = models::load_run_spec(o.out);
     if (!o.model.empty() && o.model != spec.model)
-      throw std::runtime_error(fmt::format("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model));
+      fail("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model);
     for (const char* flag :
          {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze", "--patience", "--strict-data"})
       if (given(flag))
-        throw std::runtime_error(fmt::format("--resume continues with the run's own settings; only --steps may change, not {}", flag));
+        fail("--resume continues with the run's own settings; only --steps may change, not {}", flag);
   } else {
     const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
     if (given("--init-from")) {
       if (given("--preset"))
-        throw std::runtime_error("--init-from takes the model, its preset and config from the checkpoint; drop --preset");
+        fail("--init-from takes the model, its preset and config from the checkpoint; drop --preset");
       spec = models::fine_tune_spec(o.init_from, patch);
       if (!o.model.empty() && o.model != spec.model)
-        throw std::runtime_error(
-            fmt::format("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model));
+        fail("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model);
     } else {
       if (o.model.empty())
-        throw std::runtime_error(fmt::format("train needs --model (known: {})", fmt::join(models::model_names(), ", ")));
+        fail("train needs --model (known: {})", fmt::join(models::model_names(), ", "));
       spec = models::make_run_spec(o.model, o.preset, patch);
     }
     if (given("--freeze")) spec.train.freeze = o.freeze;
@@ -130,7 +130,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
   const std::string ckpt = models::checkpoint_path(o.out).string();
   switch (r.status) {
     case models::TrainStatus::diverged:
-      throw std::runtime_error(r.message);
+      fail("{}", r.message);
     case models::TrainStatus::interrupted:
       fmt::print(stderr, "cadenza: interrupted: saved {} at step {}; continue with --resume\n", ckpt, r.step);
       return;
@@ -159,8 +159,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "Model family: " + fmt::format("{}", fmt::join(models::model_names(), ", ")));
   cmd->add_option("--out", o->out, "Run directory")->required();
   cmd->add_option("--data", o->data,
-                  "JSON piano-roll corpus, folder of MIDI files, or (deepbach) SATB chorale JSON "
-                  "(default: the bundled JSB Chorales)");
+                  "JSON piano-roll corpus, folder of MIDI files, or a family's own format (default: the "
+                  "family's corpus, mostly the bundled JSB Chorales)");
   cmd->add_option("--preset", o->preset, "Model preset: small or paper");
   cmd->add_option("--steps", o->steps, "Optimizer steps in total");
   cmd->add_option("--batch", o->batch, "Sequences per batch");

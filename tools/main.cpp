@@ -11,7 +11,7 @@
 
 namespace {
 
-int fail(std::string reason) {
+int report_error(std::string reason) {
   std::replace(reason.begin(), reason.end(), '\n', ' ');  // one line, always
   fmt::print(stderr, "cadenza: error: {}\n", reason);
   return 1;
@@ -43,11 +43,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail(e.what());
+    return report_error(e.what());
   } catch (const std::exception& e) {
-    return fail(e.what());
+    return report_error(e.what());
   } catch (...) {
-    return fail("unknown error");
+    return report_error("unknown error");
   }
   return 0;
 }

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "engine/error.h"
 #include "engine/registration.h"
 
-#include <stdexcept>
 
 namespace cadenza::tools {
 namespace {
@@ -19,10 +19,10 @@ void load_plugin(const std::string& path) {
   // closed: its registrations live in the program's registries until exit.
   if (!dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
     const char* why = dlerror();
-    throw std::runtime_error(fmt::format("--plugin: {}", why ? why : path + ": cannot load"));
+    fail("--plugin: {}", why ? why : path + ": cannot load");
   }
   if (!clashes.errors().empty())
-    throw std::runtime_error(fmt::format("--plugin {}: {}", path, fmt::join(clashes.errors(), "; ")));
+    fail("--plugin {}: {}", path, fmt::join(clashes.errors(), "; "));
 }
 
 }  // namespace

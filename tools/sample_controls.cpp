@@ -5,7 +5,8 @@
 #include <cctype>
 #include <cmath>
 #include <sstream>
-#include <stdexcept>
+
+#include "engine/error.h"
 
 namespace cadenza::tools {
 
@@ -21,7 +22,7 @@ void add_control_options(CLI::App& cmd, ControlCli& o) {
 
 std::array<double, 12> key_pitch_histogram(const std::string& key) {
   auto bad = [&] {
-    return std::runtime_error(
+    return Error(
         fmt::format("--key '{}': expected a tonic A-G, optionally # or b, then m/minor or major (e.g. F#m, Bb)", key));
   };
   if (key.empty()) throw bad();
@@ -47,11 +48,11 @@ nlohmann::json controls_json(const ControlCli& o, const CLI::App& cmd) {
   nlohmann::json controls = nlohmann::json::object();
   if (cmd.count("--note-density")) {
     if (!(o.note_density >= 0 && std::isfinite(o.note_density)))
-      throw std::runtime_error(fmt::format("--note-density must be notes per second >= 0, not {}", o.note_density));
+      fail("--note-density must be notes per second >= 0, not {}", o.note_density);
     controls["note_density"] = o.note_density;
   }
   if (cmd.count("--key") && cmd.count("--pitch-histogram"))
-    throw std::runtime_error("--key and --pitch-histogram both set the pitch-class histogram; give one");
+    fail("--key and --pitch-histogram both set the pitch-class histogram; give one");
   if (cmd.count("--key")) controls["pitch_histogram"] = key_pitch_histogram(o.key);
   if (cmd.count("--pitch-histogram")) {
     std::vector<double> h;
@@ -64,11 +65,11 @@ nlohmann::json controls_json(const ControlCli& o, const CLI::App& cmd) {
       } catch (const std::exception&) {
       }
       if (!(v >= 0 && std::isfinite(v)) || item.find_first_not_of(' ', used) != std::string::npos)
-        throw std::runtime_error(fmt::format("--pitch-histogram: '{}' is not a weight >= 0", item));
+        fail("--pitch-histogram: '{}' is not a weight >= 0", item);
       h.push_back(v);
     }
     if (h.size() != 12)
-      throw std::runtime_error(fmt::format("--pitch-histogram needs 12 weights (C to B), got {}", h.size()));
+      fail("--pitch-histogram needs 12 weights (C to B), got {}", h.size());
     controls["pitch_histogram"] = h;
   }
   return controls;
@@ -76,7 +77,7 @@ nlohmann::json controls_json(const ControlCli& o, const CLI::App& cmd) {
 
 void check_tempo(double qpm) {
   if (!(qpm >= 4 && qpm <= 1000))
-    throw std::runtime_error(fmt::format("--tempo must be between 4 and 1000 quarter notes per minute, not {}", qpm));
+    fail("--tempo must be between 4 and 1000 quarter notes per minute, not {}", qpm);
 }
 
 void set_tempo(music::Score& score, double qpm) {

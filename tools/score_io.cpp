@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
 
+#include "engine/error.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/token_file.h"
 #include "music/repr/tokenizer.h"
@@ -29,12 +29,12 @@ music::Score load_score(const std::filesystem::path& path, const ScoreIoOptions&
   try {
     if (ext == ".json") {
       const music::repr::RollCorpus corpus = music::repr::load_roll_json(path);
-      if (corpus.splits.empty()) throw std::runtime_error("no split in the file");
+      if (corpus.splits.empty()) fail("no split in the file");
       const std::string split = o.split.empty() ? corpus.splits.begin()->first : o.split;
       const auto it = corpus.splits.find(split);
-      if (it == corpus.splits.end()) throw std::runtime_error(fmt::format("no split '{}'", split));
+      if (it == corpus.splits.end()) fail("no split '{}'", split);
       if (o.piece >= it->second.size())
-        throw std::runtime_error(fmt::format("split '{}' has {} pieces, no piece {}", split, it->second.size(), o.piece));
+        fail("split '{}' has {} pieces, no piece {}", split, it->second.size(), o.piece);
       return music::repr::roll_piece_to_score(it->second[o.piece], o.steps_per_quarter);
     }
     if (ext == ".tok") {
@@ -42,9 +42,9 @@ music::Score load_score(const std::filesystem::path& path, const ScoreIoOptions&
       return music::repr::make_tokenizer(file.representation)->decode(file.tokens);
     }
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("{}: {}", path.string(), e.what()));
+    fail("{}: {}", path.string(), e.what());
   }
-  throw std::runtime_error(fmt::format("{}: unknown input type '{}' (.mid, .json, .tok)", path.string(), ext));
+  fail("{}: unknown input type '{}' (.mid, .json, .tok)", path.string(), ext);
 }
 
 void save_score(const music::Score& score, const std::filesystem::path& path, const ScoreIoOptions& o) {
@@ -59,7 +59,7 @@ void save_score(const music::Score& score, const std::filesystem::path& path, co
     const auto tokenizer = music::repr::make_tokenizer(o.representation);
     music::repr::write_token_file({o.representation, tokenizer->encode(score)}, path);
   } else {
-    throw std::runtime_error(fmt::format("{}: unknown output type '{}' (.mid, .json, .tok)", path.string(), ext));
+    fail("{}: unknown output type '{}' (.mid, .json, .tok)", path.string(), ext);
   }
 }
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
-
+#include "engine/error.h"
+#include "models/capability.h"
 #include "music/metrics/attributes.h"
 #include "ops/ops.h"
 
@@ -14,14 +14,11 @@ VaeRun load_vae_run(const fs::path& checkpoint) {
   VaeRun run;
   run.dir = checkpoint;
   run.trained = models::load_trained_model(checkpoint);
-  run.vae = dynamic_cast<models::MusicVae*>(run.trained.model.get());
-  if (!run.vae)
-    throw std::runtime_error(fmt::format("{} holds a '{}' model; attribute vectors need a music_vae run",
-                                         checkpoint.string(), run.trained.spec.model));
+  run.vae = &models::require_capability<models::LatentModel>(*run.trained.model, checkpoint.string(),
+                                                              "a model with a latent space for attribute vectors");
   // The attributes (note density, pitch range, syncopation) are a melody's.
-  if (run.vae->tokenizer() != "melody")
-    throw std::runtime_error(fmt::format("{} is a '{}' music_vae; attribute vectors need a melody model",
-                                         checkpoint.string(), run.vae->tokenizer()));
+  CADENZA_CHECK(run.vae->tokenizer() == "melody", "{} is a '{}' {}; attribute vectors need a melody model",
+                checkpoint.string(), run.vae->tokenizer(), run.trained.spec.model);
   return run;
 }
 

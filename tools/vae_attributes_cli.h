@@ -1,5 +1,5 @@
-// What `cadenza attributes` and `cadenza transform` share: the music_vae model of a run
-// directory, and its attribute vectors (models/vae/attribute_vectors.h), computed from
+// What `cadenza attributes` and `cadenza transform` share: the latent model of a run
+// directory (models/latent_model.h), and its attribute vectors (models/vae/attribute_vectors.h), computed from
 // the run's corpus (or another) and stored in DIR/attributes.safetensors.
 #pragma once
 
@@ -14,9 +14,9 @@ namespace cadenza::tools {
 struct VaeRun {
   std::filesystem::path dir;
   models::TrainedModel trained;
-  models::MusicVae* vae = nullptr;
+  models::LatentModel* vae = nullptr;
 };
-// Throws naming the model family when the run is not a music_vae.
+// Throws naming the model family when the run has no latent space over melodies.
 VaeRun load_vae_run(const std::filesystem::path& checkpoint);
 
 struct AttributeJob {

@@ -16,11 +16,11 @@
 #include <chrono>
 
 #include "dist/communicator.h"
-#include "optim/adam.h"
-#include "optim/clip.h"
 #include "models/data_parallel.h"
 #include "models/registry.h"
 #include "models/run_dir.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 
 using namespace cadenza;
 using Clock = std::chrono::steady_clock;
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   manual_seed(spec.train.seed);
   std::shared_ptr<models::Model> m = models::find_model(model).make(spec.config);
   m->train();
-  spec.data.path = models::default_corpus_path(m->data_kind());
+  spec.data.path = models::default_corpus_path(*m);
   if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = models::default_steps_per_quarter(spec.data.path);
   models::Dataset data(*m, spec.data);
   models::DataParallel ranks(comm.size() > 1 ? &comm : nullptr, *m, batch);

@@ -2,11 +2,9 @@
 
 #include "engine/autograd.h"
 #include "examples/custom/snake.h"
-#include "models/lstm/config_read.h"
-#include "models/lstm/poly_rnn.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
-#include "models/registry.h"
+#include "models/common/config_read.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "music/repr/json_roll.h"
 #include "ops/ops.h"
 
@@ -66,20 +64,4 @@ music::Score SnakeGluModel::sample(const models::SampleOptions& o, Generator& ge
   return music::repr::roll_piece_to_score(piece, static_cast<int>(steps_per_quarter_));
 }
 
-namespace {
-
-nlohmann::json snake_glu_preset(const std::string& preset) {
-  // The only preset: sized to train on the bundled JSB corpus in seconds.
-  if (preset == "small") return {{"hidden", 128}, {"alpha", 1.0}, {"steps_per_quarter", 1}, {"train", {{"lr", 0.01}}}};
-  fail("snake_glu: unknown preset '{}' (known: small)", preset);
-}
-
-const models::ModelRegistrar snake_glu_registrar{{
-    "snake_glu",
-    "example (examples/custom): GLU + snake activation next-frame model on 88-key rolls",
-    snake_glu_preset,
-    [](const nlohmann::json& c) -> std::shared_ptr<models::Model> { return std::make_shared<SnakeGluModel>(c); },
-}};
-
-}  // namespace
 }  // namespace cadenza::example

@@ -1,7 +1,7 @@
 #pragma once
 // A small model made of the custom layer and op, registered as the model family
-// "snake_glu": it reads 88-key piano-roll frames (DataKind::roll, like poly_rnn) and
-// predicts frame t+1 from frame t through
+// "snake_glu": it reads pairs of 88-key piano-roll frames (its own data source,
+// snake_glu_family.cpp) and predicts frame t+1 from frame t through
 //   GLU(88 -> hidden) -> snake(alpha) -> Linear(hidden -> 88)   (per-key Bernoulli logits).
 // A first-order (Markov) model: small enough to train in seconds, and every part of it
 // runs on both devices. Being a registered family, the trainer, checkpoints and
@@ -9,9 +9,9 @@
 // docs/CUSTOM_LAYERS.md).
 #include <memory>
 
-#include "nn/linear.h"
 #include "examples/custom/glu.h"
 #include "models/model.h"
+#include "nn/linear.h"
 
 namespace cadenza::example {
 
@@ -21,7 +21,6 @@ class SnakeGluModel : public models::Model {
   explicit SnakeGluModel(const nlohmann::json& config);
   std::string name() const override { return "snake_glu"; }
   nlohmann::json config() const override { return config_; }
-  models::DataKind data_kind() const override { return models::DataKind::roll; }
   Tensor forward(const models::Batch& batch) override;
   models::LossResult loss(const models::Batch& batch) override;
   music::Score sample(const models::SampleOptions& options, Generator& gen) override;

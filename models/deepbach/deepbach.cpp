@@ -4,9 +4,12 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/bundled_data.h"
+#include "models/common/config_read.h"
+#include "models/common/sample_checks.h"
+#include "models/deepbach/chorale_source.h"
 #include "models/deepbach/gibbs.h"
-#include "models/lstm/config_read.h"
-#include "models/lstm/sample_checks.h"
+#include "models/deepbach/voice_eval.h"
 #include "models/registry.h"
 #include "ops/ops.h"
 
@@ -212,11 +215,22 @@ nlohmann::json deepbach_preset(const std::string& preset) {
 
 namespace {
 
+FamilyHooks deepbach_family() {
+  FamilyHooks f;
+  f.data_source = make_chorale_source;
+  f.step_unit = [](const Model&) -> std::string { return "voice-step"; };
+  f.default_corpus = [](const Model&) { return bundled_data_file("Jsb16thSeparated.json"); };
+  f.evaluate = voice_eval_report;
+  return f;
+}
+
 const ModelRegistrar deepbach_registrar{{
-    "deepbach",
-    "four-voice chorale model with per-voice past/future LSTMs and pseudo-Gibbs sampling (DeepBach, Hadjeres 2017)",
-    deepbach_preset,
-    [](const nlohmann::json& c) -> std::shared_ptr<Model> { return std::make_shared<DeepBach>(c); },
+    .name = "deepbach",
+    .description =
+        "four-voice chorale model with per-voice past/future LSTMs and pseudo-Gibbs sampling (DeepBach, Hadjeres 2017)",
+    .preset = deepbach_preset,
+    .make = [](const nlohmann::json& c) -> std::shared_ptr<Model> { return std::make_shared<DeepBach>(c); },
+    .family = deepbach_family(),
 }};
 
 }  // namespace

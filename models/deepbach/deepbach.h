@@ -13,7 +13,7 @@
 // the logits over voice v's classes (rest, hold, its pitches). Windows reaching past
 // the chorale read kStart / kEnd tokens, as DeepBach's padding does.
 //
-// Batch layout (DataKind::chorale; chorale_batch.h builds them):
+// Batch layout (its own source, chorale_source.h; chorale_batch.h builds them):
 //   inputs    i64 [B, 2W+1, 4]: the tokens of the window, centre (the predicted step) at W
 //   condition f32 [B, 2W+1, 2]: metadata per window step, (bar position 0..15, fermata 0/1)
 //   targets   i64 [B, 4]: the centre's class per voice (token - kPadTokens), -100 = skip
@@ -29,11 +29,12 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "models/deepbach/chorale_grid.h"
+#include "models/harmonizer.h"
+#include "models/model.h"
 #include "nn/embedding.h"
 #include "nn/linear.h"
 #include "nn/rnn.h"
-#include "models/deepbach/chorale_grid.h"
-#include "models/model.h"
 
 namespace cadenza::models::deepbach {
 
@@ -59,12 +60,11 @@ class VoiceNet : public nn::Module {
   std::shared_ptr<nn::Linear> centre_in_, centre_out_, merge_in_, merge_out_;
 };
 
-class DeepBach : public Model {
+class DeepBach : public Harmonizer {
  public:
   explicit DeepBach(const nlohmann::json& config);
   std::string name() const override { return "deepbach"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::chorale; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
   // A chorale of `length` 16th steps (after the primer, which stays fixed) by
@@ -83,6 +83,14 @@ class DeepBach : public Model {
   VoiceNll voice_nll(const Batch& batch);
 
   const DeepBachConfig& settings() const { return cfg_; }
+
+  // Harmonizer, by pseudo-Gibbs sampling (gibbs.h): the iterations default to about 4
+  // redraws of every free cell, annealed from max(1.5, temperature).
+  std::vector<std::string> voice_names() const override;
+  music::Score harmonize(const music::Score& melody, const std::vector<int>& voices,
+                         const HarmonizeOptions& options) override;
+  music::Score infill(const music::Score& chorale, double from_beat, double to_beat,
+                      const HarmonizeOptions& options) override;
 
  private:
   std::array<Tensor, kVoices> voice_step_nll(const Batch& batch, std::array<Tensor, kVoices>* logits);

@@ -120,4 +120,35 @@ music::Score infill(DeepBach& model, const music::Score& chorale, double from_be
   return grid_to_score(infill(model, score_to_grid(chorale, ranges), from_beat, to_beat, options, voices), ranges);
 }
 
+namespace {
+
+// The pseudo-Gibbs schedule of `o` for `free_steps` steps: each iteration redraws
+// cells_per_voice cells of every free voice, so 4 x steps / cells_per_voice iterations
+// redraw each free cell about 4 times (as sample() does).
+GibbsOptions gibbs_schedule(const HarmonizeOptions& o, int64_t free_steps) {
+  GibbsOptions g;
+  g.iterations = o.iterations > 0 ? o.iterations : 4 * free_steps / std::max<int64_t>(1, o.cells_per_voice) + 1;
+  g.cells_per_voice = o.cells_per_voice;
+  g.temperature = o.temperature;
+  g.start_temperature = std::max(1.5, o.temperature);
+  g.seed = o.seed;
+  return g;
+}
+
+}  // namespace
+
+std::vector<std::string> DeepBach::voice_names() const { return {"soprano", "alto", "tenor", "bass"}; }
+
+music::Score DeepBach::harmonize(const music::Score& melody, const std::vector<int>& voices,
+                                 const HarmonizeOptions& options) {
+  const int64_t steps = (melody.end_tick() * kStepsPerQuarter + melody.ticks_per_quarter - 1) / melody.ticks_per_quarter;
+  return deepbach::harmonize(*this, melody, voices, gibbs_schedule(options, steps));
+}
+
+music::Score DeepBach::infill(const music::Score& chorale, double from_beat, double to_beat,
+                              const HarmonizeOptions& options) {
+  const int64_t steps = int64_t(std::ceil((to_beat - from_beat) * kStepsPerQuarter));
+  return deepbach::infill(*this, chorale, from_beat, to_beat, gibbs_schedule(options, steps));
+}
+
 }  // namespace cadenza::models::deepbach

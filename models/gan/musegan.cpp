@@ -2,8 +2,10 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/common/config_read.h"
+#include "models/gan/bars_source.h"
+#include "models/gan/musegan_eval.h"
 #include "models/gan/wgan_gp.h"
-#include "models/lstm/config_read.h"
 #include "models/registry.h"
 #include "music/repr/piano_roll.h"
 #include "ops/ops.h"
@@ -264,13 +266,33 @@ nlohmann::json musegan_preset(const std::string& preset) {
   fail("musegan: unknown preset '{}' (known: paper, small)", preset);
 }
 
+FamilyHooks musegan_family() {
+  FamilyHooks f;
+  f.data_source = make_bars_source;
+  f.step_unit = [](const Model&) -> std::string { return "example"; };
+  // The loss is the critic's gap E[D(fake)] - E[D(real)], not a likelihood: no best model
+  // to keep, no early stop, and `cadenza eval` measures samples instead.
+  f.describe_validation = [](const Model&, const EvalResult& r) {
+    return fmt::format("valid critic gap {:.4f} (E[D(fake)] - E[D(real)])", r.nll);
+  };
+  f.tracks_best = false;
+  // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
+  f.default_corpus = [](const Model&) -> std::filesystem::path {
+    fail("musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no multitrack "
+         "corpus is bundled");
+  };
+  f.evaluate_samples = musegan_sample_eval;
+  return f;
+}
+
 const ModelRegistrar musegan_registrar{{
-    "musegan",
-    "MuseGAN: multi-track piano-roll bars, jamming/composer/hybrid generators, WGAN-GP critic",
-    musegan_preset,
-    [](const nlohmann::json& config) -> std::shared_ptr<Model> {
+    .name = "musegan",
+    .description = "MuseGAN: multi-track piano-roll bars, jamming/composer/hybrid generators, WGAN-GP critic",
+    .preset = musegan_preset,
+    .make = [](const nlohmann::json& config) -> std::shared_ptr<Model> {
       return std::make_shared<MuseGan>(read_musegan_config(config), config);
     },
+    .family = musegan_family(),
 }};
 
 }  // namespace

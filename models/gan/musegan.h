@@ -15,7 +15,7 @@
 // (1, 1, 12) stride 12, then (1, 4, 1) twice with stride 4, LeakyReLU 0.2, no
 // normalisation (WGAN-GP), dense to one score.
 //
-// Data: DataKind::bars, batch.inputs = real bars f32 [B, tracks, bars, steps, pitches]
+// Data: its own source (bars_source.h), batch.inputs = real bars f32 [B, tracks, bars, steps, pitches]
 // (models/data.h builds them from a folder of multitrack MIDI with musegan_data.h).
 // Model::forward(batch) gives the critic's scores [B] of batch.inputs; Model::loss(batch)
 // is mean D(fake) − mean D(real) against fresh generator samples — the critic loss
@@ -25,11 +25,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "models/model.h"
+#include "music/repr/piano_roll.h"
 #include "nn/conv.h"
 #include "nn/linear.h"
 #include "nn/norm.h"
-#include "models/model.h"
-#include "music/repr/piano_roll.h"
 
 namespace cadenza::models {
 
@@ -64,7 +64,6 @@ class MuseGan : public Model {
   MuseGan(MuseGanConfig config, nlohmann::json json = nlohmann::json::object());
   std::string name() const override { return "musegan"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::bars; }
   Tensor forward(const Batch& batch) override;  // critic scores [B]
   LossResult loss(const Batch& batch) override;
   // One piece: the generator's bars binarised at 0.5, as a 5-track Score (drums on

@@ -98,4 +98,25 @@ std::string musegan_metrics_table(const MuseGanMetrics& g, const MuseGanMetrics&
   return out;
 }
 
+SampleEvalReport musegan_sample_eval(const SampleEvalRequest& request) {
+  auto* gan = dynamic_cast<MuseGan*>(&request.model);
+  CADENZA_CHECK(gan, "model '{}' is no musegan model; it has no MuseGAN metrics", request.model.name());
+  const int64_t n = request.samples.value_or(64);
+  CADENZA_CHECK(n >= 1, "--samples must be positive for musegan, not {}", n);
+  const std::string split = request.split.value_or("train");
+  parse_data_split(split);  // a clear error for a misspelt split
+  Generator gen(0);
+  const MuseGanMetrics generated = musegan_metrics(musegan_generate(*gan, n, gen), gan->gan_config());
+  music::dataset::SkippedFiles skipped(request.data.strict_data);
+  const std::filesystem::path& data = request.data.path;
+  const Tensor real_bars = musegan_real_phrases(data, split, n, gan->gan_config(), skipped);
+  const MuseGanMetrics real = musegan_metrics(real_bars, gan->gan_config());
+  SampleEvalReport report;
+  report.json = {{"data", data.string()}, {"split", split}, {"generated_phrases", n},
+                 {"data_phrases", real_bars.size(0)}, {"generated", generated.to_json()}, {"real", real.to_json()}};
+  report.text = fmt::format("{} generated phrases vs {} {} phrases of {}\n", n, real_bars.size(0), split, data.string()) +
+                musegan_metrics_table(generated, real);
+  return report;
+}
+
 }  // namespace cadenza::models

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/family.h"
 #include "models/gan/musegan.h"
 #include "music/dataset/skipped_files.h"
 
@@ -42,5 +43,10 @@ Tensor musegan_real_phrases(const std::filesystem::path& folder, const std::stri
 // The metrics of generated and real phrases side by side, one row per metric and track:
 // "metric  track  generated  data".
 std::string musegan_metrics_table(const MuseGanMetrics& generated, const MuseGanMetrics& data);
+
+// `cadenza eval` of a musegan run (models/family.h): the metric table of
+// request.samples generated phrases (default 64) beside as many phrases of the split
+// (default train) of the run's corpus.
+SampleEvalReport musegan_sample_eval(const SampleEvalRequest& request);
 
 }  // namespace cadenza::models

@@ -8,7 +8,7 @@
 // clip 5 basic / 3 attention) are under "train" (the trainer's batch_size and clip). Magenta's
 // attention_rnn reads a key/lookback encoding; ours reads the same one-hot as basic_rnn.
 #include "engine/error.h"
-#include "models/lstm/config_read.h"
+#include "models/common/config_read.h"
 #include "models/lstm/token_rnn.h"
 #include "models/registry.h"
 

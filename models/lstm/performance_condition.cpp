@@ -4,7 +4,7 @@
 #include <set>
 
 #include "engine/error.h"
-#include "models/lstm/config_read.h"
+#include "models/common/config_read.h"
 #include "music/repr/performance.h"
 
 namespace cadenza::models {

@@ -5,7 +5,8 @@
 // 32 velocity bins; training batch_size 64, lr 1e-3, clip 3 under "train"); set
 // "note_density"/"pitch_histogram" true for the (multi)conditioned configs.
 #include "engine/error.h"
-#include "models/lstm/config_read.h"
+#include "models/common/config_read.h"
+#include "models/data_stages.h"
 #include "models/lstm/performance_condition.h"
 #include "models/lstm/token_rnn.h"
 #include "models/registry.h"
@@ -57,11 +58,29 @@ nlohmann::json performance_preset(const std::string& preset) {
   fail("performance_rnn: unknown preset '{}' (known: paper, small)", preset);
 }
 
+// The shared token stage, with the note density and pitch histogram the config turns on
+// as each step's condition.
+std::unique_ptr<DataSource> performance_source(const Model& model, const DataOptions& o, DataUse use,
+                                               music::dataset::SkippedFiles& skipped) {
+  const PerformanceControls controls = performance_controls(model.config());
+  TokenCondition condition;
+  if (controls.size() > 0) {
+    condition.width = controls.size();
+    condition.rows = [controls](const std::vector<int32_t>& t) { return performance_condition(t, controls); };
+  }
+  return make_shared_source(model, o, use, skipped, std::move(condition));
+}
+
 const ModelRegistrar performance_registrar{{
-    "performance_rnn",
-    "Magenta Performance RNN on 388 performance events, optional density / pitch-histogram conditioning",
-    performance_preset,
-    make_performance_rnn,
+    .name = "performance_rnn",
+    .description = "Magenta Performance RNN on 388 performance events, optional density / pitch-histogram conditioning",
+    .preset = performance_preset,
+    .make = make_performance_rnn,
+    .family = [] {
+      FamilyHooks f;
+      f.data_source = performance_source;
+      return f;
+    }(),
 }};
 
 }  // namespace

@@ -4,10 +4,10 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/common/config_read.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "models/eval_session.h"
-#include "models/lstm/config_read.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "ops/ops.h"
@@ -94,21 +94,13 @@ LossResult PolyRnn::loss(const Batch& batch) {
   return loss(batch, state);
 }
 
-class PolyRnn::Session final : public EvalSession {
- public:
-  explicit Session(PolyRnn& model) : model_(model) {}
-  LossResult loss(const Batch& batch) override {
-    state_ = {carried_rows(state_.h, batch.carry, 1), carried_rows(state_.c, batch.carry, 1)};
-    return model_.loss(batch, state_);
-  }
-  bool carries_state() const override { return true; }
-
- private:
-  PolyRnn& model_;
-  LstmState state_;
-};
-
-std::unique_ptr<EvalSession> PolyRnn::eval_session() { return std::make_unique<Session>(*this); }
+std::unique_ptr<EvalSession> PolyRnn::eval_session() {
+  return std::make_unique<CarriedSession<LstmState>>(
+      [](const LstmState& s, const Tensor& carry) -> LstmState {
+        return {carried_rows(s.h, carry, 1), carried_rows(s.c, carry, 1)};
+      },
+      [this](const Batch& batch, LstmState& state) { return loss(batch, state); });
+}
 
 LossResult PolyRnn::loss(const Batch& batch, LstmState& state) {
   CADENZA_CHECK(batch.targets.shape() == batch.inputs.shape(), "poly_rnn: targets {} should be {}",
@@ -128,20 +120,6 @@ LossResult PolyRnn::loss(const Batch& batch, LstmState& state) {
     r.correct = frame_accuracy_sum(logits, batch.targets, batch.mask);
   }
   return r;
-}
-
-double frame_accuracy_sum(const Tensor& logits, const Tensor& targets, const Tensor& mask) {
-  // On the logits' device; the one host read is the final sum.
-  NoGradGuard no_grad;
-  const Tensor pred = gt(logits.detach(), 0.0);
-  const Tensor truth = to_dtype(gt(targets, 0.5), pred.dtype());
-  const Tensor tp = sum(mul(pred, truth), {-1});
-  const Tensor counted = add(tp, sum(ne(pred, truth), {-1}));  // true positives + wrong keys
-  // A frame with nothing predicted and nothing sounding is fully right.
-  const Tensor empty = eq(counted, 0.0);
-  Tensor acc = where(empty, add(empty, tp), div(tp, add(counted, empty)));
-  if (mask.defined()) acc = mul(acc, gt(to_dtype(mask, acc.dtype()), 0.0));
-  return sum(acc).item<double>();
 }
 
 music::Score PolyRnn::sample(const SampleOptions& o, Generator& gen) {

@@ -27,10 +27,10 @@
 // and output scores; 1 for the quarter-note JSB corpus), output, nade_hidden.
 #include <nlohmann/json.hpp>
 
-#include "nn/linear.h"
-#include "nn/rnn.h"
 #include "models/lstm/nade.h"
 #include "models/model.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models {
 
@@ -39,7 +39,6 @@ class PolyRnn : public Model {
   explicit PolyRnn(const nlohmann::json& config);
   std::string name() const override { return "poly_rnn"; }
   nlohmann::json config() const override { return config_; }
-  DataKind data_kind() const override { return DataKind::roll; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
   // Carries the LSTM state of each row across its consecutive evaluation windows.
@@ -63,7 +62,6 @@ class PolyRnn : public Model {
   Tensor teacher_forced(const Batch& batch, LstmState& state, Tensor& hidden);
   // loss() from `state`, which it updates (an evaluation session's windows).
   LossResult loss(const Batch& batch, LstmState& state);
-  class Session;
 
   nlohmann::json config_;
   int64_t steps_per_quarter_;
@@ -73,9 +71,5 @@ class PolyRnn : public Model {
   std::shared_ptr<nn::Linear> output_;  // Bernoulli output; null with NADE
   std::shared_ptr<NadeOutput> nade_;     // NADE output; null with Bernoulli
 };
-
-// The frame-accuracy numerator above: sum over frames with mask > 0 of
-// TP / (TP + FP + FN), predictions logits > 0. logits, targets [B, T, K], mask [B, T].
-double frame_accuracy_sum(const Tensor& logits, const Tensor& targets, const Tensor& mask);
 
 }  // namespace cadenza::models

@@ -5,10 +5,10 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
+#include "models/common/config_read.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "models/eval_session.h"
-#include "models/lstm/config_read.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
 #include "ops/ops.h"
 
 namespace cadenza::models {
@@ -76,23 +76,16 @@ LossResult TokenRnn::loss(const Batch& batch) {
   return loss(batch, state);
 }
 
-class TokenRnn::Session final : public EvalSession {
- public:
-  explicit Session(TokenRnn& model) : model_(model) {}
-  LossResult loss(const Batch& batch) override {
-    const Tensor& carry = batch.carry;
-    state_.lstm = {carried_rows(state_.lstm.h, carry, 1), carried_rows(state_.lstm.c, carry, 1)};
-    state_.attention = {carried_rows(state_.attention.attns, carry, 0), carried_rows(state_.attention.window, carry, 0)};
-    return model_.loss(batch, state_);
-  }
-  bool carries_state() const override { return true; }
-
- private:
-  TokenRnn& model_;
-  TokenRnnState state_;
-};
-
-std::unique_ptr<EvalSession> TokenRnn::eval_session() { return std::make_unique<Session>(*this); }
+std::unique_ptr<EvalSession> TokenRnn::eval_session() {
+  return std::make_unique<CarriedSession<TokenRnnState>>(
+      [](const TokenRnnState& s, const Tensor& carry) {
+        TokenRnnState next;
+        next.lstm = {carried_rows(s.lstm.h, carry, 1), carried_rows(s.lstm.c, carry, 1)};
+        next.attention = {carried_rows(s.attention.attns, carry, 0), carried_rows(s.attention.window, carry, 0)};
+        return next;
+      },
+      [this](const Batch& batch, TokenRnnState& state) { return loss(batch, state); });
+}
 
 LossResult TokenRnn::loss(const Batch& batch, TokenRnnState& state) {
   Tensor logits = step(batch.inputs, batch.condition, state);

@@ -16,11 +16,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "nn/linear.h"
-#include "nn/rnn.h"
 #include "models/lstm/lookback_attention.h"
 #include "models/model.h"
 #include "music/repr/tokenizer.h"
+#include "nn/linear.h"
+#include "nn/rnn.h"
 
 namespace cadenza::models {
 
@@ -47,7 +47,6 @@ class TokenRnn : public Model {
   TokenRnn(std::string name, TokenRnnConfig config, nlohmann::json json);
   std::string name() const override { return name_; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override { return DataKind::tokens; }
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;
   LossResult loss(const Batch& batch) override;
@@ -71,7 +70,6 @@ class TokenRnn : public Model {
   Tensor inputs(const Tensor& tokens, const Tensor& condition) const;
   // loss() from `state`, which it updates (an evaluation session's windows).
   LossResult loss(const Batch& batch, TokenRnnState& state);
-  class Session;
   Tensor output_dropout(const Tensor& h) const;
   std::vector<int32_t> sample_tokens(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);
   std::vector<int32_t> beam_search(const SampleOptions& o, Generator& gen, std::vector<int32_t> prefix);

@@ -19,12 +19,12 @@
 #include <memory>
 #include <vector>
 
+#include "models/model.h"
+#include "music/repr/tokenizer.h"
 #include "nn/embedding.h"
 #include "nn/linear.h"
 #include "nn/norm.h"
 #include "nn/transformer.h"
-#include "models/model.h"
-#include "music/repr/tokenizer.h"
 
 namespace cadenza::models {
 
@@ -50,7 +50,6 @@ class MusicTransformer : public Model {
 
   std::string name() const override { return "music_transformer"; }
   nlohmann::json config() const override { return config_.to_json(); }
-  DataKind data_kind() const override { return DataKind::tokens; }
   std::string tokenizer() const override { return config_.tokenizer; }
   int64_t vocab_size() const { return vocab_; }
 

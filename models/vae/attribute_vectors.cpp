@@ -23,7 +23,7 @@ Tensor token_rows(const std::vector<std::vector<int32_t>>& segments, size_t begi
 }
 
 // Posterior means [N, Z] of the segments, encoded in chunks.
-Tensor posterior_means(MusicVae& model, const std::vector<std::vector<int32_t>>& segments) {
+Tensor posterior_means(LatentModel& model, const std::vector<std::vector<int32_t>>& segments) {
   std::vector<Tensor> parts;
   for (size_t b = 0; b < segments.size(); b += kChunk)
     parts.push_back(model.encode(to(token_rows(segments, b, std::min(segments.size(), b + kChunk)), model.device())).first);
@@ -31,7 +31,7 @@ Tensor posterior_means(MusicVae& model, const std::vector<std::vector<int32_t>>&
 }
 
 // Greedy decodes of mu + amount * direction for every segment.
-std::vector<std::vector<int32_t>> moved(MusicVae& model, const Tensor& mu, const Tensor& direction, double amount) {
+std::vector<std::vector<int32_t>> moved(LatentModel& model, const Tensor& mu, const Tensor& direction, double amount) {
   Generator unused(0);  // temperature 0 draws nothing
   const Tensor z = to(add(mu, mul(reshape(direction, {1, direction.numel()}), amount)), model.device());
   std::vector<std::vector<int32_t>> out;
@@ -52,7 +52,7 @@ double mean_of(const std::vector<double>& v, const std::vector<size_t>& idx) {
 
 fs::path attributes_path(const fs::path& run_dir) { return run_dir / "attributes.safetensors"; }
 
-std::vector<std::vector<int32_t>> corpus_segments(const MusicVae& model, const DataOptions& data, DataSplit split,
+std::vector<std::vector<int32_t>> corpus_segments(const LatentModel& model, const DataOptions& data, DataSplit split,
                                                   int64_t max_segments) {
   DataOptions o = data;
   o.length = o.eval_length = model.segment_length();
@@ -78,13 +78,13 @@ std::vector<std::vector<int32_t>> corpus_segments(const MusicVae& model, const D
   return out;
 }
 
-double segment_attribute(const MusicVae& model, const std::string& attribute, const std::vector<int32_t>& segment) {
+double segment_attribute(const LatentModel& model, const std::string& attribute, const std::vector<int32_t>& segment) {
   const auto tok = music::repr::make_tokenizer(model.tokenizer());
   const double quarters = double(segment.size()) / music::repr::MelodyConfig{}.steps_per_quarter;
   return music::metrics::attribute(attribute, tok->decode(segment), quarters);
 }
 
-AttributeVectors compute_attribute_vectors(MusicVae& model, const std::vector<std::vector<int32_t>>& segments,
+AttributeVectors compute_attribute_vectors(LatentModel& model, const std::vector<std::vector<int32_t>>& segments,
                                            const std::vector<std::string>& attributes) {
   CADENZA_CHECK(segments.size() >= 8, "attribute vectors need at least 8 melody segments, got {}", segments.size());
   for (const std::string& a : attributes) segment_attribute(model, a, segments[0]);  // unknown names throw first
@@ -115,14 +115,14 @@ AttributeVectors compute_attribute_vectors(MusicVae& model, const std::vector<st
   return out;
 }
 
-std::vector<int32_t> transform_segment(MusicVae& model, const std::vector<int32_t>& segment, const Tensor& direction,
+std::vector<int32_t> transform_segment(LatentModel& model, const std::vector<int32_t>& segment, const Tensor& direction,
                                        double amount) {
   NoGradGuard no_grad;
   nn::EvalScope eval(model);
   return moved(model, posterior_means(model, {segment}), direction, amount)[0];
 }
 
-double attribute_effect(MusicVae& model, const std::vector<std::vector<int32_t>>& segments,
+double attribute_effect(LatentModel& model, const std::vector<std::vector<int32_t>>& segments,
                         const std::string& attribute, const Tensor& direction, double amount) {
   CADENZA_CHECK(amount != 0 && !segments.empty(), "attribute effect needs segments and a non-zero amount");
   NoGradGuard no_grad;

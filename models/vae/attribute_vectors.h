@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "models/data.h"
-#include "models/vae/music_vae.h"
+#include "models/latent_model.h"
 
 namespace cadenza::models {
 
@@ -29,30 +29,30 @@ using AttributeVectors = std::map<std::string, AttributeVector>;
 
 std::filesystem::path attributes_path(const std::filesystem::path& run_dir);
 
-// The segments (music_vae's segment_length() tokens each) of a corpus split: each piece
+// The segments (the model's segment_length() tokens each) of a corpus split: each piece
 // cut at multiples of the segment length, in order, at most `max_segments` (0: all); a
 // piece's incomplete last segment and segments without a note are left out.
-std::vector<std::vector<int32_t>> corpus_segments(const MusicVae& model, const DataOptions& data, DataSplit split,
+std::vector<std::vector<int32_t>> corpus_segments(const LatentModel& model, const DataOptions& data, DataSplit split,
                                                   int64_t max_segments);
 
 // The attribute of a token segment: decoded by the model's tokenizer, note density taken
 // over the segment's whole length.
-double segment_attribute(const MusicVae& model, const std::string& attribute, const std::vector<int32_t>& segment);
+double segment_attribute(const LatentModel& model, const std::string& attribute, const std::vector<int32_t>& segment);
 
 // One vector per name in `attributes` that varies over `segments` (at least 8): an
 // attribute whose top and bottom quarters have the same mean gets none. Throws for an
 // unknown attribute.
-AttributeVectors compute_attribute_vectors(MusicVae& model, const std::vector<std::vector<int32_t>>& segments,
+AttributeVectors compute_attribute_vectors(LatentModel& model, const std::vector<std::vector<int32_t>>& segments,
                                            const std::vector<std::string>& attributes);
 
 // `segment` moved by amount x direction in latent space: decode(mu + amount * direction),
 // greedily (argmax at every step), to segment_length() tokens.
-std::vector<int32_t> transform_segment(MusicVae& model, const std::vector<int32_t>& segment, const Tensor& direction,
+std::vector<int32_t> transform_segment(LatentModel& model, const std::vector<int32_t>& segment, const Tensor& direction,
                                        double amount);
 
 // The mean over `segments` of [attribute(transform(+amount)) - attribute(transform(0))] /
 // amount: how far one unit of the vector moves the attribute.
-double attribute_effect(MusicVae& model, const std::vector<std::vector<int32_t>>& segments,
+double attribute_effect(LatentModel& model, const std::vector<std::vector<int32_t>>& segments,
                         const std::string& attribute, const Tensor& direction, double amount);
 
 void save_attribute_vectors(const std::filesystem::path& path, const AttributeVectors& vectors);

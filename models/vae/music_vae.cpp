@@ -4,8 +4,8 @@
 
 #include "engine/autograd.h"
 #include "engine/error.h"
-#include "models/lstm/sample_checks.h"
-#include "models/lstm/step_loss.h"
+#include "models/common/sample_checks.h"
+#include "models/common/step_loss.h"
 #include "models/vae/vae_loss.h"
 #include "music/repr/melody.h"
 #include "music/repr/trio.h"
@@ -43,7 +43,6 @@ MusicVae::MusicVae(MusicVaeConfig config, nlohmann::json json) : cfg_(std::move(
                                               cfg_.autoregressive)));
 }
 
-DataKind MusicVae::data_kind() const { return parts_.size() == 1 ? DataKind::tokens : DataKind::trio; }
 
 std::vector<int32_t> MusicVae::part_classes(int64_t token) const {
   if (token < 0) return std::vector<int32_t>(parts_.size(), -100);

@@ -21,8 +21,8 @@
 // token and predicting its own part (Magenta's SplitMultiOutLstmDecoder). The logits are
 // the parts' logits concatenated, [B, T, 588]; a step's NLL is the sum of the parts'
 // cross-entropies, so "per token" means per trio step (all three parts). The accuracy is
-// the mean of the parts' accuracies; loss_terms() gives each part's. Data: DataKind::trio
-// (models/data.h), windows of whole bars in which all three play.
+// the mean of the parts' accuracies; loss_terms() gives each part's. Data: its own
+// source (trio_source.h), windows of whole bars in which all three play.
 //
 // Batch: the sequence to reconstruct is batch.targets (i64 [B, T], -100 = padding, which
 // the encoder sees as an all-zero input); batch.inputs is not read, so a trainer may build
@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "models/latent_model.h"
 #include "models/model.h"
 #include "models/vae/segment_decoder.h"
 #include "music/repr/tokenizer.h"
@@ -62,13 +63,12 @@ struct MusicVaeConfig {
 MusicVaeConfig read_music_vae_config(const nlohmann::json& config);
 nlohmann::json music_vae_config_json(const MusicVaeConfig& c);
 
-class MusicVae : public Model {
+class MusicVae : public LatentModel {
  public:
   // `json`: the config it was made from (extra keys such as "train" are kept in config()).
   explicit MusicVae(MusicVaeConfig config, nlohmann::json json = nlohmann::json::object());
   std::string name() const override { return "music_vae"; }
   nlohmann::json config() const override { return json_; }
-  DataKind data_kind() const override;
   std::string tokenizer() const override { return cfg_.tokenizer; }
   Tensor forward(const Batch& batch) override;  // teacher-forced logits [B, T, V]
   LossResult loss(const Batch& batch) override { return loss_terms(batch).result; }
@@ -93,9 +93,9 @@ class MusicVae : public Model {
   music::Score sample(const SampleOptions& options, Generator& gen) override;
 
   // tokens i64 [B, T] -> mu, sigma [B, Z].
-  std::pair<Tensor, Tensor> encode(const Tensor& tokens);
+  std::pair<Tensor, Tensor> encode(const Tensor& tokens) override;
   // z [B, Z] -> B token sequences of `length` (temperature 0: argmax at each step).
-  std::vector<std::vector<int32_t>> decode(const Tensor& z, int64_t length, double temperature, Generator& gen);
+  std::vector<std::vector<int32_t>> decode(const Tensor& z, int64_t length, double temperature, Generator& gen) override;
   // Greedy decode of the posterior means.
   std::vector<std::vector<int32_t>> reconstruct(const Tensor& tokens);
   // `steps` >= 2 sequences from a to b (both [T] token lists of one length): slerp between
@@ -105,10 +105,10 @@ class MusicVae : public Model {
   // Score-level helpers for the command line: a score's first segment_length() tokens
   // (shorter ones padded with token 0, a rest in every part), and the interpolation as one
   // score with the steps one after another, each closed by a step that ends every note.
-  int64_t segment_length() const { return cfg_.bars * cfg_.steps_per_bar; }
-  std::vector<int32_t> segment_tokens(const music::Score& score) const;
+  int64_t segment_length() const override { return cfg_.bars * cfg_.steps_per_bar; }
+  std::vector<int32_t> segment_tokens(const music::Score& score) const override;
   music::Score interpolate(const music::Score& a, const music::Score& b, int64_t steps, double temperature,
-                           Generator& gen);
+                           Generator& gen) override;
 
   int64_t global_step() const;
   double beta() const;               // at the current global step

@@ -14,9 +14,12 @@
 // conductor 2 x 1024.) "small", "hierdec_small" and "hierdec_trio_small" are their shapes
 // scaled down to train on 2 cores in minutes.
 #include "engine/error.h"
-#include "models/lstm/config_read.h"
+#include "models/bundled_data.h"
+#include "models/common/config_read.h"
 #include "models/registry.h"
 #include "models/vae/music_vae.h"
+#include "models/vae/trio_source.h"
+#include "models/vae/vae_eval.h"
 #include "models/vae/vae_loss.h"
 
 namespace cadenza::models {
@@ -98,14 +101,31 @@ nlohmann::json music_vae_preset(const std::string& preset) {
        "paper, small)", preset);
 }
 
+bool is_trio(const Model& model) { return model.tokenizer() == "trio"; }
+
+FamilyHooks music_vae_family() {
+  FamilyHooks f;
+  f.data_source = make_trio_source;  // melodies: the shared token stage
+  // A trio step is one grid step of all three parts; its NLL is their sum.
+  f.step_unit = [](const Model& m) -> std::string { return is_trio(m) ? "trio-step" : "token"; };
+  f.default_corpus = [](const Model& m) -> std::filesystem::path {
+    CADENZA_CHECK(!is_trio(m), "a trio music_vae needs --data FOLDER of multitrack MIDI files (e.g. "
+                               "../shared/data/freedoom_music); no multitrack corpus is bundled");
+    return bundled_data_file("jsb-chorales-quarter.json");
+  };
+  f.evaluate = vae_eval_report;
+  return f;
+}
+
 const ModelRegistrar music_vae_registrar{{
-    "music_vae",
-    "MusicVAE: biLSTM encoder, Gaussian latent, flat or hierarchical (conductor) LSTM decoder, on melodies or "
-    "trios (melody, bass, drums)",
-    music_vae_preset,
-    [](const nlohmann::json& config) -> std::shared_ptr<Model> {
+    .name = "music_vae",
+    .description = "MusicVAE: biLSTM encoder, Gaussian latent, flat or hierarchical (conductor) LSTM decoder, on "
+                   "melodies or trios (melody, bass, drums)",
+    .preset = music_vae_preset,
+    .make = [](const nlohmann::json& config) -> std::shared_ptr<Model> {
       return std::make_shared<MusicVae>(read_music_vae_config(config), config);
     },
+    .family = music_vae_family(),
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 // (melody, bass and drums): its NLL sums the parts', its accuracies are the parts' mean,
 // and `parts` gives each part's own.
 #include "models/data.h"
+#include "models/family.h"
 #include "models/vae/music_vae.h"
 
 namespace cadenza::models {
@@ -26,5 +27,9 @@ struct VaeEvalResult {
 };
 
 VaeEvalResult evaluate_vae(MusicVae& model, const Dataset& data, DataSplit split, int64_t max_batches = 0);
+
+// evaluate_vae as `cadenza eval` reports it (models/family.h): the KL and the greedy
+// reconstruction accuracy beside the NLL, and for a trio each track's figures.
+EvalReport vae_eval_report(Model& model, const Dataset& data, DataSplit split);
 
 }  // namespace cadenza::models

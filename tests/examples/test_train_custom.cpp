@@ -6,9 +6,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "cli_checks.h"
+#include "music/repr/json_roll.h"
 #include "music/score/midi_convert.h"
 #include "tests/support/skip.h"
 #ifdef HAVE_VULKAN
@@ -37,10 +39,10 @@ Run train_custom(const TempDir& tmp, const std::string& args) {
   return r;
 }
 
-// "validation NLL <x> nats/frame" from train_custom's report.
+// "valid NLL <x> nats/frame-pair" from train_custom's report: the unit of the family's own data.
 double validation_nll(const std::string& out) {
   std::smatch m;
-  REQUIRE(std::regex_search(out, m, std::regex("validation NLL ([0-9.]+) nats/frame")));
+  REQUIRE(std::regex_search(out, m, std::regex("valid NLL ([0-9.]+) nats/frame-pair")));
   return std::stod(m[1]);
 }
 
@@ -81,6 +83,37 @@ TEST_CASE("train_custom trains the custom model and cadenza samples its run thro
                        "copy.so: op 'snake' is registered twice; model 'snake_glu' is registered twice");
   // The run directory is not overwritten.
   CHECK(train_custom(tmp, "--steps 20 --out " + (tmp / "run")).status == 1);
+}
+
+TEST_CASE("a plugin family trains on its own data source and cadenza eval prints its own figure", "[examples]") {
+  TempDir tmp("train_custom", "family");
+  const std::string run = tmp / "run";
+  const auto t = run_cadenza(kPlugin + "train --model snake_glu --steps 40 --batch 4 --out " + run);
+  INFO(t.err);
+  REQUIRE(t.status == 0);
+  // The family's data counts frame pairs (its registry entry's step unit).
+  CHECK(t.err.find("valid NLL") != std::string::npos);
+  CHECK(t.err.find("nats/frame-pair") != std::string::npos);
+
+  const auto e = run_cadenza(kPlugin + "eval --samples 0 --checkpoint " + run);
+  INFO(e.out << e.err);
+  REQUIRE(e.status == 0);
+  CHECK(e.out.find("nats per frame-pair") != std::string::npos);
+  std::smatch m;
+  REQUIRE(std::regex_search(e.out, m, std::regex("key F1 +([0-9.]+)")));
+  CHECK(std::stod(m[1]) > 0);
+  CHECK(std::stod(m[1]) <= 1);
+
+  const auto j = run_cadenza(kPlugin + "eval --samples 0 --json --checkpoint " + run);
+  REQUIRE(j.status == 0);
+  const nlohmann::json out = nlohmann::json::parse(j.out);
+  CHECK(out["key_f1"].get<double>() == Approx(std::stod(m[1])).margin(1e-4));
+  // The evaluation batches are the family's own: a piece of n frames gives n - 1 pairs,
+  // where the shared roll stage, with its silent first frame, counts n.
+  const cadenza::music::repr::RollCorpus corpus = cadenza::music::repr::load_roll_json(cadenza::test::kJsbPath);
+  double pairs = 0;
+  for (const auto& piece : corpus.splits.at("valid")) pairs += piece.size() > 0 ? double(piece.size() - 1) : 0;
+  CHECK(out["steps"].get<double>() == pairs);
 }
 
 TEST_CASE("train_custom on vulkan follows the cpu, and cadenza samples on the device", "[examples][vulkan]") {

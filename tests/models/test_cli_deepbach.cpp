@@ -1,5 +1,5 @@
 // deepbach from the command line, through cadenza_toy: train on a slice of the chorale
-// corpus (DataKind::chorale in models/data.*), eval per voice, harmonize a soprano,
+// corpus (models/deepbach/chorale_source.h), eval per voice, harmonize a soprano,
 // infill a passage, and one-line errors for bad input.
 #include <catch2/catch.hpp>
 
@@ -189,7 +189,7 @@ TEST_CASE("harmonize and infill: one-line errors for bad input", "[models][deepb
               .status == 0);
   check_one_line_error(run_cadenza("harmonize --checkpoint " + toy / "run" + " --melody " + run / "melody.mid" +
                                    " --out " + run / "x.mid"),
-                       "need a deepbach model");
+                       "needs a model that harmonizes");
 }
 
 TEST_CASE("deepbach: a run stopped and resumed at every step ends bit-identical to a straight run",

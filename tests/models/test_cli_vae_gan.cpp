@@ -104,7 +104,7 @@ TEST_CASE("interpolate: bad input, one line, exit 1", "[cli][music_vae]") {
   check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --temperature -1 --out " + run / "x.mid"), "--temperature");
   const TempDir& gan = gan_run();
   check_one_line_error(run_cadenza("interpolate --checkpoint " + gan / "run" + ab + " --out " + run / "x.mid"),
-                       "needs a music_vae run");
+                       "needs a model with a latent space");
   CHECK_FALSE(fs::exists(run.path / "x.mid"));
 }
 

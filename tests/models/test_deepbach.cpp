@@ -7,6 +7,7 @@
 
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/gibbs.h"
+#include "models/family.h"
 #include "tests/models/model_checks.h"
 
 using namespace cadenza;
@@ -109,7 +110,7 @@ TEST_CASE("deepbach batch windows pad with start/end tokens and carry the bar po
 
 TEST_CASE("deepbach loss is the mean cross-entropy per voice-step, logits pad missing classes", "[models][deepbach]") {
   auto model = tiny_deepbach();
-  CHECK(model->data_kind() == DataKind::chorale);
+  CHECK(step_unit(*model) == "voice-step");
   ChoraleGrid g = excerpt(12);
   std::vector<WindowRef> refs;
   for (int64_t t = 0; t < 12; ++t) refs.push_back({&g, t});

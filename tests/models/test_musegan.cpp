@@ -7,11 +7,12 @@
 #include <filesystem>
 
 #include "engine/serialize/safetensors.h"
+#include "models/data_parallel.h"
+#include "models/family.h"
 #include "models/gan/gan_step.h"
 #include "models/gan/musegan_data.h"
 #include "models/gan/musegan_eval.h"
 #include "models/gan/wgan_gp.h"
-#include "models/data_parallel.h"
 #include "models/run_dir.h"
 #include "models/train.h"
 #include "tests/fixtures/parity.h"
@@ -184,7 +185,7 @@ TEST_CASE("musegan data: folder splits, sparse phrases, no default corpus", "[mo
   testing::copy_freedoom_files(tmp.path, 2);
   const RunSpec spec = tiny_musegan_run(tmp.path, 1);
   auto model = find_model("musegan").make(spec.config);
-  CHECK(model->data_kind() == DataKind::bars);
+  CHECK(step_unit(*model) == "example");
   Dataset data(*model, spec.data);
   const Batch b = data.next_train_batch();
   CHECK(b.inputs.shape() == Shape{2, 5, 4, 48, 84});
@@ -200,7 +201,7 @@ TEST_CASE("musegan data: folder splits, sparse phrases, no default corpus", "[mo
   CHECK(floats_equal(data.next_train_batch().inputs, b.inputs));  // batch p depends on p only
   data.for_each_eval_batch(DataSplit::train, [&](const Batch& e) { train_phrases += e.inputs.size(0); });
   CHECK(train_phrases + phrases == all.size(0));
-  CHECK_THROWS_WITH(default_corpus_path(DataKind::bars), Contains("--data"));
+  CHECK_THROWS_WITH(default_corpus_path(*model), Contains("--data"));
   DataOptions bad = spec.data;
   bad.max_transpose = 2;
   CHECK_THROWS_WITH(Dataset(*model, bad), Contains("transposed"));

@@ -7,14 +7,15 @@
 #include <unistd.h>
 
 #include "engine/autograd.h"
-#include "optim/checkpoint.h"
+#include "models/family.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
-#include "tests/models/model_checks.h"
 #include "music/midi/read_midi.h"
 #include "music/midi/write_midi.h"
 #include "music/score/midi_convert.h"
 #include "ops/ops.h"
+#include "optim/checkpoint.h"
+#include "tests/models/model_checks.h"
 
 using namespace cadenza;
 using namespace cadenza::models;
@@ -74,7 +75,7 @@ music::Score primer_score() {
 TEST_CASE("music_transformer is registered with small and paper presets", "[models][transformer]") {
   auto m = make_model("music_transformer", "small");
   CHECK(m->name() == "music_transformer");
-  CHECK(m->data_kind() == DataKind::tokens);
+  CHECK(step_unit(*m) == "token");
   CHECK(m->tokenizer() == "performance");
   CHECK(m->config() == find_model("music_transformer").preset("small"));
   nlohmann::json paper = find_model("music_transformer").preset("paper");

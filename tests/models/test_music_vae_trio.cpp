@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/data.h"
+#include "models/family.h"
 #include "models/vae/music_vae.h"
 #include "models/vae/vae_eval.h"
 #include "models/vae/vae_loss.h"
@@ -68,7 +69,7 @@ TEST_CASE("music_vae trio: split cross-entropy matches PyTorch (SplitMultiOutLst
 
 TEST_CASE("music_vae trio: the step NLL is the sum of three plain cross-entropies", "[models][music_vae][trio]") {
   auto vae = tiny_trio();
-  CHECK(vae->data_kind() == DataKind::trio);
+  CHECK(step_unit(*vae) == "trio-step");
   REQUIRE(vae->parts().size() == 3);
   CHECK(vae->parts()[2].name == "drums");
   CHECK(vae->parts()[2].classes == 512);
@@ -193,5 +194,5 @@ TEST_CASE("music_vae trio data: 16-bar windows from multitrack MIDI, one-line er
                              dir.path / "no_trio" / "d_dm11.mid");
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "no_trio", .length = 256, .steps_per_quarter = 4}),
                     Contains("no trio window"));
-  CHECK_THROWS_WITH(default_corpus_path(DataKind::trio), Contains("--data"));
+  CHECK_THROWS_WITH(default_corpus_path(*vae), Contains("--data"));
 }

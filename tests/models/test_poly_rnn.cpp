@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/ranges.h>
 
+#include "models/common/step_loss.h"
 #include "models/lstm/poly_rnn.h"
 #include "music/repr/json_roll.h"
 #include "tests/models/model_checks.h"

@@ -8,11 +8,11 @@
 // nan_after = n > 0 makes every training-mode loss after the n-th one NaN, to test the
 // trainer's divergence stop.
 #include "nn/dropout.h"
-#include "nn/embedding.h"
-#include "nn/linear.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/tokenizer.h"
+#include "nn/embedding.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
 
 namespace cadenza::models::test {
@@ -49,7 +49,6 @@ class ToyTokens final : public ToyBase {
     out_ = register_module("out", std::make_shared<nn::Linear>(dim, vocab));
   }
   std::string name() const override { return "toy_tokens"; }
-  DataKind data_kind() const override { return DataKind::tokens; }
   std::string tokenizer() const override { return tok_->name(); }
   Tensor forward(const Batch& b) override { return out_->forward(drop_->forward(embed_->forward(b.inputs))); }
 
@@ -87,7 +86,6 @@ class ToyRoll final : public ToyBase {
     lin_ = register_module("lin", std::make_shared<nn::Linear>(repr::kRollPitches, repr::kRollPitches));
   }
   std::string name() const override { return "toy_roll"; }
-  DataKind data_kind() const override { return DataKind::roll; }
   Tensor forward(const Batch& b) override { return lin_->forward(b.inputs); }
 
   LossResult loss(const Batch& b) override {

@@ -11,6 +11,7 @@
 #include "models/run_dir.h"
 #include "models/train.h"
 #include "models/vae/attribute_vectors.h"
+#include "models/vae/music_vae.h"
 #include "music/score/midi_convert.h"
 #include "ops/ops.h"
 #include "tests/models/cli_checks.h"

@@ -1,4 +1,4 @@
-#include "models/lstm/config_read.h"
+#include "models/common/config_read.h"
 
 #include "engine/error.h"
 

@@ -1,4 +1,4 @@
-#include "models/lstm/sample_checks.h"
+#include "models/common/sample_checks.h"
 
 #include <fmt/format.h>
 
