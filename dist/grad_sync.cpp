@@ -9,7 +9,10 @@
 namespace cadenza::dist {
 
 GradSync::GradSync(Communicator& comm, std::vector<Tensor> params, size_t bucket_bytes)
-    : comm_(comm), params_(std::move(params)), bucket_of_(params_.size()), slot_of_(params_.size()),
+    : comm_(comm),
+      params_(std::move(params)),
+      bucket_of_(params_.size()),
+      slot_of_(params_.size()),
       ready_(params_.size()) {
   const size_t cap = std::max<size_t>(bucket_bytes / sizeof(float), 1);
   for (size_t k = params_.size(); k-- > 0;) {
@@ -63,7 +66,8 @@ void GradSync::on_ready(const Tensor& leaf) {
   Bucket& b = buckets_[bucket_of_[k]];
   const Tensor g = leaf.grad();
   float* dst = b.buffer.data() + b.slots[slot_of_[k]].offset;
-  if (g.device().is_cpu() && g.is_contiguous()) std::memcpy(dst, g.data<float>(), sizeof(float) * g.numel());
+  if (g.device().is_cpu() && g.is_contiguous())
+    std::memcpy(dst, g.data<float>(), sizeof(float) * g.numel());
   else {
     const std::vector<float> host = g.to_vector<float>();
     std::copy(host.begin(), host.end(), dst);

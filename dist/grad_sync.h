@@ -50,11 +50,11 @@ class GradSync {
   Communicator& comm_;
   std::vector<Tensor> params_;
   std::vector<Bucket> buckets_;
-  std::vector<size_t> bucket_of_;  // per parameter
-  std::vector<size_t> slot_of_;    // per parameter: index in its bucket's slots
-  std::vector<bool> ready_;        // per parameter, this pass
+  std::vector<size_t> bucket_of_;                     // per parameter
+  std::vector<size_t> slot_of_;                       // per parameter: index in its bucket's slots
+  std::vector<bool> ready_;                           // per parameter, this pass
   std::unordered_map<const void*, size_t> index_of_;  // TensorImpl -> parameter
-  size_t launched_ = 0;            // buckets started this pass
+  size_t launched_ = 0;                               // buckets started this pass
 };
 
 }  // namespace cadenza::dist

@@ -32,7 +32,8 @@ double timeout_seconds() {
   if (!s) return 600;
   char* end = nullptr;
   const double v = std::strtod(s, &end);
-  CADENZA_CHECK(end != s && *end == '\0' && v > 0, "CADENZA_DIST_TIMEOUT must be a positive number of seconds, not '{}'", s);
+  CADENZA_CHECK(end != s && *end == '\0' && v > 0,
+                "CADENZA_DIST_TIMEOUT must be a positive number of seconds, not '{}'", s);
   return v;
 }
 

@@ -93,8 +93,8 @@ Edge gradient_edge(const Tensor& t) {
 }
 
 std::shared_ptr<FunctionNode> record(const std::string& name, const std::vector<Tensor>& inputs,
-                                     const std::vector<Tensor>& outputs,
-                                     const std::vector<Tensor>& save, BackwardFn fn) {
+                                     const std::vector<Tensor>& outputs, const std::vector<Tensor>& save,
+                                     BackwardFn fn) {
   if (!needs_grad(inputs)) return nullptr;
   auto node = std::make_shared<FunctionNode>(name, std::move(fn));
   node->sequence_nr = g_sequence++;

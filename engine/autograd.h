@@ -85,7 +85,10 @@ class SavedTensor {
   SavedTensor() = default;
   SavedTensor(const Tensor& t, bool is_output);
   Tensor unpack(const std::shared_ptr<Node>& owner, const std::string& op) const;
-  void reset() { data_ = Tensor(); released_ = true; }
+  void reset() {
+    data_ = Tensor();
+    released_ = true;
+  }
 
  private:
   Tensor data_;
@@ -128,7 +131,7 @@ void set_accumulator_factory(AccumulatorFactory f);
 // lists tensors (inputs or outputs) the backward function gets, in order. Outputs become
 // non-leaf tensors requiring grad. Returns the node, or null if nothing was recorded.
 std::shared_ptr<FunctionNode> record(const std::string& name, const std::vector<Tensor>& inputs,
-                                     const std::vector<Tensor>& outputs,
-                                     const std::vector<Tensor>& save, BackwardFn fn);
+                                     const std::vector<Tensor>& outputs, const std::vector<Tensor>& save,
+                                     BackwardFn fn);
 
 }  // namespace cadenza

@@ -19,7 +19,7 @@ template <class... Args>
 }  // namespace cadenza
 
 // CADENZA_CHECK(cond, "op_name: {} vs {}", a, b): throws cadenza::Error when cond is false.
-#define CADENZA_CHECK(cond, ...)            \
-  do {                                      \
+#define CADENZA_CHECK(cond, ...)               \
+  do {                                         \
     if (!(cond)) ::cadenza::fail(__VA_ARGS__); \
   } while (0)

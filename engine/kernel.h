@@ -31,15 +31,16 @@ struct KernelSlots {
 
 std::vector<KernelSlots>& kernel_registry();
 
-template <class Sig> class Kernel;
+template <class Sig>
+class Kernel;
 
 template <class R, class... A>
 class Kernel<R(A...)> {
  public:
   using Fn = R (*)(A...);
   Kernel(const char* name, Fn cpu) : name_(name), cpu_(cpu) {
-    kernel_registry().push_back({name_, reinterpret_cast<const void* const*>(&cpu_),
-                                 reinterpret_cast<const void* const*>(&vulkan_)});
+    kernel_registry().push_back(
+        {name_, reinterpret_cast<const void* const*>(&cpu_), reinterpret_cast<const void* const*>(&vulkan_)});
   }
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
@@ -59,7 +60,8 @@ class Kernel<R(A...)> {
   Fn vulkan_ = nullptr;
 };
 
-template <class Sig> class FusedKernel;
+template <class Sig>
+class FusedKernel;
 
 template <class R, class... A>
 class FusedKernel<R(A...)> {

@@ -44,6 +44,6 @@ struct OpRegistrar {
 #define CADENZA_CONCAT_INNER(a, b) a##b
 #define CADENZA_CONCAT(a, b) CADENZA_CONCAT_INNER(a, b)
 #define CADENZA_REGISTER_OP(...) \
-  static const ::cadenza::OpRegistrar CADENZA_CONCAT(cadenza_op_registrar_, __LINE__){__VA_ARGS__}
+  static const ::cadenza::OpRegistrar CADENZA_CONCAT(cadenza_op_registrar_, __LINE__) { __VA_ARGS__ }
 
 }  // namespace cadenza

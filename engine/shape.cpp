@@ -30,8 +30,8 @@ Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    CADENZA_CHECK(da == db || da == 1 || db == 1, "{}: shapes {} and {} do not broadcast", op,
-                  shape_str(a), shape_str(b));
+    CADENZA_CHECK(da == db || da == 1 || db == 1, "{}: shapes {} and {} do not broadcast", op, shape_str(a),
+                  shape_str(b));
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -39,8 +39,7 @@ Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b) {
 
 int64_t normalize_axis(std::string_view op, int64_t axis, int64_t ndim) {
   int64_t a = axis < 0 ? axis + ndim : axis;
-  CADENZA_CHECK(a >= 0 && a < ndim, "{}: axis {} out of range for a tensor of rank {}", op, axis,
-                ndim);
+  CADENZA_CHECK(a >= 0 && a < ndim, "{}: axis {} out of range for a tensor of rank {}", op, axis, ndim);
   return a;
 }
 
@@ -52,8 +51,8 @@ std::vector<int64_t> normalize_axes(std::string_view op, std::vector<int64_t> ax
   }
   for (auto& a : axes) a = normalize_axis(op, a, ndim);
   std::sort(axes.begin(), axes.end());
-  CADENZA_CHECK(std::adjacent_find(axes.begin(), axes.end()) == axes.end(),
-                "{}: repeated axis in [{}]", op, fmt::join(axes, ", "));
+  CADENZA_CHECK(std::adjacent_find(axes.begin(), axes.end()) == axes.end(), "{}: repeated axis in [{}]", op,
+                fmt::join(axes, ", "));
   return axes;
 }
 

@@ -35,9 +35,7 @@ DeviceBackend& backend_for(Device d) {
   return *b;
 }
 
-void register_backend(Device::Kind kind, DeviceBackend* backend) {
-  backends()[static_cast<size_t>(kind)] = backend;
-}
+void register_backend(Device::Kind kind, DeviceBackend* backend) { backends()[static_cast<size_t>(kind)] = backend; }
 
 bool has_backend(Device::Kind kind) { return backends()[static_cast<size_t>(kind)] != nullptr; }
 

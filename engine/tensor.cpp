@@ -17,13 +17,9 @@ Tensor make_tensor(Shape shape, DType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
-int64_t Tensor::size(int64_t axis) const {
-  return impl_->shape[normalize_axis("size", axis, dim())];
-}
+int64_t Tensor::size(int64_t axis) const { return impl_->shape[normalize_axis("size", axis, dim())]; }
 
-int64_t Tensor::stride(int64_t axis) const {
-  return impl_->strides[normalize_axis("stride", axis, dim())];
-}
+int64_t Tensor::stride(int64_t axis) const { return impl_->strides[normalize_axis("stride", axis, dim())]; }
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
@@ -36,15 +32,13 @@ bool Tensor::is_contiguous() const {
 }
 
 void* Tensor::raw_data() const {
-  CADENZA_CHECK(device().is_cpu(), "raw_data: tensor is on {}, copy it to the cpu first",
-                device().str());
+  CADENZA_CHECK(device().is_cpu(), "raw_data: tensor is on {}, copy it to the cpu first", device().str());
   return static_cast<char*>(impl_->storage->handle()) + impl_->offset * dtype_size(dtype());
 }
 
 template <class T>
 T* Tensor::data() const {
-  CADENZA_CHECK(dtype() == dtype_v<T>, "data<{}>: tensor has dtype {}", dtype_name(dtype_v<T>),
-                dtype_name(dtype()));
+  CADENZA_CHECK(dtype() == dtype_v<T>, "data<{}>: tensor has dtype {}", dtype_name(dtype_v<T>), dtype_name(dtype()));
   return static_cast<T*>(raw_data());
 }
 
@@ -88,8 +82,7 @@ std::vector<T> Tensor::to_vector() const {
 
 template <class T>
 T Tensor::item() const {
-  CADENZA_CHECK(numel() == 1, "item: tensor of shape {} has {} elements, not one",
-                shape_str(shape()), numel());
+  CADENZA_CHECK(numel() == 1, "item: tensor of shape {} has {} elements, not one", shape_str(shape()), numel());
   return to_vector<T>()[0];
 }
 
@@ -106,10 +99,13 @@ Tensor Tensor::as_strided(Shape shape, Shape strides, int64_t offset) const {
 Tensor Tensor::detach() const { return as_strided(shape(), strides(), offset()); }
 
 Tensor& Tensor::set_requires_grad(bool r) {
-  CADENZA_CHECK(is_leaf(), "set_requires_grad: only leaf tensors can change requires_grad; "
-                           "use detach() to make a new leaf");
-  CADENZA_CHECK(!r || is_floating(dtype()), "set_requires_grad: only floating tensors can "
-                "require grad, this one is {}", dtype_name(dtype()));
+  CADENZA_CHECK(is_leaf(),
+                "set_requires_grad: only leaf tensors can change requires_grad; "
+                "use detach() to make a new leaf");
+  CADENZA_CHECK(!r || is_floating(dtype()),
+                "set_requires_grad: only floating tensors can "
+                "require grad, this one is {}",
+                dtype_name(dtype()));
   impl_->requires_grad = r;
   return *this;
 }
@@ -123,14 +119,11 @@ Tensor Tensor::from_vector(const std::vector<T>& values, Shape shape, Device dev
   CADENZA_CHECK(static_cast<int64_t>(values.size()) == cadenza::numel(shape),
                 "from_vector: {} values do not fill shape {}", values.size(), shape_str(shape));
   Tensor t = make_tensor(std::move(shape), dtype_v<T>, device);
-  backend_for(device).copy_from_host(t.storage()->handle(), 0, values.data(),
-                                     values.size() * sizeof(T));
+  backend_for(device).copy_from_host(t.storage()->handle(), 0, values.data(), values.size() * sizeof(T));
   return t;
 }
 
-Tensor Tensor::empty(Shape shape, DType dtype, Device device) {
-  return make_tensor(std::move(shape), dtype, device);
-}
+Tensor Tensor::empty(Shape shape, DType dtype, Device device) { return make_tensor(std::move(shape), dtype, device); }
 
 Tensor Tensor::full(Shape shape, double value, DType dtype, Device device) {
   int64_t n = cadenza::numel(shape);
@@ -139,17 +132,11 @@ Tensor Tensor::full(Shape shape, double value, DType dtype, Device device) {
   });
 }
 
-Tensor Tensor::zeros(Shape shape, DType dtype, Device device) {
-  return full(std::move(shape), 0.0, dtype, device);
-}
+Tensor Tensor::zeros(Shape shape, DType dtype, Device device) { return full(std::move(shape), 0.0, dtype, device); }
 
-Tensor Tensor::ones(Shape shape, DType dtype, Device device) {
-  return full(std::move(shape), 1.0, dtype, device);
-}
+Tensor Tensor::ones(Shape shape, DType dtype, Device device) { return full(std::move(shape), 1.0, dtype, device); }
 
-Tensor Tensor::scalar(double value, DType dtype, Device device) {
-  return full({}, value, dtype, device);
-}
+Tensor Tensor::scalar(double value, DType dtype, Device device) { return full({}, value, dtype, device); }
 
 Tensor Tensor::arange(int64_t n, DType dtype, Device device) {
   return dispatch_all(dtype, [&]<class T>() {
@@ -159,10 +146,10 @@ Tensor Tensor::arange(int64_t n, DType dtype, Device device) {
   });
 }
 
-#define CADENZA_INSTANTIATE(T)                                                      \
-  template T* Tensor::data<T>() const;                                              \
-  template std::vector<T> Tensor::to_vector<T>() const;                             \
-  template T Tensor::item<T>() const;                                               \
+#define CADENZA_INSTANTIATE(T)                          \
+  template T* Tensor::data<T>() const;                  \
+  template std::vector<T> Tensor::to_vector<T>() const; \
+  template T Tensor::item<T>() const;                   \
   template Tensor Tensor::from_vector<T>(const std::vector<T>&, Shape, Device);
 CADENZA_INSTANTIATE(float)
 CADENZA_INSTANTIATE(double)

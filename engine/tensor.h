@@ -22,7 +22,7 @@ class Tensor;
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape shape;
-  Shape strides;  // in elements
+  Shape strides;       // in elements
   int64_t offset = 0;  // in elements
   DType dtype = DType::f32;
 
@@ -59,13 +59,16 @@ class Tensor {
   bool is_contiguous() const;
 
   // --- raw data (CPU only; checks dtype). Points at element [0, ..., 0] of this view.
-  template <class T> T* data() const;
+  template <class T>
+  T* data() const;
   void* raw_data() const;
 
   // Copies the elements out in row-major order (works on any device and any strides).
-  template <class T> std::vector<T> to_vector() const;
+  template <class T>
+  std::vector<T> to_vector() const;
   // The single element of a one-element tensor, converted to T.
-  template <class T> T item() const;
+  template <class T>
+  T item() const;
 
   // --- views that share storage and record no autograd history (ops/view.h has the
   // differentiable ones)
@@ -89,13 +92,11 @@ class Tensor {
   static Tensor empty(Shape shape, DType dtype = DType::f32, Device device = Device::cpu());
   static Tensor zeros(Shape shape, DType dtype = DType::f32, Device device = Device::cpu());
   static Tensor ones(Shape shape, DType dtype = DType::f32, Device device = Device::cpu());
-  static Tensor full(Shape shape, double value, DType dtype = DType::f32,
-                     Device device = Device::cpu());
+  static Tensor full(Shape shape, double value, DType dtype = DType::f32, Device device = Device::cpu());
   static Tensor scalar(double value, DType dtype = DType::f32, Device device = Device::cpu());
   static Tensor arange(int64_t n, DType dtype = DType::i64, Device device = Device::cpu());
   template <class T>
-  static Tensor from_vector(const std::vector<T>& values, Shape shape,
-                            Device device = Device::cpu());
+  static Tensor from_vector(const std::vector<T>& values, Shape shape, Device device = Device::cpu());
   // Copies into a new tensor of another dtype (host conversion; used by factories and tests).
   template <class T>
   static Tensor from_values(const std::vector<double>& values, Shape shape) {

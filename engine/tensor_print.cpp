@@ -8,8 +8,8 @@ namespace {
 
 constexpr int64_t kEdge = 3;  // items shown at each end of a long axis
 
-void render(const std::vector<double>& v, const Shape& shape, const Shape& strides, int64_t axis,
-            int64_t base, bool floating, int indent, std::string& out) {
+void render(const std::vector<double>& v, const Shape& shape, const Shape& strides, int64_t axis, int64_t base,
+            bool floating, int indent, std::string& out) {
   if (axis == static_cast<int64_t>(shape.size())) {
     double x = v[base];
     out += floating ? fmt::format("{:.4f}", x) : fmt::format("{}", static_cast<int64_t>(x));

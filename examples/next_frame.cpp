@@ -40,7 +40,8 @@ std::pair<Tensor, Tensor> make_pairs(const std::vector<repr::RollPiece>& pieces)
 
 Tensor param(Shape shape, double scale, uint64_t key) {
   std::vector<float> v(numel(shape));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(scale * (2 * uniform_from_bits(philox(i, key)[0]) - 1));
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<float>(scale * (2 * uniform_from_bits(philox(i, key)[0]) - 1));
   Tensor t = Tensor::from_vector<float>(v, shape);
   t.set_requires_grad(true);
   return t;

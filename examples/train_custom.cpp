@@ -9,8 +9,8 @@
 // the example library like any built-in family with its own data source and evaluation
 // figure (examples/custom/snake_glu_family.cpp), so the library's trainer does the rest:
 // batches, Adam with warm-up and cosine decay, validation, an atomic checkpoint.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "engine/rng.h"
 #include "models/run_dir.h"
@@ -43,8 +43,13 @@ void run(const Options& o) {
   start_device(o.device);
   // The family's "small" preset, patched like `cadenza train --config` would patch it.
   nlohmann::json patch = {{"data", {{"batch_size", 16}, {"length", 32}}},
-                          {"train", {{"steps", o.steps}, {"device", o.device}, {"valid_every", 0},
-                                     {"valid_batches", 5}, {"log_every", 20}, {"warmup", 10}}}};
+                          {"train",
+                           {{"steps", o.steps},
+                            {"device", o.device},
+                            {"valid_every", 0},
+                            {"valid_batches", 5},
+                            {"log_every", 20},
+                            {"warmup", 10}}}};
   models::RunSpec spec = models::make_run_spec("snake_glu", "small", patch);
   if (!o.data.empty()) spec.data.path = o.data;  // else the family's default corpus
 

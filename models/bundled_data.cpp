@@ -22,9 +22,10 @@ fs::path bundled_data_dir() {
   const std::vector<fs::path> candidates = {CADENZA_SOURCE_DATA_DIR, CADENZA_INSTALL_DATA_DIR};
   for (const fs::path& dir : candidates)
     if (fs::exists(dir / kMarker)) return dir;
-  fail("the bundled corpora are in neither {} (the source checkout) nor {} (the installed prefix); set "
-       "CADENZA_DATA_DIR or pass --data",
-       candidates[0].string(), candidates[1].string());
+  fail(
+      "the bundled corpora are in neither {} (the source checkout) nor {} (the installed prefix); set "
+      "CADENZA_DATA_DIR or pass --data",
+      candidates[0].string(), candidates[1].string());
 }
 
 fs::path bundled_data_file(const std::string& name) { return bundled_data_dir() / name; }

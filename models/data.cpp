@@ -37,25 +37,38 @@ DataSplit parse_data_split(const std::string& name) {
 }
 
 nlohmann::json to_json(const DataOptions& o) {
-  return {{"path", o.path.string()},     {"batch_size", o.batch_size},
-          {"length", o.length},          {"eval_length", o.eval_length},
-          {"steps_per_quarter", o.steps_per_quarter}, {"max_transpose", o.max_transpose},
-          {"seed", o.seed},              {"strict_data", o.strict_data}};
+  return {{"path", o.path.string()},
+          {"batch_size", o.batch_size},
+          {"length", o.length},
+          {"eval_length", o.eval_length},
+          {"steps_per_quarter", o.steps_per_quarter},
+          {"max_transpose", o.max_transpose},
+          {"seed", o.seed},
+          {"strict_data", o.strict_data}};
 }
 
 void update_from_json(DataOptions& o, const nlohmann::json& j) {
   CADENZA_CHECK(j.is_object(), "data options must be a JSON object, not {}", j.dump());
   for (const auto& [key, v] : j.items()) {
     try {
-      if (key == "path") o.path = v.get<std::string>();
-      else if (key == "batch_size") o.batch_size = v.get<int64_t>();
-      else if (key == "length") o.length = v.get<int64_t>();
-      else if (key == "eval_length") o.eval_length = v.get<int64_t>();
-      else if (key == "steps_per_quarter") o.steps_per_quarter = v.get<int>();
-      else if (key == "max_transpose") o.max_transpose = v.get<int>();
-      else if (key == "seed") o.seed = v.get<uint64_t>();
-      else if (key == "strict_data") o.strict_data = v.get<bool>();
-      else fail("unknown data option '{}'", key);
+      if (key == "path")
+        o.path = v.get<std::string>();
+      else if (key == "batch_size")
+        o.batch_size = v.get<int64_t>();
+      else if (key == "length")
+        o.length = v.get<int64_t>();
+      else if (key == "eval_length")
+        o.eval_length = v.get<int64_t>();
+      else if (key == "steps_per_quarter")
+        o.steps_per_quarter = v.get<int>();
+      else if (key == "max_transpose")
+        o.max_transpose = v.get<int>();
+      else if (key == "seed")
+        o.seed = v.get<uint64_t>();
+      else if (key == "strict_data")
+        o.strict_data = v.get<bool>();
+      else
+        fail("unknown data option '{}'", key);
     } catch (const nlohmann::json::exception&) {
       fail("data option '{}' has the wrong type: {}", key, v.dump());
     }
@@ -66,9 +79,10 @@ void validate(const DataOptions& o) {
   CADENZA_CHECK(o.batch_size > 0, "batch size must be positive, not {}", o.batch_size);
   CADENZA_CHECK(o.length > 0, "sequence length must be positive, not {}", o.length);
   CADENZA_CHECK(o.eval_length >= 0, "eval_length must be 0 (the training length) or positive, not {}", o.eval_length);
-  CADENZA_CHECK(o.steps_per_quarter > 0 && o.steps_per_quarter <= 96,
-                "steps_per_quarter must be in 1..96, not {}", o.steps_per_quarter);
-  CADENZA_CHECK(o.max_transpose >= 0 && o.max_transpose <= 12, "max_transpose must be in 0..12, not {}", o.max_transpose);
+  CADENZA_CHECK(o.steps_per_quarter > 0 && o.steps_per_quarter <= 96, "steps_per_quarter must be in 1..96, not {}",
+                o.steps_per_quarter);
+  CADENZA_CHECK(o.max_transpose >= 0 && o.max_transpose <= 12, "max_transpose must be in 0..12, not {}",
+                o.max_transpose);
 }
 
 Dataset::Dataset(const Model& model, DataOptions options, DataUse use) : options_(std::move(options)) {
@@ -97,10 +111,9 @@ void Dataset::seek(int64_t position) {
 }
 bool Dataset::has_split(DataSplit split) const { return source_->has_split(split); }
 
-void Dataset::for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                                  int64_t max_batches, EvalLayout layout) const {
-  CADENZA_CHECK(has_split(split), "{}: the corpus has no {} split", options_.path.string(),
-                split_name(split));
+void Dataset::for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                                  EvalLayout layout) const {
+  CADENZA_CHECK(has_split(split), "{}: the corpus has no {} split", options_.path.string(), split_name(split));
   source_->for_each_eval_batch(split, fn, max_batches, layout);
 }
 

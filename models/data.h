@@ -66,14 +66,14 @@ namespace cadenza::models {
 class DataSource;  // models/data_source.h
 
 struct DataOptions {
-  std::filesystem::path path;    // JSON roll corpus or folder of MIDI files
+  std::filesystem::path path;  // JSON roll corpus or folder of MIDI files
   int64_t batch_size = 16;
-  int64_t length = 64;           // training window: steps (tokens or frames) per row
-  int64_t eval_length = 0;       // evaluation window: steps per row and batch; 0: `length`
-  int steps_per_quarter = 0;     // roll grid <-> Score; 0: from the file name (see below)
-  int max_transpose = 0;         // random transposition of training pieces, semitones either way
+  int64_t length = 64;        // training window: steps (tokens or frames) per row
+  int64_t eval_length = 0;    // evaluation window: steps per row and batch; 0: `length`
+  int steps_per_quarter = 0;  // roll grid <-> Score; 0: from the file name (see below)
+  int max_transpose = 0;      // random transposition of training pieces, semitones either way
   uint64_t seed = 0;
-  bool strict_data = false;      // an unreadable file of the corpus is an error, not skipped
+  bool strict_data = false;  // an unreadable file of the corpus is an error, not skipped
 };
 
 // The evaluation window: eval_length, or length when it is 0.

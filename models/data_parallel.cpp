@@ -16,7 +16,8 @@ DataParallel::DataParallel(dist::Communicator* comm, Model& model, int64_t batch
   const std::vector<Tensor> params = model.parameters();
   NoGradGuard no_grad;
   for (const Tensor& p : params) {
-    CADENZA_CHECK(p.dtype() == DType::f32, "data-parallel training needs f32 parameters, not {}", dtype_name(p.dtype()));
+    CADENZA_CHECK(p.dtype() == DType::f32, "data-parallel training needs f32 parameters, not {}",
+                  dtype_name(p.dtype()));
     std::vector<float> values = p.to_vector<float>();
     comm->broadcast(values, 0);
     copy_(p, Tensor::from_vector(values, p.shape(), p.device()));

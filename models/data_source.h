@@ -23,8 +23,8 @@ class DataSource {
   virtual bool has_split(DataSplit split) const = 0;
   // The split's evaluation windows, at most max_batches batches (0: all); a source whose
   // windows are fixed ignores `layout` and leaves Batch.carry undefined.
-  virtual void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                                   int64_t max_batches, EvalLayout layout) const = 0;
+  virtual void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                                   EvalLayout layout) const = 0;
   int64_t position = 0;  // training batches consumed
 };
 

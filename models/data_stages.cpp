@@ -65,8 +65,8 @@ class MemorySource final : public DataSource {
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches, EvalLayout layout) const override {
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                           EvalLayout layout) const override {
     const std::vector<Seq>& seqs = splits_.at(split);
     if (layout == EvalLayout::in_order) {
       EvalBatcher<Seq> batcher(o_.batch_size, eval_window(o_), max_batches, condition_, fn);
@@ -89,8 +89,8 @@ class MemorySource final : public DataSource {
 // evaluation reads the split's files one at a time.
 class MidiStreamSource final : public DataSource {
  public:
-  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, TokenCondition condition,
-                   DataUse use, ds::SkippedFiles& skipped)
+  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, TokenCondition condition, DataUse use,
+                   ds::SkippedFiles& skipped)
       : tok_(std::move(tok)), o_(o), condition_(std::move(condition)), skipped_(&skipped) {
     for (DataSplit s : kDataSplits) files_[s] = ds::midi_files(o.path, dataset_split(s), {}, 0);
     CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train), "{}: no MIDI files in the training split",
@@ -106,7 +106,8 @@ class MidiStreamSource final : public DataSource {
     std::vector<TokenSeq> rows;
     for (int64_t b = 0; b < tb->batch; ++b) {
       TokenSeq row;
-      for (int64_t t = 0; t < tb->length && tb->mask[b * tb->length + t]; ++t) row.push_back(tb->tokens[b * tb->length + t]);
+      for (int64_t t = 0; t < tb->length && tb->mask[b * tb->length + t]; ++t)
+        row.push_back(tb->tokens[b * tb->length + t]);
       rows.push_back(std::move(row));
     }
     return token_batch(rows, o_.length + 1, condition_);
@@ -122,8 +123,8 @@ class MidiStreamSource final : public DataSource {
     for (position = 0; position < p;) next();
   }
   bool has_split(DataSplit s) const override { return !files_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches, EvalLayout layout) const override {
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                           EvalLayout layout) const override {
     const std::vector<fs::path>& files = files_.at(split);
     size_t i = 0;
     // The split's next readable file; unreadable ones are counted and named, as in training.
@@ -142,8 +143,10 @@ class MidiStreamSource final : public DataSource {
       return LaneBatcher<TokenSeq>(o_.batch_size, eval_window(o_), max_batches, condition_).run(next, fn);
     EvalBatcher<TokenSeq> batcher(o_.batch_size, eval_window(o_), max_batches, condition_, fn);
     while (!batcher.done())
-      if (std::optional<TokenSeq> seq = next()) batcher.add(*seq);
-      else break;
+      if (std::optional<TokenSeq> seq = next())
+        batcher.add(*seq);
+      else
+        break;
     batcher.flush();
   }
 
@@ -160,7 +163,8 @@ class MidiStreamSource final : public DataSource {
 
 repr::RollPiece model_roll(repr::RollPiece piece) {
   for (auto& step : piece)
-    std::erase_if(step, [](int p) { return p < repr::kRollLowestPitch || p >= repr::kRollLowestPitch + repr::kRollPitches; });
+    std::erase_if(step,
+                  [](int p) { return p < repr::kRollLowestPitch || p >= repr::kRollLowestPitch + repr::kRollPitches; });
   piece.insert(piece.begin(), repr::RollStep{});
   return piece;
 }
@@ -204,8 +208,8 @@ std::unique_ptr<DataSource> make_shared_source(const Model& model, const DataOpt
       TokenSeq seq = tok->encode(repr::roll_piece_to_score(piece, o.steps_per_quarter));
       if (seq.size() >= 2) tokens[split].push_back(std::move(seq));
     }
-  CADENZA_CHECK(use == DataUse::eval || !tokens[DataSplit::train].empty(), "{}: no training piece gives two or more '{}' tokens",
-                o.path.string(), tok->name());
+  CADENZA_CHECK(use == DataUse::eval || !tokens[DataSplit::train].empty(),
+                "{}: no training piece gives two or more '{}' tokens", o.path.string(), tok->name());
   return std::make_unique<MemorySource<TokenSeq>>(std::move(tokens), o, std::move(condition));
 }
 

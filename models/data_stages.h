@@ -25,8 +25,7 @@ struct TokenCondition {
 // The source of a model with a tokenizer (tokens) or without one (rolls), with an
 // optional per-step condition for token models.
 std::unique_ptr<DataSource> make_shared_source(const Model& model, const DataOptions& options, DataUse use,
-                                               music::dataset::SkippedFiles& skipped,
-                                               TokenCondition condition = {});
+                                               music::dataset::SkippedFiles& skipped, TokenCondition condition = {});
 
 // The splits of a corpus as roll pieces at options.steps_per_quarter: a JSON piano-roll
 // file with its NAME_<split>.json siblings, or every MIDI file of a folder (split by file

@@ -87,8 +87,10 @@ class LaneBatcher {
     for (int64_t emitted = 0; max_batches_ == 0 || emitted < max_batches_; ++emitted) {
       while (more && static_cast<int64_t>(lanes.size()) < batch_size_) {
         std::optional<Seq> seq = next();
-        if (!seq) more = false;
-        else if (seq->size() >= 2) lanes.push_back(lane(std::move(*seq)));  // one step predicts nothing
+        if (!seq)
+          more = false;
+        else if (seq->size() >= 2)
+          lanes.push_back(lane(std::move(*seq)));  // one step predicts nothing
       }
       if (lanes.empty()) return;
       std::vector<Seq> windows;

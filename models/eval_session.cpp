@@ -42,7 +42,8 @@ Tensor carried_rows(const Tensor& state, const Tensor& carry, int64_t axis) {
   if (same) return state;  // every row continues in place
   Shape shape(static_cast<size_t>(state.dim()), 1);
   shape[static_cast<size_t>(axis)] = n;
-  const Tensor picked = index_select(state, axis, cadenza::to(Tensor::from_vector<int64_t>(index, {n}), state.device()));
+  const Tensor picked =
+      index_select(state, axis, cadenza::to(Tensor::from_vector<int64_t>(index, {n}), state.device()));
   const Tensor mask = cadenza::to(Tensor::from_vector<float>(keep, shape), state.device());
   return mul(picked, to_dtype(mask, state.dtype()));
 }

@@ -28,8 +28,8 @@ struct EvalResult {
 struct EvalReport {
   EvalResult result;
   nlohmann::json figures = nlohmann::json::object();  // beside "nll" and "accuracy" in --json
-  std::string nll_note, accuracy_note;                 // after the NLL and the accuracy line
-  std::string text;                                    // lines after the NLL and accuracy
+  std::string nll_note, accuracy_note;                // after the NLL and the accuracy line
+  std::string text;                                   // lines after the NLL and accuracy
 };
 
 // A family whose evaluation is no likelihood (musegan's critic gap) measures samples

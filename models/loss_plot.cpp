@@ -53,7 +53,8 @@ void draw_line(Image& img, double x0, double y0, double x1, double y1, Rgb colou
   const int n = static_cast<int>(std::max(std::abs(x1 - x0), std::abs(y1 - y0))) + 1;
   for (int i = 0; i <= n; ++i) {
     const double t = static_cast<double>(i) / n;
-    const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0))), y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
+    const int x = static_cast<int>(std::lround(x0 + t * (x1 - x0))),
+              y = static_cast<int>(std::lround(y0 + t * (y1 - y0)));
     img.fill_rect(x, y, x + 2, y + 2, colour);  // 2 px wide
   }
 }
@@ -102,9 +103,11 @@ void write_loss_plot(const std::vector<CurvePoint>& train, const std::vector<Cur
     const CurvePoint* prev = nullptr;
     for (const CurvePoint& p : curve) {
       if (!std::isfinite(p.value)) continue;
-      if (prev) draw_line(img, px(prev->step), py(prev->value), px(p.step), py(p.value), colour);
-      else img.fill_rect(static_cast<int>(px(p.step)) - 1, static_cast<int>(py(p.value)) - 1,
-                         static_cast<int>(px(p.step)) + 2, static_cast<int>(py(p.value)) + 2, colour);
+      if (prev)
+        draw_line(img, px(prev->step), py(prev->value), px(p.step), py(p.value), colour);
+      else
+        img.fill_rect(static_cast<int>(px(p.step)) - 1, static_cast<int>(py(p.value)) - 1,
+                      static_cast<int>(px(p.step)) + 2, static_cast<int>(py(p.value)) + 2, colour);
       prev = &p;
     }
   };

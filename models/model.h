@@ -44,12 +44,12 @@ struct LossResult {
 };
 
 struct SampleOptions {
-  int64_t length = 256;     // new steps (tokens or frames) after the primer
+  int64_t length = 256;  // new steps (tokens or frames) after the primer
   double temperature = 1.0;
-  int64_t top_k = 0;        // 0: off
-  double top_p = 1.0;       // 1: off
-  int64_t beam = 1;         // beam width (models that support it)
-  std::optional<music::Score> primer;  // continued, and kept at the start of the output
+  int64_t top_k = 0;                                   // 0: off
+  double top_p = 1.0;                                  // 1: off
+  int64_t beam = 1;                                    // beam width (models that support it)
+  std::optional<music::Score> primer;                  // continued, and kept at the start of the output
   nlohmann::json controls = nlohmann::json::object();  // conditioning, e.g. {"note_density": 3}
 };
 
@@ -73,8 +73,8 @@ class EvalSession {
 
 class Model : public nn::Module {
  public:
-  virtual std::string name() const = 0;          // the registry name, e.g. "poly_rnn"
-  virtual nlohmann::json config() const = 0;     // everything make() needs to rebuild it
+  virtual std::string name() const = 0;                 // the registry name, e.g. "poly_rnn"
+  virtual nlohmann::json config() const = 0;            // everything make() needs to rebuild it
   virtual std::string tokenizer() const { return {}; }  // token models: music::repr name; rolls: empty
   // Logits: tokens [B, T, V]; rolls [B, T, 88] (Bernoulli logits).
   virtual Tensor forward(const Batch& batch) = 0;

@@ -9,7 +9,11 @@
 namespace cadenza::models {
 
 Progress::Progress(std::FILE* out, int64_t first_step, int64_t total_steps, int64_t every)
-    : out_(out), tty_(out && isatty(fileno(out))), first_step_(first_step), total_(total_steps), every_(every),
+    : out_(out),
+      tty_(out && isatty(fileno(out))),
+      first_step_(first_step),
+      total_(total_steps),
+      every_(every),
       start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() {
@@ -29,8 +33,8 @@ void Progress::update(int64_t step, double loss, double tokens_per_s) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double done = static_cast<double>(step - first_step_);
   const double eta = done > 0 ? elapsed / done * static_cast<double>(total_ - step) : NAN;
-  const std::string stats = fmt::format("step {}/{}  loss {:.4f}  {:.0f} tok/s  ETA {}", step, total_, loss,
-                                        tokens_per_s, duration(eta));
+  const std::string stats =
+      fmt::format("step {}/{}  loss {:.4f}  {:.0f} tok/s  ETA {}", step, total_, loss, tokens_per_s, duration(eta));
   if (tty_) {
     constexpr int kBar = 24;
     const int filled = static_cast<int>(kBar * std::clamp(static_cast<double>(step) / total_, 0.0, 1.0));

@@ -1,7 +1,7 @@
 #include "models/registry.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "engine/error.h"
 #include "engine/registration.h"
@@ -38,8 +38,7 @@ const ModelEntry& find_model(const std::string& name) {
   fail("unknown model '{}' (known: {})", name, fmt::join(model_names(), ", "));
 }
 
-std::shared_ptr<Model> make_model(const std::string& name, const std::string& preset,
-                                  const nlohmann::json& overrides) {
+std::shared_ptr<Model> make_model(const std::string& name, const std::string& preset, const nlohmann::json& overrides) {
   const ModelEntry& e = find_model(name);
   nlohmann::json config = e.preset(preset);
   config.merge_patch(overrides);

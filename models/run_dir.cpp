@@ -3,8 +3,8 @@
 #include <fstream>
 
 #include "engine/error.h"
-#include "optim/checkpoint.h"
 #include "models/registry.h"
+#include "optim/checkpoint.h"
 
 namespace cadenza::models {
 namespace fs = std::filesystem;
@@ -21,10 +21,14 @@ void apply_patch(RunSpec& spec, const nlohmann::json& patch) {
   if (patch.is_null()) return;
   CADENZA_CHECK(patch.is_object(), "a run config must be a JSON object");
   for (const auto& [key, value] : patch.items()) {
-    if (key == "config") spec.config.merge_patch(value);
-    else if (key == "data") update_from_json(spec.data, value);
-    else if (key == "train") update_from_json(spec.train, value);
-    else fail("unknown run config key '{}' (known: config, data, train)", key);
+    if (key == "config")
+      spec.config.merge_patch(value);
+    else if (key == "data")
+      update_from_json(spec.data, value);
+    else if (key == "train")
+      update_from_json(spec.train, value);
+    else
+      fail("unknown run config key '{}' (known: config, data, train)", key);
   }
 }
 
@@ -37,8 +41,11 @@ fs::path metrics_path(const fs::path& dir) { return dir / "metrics.csv"; }
 fs::path loss_plot_path(const fs::path& dir) { return dir / "loss.png"; }
 
 nlohmann::json to_json(const RunSpec& spec) {
-  return {{"model", spec.model}, {"preset", spec.preset}, {"config", spec.config},
-          {"data", to_json(spec.data)}, {"train", to_json(spec.train)}};
+  return {{"model", spec.model},
+          {"preset", spec.preset},
+          {"config", spec.config},
+          {"data", to_json(spec.data)},
+          {"train", to_json(spec.train)}};
 }
 
 RunSpec run_spec_from_json(const nlohmann::json& j) {
@@ -66,8 +73,10 @@ RunSpec make_run_spec(const std::string& model, const std::string& preset, const
     CADENZA_CHECK(defaults.is_object(), "model '{}' preset '{}': \"train\" is not an object", model, preset);
     for (const auto& [key, value] : defaults.items()) {
       const nlohmann::json one = {{key, value}};
-      if (is_data_key(key)) update_from_json(spec.data, one);
-      else update_from_json(spec.train, one);
+      if (is_data_key(key))
+        update_from_json(spec.data, one);
+      else
+        update_from_json(spec.train, one);
     }
   }
   apply_patch(spec, patch);

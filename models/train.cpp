@@ -32,7 +32,8 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 optim::Schedule make_schedule(const TrainOptions& o) {
   const int64_t warmup = std::min(o.warmup, o.steps / 5);
   const optim::Schedule warm = optim::linear_warmup(o.lr, std::max<int64_t>(warmup, 1));
-  const optim::Schedule decay = optim::cosine_decay(o.lr, std::max<int64_t>(o.steps - warmup, 1), o.lr * o.min_lr_ratio);
+  const optim::Schedule decay =
+      optim::cosine_decay(o.lr, std::max<int64_t>(o.steps - warmup, 1), o.lr * o.min_lr_ratio);
   return [=](int64_t k) { return k < warmup ? warm(k) : decay(k - warmup); };
 }
 
@@ -62,9 +63,11 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   validate(spec.train);
   const TrainOptions& o = spec.train;
   const fs::path ckpt = checkpoint_path(dir);
-  if (resume) CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint to resume", dir.string());
-  else CADENZA_CHECK(!fs::exists(ckpt), "{}: already holds a checkpoint (use --resume to continue it, or another --out)",
-                     dir.string());
+  if (resume)
+    CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint to resume", dir.string());
+  else
+    CADENZA_CHECK(!fs::exists(ckpt), "{}: already holds a checkpoint (use --resume to continue it, or another --out)",
+                  dir.string());
 
   // Everything random — initialisation, then dropout — comes from the default generator,
   // whose state the checkpoint records.
@@ -73,8 +76,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   model->train();
   // A family whose validation is no likelihood (a GAN's critic gap) has no best model to keep.
   const bool track_best = tracks_best(*model);
-  CADENZA_CHECK(track_best || o.patience == 0,
-                "patience: {}'s validation is not a likelihood, so it cannot stop early", spec.model);
+  CADENZA_CHECK(track_best || o.patience == 0, "patience: {}'s validation is not a likelihood, so it cannot stop early",
+                spec.model);
   // A fine-tuning run starts from another run's weights (a resumed one from its own).
   if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
   // The default corpus is the family's, hence only now.
@@ -95,7 +98,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   TrainResult result;
   int64_t step = 0;
   if (resume) {
-    const optim::TrainingProgress p = optim::load_checkpoint(ckpt, *model, train_step->optimizers(), default_generator());
+    const optim::TrainingProgress p =
+        optim::load_checkpoint(ckpt, *model, train_step->optimizers(), default_generator());
     step = p.step;
     data.seek(p.data_position);
     result.checkpoint_step = step;
@@ -128,7 +132,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   bool stop_early = false;
 
   auto save_to = [&](const fs::path& path) {
-    if (root) optim::save_checkpoint(path, *model, train_step->optimizers(), {step, data.position()}, default_generator());
+    if (root)
+      optim::save_checkpoint(path, *model, train_step->optimizers(), {step, data.position()}, default_generator());
   };
   auto save = [&] {
     save_to(ckpt);
@@ -166,8 +171,8 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
     const bool interrupted = r.stop;
     const bool validate_now = can_validate && (last || (o.valid_every > 0 && step % o.valid_every == 0));
     if (step % o.log_every == 0 || last || interrupted || validate_now) {
-      MetricsRow row{step, interval_loss / interval_steps, NAN, lr, tokens_per_s,
-                     seconds_before + seconds_since(run_start)};
+      MetricsRow row{step,         interval_loss / interval_steps,           NAN, lr,
+                     tokens_per_s, seconds_before + seconds_since(run_start)};
       if (validate_now) {
         const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);
         row.valid_nll = result.valid_nll = v.nll;

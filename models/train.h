@@ -44,13 +44,13 @@ enum class TrainStatus { finished, interrupted, diverged, stopped_early };
 
 struct TrainResult {
   TrainStatus status = TrainStatus::finished;
-  int64_t step = 0;               // optimizer steps taken in total
-  int64_t checkpoint_step = -1;   // step of the checkpoint on disk (-1: none)
-  double valid_nll = NAN;         // last validation (nats per token / per frame)
-  std::string valid_text;         // the same as the progress line says it (describe_validation)
-  int64_t best_step = -1;         // the step of the best validation, kept in best.safetensors (-1: none)
+  int64_t step = 0;              // optimizer steps taken in total
+  int64_t checkpoint_step = -1;  // step of the checkpoint on disk (-1: none)
+  double valid_nll = NAN;        // last validation (nats per token / per frame)
+  std::string valid_text;        // the same as the progress line says it (describe_validation)
+  int64_t best_step = -1;        // the step of the best validation, kept in best.safetensors (-1: none)
   double best_valid_nll = NAN;
-  std::string message;            // diverged: what happened, for the user
+  std::string message;  // diverged: what happened, for the user
 };
 
 struct TrainHooks {

@@ -4,10 +4,10 @@
 
 #include <cmath>
 
+#include "ops/ops.h"
 #include "optim/adam.h"
 #include "optim/clip.h"
 #include "optim/sgd.h"
-#include "ops/ops.h"
 
 namespace cadenza::models {
 namespace {
@@ -20,8 +20,10 @@ class StandardStep final : public TrainStep {
     optim::AdamOptions a{.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .weight_decay = o.weight_decay};
     if (o.optimizer == "sgd")
       opt_ = std::make_unique<optim::SGD>(params_, optim::SgdOptions{.lr = o.lr, .weight_decay = o.weight_decay});
-    else if (o.weight_decay > 0) opt_ = std::make_unique<optim::AdamW>(params_, a);
-    else opt_ = std::make_unique<optim::Adam>(params_, a);
+    else if (o.weight_decay > 0)
+      opt_ = std::make_unique<optim::AdamW>(params_, a);
+    else
+      opt_ = std::make_unique<optim::Adam>(params_, a);
   }
 
   Result run(const std::function<Batch()>& next_batch, double lr, DataParallel& ranks, bool stop_requested) override {

@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "optim/checkpoint.h"
 #include "models/data_parallel.h"
 #include "models/model.h"
 #include "models/train_options.h"
+#include "optim/checkpoint.h"
 
 namespace cadenza::models {
 
@@ -30,8 +30,7 @@ class TrainStep {
   // One step at learning rate `lr`, reading as many batches as it needs (this rank's
   // shard, already on the model's device) from next_batch; `ranks` is the data-parallel
   // group (models/data_parallel.h; one rank when not under mpirun).
-  virtual Result run(const std::function<Batch()>& next_batch, double lr, DataParallel& ranks,
-                     bool stop_requested) = 0;
+  virtual Result run(const std::function<Batch()>& next_batch, double lr, DataParallel& ranks, bool stop_requested) = 0;
   // The optimizers whose state a checkpoint holds, by name.
   virtual optim::NamedOptimizers optimizers() = 0;
 };

@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool in_group(const std::string& name, const std::string& group) {
-  return name == group || (name.size() > group.size() && name.compare(0, group.size(), group) == 0 &&
-                           name[group.size()] == '.');
+  return name == group ||
+         (name.size() > group.size() && name.compare(0, group.size(), group) == 0 && name[group.size()] == '.');
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ std::vector<std::string> parameter_groups(const Model& model) {
   std::vector<std::string> groups;
   std::set<std::string> seen;
   for (const auto& [name, _] : model.named_parameters())
-    for (size_t dot = name.find('.'); ; dot = name.find('.', dot + 1)) {
+    for (size_t dot = name.find('.');; dot = name.find('.', dot + 1)) {
       const std::string prefix = name.substr(0, dot);
       if (seen.insert(prefix).second) groups.push_back(prefix);
       if (dot == std::string::npos) break;
@@ -86,7 +86,8 @@ std::vector<Tensor> trainable_parameters(Model& model, const std::vector<std::st
   }
   std::vector<Tensor> trainable;
   for (const auto& [name, p] : named) {
-    const bool frozen = std::any_of(groups.begin(), groups.end(), [&](const std::string& g) { return in_group(name, g); });
+    const bool frozen =
+        std::any_of(groups.begin(), groups.end(), [&](const std::string& g) { return in_group(name, g); });
     Tensor param = p;
     param.set_requires_grad(!frozen);
     if (!frozen) trainable.push_back(p);

@@ -8,11 +8,11 @@
 // No dropout on the attention weights.
 #include <memory>
 
+#include "engine/rng.h"
 #include "nn/linear.h"
 #include "nn/module.h"
 #include "nn/precision.h"
 #include "ops/half_matmul.h"
-#include "engine/rng.h"
 
 namespace cadenza::nn {
 

@@ -16,8 +16,8 @@ ConvNd<N, Transposed>::ConvNd(int64_t in_channels, int64_t out_channels, Shape k
   CADENZA_CHECK(opts.groups > 0 && in_channels % opts.groups == 0 && out_channels % opts.groups == 0,
                 "{}{}d: channels {} -> {} are not divisible by groups {}", name, N, in_channels, out_channels,
                 opts.groups);
-  Shape wshape = Transposed ? Shape{in_channels, out_channels / opts.groups}
-                            : Shape{out_channels, in_channels / opts.groups};
+  Shape wshape =
+      Transposed ? Shape{in_channels, out_channels / opts.groups} : Shape{out_channels, in_channels / opts.groups};
   wshape.insert(wshape.end(), kernel_size.begin(), kernel_size.end());
   weight = register_parameter("weight", Tensor::empty(wshape));
   if (with_bias) bias = register_parameter("bias", Tensor::empty({out_channels}));

@@ -3,8 +3,8 @@
 // [out, in/groups, *kernel] (transposed: [in, out/groups, *kernel]), bias [out], and
 // PyTorch's default initialisation (kaiming_uniform(a = sqrt(5)), bias U(±1/sqrt(fan_in))
 // with fan_in = size(1) · prod(kernel) for both kinds). Options as in ops/conv.h.
-#include "nn/module.h"
 #include "engine/rng.h"
+#include "nn/module.h"
 #include "ops/conv.h"
 
 namespace cadenza::nn {

@@ -2,8 +2,8 @@
 // Dropout: in training, zeroes each element with probability p and scales the rest by
 // 1/(1 − p) (inverted dropout, as torch.nn.Dropout); the identity in evaluation. Its mask
 // comes from `gen` (default: the global generator), so a seeded run repeats exactly.
-#include "nn/module.h"
 #include "engine/rng.h"
+#include "nn/module.h"
 
 namespace cadenza::nn {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Embedding: a lookup table [num_embeddings, dim] initialised N(0, 1), as torch.nn.Embedding.
-#include "nn/module.h"
 #include "engine/rng.h"
+#include "nn/module.h"
 
 namespace cadenza::nn {
 

@@ -18,8 +18,7 @@ void normal_(const Tensor& t, double mean, double std, Generator& gen) {
 }
 
 int64_t fan_in(const Tensor& weight) {
-  CADENZA_CHECK(weight.dim() >= 2, "init: fan_in needs a weight of 2 or more axes, got {}",
-                shape_str(weight.shape()));
+  CADENZA_CHECK(weight.dim() >= 2, "init: fan_in needs a weight of 2 or more axes, got {}", shape_str(weight.shape()));
   int64_t f = weight.size(1);
   for (int64_t i = 2; i < weight.dim(); ++i) f *= weight.size(i);
   return f;

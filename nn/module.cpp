@@ -9,15 +9,15 @@
 namespace cadenza::nn {
 
 void Module::check_new_name(const std::string& name) const {
-  CADENZA_CHECK(!name.empty() && name.find('.') == std::string::npos,
-                "Module: invalid name '{}' (non-empty, no dots)", name);
+  CADENZA_CHECK(!name.empty() && name.find('.') == std::string::npos, "Module: invalid name '{}' (non-empty, no dots)",
+                name);
   auto taken = [&](const auto& list) {
     for (const auto& [n, _] : list)
       if (n == name) return true;
     return false;
   };
-  CADENZA_CHECK(!taken(params_) && !taken(buffers_) && !taken(children_),
-                "Module: name '{}' is already registered", name);
+  CADENZA_CHECK(!taken(params_) && !taken(buffers_) && !taken(children_), "Module: name '{}' is already registered",
+                name);
 }
 
 Tensor Module::register_parameter(const std::string& name, Tensor t) {
@@ -94,11 +94,11 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
     }
     const Tensor& src = it->second;
     if (src.shape() != t.shape())
-      mismatched.push_back(fmt::format("'{}': checkpoint has shape {}, model has {}", name,
-                                       shape_str(src.shape()), shape_str(t.shape())));
+      mismatched.push_back(fmt::format("'{}': checkpoint has shape {}, model has {}", name, shape_str(src.shape()),
+                                       shape_str(t.shape())));
     else if (src.dtype() != t.dtype())
-      mismatched.push_back(fmt::format("'{}': checkpoint has dtype {}, model has {}", name,
-                                       dtype_name(src.dtype()), dtype_name(t.dtype())));
+      mismatched.push_back(fmt::format("'{}': checkpoint has dtype {}, model has {}", name, dtype_name(src.dtype()),
+                                       dtype_name(t.dtype())));
   }
   for (const auto& [name, _] : state)
     if (!own.contains(name)) unexpected.push_back(name);

@@ -32,8 +32,8 @@ BatchNorm::BatchNorm(int64_t c, BatchNormOptions opts, std::vector<int64_t> rank
 }
 
 Tensor BatchNorm::forward(const Tensor& x) {
-  CADENZA_CHECK(std::ranges::find(ranks_, x.dim()) != ranks_.end(), "{}: expected an input of rank {}, got {}",
-                name_, fmt::join(ranks_, " or "), shape_str(x.shape()));
+  CADENZA_CHECK(std::ranges::find(ranks_, x.dim()) != ranks_.end(), "{}: expected an input of rank {}, got {}", name_,
+                fmt::join(ranks_, " or "), shape_str(x.shape()));
   bool use_batch_stats = is_training() || !running_mean.defined();
   if (is_training() && num_batches_tracked.defined()) {
     NoGradGuard no_grad;

@@ -30,9 +30,9 @@ class BatchNorm : public Module {
  public:
   Tensor forward(const Tensor& x);
 
-  Tensor weight, bias;                   // [C]
-  Tensor running_mean, running_var;      // [C]
-  Tensor num_batches_tracked;            // i64 scalar, as in PyTorch's state dict
+  Tensor weight, bias;               // [C]
+  Tensor running_mean, running_var;  // [C]
+  Tensor num_batches_tracked;        // i64 scalar, as in PyTorch's state dict
 
  protected:
   BatchNorm(int64_t num_features, BatchNormOptions opts, std::vector<int64_t> ranks, const char* name);

@@ -70,8 +70,8 @@ std::pair<Tensor, std::vector<Tensor>> RnnBase::run(const Tensor& x, std::vector
   return {opts_.batch_first ? transpose(seq, 0, 1) : seq, final_state};
 }
 
-std::pair<Tensor, std::vector<Tensor>> RnnBase::layer(const Tensor& seq, std::vector<Tensor> state,
-                                                     const Weights& w, bool reverse) const {
+std::pair<Tensor, std::vector<Tensor>> RnnBase::layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
+                                                      bool reverse) const {
   // All time steps' input projections in one GEMM.
   Tensor gx = matmul(seq, w.w_ih, false, true);
   if (w.b_ih.defined()) gx = add(gx, w.b_ih);
@@ -94,7 +94,7 @@ LSTM::Result LSTM::forward(const Tensor& x, const LstmState& init) {
 }
 
 std::pair<Tensor, std::vector<Tensor>> LSTM::layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
-                                                  bool reverse) const {
+                                                   bool reverse) const {
   // bf16 weights where the device's slot takes the call (the CPU's, in f32, nothing to record).
   if (!inference_.empty() && !GradMode::enabled())
     if (auto r = lstm_layer_bf16_kernel(seq.device(), seq, state[0], state[1], inference_[w.index], reverse))
@@ -112,7 +112,8 @@ void LSTM::quantize_for_inference(WeightPrecision p) {
   inference_.clear();
   half_.clear();
   if (p == WeightPrecision::bf16)
-    for (const Weights& w : layer_weights()) inference_.push_back(quantize_lstm_weights(w.w_ih, w.w_hh, w.b_ih, w.b_hh));
+    for (const Weights& w : layer_weights())
+      inference_.push_back(quantize_lstm_weights(w.w_ih, w.w_hh, w.b_ih, w.b_hh));
   // f16: the biases stay the f32 parameters themselves (detached handles).
   auto handle = [](const Tensor& b) { return b.defined() ? b.detach() : Tensor(); };
   if (p == WeightPrecision::f16)

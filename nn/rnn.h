@@ -6,9 +6,9 @@
 // one GEMM, then steps through time; the LSTM step is the fused cell (ops/lstm.h).
 #include <vector>
 
+#include "engine/rng.h"
 #include "nn/module.h"
 #include "nn/precision.h"
-#include "engine/rng.h"
 #include "ops/lstm_layer.h"
 
 namespace cadenza::nn {
@@ -33,15 +33,15 @@ class RnnBase : public Module {
     Tensor w_ih, w_hh, b_ih, b_hh;
     size_t index = 0;  // layer · directions + direction
   };
-  RnnBase(const char* name, int64_t gates, int64_t input_size, int64_t hidden_size, RnnOptions opts,
-          Generator& gen, Generator* dropout_gen);
+  RnnBase(const char* name, int64_t gates, int64_t input_size, int64_t hidden_size, RnnOptions opts, Generator& gen,
+          Generator* dropout_gen);
   // Initial state parts (undefined = zeros) -> output and final state parts.
   std::pair<Tensor, std::vector<Tensor>> run(const Tensor& x, std::vector<Tensor> init, size_t parts);
   // One layer and direction over the whole sequence seq [T, B, I] from the state parts
   // [B, H] -> output [T, B, H] and the final state parts. By default: one GEMM for all
   // steps' input projections, then cell() step by step.
-  virtual std::pair<Tensor, std::vector<Tensor>> layer(const Tensor& seq, std::vector<Tensor> state,
-                                                       const Weights& w, bool reverse) const;
+  virtual std::pair<Tensor, std::vector<Tensor>> layer(const Tensor& seq, std::vector<Tensor> state, const Weights& w,
+                                                       bool reverse) const;
   // One time step: gx = x_t W_ihᵀ + b_ih [B, gates·H] and the state parts [B, H] -> new state.
   virtual std::vector<Tensor> cell(const Tensor& gx, const std::vector<Tensor>& state, const Weights& w) const = 0;
   const std::vector<Weights>& layer_weights() const { return weights_; }
@@ -83,7 +83,7 @@ class LSTM : public RnnBase {
 
  private:
   std::vector<LstmInferenceWeights> inference_;  // bf16, per layer and direction
-  std::vector<LstmHalfWeights> half_;             // f16, per layer and direction
+  std::vector<LstmHalfWeights> half_;            // f16, per layer and direction
 };
 
 // quantize_for_inference on every LSTM in `m` and its descendants; returns how many.

@@ -190,10 +190,10 @@ bool fused_attention_fits(const Tensor& q, const Tensor& k, const Tensor& v, con
 Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal, const Tensor& key_padding_mask,
                  const Tensor& rel_emb) {
   CADENZA_CHECK(q.dim() == 4 && k.dim() == 4 && v.dim() == 4 && q.size(0) == k.size(0) && q.size(1) == k.size(1) &&
-                    q.size(3) == k.size(3) && Shape(k.shape().begin(), k.shape().end() - 1) ==
-                                                  Shape(v.shape().begin(), v.shape().end() - 1),
-                "attention: q {}, k {}, v {} must be [B, H, L, D], [B, H, S, D], [B, H, S, Dv]",
-                shape_str(q.shape()), shape_str(k.shape()), shape_str(v.shape()));
+                    q.size(3) == k.size(3) &&
+                    Shape(k.shape().begin(), k.shape().end() - 1) == Shape(v.shape().begin(), v.shape().end() - 1),
+                "attention: q {}, k {}, v {} must be [B, H, L, D], [B, H, S, D], [B, H, S, Dv]", shape_str(q.shape()),
+                shape_str(k.shape()), shape_str(v.shape()));
   const int64_t B = q.size(0), L = q.size(2), S = k.size(2), D = q.size(3);
   if (rel_emb.defined()) {
     CADENZA_CHECK(causal && L <= S,
@@ -220,43 +220,48 @@ using testing::uniform_input;
 using Fn = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
 const bool registered = [] {
   OpRegistry::add({"relative_skew", true, [](DType dt) {
-    return std::vector<OpSample>{{"[2,1,3,3]", {uniform_input({2, 1, 3, 3}, dt)},
-                                  [](const std::vector<Tensor>& x) { return std::vector<Tensor>{relative_skew(x[0])}; }}};
-  }});
-  OpRegistry::add({"attention", true, [](DType dt) {
-    auto qkv = [dt](int64_t L, int64_t S) {
-      return std::vector<Tensor>{uniform_input({2, 2, L, 3}, dt), uniform_input({2, 2, S, 3}, dt),
-                                 uniform_input({2, 2, S, 2}, dt)};
-    };
-    // Batch 0 pads key 2; batch 1 pads key 0, which leaves its first query with no key.
-    // The padding mask is an input (integer, so never differentiated) rather than a
-    // captured tensor, so a backend test can move it with the rest.
-    Tensor pads = Tensor::from_vector<int64_t>({0, 0, 1, 1, 0, 0}, {2, 3});
-    std::vector<Tensor> rel_in = qkv(3, 3), cache_in = qkv(2, 4), padded = qkv(2, 3);
-    rel_in.push_back(uniform_input({4, 3}, dt));
-    cache_in.push_back(uniform_input({3, 3}, dt));
-    std::vector<Tensor> rel_padded = rel_in;
-    padded.push_back(pads);
-    rel_padded.push_back(pads);
-    return std::vector<OpSample>{
-        {"L=2 S=3", qkv(2, 3),
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2])}; }},
-        {"causal L=2 S=3, key padding", padded,
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[3])}; }},
-        {"causal relative L=S=3, M=4", rel_in,
-         [](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
-         }},
-        {"causal relative L=2 S=4, M=3 (cache step)", cache_in,
-         [](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
-         }},
-        {"causal relative, fully masked row", rel_padded,
-         [](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[4], x[3])};
-         }},
-    };
-  }});
+                     return std::vector<OpSample>{
+                         {"[2,1,3,3]", {uniform_input({2, 1, 3, 3}, dt)}, [](const std::vector<Tensor>& x) {
+                            return std::vector<Tensor>{relative_skew(x[0])};
+                          }}};
+                   }});
+  OpRegistry::add(
+      {"attention", true, [](DType dt) {
+         auto qkv = [dt](int64_t L, int64_t S) {
+           return std::vector<Tensor>{uniform_input({2, 2, L, 3}, dt), uniform_input({2, 2, S, 3}, dt),
+                                      uniform_input({2, 2, S, 2}, dt)};
+         };
+         // Batch 0 pads key 2; batch 1 pads key 0, which leaves its first query with no key.
+         // The padding mask is an input (integer, so never differentiated) rather than a
+         // captured tensor, so a backend test can move it with the rest.
+         Tensor pads = Tensor::from_vector<int64_t>({0, 0, 1, 1, 0, 0}, {2, 3});
+         std::vector<Tensor> rel_in = qkv(3, 3), cache_in = qkv(2, 4), padded = qkv(2, 3);
+         rel_in.push_back(uniform_input({4, 3}, dt));
+         cache_in.push_back(uniform_input({3, 3}, dt));
+         std::vector<Tensor> rel_padded = rel_in;
+         padded.push_back(pads);
+         rel_padded.push_back(pads);
+         return std::vector<OpSample>{
+             {"L=2 S=3", qkv(2, 3),
+              [](const std::vector<Tensor>& x) { return std::vector<Tensor>{attention(x[0], x[1], x[2])}; }},
+             {"causal L=2 S=3, key padding", padded,
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[3])};
+              }},
+             {"causal relative L=S=3, M=4", rel_in,
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
+              }},
+             {"causal relative L=2 S=4, M=3 (cache step)", cache_in,
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{attention(x[0], x[1], x[2], true, {}, x[3])};
+              }},
+             {"causal relative, fully masked row", rel_padded,
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{attention(x[0], x[1], x[2], true, x[4], x[3])};
+              }},
+         };
+       }});
   return true;
 }();
 }  // namespace

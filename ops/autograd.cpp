@@ -58,9 +58,8 @@ class SlotAdder {
       }
       return;
     }
-    CADENZA_CHECK(slab.axis >= 0 && !GradMode::enabled(),
-                  "backward: a gradient of shape {} for a tensor of shape {}", shape_str(g.shape()),
-                  shape_str(meta.shape));
+    CADENZA_CHECK(slab.axis >= 0 && !GradMode::enabled(), "backward: a gradient of shape {} for a tensor of shape {}",
+                  shape_str(g.shape()), shape_str(meta.shape));
     if (!slot.defined() || !owned_.count(slot.impl())) {
       slot = slot.defined() ? clone(slot) : Tensor::zeros(meta.shape, meta.dtype, meta.device);
       owned_.emplace(slot.impl(), slot);
@@ -84,9 +83,8 @@ using Capture = std::map<std::pair<Node*, uint32_t>, std::vector<size_t>>;
 
 // The walk shared by backward() and grad(). When `captures` is non-null, gradients arriving
 // at those (node, slot) pairs are stored into `captured` and accumulators do not run.
-void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads,
-                  bool retain_graph, bool create_graph, const Capture* captures,
-                  std::vector<Tensor>* captured) {
+void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads, bool retain_graph,
+                  bool create_graph, const Capture* captures, std::vector<Tensor>* captured) {
   set_accumulator_factory(&make_accumulator);
   std::vector<Edge> root_edges;
   for (const Tensor& r : roots) {
@@ -184,27 +182,26 @@ void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& r
       if (run && i < in_grads.size()) deliver(e, in_grads[i], i == 0 ? n->input_slab : Node::Slab{});
       if (--deps[e.node.get()] == 0) {
         deps[e.node.get()] = -1;
-        if (!captures || needed.count(e.node.get())) ready.push(e.node.get());
-        else buffers.erase(e.node.get()), keep.erase(e.node.get());
+        if (!captures || needed.count(e.node.get()))
+          ready.push(e.node.get());
+        else
+          buffers.erase(e.node.get()), keep.erase(e.node.get());
       }
     }
   }
 }
 
-std::vector<Tensor> default_grads(const std::vector<Tensor>& roots,
-                                  const std::vector<Tensor>& given) {
-  CADENZA_CHECK(given.empty() || given.size() == roots.size(),
-                "grad: {} grad_outputs for {} outputs", given.size(), roots.size());
+std::vector<Tensor> default_grads(const std::vector<Tensor>& roots, const std::vector<Tensor>& given) {
+  CADENZA_CHECK(given.empty() || given.size() == roots.size(), "grad: {} grad_outputs for {} outputs", given.size(),
+                roots.size());
   std::vector<Tensor> out;
   for (size_t i = 0; i < roots.size(); ++i) {
     if (!given.empty() && given[i].defined()) {
-      CADENZA_CHECK(given[i].shape() == roots[i].shape(),
-                    "backward: grad_output of shape {} for an output of shape {}",
+      CADENZA_CHECK(given[i].shape() == roots[i].shape(), "backward: grad_output of shape {} for an output of shape {}",
                     shape_str(given[i].shape()), shape_str(roots[i].shape()));
       out.push_back(given[i]);
     } else {
-      CADENZA_CHECK(roots[i].numel() == 1,
-                    "backward: an implicit gradient needs a one-element output, got shape {}",
+      CADENZA_CHECK(roots[i].numel() == 1, "backward: an implicit gradient needs a one-element output, got shape {}",
                     shape_str(roots[i].shape()));
       out.push_back(Tensor::ones(roots[i].shape(), roots[i].dtype(), roots[i].device()));
     }
@@ -221,8 +218,8 @@ GradReadyScope::~GradReadyScope() { t_grad_ready = prev_; }
 
 void backward(const Tensor& root, const Tensor& grad_output, bool retain_graph, bool create_graph) {
   CADENZA_CHECK(root.defined(), "backward: undefined tensor");
-  run_backward({root}, default_grads({root}, {grad_output}), retain_graph || create_graph,
-               create_graph, nullptr, nullptr);
+  run_backward({root}, default_grads({root}, {grad_output}), retain_graph || create_graph, create_graph, nullptr,
+               nullptr);
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
@@ -232,19 +229,19 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   // a fresh one would not match the capture point.
   std::vector<Edge> input_edges;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    CADENZA_CHECK(inputs[i].defined() && inputs[i].requires_grad(),
-                  "grad: input {} does not require grad", i);
+    CADENZA_CHECK(inputs[i].defined() && inputs[i].requires_grad(), "grad: input {} does not require grad", i);
     input_edges.push_back(gradient_edge(inputs[i]));
     captures[{input_edges.back().node.get(), input_edges.back().input_nr}].push_back(i);
   }
   std::vector<Tensor> captured(inputs.size());
-  run_backward(outputs, default_grads(outputs, grad_outputs),
-               opts.retain_graph || opts.create_graph, opts.create_graph, &captures, &captured);
+  run_backward(outputs, default_grads(outputs, grad_outputs), opts.retain_graph || opts.create_graph, opts.create_graph,
+               &captures, &captured);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!captured[i].defined()) {
       CADENZA_CHECK(opts.allow_unused,
                     "grad: input {} was not used to compute the outputs (allow_unused=true to "
-                    "get an undefined tensor)", i);
+                    "get an undefined tensor)",
+                    i);
     }
   }
   return captured;

@@ -12,8 +12,7 @@
 namespace cadenza {
 
 // `grad_output` may be omitted for a one-element `root` (it is then 1).
-void backward(const Tensor& root, const Tensor& grad_output = {}, bool retain_graph = false,
-              bool create_graph = false);
+void backward(const Tensor& root, const Tensor& grad_output = {}, bool retain_graph = false, bool create_graph = false);
 
 struct GradOptions {
   bool retain_graph = false;  // also forced on by create_graph

@@ -17,20 +17,34 @@ namespace {
 // instantiates every entry of BinaryOp).
 template <class T, BinaryOp Op>
 inline T apply_binary(T a, T b) {
-  if constexpr (Op == BinaryOp::add) return a + b;
-  else if constexpr (Op == BinaryOp::sub) return a - b;
-  else if constexpr (Op == BinaryOp::mul) return a * b;
-  else if constexpr (Op == BinaryOp::div) return a / b;
-  else if constexpr (Op == BinaryOp::pow) return static_cast<T>(std::pow(a, b));
-  else if constexpr (Op == BinaryOp::maximum) return a > b ? a : b;
-  else if constexpr (Op == BinaryOp::minimum) return a < b ? a : b;
-  else if constexpr (Op == BinaryOp::eq) return T(a == b);
-  else if constexpr (Op == BinaryOp::ne) return T(a != b);
-  else if constexpr (Op == BinaryOp::lt) return T(a < b);
-  else if constexpr (Op == BinaryOp::le) return T(a <= b);
-  else if constexpr (Op == BinaryOp::gt) return T(a > b);
-  else if constexpr (Op == BinaryOp::ge) return T(a >= b);
-  else static_assert(Op != Op, "a BinaryOp of ops/op_enums.h without its CPU math");
+  if constexpr (Op == BinaryOp::add)
+    return a + b;
+  else if constexpr (Op == BinaryOp::sub)
+    return a - b;
+  else if constexpr (Op == BinaryOp::mul)
+    return a * b;
+  else if constexpr (Op == BinaryOp::div)
+    return a / b;
+  else if constexpr (Op == BinaryOp::pow)
+    return static_cast<T>(std::pow(a, b));
+  else if constexpr (Op == BinaryOp::maximum)
+    return a > b ? a : b;
+  else if constexpr (Op == BinaryOp::minimum)
+    return a < b ? a : b;
+  else if constexpr (Op == BinaryOp::eq)
+    return T(a == b);
+  else if constexpr (Op == BinaryOp::ne)
+    return T(a != b);
+  else if constexpr (Op == BinaryOp::lt)
+    return T(a < b);
+  else if constexpr (Op == BinaryOp::le)
+    return T(a <= b);
+  else if constexpr (Op == BinaryOp::gt)
+    return T(a > b);
+  else if constexpr (Op == BinaryOp::ge)
+    return T(a >= b);
+  else
+    static_assert(Op != Op, "a BinaryOp of ops/op_enums.h without its CPU math");
 }
 
 template <class T, BinaryOp Op>
@@ -62,9 +76,7 @@ void run_any(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out, s
 }
 
 void binary_cpu(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  dispatch_all(a.dtype(), [&]<class T>() {
-    run_any<T>(op, a, b, out, std::make_index_sequence<kBinaryOpCount>());
-  });
+  dispatch_all(a.dtype(), [&]<class T>() { run_any<T>(op, a, b, out, std::make_index_sequence<kBinaryOpCount>()); });
 }
 
 void where_cpu(const Tensor& c, const Tensor& a, const Tensor& b, const Tensor& out) {
@@ -87,10 +99,10 @@ void where_cpu(const Tensor& c, const Tensor& a, const Tensor& b, const Tensor& 
 
 void check_pair(const char* op, const Tensor& a, const Tensor& b) {
   CADENZA_CHECK(a.defined() && b.defined(), "{}: undefined tensor", op);
-  CADENZA_CHECK(a.dtype() == b.dtype(), "{}: dtypes {} and {} differ (convert one with to_dtype)",
-                op, dtype_name(a.dtype()), dtype_name(b.dtype()));
-  CADENZA_CHECK(a.device() == b.device(), "{}: tensors on {} and {}; move one with to()", op,
-                a.device().str(), b.device().str());
+  CADENZA_CHECK(a.dtype() == b.dtype(), "{}: dtypes {} and {} differ (convert one with to_dtype)", op,
+                dtype_name(a.dtype()), dtype_name(b.dtype()));
+  CADENZA_CHECK(a.device() == b.device(), "{}: tensors on {} and {}; move one with to()", op, a.device().str(),
+                b.device().str());
 }
 
 Tensor binary_forward(BinaryOp op, const Tensor& a, const Tensor& b) {
@@ -183,7 +195,7 @@ Tensor div(const Tensor& a, double b) { return div(a, scalar_like(a, b)); }
 Tensor rdiv(double a, const Tensor& b) { return div(scalar_like(b, a), b); }
 Tensor operator-(const Tensor& a) { return neg(a); }
 
-#define CADENZA_COMPARE(fname, OP)                                                          \
+#define CADENZA_COMPARE(fname, OP)                                                              \
   Tensor fname(const Tensor& a, const Tensor& b) { return binary_forward(BinaryOp::OP, a, b); } \
   Tensor fname(const Tensor& a, double b) { return binary_forward(BinaryOp::OP, a, scalar_like(a, b)); }
 CADENZA_COMPARE(eq, eq)
@@ -196,8 +208,8 @@ CADENZA_COMPARE(ge, ge)
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   check_pair("where", a, b);
-  CADENZA_CHECK(cond.device() == a.device(), "where: condition on {}, values on {}",
-                cond.device().str(), a.device().str());
+  CADENZA_CHECK(cond.device() == a.device(), "where: condition on {}, values on {}", cond.device().str(),
+                a.device().str());
   Shape s = broadcast_shapes("where", broadcast_shapes("where", cond.shape(), a.shape()), b.shape());
   Tensor out = make_tensor(s, a.dtype(), a.device());
   where_kernel(a.device(), cond, a, b, out);
@@ -214,35 +226,43 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 namespace {
 using testing::uniform_input;
 void reg2(const char* name, Tensor (*f)(const Tensor&, const Tensor&), double lo, double hi) {
-  OpRegistry::add({name, true, [=](DType dt) {
-    std::vector<OpSample> v;
-    std::pair<Shape, Shape> shapes[] = {{{3, 4}, {3, 4}}, {{3, 1}, {4}}, {{}, {2, 3}}, {{2, 1, 3}, {4, 1}}};
-    for (auto& [sa, sb] : shapes)
-      v.push_back({fmt::format("{} x {}", shape_str(sa), shape_str(sb)),
-                   {uniform_input(sa, dt, lo, hi), uniform_input(sb, dt, lo, hi)},
-                   [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0], in[1])}; }});
-    return v;
-  }});
+  OpRegistry::add(
+      {name, true, [=](DType dt) {
+         std::vector<OpSample> v;
+         std::pair<Shape, Shape> shapes[] = {{{3, 4}, {3, 4}}, {{3, 1}, {4}}, {{}, {2, 3}}, {{2, 1, 3}, {4, 1}}};
+         for (auto& [sa, sb] : shapes)
+           v.push_back({fmt::format("{} x {}", shape_str(sa), shape_str(sb)),
+                        {uniform_input(sa, dt, lo, hi), uniform_input(sb, dt, lo, hi)},
+                        [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0], in[1])}; }});
+         return v;
+       }});
 }
 const bool registered = [] {
-  reg2("add", [](const Tensor& a, const Tensor& b) { return add(a, b); }, -2, 2);
-  reg2("sub", [](const Tensor& a, const Tensor& b) { return sub(a, b); }, -2, 2);
-  reg2("mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, -2, 2);
-  reg2("div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, 0.5, 2);
-  reg2("pow_tensor", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, 0.5, 2);
-  reg2("maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, -2, 2);
-  reg2("minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, -2, 2);
+  reg2(
+      "add", [](const Tensor& a, const Tensor& b) { return add(a, b); }, -2, 2);
+  reg2(
+      "sub", [](const Tensor& a, const Tensor& b) { return sub(a, b); }, -2, 2);
+  reg2(
+      "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, -2, 2);
+  reg2(
+      "div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, 0.5, 2);
+  reg2(
+      "pow_tensor", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, 0.5, 2);
+  reg2(
+      "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, -2, 2);
+  reg2(
+      "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, -2, 2);
   for (const char* cmp : {"eq", "ne", "lt", "le", "gt", "ge"}) OpRegistry::add({cmp, false, nullptr});
   OpRegistry::add({"where", true, [](DType dt) {
-    std::vector<OpSample> v;
-    v.push_back({"cond [3,1] a [3,4] b [4]",
-                 {uniform_input({3, 1}, dt, -1, 1), uniform_input({3, 4}, dt), uniform_input({4}, dt)},
-                 [](const std::vector<Tensor>& in) {
-                   return std::vector<Tensor>{where(gt(in[0], 0.0), in[1], in[2])};
-                 },
-                 {false, true, true}});
-    return v;
-  }});
+                     std::vector<OpSample> v;
+                     v.push_back({"cond [3,1] a [3,4] b [4]",
+                                  {uniform_input({3, 1}, dt, -1, 1), uniform_input({3, 4}, dt), uniform_input({4}, dt)},
+                                  [](const std::vector<Tensor>& in) {
+                                    return std::vector<Tensor>{where(gt(in[0], 0.0), in[1], in[2])};
+                                  },
+                                  {false, true, true}});
+                     return v;
+                   }});
   return true;
 }();
 }  // namespace

@@ -21,18 +21,19 @@ struct ConvShapes {
 ConvShapes check_conv(std::string_view op, int64_t nd, const Tensor& x, const Tensor& w, const Tensor& bias,
                       int64_t groups, bool transposed) {
   CADENZA_CHECK(x.dim() == nd + 2, "{}: input {} should be [N, C] and {} spatial axes", op, shape_str(x.shape()), nd);
-  CADENZA_CHECK(w.dim() == nd + 2, "{}: weight {} should be [C_out, C_in] and {} kernel axes", op,
-                shape_str(w.shape()), nd);
-  CADENZA_CHECK(x.dtype() == w.dtype() && x.device() == w.device(), "{}: input {} ({} on {}) and weight {} ({} on {}) differ",
-                op, shape_str(x.shape()), dtype_name(x.dtype()), x.device().str(), shape_str(w.shape()),
-                dtype_name(w.dtype()), w.device().str());
+  CADENZA_CHECK(w.dim() == nd + 2, "{}: weight {} should be [C_out, C_in] and {} kernel axes", op, shape_str(w.shape()),
+                nd);
+  CADENZA_CHECK(x.dtype() == w.dtype() && x.device() == w.device(),
+                "{}: input {} ({} on {}) and weight {} ({} on {}) differ", op, shape_str(x.shape()),
+                dtype_name(x.dtype()), x.device().str(), shape_str(w.shape()), dtype_name(w.dtype()), w.device().str());
   CADENZA_CHECK(groups >= 1, "{}: groups {} must be >= 1", op, groups);
   const int64_t cin = x.size(1);
   const int64_t expect_cin = transposed ? w.size(0) : w.size(1) * groups;
   const int64_t cout = transposed ? w.size(1) * groups : w.size(0);
-  CADENZA_CHECK(cin == expect_cin && cin % groups == 0 && cout % groups == 0,
-                "{}: input {} has {} channels but weight {} expects {} (groups {}, which must divide both channel counts)",
-                op, shape_str(x.shape()), cin, shape_str(w.shape()), expect_cin, groups);
+  CADENZA_CHECK(
+      cin == expect_cin && cin % groups == 0 && cout % groups == 0,
+      "{}: input {} has {} channels but weight {} expects {} (groups {}, which must divide both channel counts)", op,
+      shape_str(x.shape()), cin, shape_str(w.shape()), expect_cin, groups);
   if (bias.defined()) {
     CADENZA_CHECK(bias.dim() == 1 && bias.size(0) == cout, "{}: bias {} should be [{}] for weight {}", op,
                   shape_str(bias.shape()), cout, shape_str(w.shape()));
@@ -81,13 +82,13 @@ Tensor conv_transpose_nd(std::string_view op, int64_t nd, const Tensor& x, const
                   "{}: output_padding {} must be >= 0 and below stride {} or dilation {}", op, shape_str(extra),
                   shape_str(win.stride), shape_str(win.dilation));
     out[i] = (s.in[i] - 1) * win.stride[i] - 2 * win.padding[i] + win.dilation[i] * (win.kernel[i] - 1) + extra[i] + 1;
-    CADENZA_CHECK(out[i] >= 1, "{}: input {} with kernel {}, stride {}, padding {} and dilation {} gives no output",
-                  op, shape_str(x.shape()), shape_str(win.kernel), shape_str(win.stride), shape_str(win.padding),
+    CADENZA_CHECK(out[i] >= 1, "{}: input {} with kernel {}, stride {}, padding {} and dilation {} gives no output", op,
+                  shape_str(x.shape()), shape_str(win.kernel), shape_str(win.stride), shape_str(win.padding),
                   shape_str(win.dilation));
   }
   const int64_t G = s.groups, Lin = numel(s.in);
-  Tensor cols = matmul(reshape(w, {G, s.Cin / G, s.Cout / G * s.taps}), reshape(x, {s.N, G, s.Cin / G, Lin}),
-                       true, false);  // [N, G, Cout/G * K, L_in]
+  Tensor cols = matmul(reshape(w, {G, s.Cin / G, s.Cout / G * s.taps}), reshape(x, {s.N, G, s.Cin / G, Lin}), true,
+                       false);  // [N, G, Cout/G * K, L_in]
   Tensor y = fold_on_grid(reshape(cols, {s.N, s.Cout * s.taps, Lin}), out, win, s.in);
   return add_bias(y, bias);
 }
@@ -121,8 +122,7 @@ using ConvTransposeFn = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, 
 
 // A sample feeding input x, weight w and a bias of `channels` to `fn` with options `o`.
 template <class Fn, class Options>
-OpSample conv_sample(std::string label, DType dt, const Shape& x, const Shape& w, int64_t channels, Fn fn,
-                     Options o) {
+OpSample conv_sample(std::string label, DType dt, const Shape& x, const Shape& w, int64_t channels, Fn fn, Options o) {
   return {std::move(label),
           {uniform_input(x, dt), uniform_input(w, dt), uniform_input({channels}, dt)},
           [fn, o](const Inputs& in) { return Inputs{fn(in[0], in[1], in[2], o)}; }};
@@ -132,15 +132,16 @@ const bool registered = [] {
   auto conv = [](const char* name, auto make) { OpRegistry::add({name, true, make}); };
   conv("conv1d", [](DType dt) {
     return std::vector<OpSample>{
-        conv_sample("k3 s2 p1", dt, {2, 2, 5}, {3, 2, 3}, 3, ConvFn(conv1d), ConvOptions{.stride = {2}, .padding = {1}}),
+        conv_sample("k3 s2 p1", dt, {2, 2, 5}, {3, 2, 3}, 3, ConvFn(conv1d),
+                    ConvOptions{.stride = {2}, .padding = {1}}),
         conv_sample("groups 2 dilation 2", dt, {2, 2, 5}, {2, 1, 2}, 2, ConvFn(conv1d),
                     ConvOptions{.dilation = {2}, .groups = 2}),
     };
   });
   conv("conv2d", [](DType dt) {
-    return std::vector<OpSample>{conv_sample("k2x3 s1x2 p1 d2x1 groups 2", dt, {2, 2, 4, 4}, {2, 1, 2, 3}, 2,
-                                             ConvFn(conv2d),
-                                             ConvOptions{.stride = {1, 2}, .padding = {1}, .dilation = {2, 1}, .groups = 2})};
+    return std::vector<OpSample>{
+        conv_sample("k2x3 s1x2 p1 d2x1 groups 2", dt, {2, 2, 4, 4}, {2, 1, 2, 3}, 2, ConvFn(conv2d),
+                    ConvOptions{.stride = {1, 2}, .padding = {1}, .dilation = {2, 1}, .groups = 2})};
   });
   conv("conv3d", [](DType dt) {
     return std::vector<OpSample>{conv_sample("k2 p0x1x0", dt, {2, 2, 3, 3, 3}, {2, 2, 2, 2, 2}, 2, ConvFn(conv3d),

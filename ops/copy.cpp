@@ -72,9 +72,7 @@ Tensor to_dtype(const Tensor& x, DType dtype) {
   copy_kernel(x.device(), x, y);
   if (is_floating(dtype) && is_floating(x.dtype())) {
     DType from = x.dtype();
-    record("to_dtype", {x}, {y}, {}, [from](const Grads& g, const Grads&) -> Grads {
-      return {to_dtype(g[0], from)};
-    });
+    record("to_dtype", {x}, {y}, {}, [from](const Grads& g, const Grads&) -> Grads { return {to_dtype(g[0], from)}; });
   }
   return y;
 }
@@ -88,12 +86,11 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t axis) {
   for (const Tensor& t : xs) {
     CADENZA_CHECK(t.dim() == first.dim() && t.dtype() == first.dtype() && t.device() == first.device(),
                   "concat: tensors {} ({}, {}) and {} ({}, {}) cannot be joined", shape_str(first.shape()),
-                  dtype_name(first.dtype()), first.device().str(), shape_str(t.shape()),
-                  dtype_name(t.dtype()), t.device().str());
+                  dtype_name(first.dtype()), first.device().str(), shape_str(t.shape()), dtype_name(t.dtype()),
+                  t.device().str());
     for (int64_t d = 0; d < t.dim(); ++d)
-      CADENZA_CHECK(d == axis || t.shape()[d] == shape[d],
-                    "concat: shapes {} and {} differ outside axis {}", shape_str(first.shape()),
-                    shape_str(t.shape()), axis);
+      CADENZA_CHECK(d == axis || t.shape()[d] == shape[d], "concat: shapes {} and {} differ outside axis {}",
+                    shape_str(first.shape()), shape_str(t.shape()), axis);
     total += t.shape()[axis];
   }
   shape[axis] = total;
@@ -125,21 +122,21 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t axis) {
   axis = normalize_axis("stack", axis, xs[0].dim() + 1);
   std::vector<Tensor> parts;
   for (const Tensor& t : xs) {
-    CADENZA_CHECK(t.shape() == xs[0].shape(), "stack: shapes {} and {} differ",
-                  shape_str(xs[0].shape()), shape_str(t.shape()));
+    CADENZA_CHECK(t.shape() == xs[0].shape(), "stack: shapes {} and {} differ", shape_str(xs[0].shape()),
+                  shape_str(t.shape()));
     parts.push_back(unsqueeze(t, axis));
   }
   return concat(parts, axis);
 }
 
 Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& pads, double value) {
-  CADENZA_CHECK(static_cast<int64_t>(pads.size()) <= x.dim(), "pad: {} pairs for a tensor of rank {}",
-                pads.size(), x.dim());
+  CADENZA_CHECK(static_cast<int64_t>(pads.size()) <= x.dim(), "pad: {} pairs for a tensor of rank {}", pads.size(),
+                x.dim());
   Shape shape = x.shape();
   int64_t offset = 0;
   for (size_t i = 0; i < pads.size(); ++i) {
-    CADENZA_CHECK(pads[i].first >= 0 && pads[i].second >= 0, "pad: negative padding ({}, {})",
-                  pads[i].first, pads[i].second);
+    CADENZA_CHECK(pads[i].first >= 0 && pads[i].second >= 0, "pad: negative padding ({}, {})", pads[i].first,
+                  pads[i].second);
     shape[i] += pads[i].first + pads[i].second;
   }
   Tensor out = Tensor::full(shape, value, x.dtype(), x.device());
@@ -156,8 +153,8 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& pads
 
 void copy_(const Tensor& dst, const Tensor& src) {
   check_writable("copy_", dst);
-  CADENZA_CHECK(dst.device() == src.device(), "copy_: destination on {}, source on {}",
-                dst.device().str(), src.device().str());
+  CADENZA_CHECK(dst.device() == src.device(), "copy_: destination on {}, source on {}", dst.device().str(),
+                src.device().str());
   broadcast_shapes("copy_", src.shape(), dst.shape());
   CADENZA_CHECK(broadcast_shapes("copy_", src.shape(), dst.shape()) == dst.shape(),
                 "copy_: source {} does not broadcast to destination {}", shape_str(src.shape()),
@@ -178,24 +175,25 @@ using testing::uniform_input;
 const bool registered = [] {
   auto one = [](const char* name, std::vector<Shape> shapes, std::function<Tensor(const std::vector<Tensor>&)> f) {
     OpRegistry::add({name, true, [=](DType dt) {
-      std::vector<Tensor> in;
-      for (const Shape& s : shapes) in.push_back(uniform_input(s, dt));
-      return std::vector<OpSample>{{name, in, [f](const std::vector<Tensor>& x) { return std::vector<Tensor>{f(x)}; }}};
-    }});
+                       std::vector<Tensor> in;
+                       for (const Shape& s : shapes) in.push_back(uniform_input(s, dt));
+                       return std::vector<OpSample>{
+                           {name, in, [f](const std::vector<Tensor>& x) { return std::vector<Tensor>{f(x)}; }}};
+                     }});
   };
   one("clone", {{3, 4}}, [](const auto& x) { return clone(x[0]); });
   one("contiguous", {{3, 4}}, [](const auto& x) { return contiguous(transpose(x[0], 0, 1)); });
   // A round trip through the other floating dtype; linear, so a coarse finite-difference
   // step is exact and keeps f32 rounding out of the comparison.
   OpRegistry::add({"to_dtype", true, [](DType dt) {
-    OpSample s{"f64 -> f32 -> f64", {uniform_input({3, 4}, dt)}, [](const std::vector<Tensor>& x) {
-      DType other = x[0].dtype() == DType::f64 ? DType::f32 : DType::f64;
-      return std::vector<Tensor>{to_dtype(to_dtype(x[0], other), x[0].dtype())};
-    }};
-    s.eps = 1e-2;
-    s.tolerance = 1e-4;
-    return std::vector<OpSample>{s};
-  }});
+                     OpSample s{"f64 -> f32 -> f64", {uniform_input({3, 4}, dt)}, [](const std::vector<Tensor>& x) {
+                                  DType other = x[0].dtype() == DType::f64 ? DType::f32 : DType::f64;
+                                  return std::vector<Tensor>{to_dtype(to_dtype(x[0], other), x[0].dtype())};
+                                }};
+                     s.eps = 1e-2;
+                     s.tolerance = 1e-4;
+                     return std::vector<OpSample>{s};
+                   }});
   one("to", {{3, 4}}, [](const auto& x) { return to(x[0], Device::cpu()); });
   one("concat", {{2, 3}, {4, 3}, {1, 3}}, [](const auto& x) { return concat(x, 0); });
   one("stack", {{2, 3}, {2, 3}}, [](const auto& x) { return stack(x, 1); });

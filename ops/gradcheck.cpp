@@ -75,8 +75,7 @@ bool close(double a, double n, const GradcheckOptions& o) {
 
 // Finite-difference check of d(scalar_fn)/d(values) against `analytic` (per leaf).
 GradcheckResult compare(Point p, const std::function<double(const Point&)>& scalar_fn,
-                        const std::vector<Tensor>& analytic, const GradcheckOptions& o,
-                        const char* order) {
+                        const std::vector<Tensor>& analytic, const GradcheckOptions& o, const char* order) {
   for (size_t i = 0; i < p.values.size(); ++i) {
     if (!p.diff[i]) continue;
     std::vector<double> a = analytic[i].defined()
@@ -91,8 +90,8 @@ GradcheckResult compare(Point p, const std::function<double(const Point&)>& scal
       p.values[i][j] = x0;
       double numeric = (up - down) / (2 * o.eps);
       if (!close(a[j], numeric, o))
-        return {false, fmt::format("{} derivative of input {} element {}: analytic {:.8g}, numeric {:.8g}",
-                                   order, i, j, a[j], numeric)};
+        return {false, fmt::format("{} derivative of input {} element {}: analytic {:.8g}, numeric {:.8g}", order, i, j,
+                                   a[j], numeric)};
     }
   }
   return {};
@@ -106,8 +105,8 @@ Point make_point(const std::vector<Tensor>& inputs, const GradcheckOptions& o) {
   p.noncontiguous = o.noncontiguous;
   for (size_t i = 0; i < inputs.size(); ++i) {
     bool d = o.differentiable.empty() ? is_floating(inputs[i].dtype()) : o.differentiable[i];
-    CADENZA_CHECK(!d || inputs[i].dtype() == DType::f64, "gradcheck: differentiable input {} must be f64, got {}",
-                  i, dtype_name(inputs[i].dtype()));
+    CADENZA_CHECK(!d || inputs[i].dtype() == DType::f64, "gradcheck: differentiable input {} must be f64, got {}", i,
+                  dtype_name(inputs[i].dtype()));
     p.diff.push_back(d);
     p.originals.push_back(inputs[i]);
     p.values.push_back(d ? inputs[i].to_vector<double>() : std::vector<double>{});
@@ -134,11 +133,13 @@ std::vector<Tensor> per_input(const Point& p, const std::vector<Tensor>& g) {
 constexpr uint64_t kOutKey = 0xC0FFEE, kVKey = 0xBEEF;
 
 // First-order analytic gradient of contract(fn(x)) at p, optionally keeping the graph.
-std::vector<Tensor> first_grads(const TensorFn& fn, const Point& p, std::vector<Tensor>* leaves_out, bool create_graph) {
+std::vector<Tensor> first_grads(const TensorFn& fn, const Point& p, std::vector<Tensor>* leaves_out,
+                                bool create_graph) {
   auto [leaves, args] = p.make(true);
   Tensor L = contract(fn(args), kOutKey);
   std::vector<Tensor> dl = diff_leaves(p, leaves);
-  std::vector<Tensor> g = grad({L}, dl, {}, {.retain_graph = create_graph, .create_graph = create_graph, .allow_unused = true});
+  std::vector<Tensor> g =
+      grad({L}, dl, {}, {.retain_graph = create_graph, .create_graph = create_graph, .allow_unused = true});
   if (leaves_out) *leaves_out = dl;
   return g;
 }
@@ -172,8 +173,7 @@ GradcheckResult gradgradcheck(const TensorFn& fn, const std::vector<Tensor>& inp
   std::vector<Tensor> g = first_grads(fn, p, &leaves, true);
   Tensor Fx = F(g);
   std::vector<Tensor> gg(leaves.size());
-  if (Fx.defined() && Fx.requires_grad())
-    gg = grad({Fx}, leaves, {}, {.allow_unused = true});
+  if (Fx.defined() && Fx.requires_grad()) gg = grad({Fx}, leaves, {}, {.allow_unused = true});
   auto value = [&](const Point& q) {
     std::vector<Tensor> gq = first_grads(fn, q, nullptr, false);
     Tensor f = F(gq);

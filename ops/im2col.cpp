@@ -130,11 +130,12 @@ Shape spatial_shape(const Tensor& x) { return Shape(x.shape().begin() + 2, x.sha
 // _on_grid entry points take hand-built windows, so this guards the kernels' indexing.
 void check_axes(std::string_view op, const Window& w, const Shape& grid, const Shape& in) {
   const size_t nd = in.size();
-  CADENZA_CHECK(nd >= 1 && nd <= 3 && w.kernel.size() == nd && w.stride.size() == nd && w.padding.size() == nd &&
-                    w.dilation.size() == nd && grid.size() == nd,
-                "{}: image size {}, kernel {}, stride {}, padding {}, dilation {} and grid {} need the same 1 to 3 axes",
-                op, shape_str(in), shape_str(w.kernel), shape_str(w.stride), shape_str(w.padding),
-                shape_str(w.dilation), shape_str(grid));
+  CADENZA_CHECK(
+      nd >= 1 && nd <= 3 && w.kernel.size() == nd && w.stride.size() == nd && w.padding.size() == nd &&
+          w.dilation.size() == nd && grid.size() == nd,
+      "{}: image size {}, kernel {}, stride {}, padding {}, dilation {} and grid {} need the same 1 to 3 axes", op,
+      shape_str(in), shape_str(w.kernel), shape_str(w.stride), shape_str(w.padding), shape_str(w.dilation),
+      shape_str(grid));
 }
 
 int64_t spatial_rank(std::string_view op, const Tensor& x) {
@@ -154,17 +155,17 @@ Shape per_axis(std::string_view op, std::string_view what, const Shape& v, int64
   return v;
 }
 
-Window make_window(std::string_view op, int64_t nd, const Shape& kernel, const Shape& stride,
-                   const Shape& padding, const Shape& dilation) {
-  Window w{per_axis(op, "kernel", kernel, nd), per_axis(op, "stride", stride, nd),
-           per_axis(op, "padding", padding, nd), per_axis(op, "dilation", dilation, nd)};
+Window make_window(std::string_view op, int64_t nd, const Shape& kernel, const Shape& stride, const Shape& padding,
+                   const Shape& dilation) {
+  Window w{per_axis(op, "kernel", kernel, nd), per_axis(op, "stride", stride, nd), per_axis(op, "padding", padding, nd),
+           per_axis(op, "dilation", dilation, nd)};
   auto all_at_least = [](const Shape& v, int64_t lo) {
     return std::all_of(v.begin(), v.end(), [lo](int64_t e) { return e >= lo; });
   };
   CADENZA_CHECK(all_at_least(w.kernel, 1) && all_at_least(w.stride, 1) && all_at_least(w.dilation, 1) &&
                     all_at_least(w.padding, 0),
-                "{}: kernel {}, stride {} and dilation {} must be >= 1 and padding {} >= 0", op,
-                shape_str(w.kernel), shape_str(w.stride), shape_str(w.dilation), shape_str(w.padding));
+                "{}: kernel {}, stride {} and dilation {} must be >= 1 and padding {} >= 0", op, shape_str(w.kernel),
+                shape_str(w.stride), shape_str(w.dilation), shape_str(w.padding));
   return w;
 }
 
@@ -186,9 +187,8 @@ Tensor unfold_on_grid(const Tensor& x, const Window& w, const Shape& grid) {
   check_axes("unfold", w, grid, in);
   Tensor cols = make_tensor({x.size(0), x.size(1) * numel(w.kernel), numel(grid)}, x.dtype(), x.device());
   unfold_kernel(x.device(), x, cols, geometry(in, w, grid));
-  record("unfold", {x}, {cols}, {}, [in, w, grid](const Grads& g, const Grads&) -> Grads {
-    return {fold_on_grid(g[0], in, w, grid)};
-  });
+  record("unfold", {x}, {cols}, {},
+         [in, w, grid](const Grads& g, const Grads&) -> Grads { return {fold_on_grid(g[0], in, w, grid)}; });
   return cols;
 }
 
@@ -203,9 +203,8 @@ Tensor fold_on_grid(const Tensor& cols, const Shape& output_size, const Window& 
   shape.insert(shape.end(), output_size.begin(), output_size.end());
   Tensor out = make_tensor(shape, cols.dtype(), cols.device());
   fold_kernel(cols.device(), cols, out, geometry(output_size, w, grid));
-  record("fold", {cols}, {out}, {}, [w, grid](const Grads& g, const Grads&) -> Grads {
-    return {unfold_on_grid(g[0], w, grid)};
-  });
+  record("fold", {cols}, {out}, {},
+         [w, grid](const Grads& g, const Grads&) -> Grads { return {unfold_on_grid(g[0], w, grid)}; });
   return out;
 }
 
@@ -227,24 +226,37 @@ using testing::uniform_input;
 const bool registered = [] {
   using Inputs = std::vector<Tensor>;
   OpRegistry::add({"unfold", true, [](DType dt) {
-    return std::vector<OpSample>{
-        {"1-D k3 s2 p1", {uniform_input({2, 2, 5}, dt)}, [](const Inputs& x) { return Inputs{unfold(x[0], {3}, {2}, {1})}; }},
-        {"2-D k2x3 s1x2 p1x0", {uniform_input({2, 2, 4, 4}, dt)},
-         [](const Inputs& x) { return Inputs{unfold(x[0], {2, 3}, {1, 2}, {1, 0})}; }},
-        {"3-D k2 p1 d2", {uniform_input({1, 2, 3, 3, 3}, dt)},
-         [](const Inputs& x) { return Inputs{unfold(x[0], {2}, {1}, {1}, {2})}; }},
-    };
-  }});
+                     return std::vector<OpSample>{
+                         {"1-D k3 s2 p1",
+                          {uniform_input({2, 2, 5}, dt)},
+                          [](const Inputs& x) { return Inputs{unfold(x[0], {3}, {2}, {1})}; }},
+                         {"2-D k2x3 s1x2 p1x0",
+                          {uniform_input({2, 2, 4, 4}, dt)},
+                          [](const Inputs& x) {
+                            return Inputs{unfold(x[0], {2, 3}, {1, 2}, {1, 0})};
+                          }},
+                         {"3-D k2 p1 d2",
+                          {uniform_input({1, 2, 3, 3, 3}, dt)},
+                          [](const Inputs& x) { return Inputs{unfold(x[0], {2}, {1}, {1}, {2})}; }},
+                     };
+                   }});
   OpRegistry::add({"fold", true, [](DType dt) {
-    return std::vector<OpSample>{
-        {"1-D into 5, k3 s2 p1", {uniform_input({2, 6, 3}, dt)},
-         [](const Inputs& x) { return Inputs{fold(x[0], {5}, {3}, {2}, {1})}; }},
-        {"2-D into 4x4, k2 s1x2 p1x0", {uniform_input({2, 8, 10}, dt)},
-         [](const Inputs& x) { return Inputs{fold(x[0], {4, 4}, {2}, {1, 2}, {1, 0})}; }},
-        {"3-D into 2x2x3, k2", {uniform_input({1, 16, 2}, dt)},
-         [](const Inputs& x) { return Inputs{fold(x[0], {2, 2, 3}, {2})}; }},
-    };
-  }});
+                     return std::vector<OpSample>{
+                         {"1-D into 5, k3 s2 p1",
+                          {uniform_input({2, 6, 3}, dt)},
+                          [](const Inputs& x) { return Inputs{fold(x[0], {5}, {3}, {2}, {1})}; }},
+                         {"2-D into 4x4, k2 s1x2 p1x0",
+                          {uniform_input({2, 8, 10}, dt)},
+                          [](const Inputs& x) {
+                            return Inputs{fold(x[0], {4, 4}, {2}, {1, 2}, {1, 0})};
+                          }},
+                         {"3-D into 2x2x3, k2",
+                          {uniform_input({1, 16, 2}, dt)},
+                          [](const Inputs& x) {
+                            return Inputs{fold(x[0], {2, 2, 3}, {2})};
+                          }},
+                     };
+                   }});
   return true;
 }();
 }  // namespace

@@ -43,8 +43,8 @@ extern Kernel<void(const Tensor& cols, const Tensor& out, const WindowGeometry& 
 // name the caller and the parameter in the error.
 Shape per_axis(std::string_view op, std::string_view what, const Shape& v, int64_t nd);
 // Expands and validates (kernel, stride, dilation >= 1, padding >= 0) a window for `nd` axes.
-Window make_window(std::string_view op, int64_t nd, const Shape& kernel, const Shape& stride,
-                   const Shape& padding, const Shape& dilation);
+Window make_window(std::string_view op, int64_t nd, const Shape& kernel, const Shape& stride, const Shape& padding,
+                   const Shape& dilation);
 // Window positions per axis over `in` (PyTorch's conv output size):
 // floor((in + 2p - d(k-1) - 1) / s) + 1. Errors when the dilated kernel exceeds the
 // padded input.
@@ -52,11 +52,11 @@ Shape window_grid(std::string_view op, const Shape& in, const Window& w);
 
 // x [N, C, *in] -> [N, C*prod(kernel), L]; stride/padding/dilation take one value or one
 // per spatial axis.
-Tensor unfold(const Tensor& x, const Shape& kernel, const Shape& stride = {1},
-              const Shape& padding = {0}, const Shape& dilation = {1});
+Tensor unfold(const Tensor& x, const Shape& kernel, const Shape& stride = {1}, const Shape& padding = {0},
+              const Shape& dilation = {1});
 // cols [N, C*prod(kernel), L] -> [N, C, *output_size]; L must match output_size's grid.
-Tensor fold(const Tensor& cols, const Shape& output_size, const Shape& kernel,
-            const Shape& stride = {1}, const Shape& padding = {0}, const Shape& dilation = {1});
+Tensor fold(const Tensor& cols, const Shape& output_size, const Shape& kernel, const Shape& stride = {1},
+            const Shape& padding = {0}, const Shape& dilation = {1});
 
 // The same with an explicit grid of window positions, which may stop short of the last
 // position that fits (conv_transpose needs this when output_padding >= stride).

@@ -24,7 +24,8 @@ struct AxisSplit {
 
 AxisSplit split_at(const Shape& s, int64_t axis) {
   AxisSplit r;
-  for (int64_t d = 0; d < static_cast<int64_t>(s.size()); ++d) (d < axis ? r.outer : d == axis ? r.size : r.inner) *= s[d];
+  for (int64_t d = 0; d < static_cast<int64_t>(s.size()); ++d)
+    (d < axis ? r.outer : d == axis ? r.size : r.inner) *= s[d];
   return r;
 }
 
@@ -41,9 +42,8 @@ int64_t offset_of(int64_t i, const Shape& shape, const Shape& strides) {
 // Calls fn.template operator()<T, I>() for the data dtype T and index dtype I.
 template <class Fn>
 void dispatch_data_index(const Tensor& data, const Tensor& idx, const char* op, Fn&& fn) {
-  dispatch_all(data.dtype(), [&]<class T>() {
-    dispatch_index(idx.dtype(), op, [&]<class I>() { fn.template operator()<T, I>(); });
-  });
+  dispatch_all(data.dtype(),
+               [&]<class T>() { dispatch_index(idx.dtype(), op, [&]<class I>() { fn.template operator()<T, I>(); }); });
 }
 
 void index_select_cpu(const Tensor& x, int64_t axis, const Tensor& idx, const Tensor& out) {
@@ -74,7 +74,8 @@ void index_add_cpu(const Tensor& out, int64_t axis, const Tensor& idx, const Ten
     T* op = out.data<T>();
     const I* ip = idx.data<I>();
     const T* sp = src.data<T>();
-    cpu::parallel_for(s.outer * blocks, std::max<int64_t>(1, kGrain / std::max<int64_t>(n * std::min(s.inner, kBlock), 1)),
+    cpu::parallel_for(s.outer * blocks,
+                      std::max<int64_t>(1, kGrain / std::max<int64_t>(n * std::min(s.inner, kBlock), 1)),
                       [&](int64_t b, int64_t e) {
                         for (int64_t t = b; t < e; ++t) {
                           const int64_t o = t / blocks, c0 = (t % blocks) * kBlock;
@@ -100,7 +101,8 @@ void for_each_line(const Tensor& data, int64_t axis, const Tensor& idx, const Te
   lines[axis] = 1;
   cpu::parallel_for(numel(lines), std::max<int64_t>(1, kGrain / std::max<int64_t>(len, 1)), [&](int64_t b, int64_t e) {
     for (int64_t l = b; l < e; ++l)
-      fn(offset_of(l, lines, data.strides()), offset_of(l, lines, idx.strides()), offset_of(l, lines, other.strides()), len);
+      fn(offset_of(l, lines, data.strides()), offset_of(l, lines, idx.strides()), offset_of(l, lines, other.strides()),
+         len);
   });
 }
 
@@ -128,7 +130,6 @@ void scatter_add_cpu(const Tensor& out, int64_t axis, const Tensor& idx, const T
   });
 }
 
-
 // Every index must lie in [0, size); read on the host before any kernel runs.
 void check_indices(const char* op, const Tensor& idx, int64_t size, int64_t axis) {
   dispatch_index(idx.dtype(), op, [&]<class I>() {
@@ -138,8 +139,7 @@ void check_indices(const char* op, const Tensor& idx, int64_t size, int64_t axis
 }
 
 void check_same_device(const char* op, const Tensor& x, const Tensor& idx) {
-  CADENZA_CHECK(x.device() == idx.device(), "{}: data on {}, indices on {}", op, x.device().str(),
-                idx.device().str());
+  CADENZA_CHECK(x.device() == idx.device(), "{}: data on {}, indices on {}", op, x.device().str(), idx.device().str());
 }
 
 void check_values(const char* op, const Tensor& base, const Tensor& src) {
@@ -176,7 +176,8 @@ Tensor select_slices(const char* op, const Tensor& x, int64_t axis, const Tensor
 
 }  // namespace
 
-Kernel<void(const Tensor&, int64_t, const Tensor&, const Tensor&)> index_select_kernel("index_select", &index_select_cpu);
+Kernel<void(const Tensor&, int64_t, const Tensor&, const Tensor&)> index_select_kernel("index_select",
+                                                                                       &index_select_cpu);
 Kernel<void(const Tensor&, int64_t, const Tensor&, const Tensor&)> index_add_kernel("index_add", &index_add_cpu);
 Kernel<void(const Tensor&, int64_t, const Tensor&, const Tensor&)> gather_kernel("gather", &gather_cpu);
 Kernel<void(const Tensor&, int64_t, const Tensor&, const Tensor&)> scatter_add_kernel("scatter_add", &scatter_add_cpu);
@@ -288,39 +289,41 @@ OpSample sample(std::string label, Inputs in, std::function<Tensor(const Inputs&
 
 const bool registered = [] {
   OpRegistry::add({"index_select", true, [](DType dt) {
-    return std::vector<OpSample>{
-        sample("[4, 5] axis 1", {uniform_input({4, 5}, dt), index_input({6}, 5)},
-               [](const Inputs& in) { return index_select(in[0], 1, in[1]); }),
-        sample("[3, 4, 2] axis 0", {uniform_input({3, 4, 2}, dt), index_input({5}, 3)},
-               [](const Inputs& in) { return index_select(in[0], 0, in[1]); })};
-  }});
+                     return std::vector<OpSample>{
+                         sample("[4, 5] axis 1", {uniform_input({4, 5}, dt), index_input({6}, 5)},
+                                [](const Inputs& in) { return index_select(in[0], 1, in[1]); }),
+                         sample("[3, 4, 2] axis 0", {uniform_input({3, 4, 2}, dt), index_input({5}, 3)},
+                                [](const Inputs& in) { return index_select(in[0], 0, in[1]); })};
+                   }});
   OpRegistry::add({"index_add", true, [](DType dt) {
-    return std::vector<OpSample>{
-        sample("[4, 3] axis 0", {uniform_input({4, 3}, dt), index_input({5}, 4), uniform_input({5, 3}, dt)},
-               [](const Inputs& in) { return index_add(in[0], 0, in[1], in[2]); })};
-  }});
+                     return std::vector<OpSample>{sample(
+                         "[4, 3] axis 0", {uniform_input({4, 3}, dt), index_input({5}, 4), uniform_input({5, 3}, dt)},
+                         [](const Inputs& in) { return index_add(in[0], 0, in[1], in[2]); })};
+                   }});
   OpRegistry::add({"gather", true, [](DType dt) {
-    return std::vector<OpSample>{
-        sample("[3, 4] axis 1", {uniform_input({3, 4}, dt), index_input({2, 6}, 4)},
-               [](const Inputs& in) { return gather(in[0], 1, in[1]); }),
-        sample("[3, 4] axis 0", {uniform_input({3, 4}, dt), index_input({5, 3}, 3)},
-               [](const Inputs& in) { return gather(in[0], 0, in[1]); })};
-  }});
+                     return std::vector<OpSample>{
+                         sample("[3, 4] axis 1", {uniform_input({3, 4}, dt), index_input({2, 6}, 4)},
+                                [](const Inputs& in) { return gather(in[0], 1, in[1]); }),
+                         sample("[3, 4] axis 0", {uniform_input({3, 4}, dt), index_input({5, 3}, 3)},
+                                [](const Inputs& in) { return gather(in[0], 0, in[1]); })};
+                   }});
   OpRegistry::add({"scatter_add", true, [](DType dt) {
-    return std::vector<OpSample>{
-        sample("[3, 4] axis 1, src larger than index",
-               {uniform_input({3, 4}, dt), index_input({2, 5}, 4), uniform_input({3, 6}, dt)},
-               [](const Inputs& in) { return scatter_add(in[0], 1, in[1], in[2]); })};
-  }});
+                     return std::vector<OpSample>{
+                         sample("[3, 4] axis 1, src larger than index",
+                                {uniform_input({3, 4}, dt), index_input({2, 5}, 4), uniform_input({3, 6}, dt)},
+                                [](const Inputs& in) { return scatter_add(in[0], 1, in[1], in[2]); })};
+                   }});
   OpRegistry::add({"embedding", true, [](DType dt) {
-    return std::vector<OpSample>{sample("[5, 3] by [2, 3]", {uniform_input({5, 3}, dt), index_input({2, 3}, 5)},
-                                        [](const Inputs& in) { return embedding(in[0], in[1]); })};
-  }});
+                     return std::vector<OpSample>{sample("[5, 3] by [2, 3]",
+                                                         {uniform_input({5, 3}, dt), index_input({2, 3}, 5)},
+                                                         [](const Inputs& in) { return embedding(in[0], in[1]); })};
+                   }});
   OpRegistry::add({"masked_fill", true, [](DType dt) {
-    // The mask is an i64 0/1 tensor, so the check differentiates only x.
-    return std::vector<OpSample>{sample("[3, 4] by [3, 1]", {uniform_input({3, 4}, dt), index_input({3, 1}, 2)},
-                                        [](const Inputs& in) { return masked_fill(in[0], in[1], -5.0); })};
-  }});
+                     // The mask is an i64 0/1 tensor, so the check differentiates only x.
+                     return std::vector<OpSample>{
+                         sample("[3, 4] by [3, 1]", {uniform_input({3, 4}, dt), index_input({3, 1}, 2)},
+                                [](const Inputs& in) { return masked_fill(in[0], in[1], -5.0); })};
+                   }});
   OpRegistry::add({"one_hot", false, nullptr});
   OpRegistry::add({"triu_mask", false, nullptr});
   OpRegistry::add({"tril_mask", false, nullptr});

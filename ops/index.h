@@ -43,9 +43,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
 // Not differentiable: [n, m] with 1 where column - row >= diagonal (triu) or
 // <= diagonal (tril), else 0. A causal attention mask is masked_fill(scores,
 // triu_mask(t, t, 1), -inf).
-Tensor triu_mask(int64_t n, int64_t m, int64_t diagonal = 0, DType dtype = DType::f32,
-                 Device device = Device::cpu());
-Tensor tril_mask(int64_t n, int64_t m, int64_t diagonal = 0, DType dtype = DType::f32,
-                 Device device = Device::cpu());
+Tensor triu_mask(int64_t n, int64_t m, int64_t diagonal = 0, DType dtype = DType::f32, Device device = Device::cpu());
+Tensor tril_mask(int64_t n, int64_t m, int64_t diagonal = 0, DType dtype = DType::f32, Device device = Device::cpu());
 
 }  // namespace cadenza

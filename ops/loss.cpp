@@ -35,8 +35,8 @@ TargetMasks target_masks(const char* op, const Tensor& scores, const Tensor& tar
   CADENZA_CHECK(target.dtype() == DType::i64 || target.dtype() == DType::i32,
                 "{}: target must be an index tensor (i64 or i32), got {}", op, dtype_name(target.dtype()));
   Shape rows(scores.shape().begin(), scores.shape().end() - 1);
-  CADENZA_CHECK(target.shape() == rows, "{}: scores {} need target of shape {}, got {}", op,
-                shape_str(scores.shape()), shape_str(rows), shape_str(target.shape()));
+  CADENZA_CHECK(target.shape() == rows, "{}: scores {} need target of shape {}, got {}", op, shape_str(scores.shape()),
+                shape_str(rows), shape_str(target.shape()));
   const int64_t C = scores.size(-1);
   for (int64_t t : to_dtype(target, DType::i64).to_vector<int64_t>())
     CADENZA_CHECK(t == ignore_index || (t >= 0 && t < C), "{}: target {} out of range for {} classes", op, t, C);
@@ -67,8 +67,8 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, int64_t ignore_in
 }
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyOptions& o) {
-  CADENZA_CHECK(o.label_smoothing >= 0 && o.label_smoothing <= 1,
-                "cross_entropy: label_smoothing {} outside [0, 1]", o.label_smoothing);
+  CADENZA_CHECK(o.label_smoothing >= 0 && o.label_smoothing <= 1, "cross_entropy: label_smoothing {} outside [0, 1]",
+                o.label_smoothing);
   TargetMasks m = target_masks("cross_entropy", logits, target, o.ignore_index);
   Tensor logp = log_softmax(logits, -1);
   Tensor loss = picked_nll(logp, m.pick);
@@ -95,8 +95,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& x, const Tensor& t, const 
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
-  CADENZA_CHECK(input.shape() == target.shape(), "mse_loss: input {} and target {} differ",
-                shape_str(input.shape()), shape_str(target.shape()));
+  CADENZA_CHECK(input.shape() == target.shape(), "mse_loss: input {} and target {} differ", shape_str(input.shape()),
+                shape_str(target.shape()));
   return reduce_loss(square(sub(input, target)), reduction);
 }
 
@@ -114,38 +114,48 @@ Tensor with_ignored(Tensor target, int64_t row, int64_t ignore_index) {
 
 const bool registered = [] {
   OpRegistry::add({"cross_entropy", true, [](DType dt) {
-    auto ce = [](CrossEntropyOptions o) -> Fn {
-      return [o](const std::vector<Tensor>& x) { return std::vector<Tensor>{cross_entropy(x[0], x[1], o)}; };
-    };
-    return std::vector<OpSample>{
-        {"[4,5] mean", {uniform_input({4, 5}, dt, -2, 2), index_input({4}, 5)}, ce({})},
-        {"[2,3,4] smoothing 0.1, ignore, sum",
-         {uniform_input({2, 3, 4}, dt, -2, 2), with_ignored(index_input({2, 3}, 4), 1, 3)},
-         ce({3, 0.1, Reduction::sum})},
-        {"[3,4] smoothing 0.2, none", {uniform_input({3, 4}, dt, -2, 2), index_input({3}, 4)},
-         ce({-100, 0.2, Reduction::none})},
-    };
-  }});
+                     auto ce = [](CrossEntropyOptions o) -> Fn {
+                       return [o](const std::vector<Tensor>& x) {
+                         return std::vector<Tensor>{cross_entropy(x[0], x[1], o)};
+                       };
+                     };
+                     return std::vector<OpSample>{
+                         {"[4,5] mean", {uniform_input({4, 5}, dt, -2, 2), index_input({4}, 5)}, ce({})},
+                         {"[2,3,4] smoothing 0.1, ignore, sum",
+                          {uniform_input({2, 3, 4}, dt, -2, 2), with_ignored(index_input({2, 3}, 4), 1, 3)},
+                          ce({3, 0.1, Reduction::sum})},
+                         {"[3,4] smoothing 0.2, none",
+                          {uniform_input({3, 4}, dt, -2, 2), index_input({3}, 4)},
+                          ce({-100, 0.2, Reduction::none})},
+                     };
+                   }});
   OpRegistry::add({"nll_loss", true, [](DType dt) {
-    return std::vector<OpSample>{
-        {"[4,3] ignore", {uniform_input({4, 3}, dt, -3, -0.1), with_ignored(index_input({4}, 3), 2, -100)},
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{nll_loss(x[0], x[1])}; }}};
-  }});
-  OpRegistry::add({"binary_cross_entropy_with_logits", true, [](DType dt) {
-    return std::vector<OpSample>{
-        {"[3,4]", {uniform_input({3, 4}, dt, -3, 3), uniform_input({3, 4}, dt, 0, 1)},
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{binary_cross_entropy_with_logits(x[0], x[1])}; }},
-        {"[3,4] pos_weight [4], none",
-         {uniform_input({3, 4}, dt, -3, 3), uniform_input({3, 4}, dt, 0, 1), uniform_input({4}, dt, 0.5, 3)},
-         [](const std::vector<Tensor>& x) {
-           return std::vector<Tensor>{binary_cross_entropy_with_logits(x[0], x[1], x[2], Reduction::none)};
-         }},
-    };
-  }});
+                     return std::vector<OpSample>{
+                         {"[4,3] ignore",
+                          {uniform_input({4, 3}, dt, -3, -0.1), with_ignored(index_input({4}, 3), 2, -100)},
+                          [](const std::vector<Tensor>& x) { return std::vector<Tensor>{nll_loss(x[0], x[1])}; }}};
+                   }});
+  OpRegistry::add(
+      {"binary_cross_entropy_with_logits", true, [](DType dt) {
+         return std::vector<OpSample>{
+             {"[3,4]",
+              {uniform_input({3, 4}, dt, -3, 3), uniform_input({3, 4}, dt, 0, 1)},
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{binary_cross_entropy_with_logits(x[0], x[1])};
+              }},
+             {"[3,4] pos_weight [4], none",
+              {uniform_input({3, 4}, dt, -3, 3), uniform_input({3, 4}, dt, 0, 1), uniform_input({4}, dt, 0.5, 3)},
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{binary_cross_entropy_with_logits(x[0], x[1], x[2], Reduction::none)};
+              }},
+         };
+       }});
   OpRegistry::add({"mse_loss", true, [](DType dt) {
-    return std::vector<OpSample>{{"[3,4]", {uniform_input({3, 4}, dt), uniform_input({3, 4}, dt)},
-                                  [](const std::vector<Tensor>& x) { return std::vector<Tensor>{mse_loss(x[0], x[1])}; }}};
-  }});
+                     return std::vector<OpSample>{
+                         {"[3,4]",
+                          {uniform_input({3, 4}, dt), uniform_input({3, 4}, dt)},
+                          [](const std::vector<Tensor>& x) { return std::vector<Tensor>{mse_loss(x[0], x[1])}; }}};
+                   }});
   return true;
 }();
 }  // namespace

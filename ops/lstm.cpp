@@ -33,7 +33,8 @@ T splat(double v) {
 template <class V, class T>
 V load(const T* p) {
 #ifdef __AVX512F__
-  if constexpr (sizeof(V) == sizeof(__m512)) return _mm512_loadu_ps(p);
+  if constexpr (sizeof(V) == sizeof(__m512))
+    return _mm512_loadu_ps(p);
   else
 #endif
     return *p;
@@ -41,7 +42,8 @@ V load(const T* p) {
 template <class V, class T>
 void store(T* p, V v) {
 #ifdef __AVX512F__
-  if constexpr (sizeof(V) == sizeof(__m512)) _mm512_storeu_ps(p, v);
+  if constexpr (sizeof(V) == sizeof(__m512))
+    _mm512_storeu_ps(p, v);
   else
 #endif
     *p = v;
@@ -164,8 +166,8 @@ Grads lstm_pointwise_backward_fused(const Tensor& gates, const Tensor& c, const 
 
 }  // namespace
 
-Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&)> lstm_pointwise_kernel(
-    "lstm_pointwise", &lstm_pointwise_cpu);
+Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&)> lstm_pointwise_kernel("lstm_pointwise",
+                                                                                               &lstm_pointwise_cpu);
 Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&)>
     lstm_pointwise_backward_kernel("lstm_pointwise_backward", &lstm_pointwise_backward_cpu);
 
@@ -174,10 +176,10 @@ LstmState lstm_pointwise(const Tensor& gates, const Tensor& c) {
                 "lstm_pointwise: gates {} must be [B, 4H] for cell state {} [B, H]", shape_str(gates.shape()),
                 shape_str(c.shape()));
   CADENZA_CHECK(gates.dtype() == c.dtype() && is_floating(c.dtype()),
-                "lstm_pointwise: gates ({}) and cell state ({}) need one floating dtype",
-                dtype_name(gates.dtype()), dtype_name(c.dtype()));
-  CADENZA_CHECK(gates.device() == c.device(), "lstm_pointwise: gates on {}, cell state on {}",
-                gates.device().str(), c.device().str());
+                "lstm_pointwise: gates ({}) and cell state ({}) need one floating dtype", dtype_name(gates.dtype()),
+                dtype_name(c.dtype()));
+  CADENZA_CHECK(gates.device() == c.device(), "lstm_pointwise: gates on {}, cell state on {}", gates.device().str(),
+                c.device().str());
   Tensor h_out = make_tensor(c.shape(), c.dtype(), c.device());
   Tensor c_out = make_tensor(c.shape(), c.dtype(), c.device());
   lstm_pointwise_kernel(c.device(), dense_untracked(gates), dense_untracked(c), h_out, c_out);
@@ -216,23 +218,26 @@ using testing::uniform_input;
 std::vector<Tensor> both(const LstmState& s) { return {s.h, s.c}; }
 const bool registered = [] {
   OpRegistry::add({"lstm_pointwise", true, [](DType dt) {
-    return std::vector<OpSample>{{"B=2 H=3", {uniform_input({2, 12}, dt, -2, 2), uniform_input({2, 3}, dt, -1, 1)},
-                                  [](const std::vector<Tensor>& x) { return both(lstm_pointwise(x[0], x[1])); }}};
-  }});
-  OpRegistry::add({"lstm_cell", true, [](DType dt) {
-    auto in = [dt](bool bias) {
-      std::vector<Tensor> v{uniform_input({2, 3}, dt), uniform_input({2, 2}, dt), uniform_input({2, 2}, dt),
-                            uniform_input({8, 3}, dt), uniform_input({8, 2}, dt)};
-      if (bias) v.insert(v.end(), {uniform_input({8}, dt), uniform_input({8}, dt)});
-      return v;
-    };
-    return std::vector<OpSample>{
-        {"B=2 I=3 H=2 with biases", in(true),
-         [](const std::vector<Tensor>& x) { return both(lstm_cell(x[0], x[1], x[2], x[3], x[4], x[5], x[6])); }},
-        {"B=2 I=3 H=2 no bias", in(false),
-         [](const std::vector<Tensor>& x) { return both(lstm_cell(x[0], x[1], x[2], x[3], x[4])); }},
-    };
-  }});
+                     return std::vector<OpSample>{
+                         {"B=2 H=3",
+                          {uniform_input({2, 12}, dt, -2, 2), uniform_input({2, 3}, dt, -1, 1)},
+                          [](const std::vector<Tensor>& x) { return both(lstm_pointwise(x[0], x[1])); }}};
+                   }});
+  OpRegistry::add(
+      {"lstm_cell", true, [](DType dt) {
+         auto in = [dt](bool bias) {
+           std::vector<Tensor> v{uniform_input({2, 3}, dt), uniform_input({2, 2}, dt), uniform_input({2, 2}, dt),
+                                 uniform_input({8, 3}, dt), uniform_input({8, 2}, dt)};
+           if (bias) v.insert(v.end(), {uniform_input({8}, dt), uniform_input({8}, dt)});
+           return v;
+         };
+         return std::vector<OpSample>{
+             {"B=2 I=3 H=2 with biases", in(true),
+              [](const std::vector<Tensor>& x) { return both(lstm_cell(x[0], x[1], x[2], x[3], x[4], x[5], x[6])); }},
+             {"B=2 I=3 H=2 no bias", in(false),
+              [](const std::vector<Tensor>& x) { return both(lstm_cell(x[0], x[1], x[2], x[3], x[4])); }},
+         };
+       }});
   return true;
 }();
 }  // namespace

@@ -25,8 +25,8 @@ extern Kernel<void(const Tensor& gates, const Tensor& c, const Tensor& grad_h, c
     lstm_pointwise_backward_kernel;
 
 // x [B, I], h and c [B, H], w_ih [4H, I], w_hh [4H, H], optional b_ih and b_hh [4H].
-LstmState lstm_cell(const Tensor& x, const Tensor& h, const Tensor& c, const Tensor& w_ih,
-                    const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {});
+LstmState lstm_cell(const Tensor& x, const Tensor& h, const Tensor& c, const Tensor& w_ih, const Tensor& w_hh,
+                    const Tensor& b_ih = {}, const Tensor& b_hh = {});
 // Checks w_ih [4H, I], w_hh [4H, H] and the optional biases [4H]; errors name `op`.
 void check_lstm_weights(const char* op, int64_t I, int64_t H, const Tensor& w_ih, const Tensor& w_hh,
                         const Tensor& b_ih, const Tensor& b_hh);

@@ -26,8 +26,8 @@ void check_layer_args(const Tensor& x, const Tensor& h0, const Tensor& c0, const
   for (const Tensor* t : {&h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh}) {
     if (!t->defined()) continue;
     CADENZA_CHECK(t->dtype() == x.dtype() && t->device() == x.device(),
-                  "lstm_layer: every tensor needs x's dtype and device ({} on {}), got {} on {}",
-                  dtype_name(x.dtype()), x.device().str(), dtype_name(t->dtype()), t->device().str());
+                  "lstm_layer: every tensor needs x's dtype and device ({} on {}), got {} on {}", dtype_name(x.dtype()),
+                  x.device().str(), dtype_name(t->dtype()), t->device().str());
   }
 }
 
@@ -135,8 +135,8 @@ LayerGrads fused_backward(const Tensor& x, const Tensor& h0, const Tensor& c0, c
   const int64_t first = step_at(0, S, reverse);
   const int64_t later = reverse ? 0 : 1;  // the first of the steps fed by y
   const int64_t fed = reverse ? 1 : 0;    // where their previous states start in y
-  cpu::gemm<T>(true, false, G4, H, (S - 1) * B, T(1), dg + later * B * G4, G4, y.data<T>() + fed * B * H, H, T(0),
-               dwhh, H);
+  cpu::gemm<T>(true, false, G4, H, (S - 1) * B, T(1), dg + later * B * G4, G4, y.data<T>() + fed * B * H, H, T(0), dwhh,
+               H);
   cpu::gemm<T>(true, false, G4, H, B, T(1), dg + first * B * G4, G4, h0.data<T>(), H, S > 1 ? T(1) : T(0), dwhh, H);
   if (want_bias) {
     out.b = Tensor::zeros({G4}, dt, dev);
@@ -195,8 +195,8 @@ LstmLayerResult lstm_layer_half(const Tensor& x, const Tensor& h0, const Tensor&
 
 namespace {
 
-bool lstm_layer_cpu_supports(const Tensor& x, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
-                             const Tensor&, const Tensor&, bool) {
+bool lstm_layer_cpu_supports(const Tensor& x, const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                             const Tensor&, bool) {
   return is_floating(x.dtype()) && x.size(0) > 0;
 }
 
@@ -287,8 +287,8 @@ LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_h
   return q;
 }
 
-LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
-                                     const LstmInferenceWeights& w, bool reverse) {
+LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmInferenceWeights& w,
+                                     bool reverse) {
   const int64_t H = w.w_hh.cols, I = w.w_ih.cols;
   CADENZA_CHECK(x.dim() == 3 && x.size(2) == I && h0.shape() == Shape({x.size(1), H}) && c0.shape() == h0.shape(),
                 "lstm_layer_inference: x {} must be [T, B, I = {}] with h0 {} and c0 {} both [B, H = {}]",
@@ -311,23 +311,24 @@ namespace {
 using testing::uniform_input;
 std::vector<Tensor> layer_outputs(const LstmLayerResult& r) { return {r.output, r.last.h, r.last.c}; }
 const bool registered = [] {
-  OpRegistry::add({"lstm_layer", true, [](DType dt) {
-    auto in = [dt](bool bias) {
-      std::vector<Tensor> v{uniform_input({3, 2, 3}, dt), uniform_input({2, 2}, dt), uniform_input({2, 2}, dt),
-                            uniform_input({8, 3}, dt), uniform_input({8, 2}, dt)};
-      if (bias) v.insert(v.end(), {uniform_input({8}, dt), uniform_input({8}, dt)});
-      return v;
-    };
-    auto run = [](bool reverse) {
-      return [reverse](const std::vector<Tensor>& x) {
-        return layer_outputs(x.size() > 5 ? lstm_layer(x[0], x[1], x[2], x[3], x[4], x[5], x[6], reverse)
-                                          : lstm_layer(x[0], x[1], x[2], x[3], x[4], {}, {}, reverse));
-      };
-    };
-    return std::vector<OpSample>{{"T=3 B=2 I=3 H=2 with biases", in(true), run(false)},
-                                 {"T=3 B=2 I=3 H=2 no bias", in(false), run(false)},
-                                 {"reverse, with biases", in(true), run(true)}};
-  }});
+  OpRegistry::add(
+      {"lstm_layer", true, [](DType dt) {
+         auto in = [dt](bool bias) {
+           std::vector<Tensor> v{uniform_input({3, 2, 3}, dt), uniform_input({2, 2}, dt), uniform_input({2, 2}, dt),
+                                 uniform_input({8, 3}, dt), uniform_input({8, 2}, dt)};
+           if (bias) v.insert(v.end(), {uniform_input({8}, dt), uniform_input({8}, dt)});
+           return v;
+         };
+         auto run = [](bool reverse) {
+           return [reverse](const std::vector<Tensor>& x) {
+             return layer_outputs(x.size() > 5 ? lstm_layer(x[0], x[1], x[2], x[3], x[4], x[5], x[6], reverse)
+                                               : lstm_layer(x[0], x[1], x[2], x[3], x[4], {}, {}, reverse));
+           };
+         };
+         return std::vector<OpSample>{{"T=3 B=2 I=3 H=2 with biases", in(true), run(false)},
+                                      {"T=3 B=2 I=3 H=2 no bias", in(false), run(false)},
+                                      {"reverse, with biases", in(true), run(true)}};
+       }});
   return true;
 }();
 }  // namespace

@@ -19,18 +19,17 @@
 namespace cadenza {
 
 struct LstmLayerResult {
-  Tensor output;  // [T, B, H]: h_t for every step t (in time order, also when reverse)
+  Tensor output;   // [T, B, H]: h_t for every step t (in time order, also when reverse)
   LstmState last;  // h and c after the final step [B, H]
 };
 
 // x [T, B, I], h0 and c0 [B, H], w_ih [4H, I], w_hh [4H, H], optional b_ih and b_hh [4H].
 // reverse: steps from t = T−1 down to 0 (the backward direction of a bidirectional LSTM).
-LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
-                           const Tensor& w_hh, const Tensor& b_ih = {}, const Tensor& b_hh = {},
-                           bool reverse = false);
-using LstmLayerKernel = FusedKernel<LstmLayerResult(const Tensor& x, const Tensor& h0, const Tensor& c0,
-                                                    const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
-                                                    const Tensor& b_hh, bool reverse)>;
+LstmLayerResult lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih, const Tensor& w_hh,
+                           const Tensor& b_ih = {}, const Tensor& b_hh = {}, bool reverse = false);
+using LstmLayerKernel =
+    FusedKernel<LstmLayerResult(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
+                                const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh, bool reverse)>;
 extern LstmLayerKernel lstm_layer_kernel;
 // The same layer as a loop of recorded ops (matmul, add, lstm_pointwise, stack).
 LstmLayerResult lstm_layer_composed(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
@@ -46,8 +45,8 @@ struct LstmInferenceWeights {
 LstmInferenceWeights quantize_lstm_weights(const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih = {},
                                            const Tensor& b_hh = {});
 // The layer's forward with such weights: f32 CPU tensors, nothing recorded (inference only).
-LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0,
-                                     const LstmInferenceWeights& w, bool reverse = false);
+LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Tensor& c0, const LstmInferenceWeights& w,
+                                     bool reverse = false);
 // It as a kernel slot (the CPU's): an f32 call with nothing to record; else the caller runs
 // the layer from its f32 weights.
 using LstmLayerBf16Kernel = FusedKernel<LstmLayerResult(const Tensor& x, const Tensor& h0, const Tensor& c0,

@@ -20,8 +20,10 @@ struct BlasView {
 };
 
 BlasView blas_view(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-  if (cs == 1 && (rs >= std::max<int64_t>(cols, 1) || rows == 1)) return {true, false, std::max(rs, std::max<int64_t>(cols, 1))};
-  if (rs == 1 && (cs >= std::max<int64_t>(rows, 1) || cols == 1)) return {true, true, std::max(cs, std::max<int64_t>(rows, 1))};
+  if (cs == 1 && (rs >= std::max<int64_t>(cols, 1) || rows == 1))
+    return {true, false, std::max(rs, std::max<int64_t>(cols, 1))};
+  if (rs == 1 && (cs >= std::max<int64_t>(rows, 1) || cols == 1))
+    return {true, true, std::max(cs, std::max<int64_t>(rows, 1))};
   return {};
 }
 
@@ -37,18 +39,19 @@ void bmm_cpu(const Tensor& a, const Tensor& b, const Tensor& out) {
       std::fill(out.data<T>(), out.data<T>() + out.numel(), T(0));
       return;
     }
-    cpu::gemm_batched<T>(B, va.trans, vb.trans, M, N, K, T(1), ac.data<T>(), va.ld, ac.strides()[0],
-                         bc.data<T>(), vb.ld, bc.strides()[0], T(0), out.data<T>(), N, M * N);
+    cpu::gemm_batched<T>(B, va.trans, vb.trans, M, N, K, T(1), ac.data<T>(), va.ld, ac.strides()[0], bc.data<T>(),
+                         vb.ld, bc.strides()[0], T(0), out.data<T>(), N, M * N);
   });
 }
 
 // Batched product of a [..., M, K] and b [..., K, N] (both at least 2-D), no history.
 Tensor matmul_raw(const Tensor& a, const Tensor& b) {
-  CADENZA_CHECK(a.dtype() == b.dtype(), "matmul: dtypes {} and {} differ", dtype_name(a.dtype()), dtype_name(b.dtype()));
+  CADENZA_CHECK(a.dtype() == b.dtype(), "matmul: dtypes {} and {} differ", dtype_name(a.dtype()),
+                dtype_name(b.dtype()));
   CADENZA_CHECK(a.device() == b.device(), "matmul: tensors on {} and {}", a.device().str(), b.device().str());
   int64_t M = a.size(-2), K = a.size(-1), K2 = b.size(-2), N = b.size(-1);
-  CADENZA_CHECK(K == K2, "matmul: shapes {} and {} do not chain ({} vs {})", shape_str(a.shape()),
-                shape_str(b.shape()), K, K2);
+  CADENZA_CHECK(K == K2, "matmul: shapes {} and {} do not chain ({} vs {})", shape_str(a.shape()), shape_str(b.shape()),
+                K, K2);
   Shape ba(a.shape().begin(), a.shape().end() - 2), bb(b.shape().begin(), b.shape().end() - 2);
   Shape batch = broadcast_shapes("matmul", ba, bb);
   int64_t nb = numel(batch);
@@ -92,8 +95,8 @@ Tensor matmul_raw(const Tensor& a, const Tensor& b) {
 Kernel<void(const Tensor&, const Tensor&, const Tensor&)> bmm_kernel("bmm", &bmm_cpu);
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  CADENZA_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: needs tensors of rank >= 1, got {} and {}",
-                shape_str(a.shape()), shape_str(b.shape()));
+  CADENZA_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul: needs tensors of rank >= 1, got {} and {}", shape_str(a.shape()),
+                shape_str(b.shape()));
   if (a.dim() == 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.dim() == 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   Tensor y = matmul_raw(a, b);
@@ -111,16 +114,17 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
 namespace {
 using testing::uniform_input;
 const bool registered = [] {
-  OpRegistry::add({"matmul", true, [](DType dt) {
-    auto f = [](const std::vector<Tensor>& x) { return std::vector<Tensor>{matmul(x[0], x[1])}; };
-    auto ft = [](const std::vector<Tensor>& x) { return std::vector<Tensor>{matmul(x[0], x[1], true, true)}; };
-    return std::vector<OpSample>{
-        {"[3,4] @ [4,5]", {uniform_input({3, 4}, dt), uniform_input({4, 5}, dt)}, f},
-        {"[2,1,3,4] @ [3,4,2] broadcast", {uniform_input({2, 1, 3, 4}, dt), uniform_input({3, 4, 2}, dt)}, f},
-        {"[4] @ [4,3] vector", {uniform_input({4}, dt), uniform_input({4, 3}, dt)}, f},
-        {"[2,4,3]^T @ [2,5,4]^T", {uniform_input({2, 4, 3}, dt), uniform_input({2, 5, 4}, dt)}, ft},
-    };
-  }});
+  OpRegistry::add(
+      {"matmul", true, [](DType dt) {
+         auto f = [](const std::vector<Tensor>& x) { return std::vector<Tensor>{matmul(x[0], x[1])}; };
+         auto ft = [](const std::vector<Tensor>& x) { return std::vector<Tensor>{matmul(x[0], x[1], true, true)}; };
+         return std::vector<OpSample>{
+             {"[3,4] @ [4,5]", {uniform_input({3, 4}, dt), uniform_input({4, 5}, dt)}, f},
+             {"[2,1,3,4] @ [3,4,2] broadcast", {uniform_input({2, 1, 3, 4}, dt), uniform_input({3, 4, 2}, dt)}, f},
+             {"[4] @ [4,3] vector", {uniform_input({4}, dt), uniform_input({4, 3}, dt)}, f},
+             {"[2,4,3]^T @ [2,5,4]^T", {uniform_input({2, 4, 3}, dt), uniform_input({2, 5, 4}, dt)}, ft},
+         };
+       }});
   return true;
 }();
 }  // namespace

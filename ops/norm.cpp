@@ -48,8 +48,8 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
                   const Tensor& bias, bool training, double momentum, double eps) {
   CADENZA_CHECK(x.dim() >= 2, "batch_norm: input {} must be [N, C, ...]", shape_str(x.shape()));
   const int64_t C = x.size(1);
-  for (auto [what, p] : {std::pair{"running_mean", &running_mean}, {"running_var", &running_var},
-                         {"weight", &weight}, {"bias", &bias}})
+  for (auto [what, p] :
+       {std::pair{"running_mean", &running_mean}, {"running_var", &running_var}, {"weight", &weight}, {"bias", &bias}})
     check_param("batch_norm", what, *p, {C}, x);
   CADENZA_CHECK(running_mean.defined() == running_var.defined(),
                 "batch_norm: give both running_mean and running_var, or neither");
@@ -82,35 +82,46 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
 namespace {
 using testing::uniform_input;
 const bool registered = [] {
-  OpRegistry::add({"layer_norm", true, [](DType dt) {
-    return std::vector<OpSample>{
-        {"[3,4] over [4], affine", {uniform_input({3, 4}, dt, -2, 2), uniform_input({4}, dt), uniform_input({4}, dt)},
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{layer_norm(x[0], {4}, x[1], x[2])}; }},
-        {"[2,3,2] over [3,2]", {uniform_input({2, 3, 2}, dt, -2, 2)},
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{layer_norm(x[0], {3, 2})}; }},
-    };
-  }});
-  OpRegistry::add({"batch_norm", true, [](DType dt) {
-    // Running stats are inputs that are not differentiated (so a backend test can move
-    // them with the rest): training updates them in place, which must not change the
-    // output; evaluation reads fixed ones. The training sample gets its own copies.
-    Tensor rm = uniform_input({3}, dt), rv = uniform_input({3}, dt, 0.5, 2);
-    const std::vector<bool> not_stats = {true, true, true, false, false};
-    auto with_stats = [](bool training) {
-      return [training](const std::vector<Tensor>& x) {
-        return std::vector<Tensor>{batch_norm(x[0], x[3], x[4], x[1], x[2], training)};
-      };
-    };
-    return std::vector<OpSample>{
-        {"training [4,3,2], affine",
-         {uniform_input({4, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), clone(rm), clone(rv)},
-         with_stats(true), not_stats},
-        {"training [5,2] no stats", {uniform_input({5, 2}, dt, -2, 2)},
-         [](const std::vector<Tensor>& x) { return std::vector<Tensor>{batch_norm(x[0], {}, {}, {}, {}, true)}; }},
-        {"eval [2,3,2], affine", {uniform_input({2, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), rm, rv},
-         with_stats(false), not_stats},
-    };
-  }});
+  OpRegistry::add(
+      {"layer_norm", true, [](DType dt) {
+         return std::vector<OpSample>{
+             {"[3,4] over [4], affine",
+              {uniform_input({3, 4}, dt, -2, 2), uniform_input({4}, dt), uniform_input({4}, dt)},
+              [](const std::vector<Tensor>& x) { return std::vector<Tensor>{layer_norm(x[0], {4}, x[1], x[2])}; }},
+             {"[2,3,2] over [3,2]",
+              {uniform_input({2, 3, 2}, dt, -2, 2)},
+              [](const std::vector<Tensor>& x) {
+                return std::vector<Tensor>{layer_norm(x[0], {3, 2})};
+              }},
+         };
+       }});
+  OpRegistry::add(
+      {"batch_norm", true, [](DType dt) {
+         // Running stats are inputs that are not differentiated (so a backend test can move
+         // them with the rest): training updates them in place, which must not change the
+         // output; evaluation reads fixed ones. The training sample gets its own copies.
+         Tensor rm = uniform_input({3}, dt), rv = uniform_input({3}, dt, 0.5, 2);
+         const std::vector<bool> not_stats = {true, true, true, false, false};
+         auto with_stats = [](bool training) {
+           return [training](const std::vector<Tensor>& x) {
+             return std::vector<Tensor>{batch_norm(x[0], x[3], x[4], x[1], x[2], training)};
+           };
+         };
+         return std::vector<OpSample>{
+             {"training [4,3,2], affine",
+              {uniform_input({4, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), clone(rm),
+               clone(rv)},
+              with_stats(true),
+              not_stats},
+             {"training [5,2] no stats",
+              {uniform_input({5, 2}, dt, -2, 2)},
+              [](const std::vector<Tensor>& x) { return std::vector<Tensor>{batch_norm(x[0], {}, {}, {}, {}, true)}; }},
+             {"eval [2,3,2], affine",
+              {uniform_input({2, 3, 2}, dt, -2, 2), uniform_input({3}, dt), uniform_input({3}, dt), rm, rv},
+              with_stats(false),
+              not_stats},
+         };
+       }});
   return true;
 }();
 }  // namespace

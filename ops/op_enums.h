@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <iterator>
 
+// The lists read as tables: the formatter leaves them as written.
+// clang-format off
 // Elementwise functions of one tensor (ops/unary.h, shaders/unary.comp).
-#define CADENZA_UNARY_OPS(X)                                                                  \
+#define CADENZA_UNARY_OPS(X)                                                                    \
   X(neg) X(exp) X(log) X(sqrt) X(rsqrt) X(abs) X(sign) X(tanh) X(sigmoid) X(relu) X(leaky_relu) \
-  X(gelu) X(softplus) X(clamp) X(pow_scalar) X(sin) X(cos) X(erf) X(square) X(reciprocal)     \
-  X(log1p) X(expm1)                                                                           \
+  X(gelu) X(softplus) X(clamp) X(pow_scalar) X(sin) X(cos) X(erf) X(square) X(reciprocal)       \
+  X(log1p) X(expm1)                                                                             \
   X(silu)
 
 // Elementwise functions of two tensors (ops/binary.h, shaders/binary.comp).
@@ -29,13 +31,14 @@
 
 // Logit filters of sampling (ops/sampling.h, shaders/logit_filter.comp).
 #define CADENZA_LOGIT_FILTERS(X) X(top_k) X(top_p)
+// clang-format on
 
 // What a list makes in C++: `enum class Name : uint8_t {...}`, kNameCount (the loop bound
 // and the size of every table indexed by it) and name_of(Name).
 #define CADENZA_OP_ENUM_ENTRY(name) name,
 #define CADENZA_OP_ENUM_STRING(name) #name,
-#define CADENZA_OP_ENUM(Name, LIST)                                                   \
-  enum class Name : uint8_t { LIST(CADENZA_OP_ENUM_ENTRY) };                         \
-  inline constexpr const char* k##Name##Names[] = {LIST(CADENZA_OP_ENUM_STRING)};    \
-  inline constexpr size_t k##Name##Count = std::size(k##Name##Names);                \
+#define CADENZA_OP_ENUM(Name, LIST)                                               \
+  enum class Name : uint8_t { LIST(CADENZA_OP_ENUM_ENTRY) };                      \
+  inline constexpr const char* k##Name##Names[] = {LIST(CADENZA_OP_ENUM_STRING)}; \
+  inline constexpr size_t k##Name##Count = std::size(k##Name##Names);             \
   inline const char* name_of(Name e) { return k##Name##Names[static_cast<size_t>(e)]; }

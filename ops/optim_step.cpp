@@ -45,8 +45,10 @@ void adam_cpu(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, co
       for (int64_t k = begin; k < end; ++k) {
         T gk = g[k];
         if (s.weight_decay != 0) {
-          if (s.decoupled) p[k] *= decay;
-          else gk += wd * p[k];
+          if (s.decoupled)
+            p[k] *= decay;
+          else
+            gk += wd * p[k];
         }
         m[k] = m[k] * b1 + one_b1 * gk;
         v[k] = v[k] * b2 + one_b2 * gk * gk;
@@ -59,7 +61,7 @@ void adam_cpu(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, co
 }  // namespace
 
 Kernel<void(const Tensor&, const Tensor&, const Tensor&, SgdStepParams)> sgd_step_kernel("sgd_step", &sgd_cpu);
-Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, AdamStepParams)> adam_step_kernel(
-    "adam_step", &adam_cpu);
+Kernel<void(const Tensor&, const Tensor&, const Tensor&, const Tensor&, AdamStepParams)> adam_step_kernel("adam_step",
+                                                                                                          &adam_cpu);
 
 }  // namespace cadenza

@@ -21,8 +21,10 @@ constexpr int64_t kGrain = 1 << 12;
 // 24 random bits for f32 (exact), 53 for f64.
 template <class T>
 double uniform_for(const PhiloxBlock& w) {
-  if constexpr (std::is_same_v<T, double>) return uniform53(w[0], w[1]);
-  else return uniform_from_bits(w[0]);
+  if constexpr (std::is_same_v<T, double>)
+    return uniform53(w[0], w[1]);
+  else
+    return uniform_from_bits(w[0]);
 }
 
 template <class T>
@@ -119,8 +121,7 @@ Tensor randint(int64_t lo, int64_t hi, const Shape& shape, Generator* gen) {
   constexpr int64_t kExact = int64_t{1} << 53;  // the bounds travel as doubles
   CADENZA_CHECK(lo < hi, "randint: empty range [{}, {})", lo, hi);
   CADENZA_CHECK(std::abs(lo) <= kExact && std::abs(hi) <= kExact, "randint: bounds [{}, {}) beyond +-2^53", lo, hi);
-  return fill_random(RandomDist::randint, shape, DType::i64,
-                     {static_cast<double>(lo), static_cast<double>(hi)}, gen);
+  return fill_random(RandomDist::randint, shape, DType::i64, {static_cast<double>(lo), static_cast<double>(hi)}, gen);
 }
 
 Tensor bernoulli(const Tensor& p, Generator* gen) {
@@ -148,8 +149,8 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
   check_floating("dropout", x.dtype());
   if (!training || p == 0) return x;
   // The mask already holds 1 / (1 - p) where kept, so mul's backward is g * mask / (1 - p).
-  Tensor mask = fill_random(RandomDist::bernoulli, x.shape(), x.dtype(), {1 - p, p < 1 ? 1 / (1 - p) : 0}, gen,
-                            x.device());
+  Tensor mask =
+      fill_random(RandomDist::bernoulli, x.shape(), x.dtype(), {1 - p, p < 1 ? 1 / (1 - p) : 0}, gen, x.device());
   return mul(x, mask);
 }
 
@@ -157,13 +158,14 @@ Tensor dropout(const Tensor& x, double p, bool training, Generator* gen) {
 namespace {
 const bool registered = [] {
   OpRegistry::add({"dropout", true, [](DType dt) {
-    OpSample s{"[4, 5] p = 0.4", {testing::uniform_input({4, 5}, dt)}, [](const std::vector<Tensor>& in) {
-      // A generator seeded here gives every evaluation the same mask, as finite differences need.
-      Generator g(1234);
-      return std::vector<Tensor>{dropout(in[0], 0.4, true, &g)};
-    }};
-    return std::vector<OpSample>{s};
-  }});
+                     OpSample s{
+                         "[4, 5] p = 0.4", {testing::uniform_input({4, 5}, dt)}, [](const std::vector<Tensor>& in) {
+                           // A generator seeded here gives every evaluation the same mask, as finite differences need.
+                           Generator g(1234);
+                           return std::vector<Tensor>{dropout(in[0], 0.4, true, &g)};
+                         }};
+                     return std::vector<OpSample>{s};
+                   }});
   for (const char* name : {"rand", "randn", "randint", "bernoulli"}) OpRegistry::add({name, false, nullptr});
   return true;
 }();

@@ -133,11 +133,10 @@ void reduce_typed(ReduceOp op, const Tensor& x, const std::vector<int64_t>& axes
     return acc;
   };
   if (L.n_out >= cpu::num_threads() || L.n_red <= kChunk) {
-    cpu::parallel_for(L.n_out, std::max<int64_t>(1, kChunk / std::max<int64_t>(L.n_red, 1)),
-                      [&](int64_t b, int64_t e) {
-                        for (int64_t o = b; o < e; ++o)
-                          op_out[o] = static_cast<T>(run_range(xp + offset_of(o, L.kept_shape, L.kept_strides), 0, L.n_red));
-                      });
+    cpu::parallel_for(L.n_out, std::max<int64_t>(1, kChunk / std::max<int64_t>(L.n_red, 1)), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o)
+        op_out[o] = static_cast<T>(run_range(xp + offset_of(o, L.kept_shape, L.kept_strides), 0, L.n_red));
+    });
     return;
   }
   int64_t nchunks = (L.n_red + kChunk - 1) / kChunk;
@@ -253,9 +252,8 @@ Tensor logsumexp(const Tensor& x, Axes axes, bool keepdim) {
     NoGradGuard ng;
     y = add(log(sum(exp(sub(x, m)), axes, true)), m);
   }
-  record("logsumexp", {x}, {y}, {x, y}, [](const Grads& g, const Grads& s) -> Grads {
-    return {mul(g[0], exp(sub(s[0], s[1])))};
-  });
+  record("logsumexp", {x}, {y}, {x, y},
+         [](const Grads& g, const Grads& s) -> Grads { return {mul(g[0], exp(sub(s[0], s[1])))}; });
   return finish(y, axes, keepdim);
 }
 
@@ -284,8 +282,8 @@ Tensor argmin(const Tensor& x, int64_t axis, bool keepdim) { return arg_extremum
 
 Tensor sum_to(const Tensor& g, const Shape& shape) {
   if (g.shape() == shape) return g;
-  CADENZA_CHECK(g.dim() >= static_cast<int64_t>(shape.size()), "sum_to: cannot reduce {} to {}",
-                shape_str(g.shape()), shape_str(shape));
+  CADENZA_CHECK(g.dim() >= static_cast<int64_t>(shape.size()), "sum_to: cannot reduce {} to {}", shape_str(g.shape()),
+                shape_str(shape));
   size_t lead = g.shape().size() - shape.size();
   Axes axes;
   for (size_t d = 0; d < g.shape().size(); ++d)
@@ -299,9 +297,11 @@ namespace {
 using testing::uniform_input;
 void reg(const char* name, Shape s, std::function<Tensor(const Tensor&)> f) {
   OpRegistry::add({name, true, [=](DType dt) {
-    return std::vector<OpSample>{{shape_str(s), {uniform_input(s, dt, -2, 2)},
-                                  [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0])}; }}};
-  }});
+                     return std::vector<OpSample>{
+                         {shape_str(s), {uniform_input(s, dt, -2, 2)}, [f](const std::vector<Tensor>& in) {
+                            return std::vector<Tensor>{f(in[0])};
+                          }}};
+                   }});
 }
 const bool registered = [] {
   reg("sum", {3, 4, 5}, [](const Tensor& x) { return sum(x, {0, 2}); });

@@ -13,10 +13,8 @@ Tensor uniform_input(const Shape& shape, DType dtype, double lo, double hi) {
   uint64_t key = g_stream++;
   int64_t n = numel(shape);
   std::vector<double> v(n);
-  for (int64_t i = 0; i < n; ++i)
-    v[i] = lo + (hi - lo) * uniform_from_bits(philox(static_cast<uint64_t>(i), key)[0]);
-  return dispatch_float(dtype, "uniform_input",
-                        [&]<class T>() { return Tensor::from_values<T>(v, shape); });
+  for (int64_t i = 0; i < n; ++i) v[i] = lo + (hi - lo) * uniform_from_bits(philox(static_cast<uint64_t>(i), key)[0]);
+  return dispatch_float(dtype, "uniform_input", [&]<class T>() { return Tensor::from_values<T>(v, shape); });
 }
 
 Tensor index_input(const Shape& shape, int64_t n) {

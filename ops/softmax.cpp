@@ -53,9 +53,8 @@ void softmax_cpu(bool log, const Tensor& x, int64_t axis, const Tensor& out) {
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= x.shape()[d];
   for (int64_t d = axis + 1; d < x.dim(); ++d) inner *= x.shape()[d];
-  dispatch_float(x.dtype(), log ? "log_softmax" : "softmax", [&]<class T>() {
-    softmax_rows<T>(log, x.data<T>(), out.data<T>(), outer, x.shape()[axis], inner);
-  });
+  dispatch_float(x.dtype(), log ? "log_softmax" : "softmax",
+                 [&]<class T>() { softmax_rows<T>(log, x.data<T>(), out.data<T>(), outer, x.shape()[axis], inner); });
 }
 
 Tensor softmax_forward(bool log, const Tensor& x, int64_t axis) {
@@ -99,17 +98,17 @@ using testing::uniform_input;
 const bool registered = [] {
   for (bool log : {false, true}) {
     OpRegistry::add({log ? "log_softmax" : "softmax", true, [log](DType dt) {
-      auto f = [log](int64_t axis) {
-        return [log, axis](const std::vector<Tensor>& x) {
-          return std::vector<Tensor>{log ? log_softmax(x[0], axis) : softmax(x[0], axis)};
-        };
-      };
-      return std::vector<OpSample>{
-          {"[3,5] axis -1", {uniform_input({3, 5}, dt, -2, 2)}, f(-1)},
-          {"[2,4,3] axis 1", {uniform_input({2, 4, 3}, dt, -2, 2)}, f(1)},
-          {"[4,3] axis 0", {uniform_input({4, 3}, dt, -2, 2)}, f(0)},
-      };
-    }});
+                       auto f = [log](int64_t axis) {
+                         return [log, axis](const std::vector<Tensor>& x) {
+                           return std::vector<Tensor>{log ? log_softmax(x[0], axis) : softmax(x[0], axis)};
+                         };
+                       };
+                       return std::vector<OpSample>{
+                           {"[3,5] axis -1", {uniform_input({3, 5}, dt, -2, 2)}, f(-1)},
+                           {"[2,4,3] axis 1", {uniform_input({2, 4, 3}, dt, -2, 2)}, f(1)},
+                           {"[4,3] axis 0", {uniform_input({4, 3}, dt, -2, 2)}, f(0)},
+                       };
+                     }});
   }
   return true;
 }();

@@ -51,8 +51,8 @@ Layout<N> coalesce(const Shape& shape, const std::array<Shape, N>& strides) {
 
 // fn(std::array<char*, N> ptrs, int64_t n, std::array<int64_t, N> step_bytes)
 template <size_t N, class Fn>
-void for_each_run(const Shape& shape, std::array<char*, N> base,
-                  const std::array<Shape, N>& byte_strides, Fn&& fn, int64_t grain = 1 << 14) {
+void for_each_run(const Shape& shape, std::array<char*, N> base, const std::array<Shape, N>& byte_strides, Fn&& fn,
+                  int64_t grain = 1 << 14) {
   int64_t total = numel(shape);
   if (total == 0) return;
   Layout<N> L = coalesce<N>(shape, byte_strides);

@@ -4,8 +4,8 @@
 #include <numbers>
 
 #include "engine/autograd.h"
-#include "ops/binary.h"
 #include "engine/op_registry.h"
+#include "ops/binary.h"
 #include "ops/samples.h"
 #include "ops/strided_loop.h"
 
@@ -17,38 +17,60 @@ namespace {
 template <UnaryOp Op, class T>
 T apply_unary(T x, T a, T b) {
   using enum UnaryOp;
-  if constexpr (Op == neg) return -x;
-  else if constexpr (Op == exp) return std::exp(x);
-  else if constexpr (Op == log) return std::log(x);
-  else if constexpr (Op == sqrt) return std::sqrt(x);
-  else if constexpr (Op == rsqrt) return T(1) / std::sqrt(x);
-  else if constexpr (Op == abs) return std::abs(x);
-  else if constexpr (Op == sign) return T((x > T(0)) - (x < T(0)));
-  else if constexpr (Op == tanh) return std::tanh(x);
+  if constexpr (Op == neg)
+    return -x;
+  else if constexpr (Op == exp)
+    return std::exp(x);
+  else if constexpr (Op == log)
+    return std::log(x);
+  else if constexpr (Op == sqrt)
+    return std::sqrt(x);
+  else if constexpr (Op == rsqrt)
+    return T(1) / std::sqrt(x);
+  else if constexpr (Op == abs)
+    return std::abs(x);
+  else if constexpr (Op == sign)
+    return T((x > T(0)) - (x < T(0)));
+  else if constexpr (Op == tanh)
+    return std::tanh(x);
   else if constexpr (Op == sigmoid)
     return x >= T(0) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
-  else if constexpr (Op == relu) return x > T(0) ? x : T(0);
-  else if constexpr (Op == leaky_relu) return x > T(0) ? x : a * x;
-  else if constexpr (Op == gelu) return T(0.5) * x * (T(1) + std::erf(x * T(std::numbers::sqrt2 / 2)));
-  else if constexpr (Op == softplus) return x > T(20) ? x : std::log1p(std::exp(x));
-  else if constexpr (Op == clamp) return x < a ? a : (x > b ? b : x);
-  else if constexpr (Op == pow_scalar) return std::pow(x, a);
-  else if constexpr (Op == sin) return std::sin(x);
-  else if constexpr (Op == cos) return std::cos(x);
-  else if constexpr (Op == erf) return std::erf(x);
-  else if constexpr (Op == square) return x * x;
-  else if constexpr (Op == reciprocal) return T(1) / x;
-  else if constexpr (Op == log1p) return std::log1p(x);
-  else if constexpr (Op == expm1) return std::expm1(x);
-  else if constexpr (Op == silu) return x * apply_unary<sigmoid>(x, a, b);
-  else static_assert(Op != Op, "a UnaryOp of ops/op_enums.h without its CPU math");
+  else if constexpr (Op == relu)
+    return x > T(0) ? x : T(0);
+  else if constexpr (Op == leaky_relu)
+    return x > T(0) ? x : a * x;
+  else if constexpr (Op == gelu)
+    return T(0.5) * x * (T(1) + std::erf(x * T(std::numbers::sqrt2 / 2)));
+  else if constexpr (Op == softplus)
+    return x > T(20) ? x : std::log1p(std::exp(x));
+  else if constexpr (Op == clamp)
+    return x < a ? a : (x > b ? b : x);
+  else if constexpr (Op == pow_scalar)
+    return std::pow(x, a);
+  else if constexpr (Op == sin)
+    return std::sin(x);
+  else if constexpr (Op == cos)
+    return std::cos(x);
+  else if constexpr (Op == erf)
+    return std::erf(x);
+  else if constexpr (Op == square)
+    return x * x;
+  else if constexpr (Op == reciprocal)
+    return T(1) / x;
+  else if constexpr (Op == log1p)
+    return std::log1p(x);
+  else if constexpr (Op == expm1)
+    return std::expm1(x);
+  else if constexpr (Op == silu)
+    return x * apply_unary<sigmoid>(x, a, b);
+  else
+    static_assert(Op != Op, "a UnaryOp of ops/op_enums.h without its CPU math");
 }
 
 template <class T, UnaryOp Op>
 void run_op(const Tensor& x, const Tensor& out, T a, T b) {
   std::array<char*, 2> base{cpu::byte_ptr(out), cpu::byte_ptr(x)};
-  std::array<Shape, 2> st{cpu::broadcast_byte_strides(out, out.shape()),
-                          cpu::broadcast_byte_strides(x, out.shape())};
+  std::array<Shape, 2> st{cpu::broadcast_byte_strides(out, out.shape()), cpu::broadcast_byte_strides(x, out.shape())};
   cpu::for_each_run<2>(out.shape(), base, st, [&](std::array<char*, 2> p, int64_t n, std::array<int64_t, 2> s) {
     T* o = reinterpret_cast<T*>(p[0]);
     const T* i = reinterpret_cast<const T*>(p[1]);
@@ -68,13 +90,11 @@ void run_any(UnaryOp op, const Tensor& x, const Tensor& out, T a, T b, std::inde
 }
 
 void unary_cpu(UnaryOp op, const Tensor& x, const Tensor& out, UnaryParams p) {
-  dispatch_float(x.dtype(), "unary", [&]<class T>() {
-    run_any<T>(op, x, out, T(p.a), T(p.b), std::make_index_sequence<kUnaryOpCount>());
-  });
+  dispatch_float(x.dtype(), "unary",
+                 [&]<class T>() { run_any<T>(op, x, out, T(p.a), T(p.b), std::make_index_sequence<kUnaryOpCount>()); });
 }
 
-Tensor record_unary(const char* name, const Tensor& x, const Tensor& y, std::vector<Tensor> save,
-                    BackwardFn fn) {
+Tensor record_unary(const char* name, const Tensor& x, const Tensor& y, std::vector<Tensor> save, BackwardFn fn) {
   record(name, {x}, {y}, save, std::move(fn));
   return y;
 }
@@ -84,21 +104,20 @@ Tensor record_unary(const char* name, const Tensor& x, const Tensor& y, std::vec
 Kernel<void(UnaryOp, const Tensor&, const Tensor&, UnaryParams)> unary_kernel("unary", &unary_cpu);
 
 Tensor unary_forward(UnaryOp op, const Tensor& x, UnaryParams p) {
-  CADENZA_CHECK(is_floating(x.dtype()), "unary op: expected a floating tensor, got {}",
-                dtype_name(x.dtype()));
+  CADENZA_CHECK(is_floating(x.dtype()), "unary op: expected a floating tensor, got {}", dtype_name(x.dtype()));
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   unary_kernel(x.device(), op, x, out, p);
   return out;
 }
 
-#define CADENZA_UNARY(fname, OP, SAVE, BODY)                                                 \
-  Tensor fname(const Tensor& x) {                                                          \
-    Tensor y = unary_forward(UnaryOp::OP, x);                                              \
-    return record_unary(#fname, x, y, SAVE, [](const std::vector<Tensor>& g,               \
-                                                const std::vector<Tensor>& s) -> std::vector<Tensor> { \
-      (void)s;                                                                             \
-      return {BODY};                                                                       \
-    });                                                                                    \
+#define CADENZA_UNARY(fname, OP, SAVE, BODY)                                                                    \
+  Tensor fname(const Tensor& x) {                                                                               \
+    Tensor y = unary_forward(UnaryOp::OP, x);                                                                   \
+    return record_unary(#fname, x, y, SAVE,                                                                     \
+                        [](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> { \
+                          (void)s;                                                                              \
+                          return {BODY};                                                                        \
+                        });                                                                                     \
   }
 
 // The saved tensor list is {x} or {y}; BODY uses g[0] and s[0].
@@ -157,15 +176,16 @@ namespace {
 using testing::uniform_input;
 void reg(const char* name, Tensor (*f)(const Tensor&), double lo, double hi, bool second = true) {
   OpRegistry::add({name, true, [=](DType dt) {
-    std::vector<OpSample> v;
-    for (Shape s : {Shape{}, Shape{5}, Shape{3, 4}}) {
-      OpSample smp{"shape " + shape_str(s), {uniform_input(s, dt, lo, hi)},
-                   [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0])}; }};
-      smp.second_order = second;
-      v.push_back(std::move(smp));
-    }
-    return v;
-  }});
+                     std::vector<OpSample> v;
+                     for (Shape s : {Shape{}, Shape{5}, Shape{3, 4}}) {
+                       OpSample smp{"shape " + shape_str(s),
+                                    {uniform_input(s, dt, lo, hi)},
+                                    [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0])}; }};
+                       smp.second_order = second;
+                       v.push_back(std::move(smp));
+                     }
+                     return v;
+                   }});
 }
 const bool registered = [] {
   reg("neg", neg, -2, 2);
@@ -187,9 +207,12 @@ const bool registered = [] {
   reg("expm1", expm1, -2, 2);
   reg("gelu", gelu, -3, 3);
   reg("silu", silu, -3, 3);
-  reg("leaky_relu", [](const Tensor& x) { return leaky_relu(x, 0.1); }, -2, 2);
-  reg("clamp", [](const Tensor& x) { return clamp(x, -1.0, 1.0); }, -2, 2);
-  reg("pow", [](const Tensor& x) { return pow(x, 2.5); }, 0.5, 2);
+  reg(
+      "leaky_relu", [](const Tensor& x) { return leaky_relu(x, 0.1); }, -2, 2);
+  reg(
+      "clamp", [](const Tensor& x) { return clamp(x, -1.0, 1.0); }, -2, 2);
+  reg(
+      "pow", [](const Tensor& x) { return pow(x, 2.5); }, 0.5, 2);
   OpRegistry::add({"sign", false, nullptr});
   return true;
 }();

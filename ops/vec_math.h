@@ -35,7 +35,8 @@ inline __m512 sigmoid(__m512 x) {
 inline __m512 tanh(__m512 x) {
   const __m512 one = _mm512_set1_ps(1.f);
   const __m512 ax = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7FFFFFFF)));
-  const __m512 t = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.f), _mm512_add_ps(exp(_mm512_add_ps(ax, ax)), one)));
+  const __m512 t =
+      _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.f), _mm512_add_ps(exp(_mm512_add_ps(ax, ax)), one)));
   // Copy x's sign onto |tanh|.
   const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(int(0x80000000u)));
   return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(t), sign));

@@ -25,12 +25,12 @@ Shape infer_shape(const Tensor& x, Shape shape) {
     }
   }
   if (infer >= 0) {
-    CADENZA_CHECK(known != 0 && x.numel() % known == 0, "reshape: cannot view {} as {}",
-                  shape_str(x.shape()), shape_str(shape));
+    CADENZA_CHECK(known != 0 && x.numel() % known == 0, "reshape: cannot view {} as {}", shape_str(x.shape()),
+                  shape_str(shape));
     shape[infer] = x.numel() / known;
   }
-  CADENZA_CHECK(numel(shape) == x.numel(), "reshape: cannot view {} ({} elements) as {}",
-                shape_str(x.shape()), x.numel(), shape_str(shape));
+  CADENZA_CHECK(numel(shape) == x.numel(), "reshape: cannot view {} ({} elements) as {}", shape_str(x.shape()),
+                x.numel(), shape_str(shape));
   return shape;
 }
 
@@ -41,9 +41,7 @@ Tensor reshape(const Tensor& x, Shape shape) {
   Tensor src = dense_untracked(x);
   Tensor y = src.as_strided(shape, contiguous_strides(shape), src.offset());
   Shape old = x.shape();
-  record("reshape", {x}, {y}, {}, [old](const Grads& g, const Grads&) -> Grads {
-    return {reshape(g[0], old)};
-  });
+  record("reshape", {x}, {y}, {}, [old](const Grads& g, const Grads&) -> Grads { return {reshape(g[0], old)}; });
   return y;
 }
 
@@ -60,8 +58,8 @@ Tensor flatten(const Tensor& x, int64_t start, int64_t end) {
 }
 
 Tensor permute(const Tensor& x, std::vector<int64_t> order) {
-  CADENZA_CHECK(static_cast<int64_t>(order.size()) == x.dim(),
-                "permute: order of {} axes for a tensor of rank {}", order.size(), x.dim());
+  CADENZA_CHECK(static_cast<int64_t>(order.size()) == x.dim(), "permute: order of {} axes for a tensor of rank {}",
+                order.size(), x.dim());
   for (auto& a : order) a = normalize_axis("permute", a, x.dim());
   std::vector<int64_t> check = order;
   std::sort(check.begin(), check.end());
@@ -75,9 +73,8 @@ Tensor permute(const Tensor& x, std::vector<int64_t> order) {
   Tensor y = x.as_strided(shape, strides, x.offset());
   std::vector<int64_t> inverse(x.dim());
   for (int64_t i = 0; i < x.dim(); ++i) inverse[order[i]] = i;
-  record("permute", {x}, {y}, {}, [inverse](const Grads& g, const Grads&) -> Grads {
-    return {permute(g[0], inverse)};
-  });
+  record("permute", {x}, {y}, {},
+         [inverse](const Grads& g, const Grads&) -> Grads { return {permute(g[0], inverse)}; });
   return y;
 }
 
@@ -93,8 +90,8 @@ Tensor narrow(const Tensor& x, int64_t axis, int64_t start, int64_t length) {
   int64_t n = x.shape()[axis];
   if (start < 0) start += n;
   CADENZA_CHECK(start >= 0 && length >= 0 && start + length <= n,
-                "narrow: [{}, {}) is outside axis {} of size {} (shape {})", start,
-                start + length, axis, n, shape_str(x.shape()));
+                "narrow: [{}, {}) is outside axis {} of size {} (shape {})", start, start + length, axis, n,
+                shape_str(x.shape()));
   Shape shape = x.shape();
   shape[axis] = length;
   Tensor y = x.as_strided(shape, x.strides(), x.offset() + start * x.strides()[axis]);
@@ -117,15 +114,13 @@ Tensor select(const Tensor& x, int64_t axis, int64_t index) {
 
 Tensor squeeze(const Tensor& x, int64_t axis) {
   axis = normalize_axis("squeeze", axis, x.dim());
-  CADENZA_CHECK(x.shape()[axis] == 1, "squeeze: axis {} has size {}, not 1 (shape {})", axis,
-                x.shape()[axis], shape_str(x.shape()));
+  CADENZA_CHECK(x.shape()[axis] == 1, "squeeze: axis {} has size {}, not 1 (shape {})", axis, x.shape()[axis],
+                shape_str(x.shape()));
   Shape shape = x.shape(), strides = x.strides();
   shape.erase(shape.begin() + axis);
   strides.erase(strides.begin() + axis);
   Tensor y = x.as_strided(shape, strides, x.offset());
-  record("squeeze", {x}, {y}, {}, [axis](const Grads& g, const Grads&) -> Grads {
-    return {unsqueeze(g[0], axis)};
-  });
+  record("squeeze", {x}, {y}, {}, [axis](const Grads& g, const Grads&) -> Grads { return {unsqueeze(g[0], axis)}; });
   return y;
 }
 
@@ -136,30 +131,25 @@ Tensor unsqueeze(const Tensor& x, int64_t axis) {
   shape.insert(shape.begin() + axis, 1);
   strides.insert(strides.begin() + axis, st);
   Tensor y = x.as_strided(shape, strides, x.offset());
-  record("unsqueeze", {x}, {y}, {}, [axis](const Grads& g, const Grads&) -> Grads {
-    return {squeeze(g[0], axis)};
-  });
+  record("unsqueeze", {x}, {y}, {}, [axis](const Grads& g, const Grads&) -> Grads { return {squeeze(g[0], axis)}; });
   return y;
 }
 
 Tensor expand(const Tensor& x, Shape shape) {
-  CADENZA_CHECK(shape.size() >= x.shape().size(), "expand: cannot expand {} to fewer axes {}",
-                shape_str(x.shape()), shape_str(shape));
+  CADENZA_CHECK(shape.size() >= x.shape().size(), "expand: cannot expand {} to fewer axes {}", shape_str(x.shape()),
+                shape_str(shape));
   size_t off = shape.size() - x.shape().size();
   Shape strides(shape.size(), 0);
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i < off) continue;
     int64_t d = x.shape()[i - off];
     if (shape[i] == -1) shape[i] = d;
-    CADENZA_CHECK(d == shape[i] || d == 1, "expand: cannot expand {} to {}", shape_str(x.shape()),
-                  shape_str(shape));
+    CADENZA_CHECK(d == shape[i] || d == 1, "expand: cannot expand {} to {}", shape_str(x.shape()), shape_str(shape));
     strides[i] = d == 1 && shape[i] != 1 ? 0 : x.strides()[i - off];
   }
   Tensor y = x.as_strided(shape, strides, x.offset());
   Shape old = x.shape();
-  record("expand", {x}, {y}, {}, [old](const Grads& g, const Grads&) -> Grads {
-    return {sum_to(g[0], old)};
-  });
+  record("expand", {x}, {y}, {}, [old](const Grads& g, const Grads&) -> Grads { return {sum_to(g[0], old)}; });
   return y;
 }
 
@@ -168,9 +158,11 @@ namespace {
 using testing::uniform_input;
 void reg(const char* name, Shape shape, std::function<Tensor(const Tensor&)> f) {
   OpRegistry::add({name, true, [=](DType dt) {
-    return std::vector<OpSample>{{shape_str(shape), {uniform_input(shape, dt)},
-                                  [f](const std::vector<Tensor>& in) { return std::vector<Tensor>{f(in[0])}; }}};
-  }});
+                     return std::vector<OpSample>{
+                         {shape_str(shape), {uniform_input(shape, dt)}, [f](const std::vector<Tensor>& in) {
+                            return std::vector<Tensor>{f(in[0])};
+                          }}};
+                   }});
 }
 const bool registered = [] {
   reg("reshape", {2, 3, 4}, [](const Tensor& x) { return reshape(transpose(x, 0, 2), {4, -1}); });

@@ -1,9 +1,9 @@
 #include "optim/accumulate.h"
 
 #include "engine/error.h"
-#include "optim/clip.h"
 #include "ops/autograd.h"
 #include "ops/binary.h"
+#include "optim/clip.h"
 
 namespace cadenza::optim {
 

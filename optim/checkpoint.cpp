@@ -47,8 +47,7 @@ void save_checkpoint(const std::filesystem::path& path, const nn::Module& model,
   save_checkpoint(path, model, one_optimizer(const_cast<Optimizer*>(opt)), progress, rng, config);
 }
 
-TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& model, Optimizer* opt,
-                                 Generator& rng) {
+TrainingProgress load_checkpoint(const std::filesystem::path& path, nn::Module& model, Optimizer* opt, Generator& rng) {
   return load_checkpoint(path, model, one_optimizer(opt), rng);
 }
 

@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "engine/rng.h"
 #include "nn/module.h"
 #include "optim/optimizer.h"
-#include "engine/rng.h"
 
 namespace cadenza::optim {
 

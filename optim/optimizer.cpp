@@ -58,14 +58,12 @@ void Optimizer::load_state_dict(const nn::StateDict& state) {
     size_t dot = key.find('.');
     size_t index = 0;
     auto [end, ec] = std::from_chars(key.data(), key.data() + std::min(dot, key.size()), index);
-    CADENZA_CHECK(dot != std::string::npos && ec == std::errc() && end == key.data() + dot &&
-                      index < params_.size(),
+    CADENZA_CHECK(dot != std::string::npos && ec == std::errc() && end == key.data() + dot && index < params_.size(),
                   "optimizer state: unexpected key '{}' ({} parameters)", key, params_.size());
     const Tensor& p = params_[index];
     CADENZA_CHECK(t.shape() == p.shape() && t.dtype() == p.dtype(),
-                  "optimizer state: '{}' has shape {} ({}), parameter {} has {} ({})", key,
-                  shape_str(t.shape()), dtype_name(t.dtype()), index, shape_str(p.shape()),
-                  dtype_name(p.dtype()));
+                  "optimizer state: '{}' has shape {} ({}), parameter {} has {} ({})", key, shape_str(t.shape()),
+                  dtype_name(t.dtype()), index, shape_str(p.shape()), dtype_name(p.dtype()));
     // A private copy: the optimizer writes its state in place.
     loaded[index].emplace(key.substr(dot + 1), to(contiguous_untracked(t), p.device()));
   }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "nn/module.h"
 #include "engine/tensor.h"
+#include "nn/module.h"
 
 namespace cadenza::optim {
 

@@ -9,8 +9,7 @@
 namespace cadenza::tools {
 
 void add_gibbs_options(CLI::App& cmd, GibbsCli& o) {
-  cmd.add_option("--iterations", o.iterations,
-                 "Pseudo-Gibbs iterations (default: about 4 redraws of every free cell)");
+  cmd.add_option("--iterations", o.iterations, "Pseudo-Gibbs iterations (default: about 4 redraws of every free cell)");
   cmd.add_option("--cells-per-voice", o.cells_per_voice, "Cells of a voice redrawn together per iteration");
   cmd.add_option("--temperature", o.temperature, "Final sampling temperature (> 0; annealed from 1.5)");
   cmd.add_option("--seed", o.seed, "Random seed");
@@ -20,7 +19,8 @@ models::HarmonizeOptions harmonize_options(const GibbsCli& o) {
   CADENZA_CHECK(o.iterations >= 0, "--iterations must be positive, not {}", o.iterations);
   CADENZA_CHECK(o.cells_per_voice >= 1, "--cells-per-voice must be positive, not {}", o.cells_per_voice);
   CADENZA_CHECK(o.temperature > 0, "--temperature must be positive, not {}", o.temperature);
-  return {.iterations = o.iterations, .cells_per_voice = o.cells_per_voice, .temperature = o.temperature, .seed = o.seed};
+  return {
+      .iterations = o.iterations, .cells_per_voice = o.cells_per_voice, .temperature = o.temperature, .seed = o.seed};
 }
 
 ChoraleModel load_chorale_model(const std::filesystem::path& checkpoint) {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 
 #include "engine/error.h"
 #include "engine/serialize/atomic_file.h"
@@ -26,8 +26,7 @@ std::string extension_of(const std::filesystem::path& path) {
 void require_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) fail("{}: no such file", path.string());
-  if (!std::filesystem::is_regular_file(path, ec))
-    fail("{}: not a regular file", path.string());
+  if (!std::filesystem::is_regular_file(path, ec)) fail("{}: not a regular file", path.string());
 }
 
 void print_warnings(const std::filesystem::path& path, const std::vector<std::string>& warnings) {
@@ -93,8 +92,7 @@ Device select_device(const std::string& spec) {
 #ifdef CADENZA_HAVE_VULKAN
     if (const size_t colon = spec.find(':'); colon != std::string::npos && colon + 1 < spec.size())
       setenv("CADENZA_VULKAN_DEVICE", spec.substr(colon + 1).c_str(), 1);
-    if (!vulkan::available())
-      fail("--device {}: no Vulkan device: {}", spec, vulkan::reason());
+    if (!vulkan::available()) fail("--device {}: no Vulkan device: {}", spec, vulkan::reason());
 #else
     fail("--device {}: this build has no Vulkan backend", spec);
 #endif

@@ -24,10 +24,13 @@ void run_build(const BuildArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   const auto r = music::corpus::build_store(args.folder, args.out, args.options, skipped);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("{} files in {:.2f} s ({:.0f} files/s): {} pieces, {} tokens, {} duplicates, {} skipped; {} shards ({} kept from an earlier run)\n",
-             r.files, seconds, r.files / std::max(seconds, 1e-9), r.pieces, r.tokens, r.duplicates, r.skipped,
-             r.shards, r.shards_reused);
-  if (r.skipped > 0) fmt::print("skipped files and reasons: {}\n", (std::filesystem::path(args.out) / "skipped.tsv").string());
+  fmt::print(
+      "{} files in {:.2f} s ({:.0f} files/s): {} pieces, {} tokens, {} duplicates, {} skipped; {} shards ({} kept from "
+      "an earlier run)\n",
+      r.files, seconds, r.files / std::max(seconds, 1e-9), r.pieces, r.tokens, r.duplicates, r.skipped, r.shards,
+      r.shards_reused);
+  if (r.skipped > 0)
+    fmt::print("skipped files and reasons: {}\n", (std::filesystem::path(args.out) / "skipped.tsv").string());
   fmt::print("wrote {}\n", args.out);
 }
 
@@ -42,8 +45,9 @@ void run_info(const std::string& path, bool json) {
   fmt::print("store      {}\n", path);
   fmt::print("tokenizer  {} (vocabulary {}, {} bytes a token)\n", store.tokenizer_name(), store.vocab_size(),
              config.at("token_bytes").get<int>());
-  fmt::print("pieces     {} from {} files ({} duplicates, {} skipped)\n", store.size(), config.at("files").get<size_t>(),
-             config.at("duplicates").get<size_t>(), config.at("skipped").get<size_t>());
+  fmt::print("pieces     {} from {} files ({} duplicates, {} skipped)\n", store.size(),
+             config.at("files").get<size_t>(), config.at("duplicates").get<size_t>(),
+             config.at("skipped").get<size_t>());
   fmt::print("tokens     {}\n", store.tokens());
   fmt::print("shards     {}\n", store.shards());
   for (const char* s : {"train", "valid", "test"})
@@ -54,18 +58,27 @@ void run_info(const std::string& path, bool json) {
 }  // namespace
 
 void add_corpus_command(CLI::App& app) {
-  auto* corpus = app.add_subcommand("corpus", "Build and inspect corpus stores (MIDI folders encoded once, for training)");
+  auto* corpus =
+      app.add_subcommand("corpus", "Build and inspect corpus stores (MIDI folders encoded once, for training)");
   corpus->require_subcommand(1);
 
   auto args = std::make_shared<BuildArgs>();
   auto* build = corpus->add_subcommand("build", "Encode a folder tree of MIDI files into a store (resumable)");
-  build->add_option("folder", args->folder, "Folder of .mid/.midi files (searched recursively)")->required()->check(CLI::ExistingDirectory);
+  build->add_option("folder", args->folder, "Folder of .mid/.midi files (searched recursively)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   build->add_option("--out", args->out, "Store folder to write")->required();
   build->add_option("--tokenizer", args->options.tokenizer, "remi, performance, melody or trio")->capture_default_str();
   build->add_option("--jobs", args->options.jobs, "Threads reading files (0: one per core)")->capture_default_str();
-  build->add_option("--files-per-shard", args->options.files_per_shard, "Input files per shard")->capture_default_str()->check(CLI::PositiveNumber);
-  build->add_option("--valid", args->options.fractions.valid, "Fraction of pieces in the valid split")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  build->add_option("--test", args->options.fractions.test, "Fraction of pieces in the test split")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  build->add_option("--files-per-shard", args->options.files_per_shard, "Input files per shard")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  build->add_option("--valid", args->options.fractions.valid, "Fraction of pieces in the valid split")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  build->add_option("--test", args->options.fractions.test, "Fraction of pieces in the test split")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   build->add_option("--split-seed", args->options.split_seed, "Seed of the split hashing")->capture_default_str();
   build->callback([args] { run_build(*args); });
 

@@ -87,7 +87,8 @@ void run_metrics(const EvalOptions& o) {
     fmt::print("{:<22} {:>10.4f} {:>10.4f} {:>10.4f} {:>10.4f}  {}\n", name, s.mean(), s.std(), s.min, s.max, s.unit);
     totals[name] = {{"mean", s.mean()}, {"std", s.std()}, {"min", s.min}, {"max", s.max}, {"unit", s.unit}};
   }
-  const nlohmann::json out = {{"directory", o.metrics_dir}, {"summary", totals}, {"files", per_file}, {"skipped", skipped}};
+  const nlohmann::json out = {
+      {"directory", o.metrics_dir}, {"summary", totals}, {"files", per_file}, {"skipped", skipped}};
   write_text_file(o.output, out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   fmt::print("wrote {}\n", o.output);
 }
@@ -151,10 +152,17 @@ void run_checkpoint(const EvalOptions& o) {
   const std::string step = models::step_unit(*trained.model);
   const std::string unit = "nats/" + step;
   const nlohmann::json samples = sample_metrics(*trained.model, o.samples);
-  nlohmann::json out = {{"checkpoint", o.checkpoint}, {"model", trained.spec.model}, {"step", trained.step},
-                        {"data", data.path.string()}, {"split", o.split},  {"nll", r.nll},
-                        {"unit", unit}, {"accuracy", r.accuracy}, {"steps", r.steps},
-                        {"samples", samples}, {"skipped_files", dataset.skipped().count()}};
+  nlohmann::json out = {{"checkpoint", o.checkpoint},
+                        {"model", trained.spec.model},
+                        {"step", trained.step},
+                        {"data", data.path.string()},
+                        {"split", o.split},
+                        {"nll", r.nll},
+                        {"unit", unit},
+                        {"accuracy", r.accuracy},
+                        {"steps", r.steps},
+                        {"samples", samples},
+                        {"skipped_files", dataset.skipped().count()}};
   out.update(report.figures);
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
@@ -167,7 +175,8 @@ void run_checkpoint(const EvalOptions& o) {
              report.accuracy_note);
   fmt::print("{}", report.text);
   fmt::print("music metrics, mean of {} samples:\n", samples["count"].get<int64_t>());
-  for (const auto& [name, value] : samples["mean"].items()) fmt::print("  {:<22} {:>10.4f}\n", name, value.get<double>());
+  for (const auto& [name, value] : samples["mean"].items())
+    fmt::print("  {:<22} {:>10.4f}\n", name, value.get<double>());
 }
 
 }  // namespace
@@ -178,7 +187,9 @@ void add_eval_command(CLI::App& app) {
       "eval", "Evaluate: --metrics DIR measures a folder of MIDI files; --checkpoint DIR a trained model");
   cmd->add_option("--metrics", o->metrics_dir, "Folder of MIDI files to measure");
   cmd->add_option("--output", o->output, "Where to write the table as JSON");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one (DIR/best.safetensors)");
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one "
+                  "(DIR/best.safetensors)");
   cmd->add_option("--data", o->data, "Corpus to evaluate on (default: the run's)");
   cmd->add_option("--split", o->split, "train, valid or test");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");
@@ -187,12 +198,14 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--eval-length", o->eval_length,
                   "Steps per evaluation window (default: the run's eval_length, else its training length); "
                   "recurrent models carry their state across windows, so it bounds memory, not context");
-  cmd->add_option("--samples", o->samples, "Generated samples whose music metrics are reported (0: none); a family that measures samples "
+  cmd->add_option("--samples", o->samples,
+                  "Generated samples whose music metrics are reported (0: none); a family that measures samples "
                   "instead of a likelihood has its own default");
   cmd->callback([o, cmd] {
     o->split_given = cmd->count("--split") > 0;
     o->samples_given = cmd->count("--samples") > 0;
-    CADENZA_CHECK(o->metrics_dir.empty() || o->checkpoint.empty(), "eval takes --metrics DIR or --checkpoint DIR, not both");
+    CADENZA_CHECK(o->metrics_dir.empty() || o->checkpoint.empty(),
+                  "eval takes --metrics DIR or --checkpoint DIR, not both");
     if (!o->metrics_dir.empty()) return run_metrics(*o);
     CADENZA_CHECK(!o->checkpoint.empty(), "eval needs --metrics DIR or --checkpoint DIR");
     run_checkpoint(*o);

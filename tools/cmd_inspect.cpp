@@ -32,8 +32,10 @@ nlohmann::json describe_tracks(const music::midi::MidiFile& file) {
         name.assign(e.payload.begin(), e.payload.end());
       if (!e.is_channel()) continue;
       notes += e.is_note_on();
-      if (std::find(channels.begin(), channels.end(), e.channel() + 1) == channels.end()) channels.push_back(e.channel() + 1);
-      if (e.type() == 0xC0 && std::find(programs.begin(), programs.end(), e.data1) == programs.end()) programs.push_back(e.data1);
+      if (std::find(channels.begin(), channels.end(), e.channel() + 1) == channels.end())
+        channels.push_back(e.channel() + 1);
+      if (e.type() == 0xC0 && std::find(programs.begin(), programs.end(), e.data1) == programs.end())
+        programs.push_back(e.data1);
     }
     tracks.push_back({{"name", name}, {"notes", notes}, {"channels", channels}, {"programs", programs}});
   }
@@ -66,8 +68,11 @@ nlohmann::json describe(const music::midi::MidiFile& file, const music::Score& s
     j["key_signatures"].push_back({{"tick", ks.tick}, {"sharps", ks.sharps}, {"minor", ks.minor}});
   j["parts"] = nlohmann::json::array();
   for (const auto& t : score.tracks)
-    j["parts"].push_back({{"name", t.name}, {"channel", t.channel + 1}, {"program", t.program},
-                          {"drum", t.is_drum}, {"notes", t.notes.size()}});
+    j["parts"].push_back({{"name", t.name},
+                          {"channel", t.channel + 1},
+                          {"program", t.program},
+                          {"drum", t.is_drum},
+                          {"notes", t.notes.size()}});
   j["warnings"] = file.warnings;
   return j;
 }
@@ -78,7 +83,8 @@ void print_text(const std::string& path, const nlohmann::json& j) {
              j["division"].dump());
   fmt::print("  {} notes, {:.2f} s\n", j["notes"].get<size_t>(), j["duration_seconds"].get<double>());
   fmt::print("  tempo map ({} changes):", j["tempo_changes"].size());
-  for (const auto& t : j["tempo_changes"]) fmt::print(" {:.2f}s={:.1f}bpm", t["seconds"].get<double>(), t["bpm"].get<double>());
+  for (const auto& t : j["tempo_changes"])
+    fmt::print(" {:.2f}s={:.1f}bpm", t["seconds"].get<double>(), t["bpm"].get<double>());
   fmt::print("\n  time signatures:");
   for (const auto& t : j["time_signatures"])
     fmt::print(" tick {}={}/{}", t["tick"].get<int64_t>(), t["numerator"].get<int>(), t["denominator"].get<int>());

@@ -25,8 +25,7 @@ void add_render_command(CLI::App& app) {
   add_score_io_options(*cmd, o->io);
   cmd->callback([o] {
     const std::string ext = extension_of(o->out);
-    if (ext != ".png" && ext != ".wav")
-      fail("{}: render writes .png or .wav", o->out);
+    if (ext != ".png" && ext != ".wav") fail("{}: render writes .png or .wav", o->out);
     const music::Score score = load_score(o->in, o->io);
     if (ext == ".png") {
       music::render::PianoRollPngOptions png;

@@ -34,9 +34,8 @@ struct SampleCli {
 void use_half_weights(models::Model& model, Device device) {
   const nn::WeightPrecision p = device.is_cpu() ? nn::WeightPrecision::bf16 : nn::WeightPrecision::f16;
   if (nn::quantize_for_inference(model, p) == 0)
-    fail("--half: {} has no layer with a {} path on {} ({})", model.name(),
-                                         nn::precision_name(p), device.str(),
-                                         device.is_cpu() ? "LSTM only" : "LSTM and Linear");
+    fail("--half: {} has no layer with a {} path on {} ({})", model.name(), nn::precision_name(p), device.str(),
+         device.is_cpu() ? "LSTM only" : "LSTM and Linear");
 }
 
 void run_sample(const SampleCli& o, const CLI::App& cmd) {
@@ -76,7 +75,10 @@ void run_sample(const SampleCli& o, const CLI::App& cmd) {
 void add_sample_command(CLI::App& app) {
   auto o = std::make_shared<SampleCli>();
   CLI::App* cmd = app.add_subcommand("sample", "Sample MIDI (and a piano-roll PNG) from a trained model");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one (DIR/best.safetensors)")->required();
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one "
+                  "(DIR/best.safetensors)")
+      ->required();
   o->out.add_options(*cmd, "Output FILE.mid (FILE-1.mid ... when --num-outputs > 1)");
   cmd->add_option("--num-outputs", o->num_outputs, "How many pieces");
   cmd->add_option("--length", o->length, "New steps (tokens or frames) after the primer (default: the model's)");

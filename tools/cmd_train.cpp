@@ -51,8 +51,7 @@ nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail("{}: cannot read the config file", path);
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    fail("{}: not a JSON object", path);
+  if (j.is_discarded() || !j.is_object()) fail("{}: not a JSON object", path);
   return j;
 }
 
@@ -78,18 +77,16 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
   if (given("--steps") && o.steps <= 0) fail("--steps must be positive, not {}", o.steps);
   if (given("--batch") && o.batch <= 0) fail("--batch must be positive, not {}", o.batch);
   if (given("--lr") && !(o.lr > 0)) fail("--lr must be positive, not {}", o.lr);
-  if (given("--patience") && o.patience < 0)
-    fail("--patience must be 0 (off) or positive, not {}", o.patience);
+  if (given("--patience") && o.patience < 0) fail("--patience must be 0 (off) or positive, not {}", o.patience);
 
   models::RunSpec spec;
   if (o.resume) {
     spec = models::load_run_spec(o.out);
     if (!o.model.empty() && o.model != spec.model)
       fail("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model);
-    for (const char* flag :
-         {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze", "--patience", "--strict-data"})
-      if (given(flag))
-        fail("--resume continues with the run's own settings; only --steps may change, not {}", flag);
+    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze",
+                             "--patience", "--strict-data"})
+      if (given(flag)) fail("--resume continues with the run's own settings; only --steps may change, not {}", flag);
   } else {
     const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
     if (given("--init-from")) {
@@ -99,8 +96,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       if (!o.model.empty() && o.model != spec.model)
         fail("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model);
     } else {
-      if (o.model.empty())
-        fail("train needs --model (known: {})", fmt::join(models::model_names(), ", "));
+      if (o.model.empty()) fail("train needs --model (known: {})", fmt::join(models::model_names(), ", "));
       spec = models::make_run_spec(o.model, o.preset, patch);
     }
     if (given("--freeze")) spec.train.freeze = o.freeze;
@@ -129,8 +125,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
   if (ranks.rank() != 0) return;  // rank 0 reports for the job
   const std::string ckpt = models::checkpoint_path(o.out).string();
   switch (r.status) {
-    case models::TrainStatus::diverged:
-      fail("{}", r.message);
+    case models::TrainStatus::diverged: fail("{}", r.message);
     case models::TrainStatus::interrupted:
       fmt::print(stderr, "cadenza: interrupted: saved {} at step {}; continue with --resume\n", ckpt, r.step);
       return;

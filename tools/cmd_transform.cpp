@@ -34,7 +34,7 @@ void run_transform(const TransformCli& o) {
   const auto v = vectors.find(o.attribute);
   if (v == vectors.end())
     fail("{} has no '{}' vector (it did not vary over the corpus it was computed from)",
-                                         models::attributes_path(run.dir).string(), o.attribute);
+         models::attributes_path(run.dir).string(), o.attribute);
   const std::vector<int32_t> segment = run.vae->segment_tokens(melody);
   const std::vector<int32_t> moved = models::transform_segment(*run.vae, segment, v->second.direction, o.amount);
   const auto tok = music::repr::make_tokenizer(run.vae->tokenizer());
@@ -49,7 +49,9 @@ void run_transform(const TransformCli& o) {
 void add_transform_command(CLI::App& app) {
   auto o = std::make_shared<TransformCli>();
   CLI::App* cmd = app.add_subcommand("transform", "Move a melody along a latent model's attribute vector");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model with a latent space over melodies (cadenza train)")->required();
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Run directory of a model with a latent space over melodies (cadenza train)")
+      ->required();
   cmd->add_option("--in", o->in, "Melody MIDI file (its first segment is transformed)")->required();
   cmd->add_option("--attribute", o->attribute, "note_density, pitch_range or syncopation")->required();
   cmd->add_option("--amount", o->amount, "Multiple of the attribute vector to add (negative: less)")->required();

@@ -7,7 +7,6 @@
 #include "engine/error.h"
 #include "engine/registration.h"
 
-
 namespace cadenza::tools {
 namespace {
 
@@ -21,8 +20,7 @@ void load_plugin(const std::string& path) {
     const char* why = dlerror();
     fail("--plugin: {}", why ? why : path + ": cannot load");
   }
-  if (!clashes.errors().empty())
-    fail("--plugin {}: {}", path, fmt::join(clashes.errors(), "; "));
+  if (!clashes.errors().empty()) fail("--plugin {}: {}", path, fmt::join(clashes.errors(), "; "));
 }
 
 }  // namespace

@@ -68,16 +68,14 @@ nlohmann::json controls_json(const ControlCli& o, const CLI::App& cmd) {
         fail("--pitch-histogram: '{}' is not a weight >= 0", item);
       h.push_back(v);
     }
-    if (h.size() != 12)
-      fail("--pitch-histogram needs 12 weights (C to B), got {}", h.size());
+    if (h.size() != 12) fail("--pitch-histogram needs 12 weights (C to B), got {}", h.size());
     controls["pitch_histogram"] = h;
   }
   return controls;
 }
 
 void check_tempo(double qpm) {
-  if (!(qpm >= 4 && qpm <= 1000))
-    fail("--tempo must be between 4 and 1000 quarter notes per minute, not {}", qpm);
+  if (!(qpm >= 4 && qpm <= 1000)) fail("--tempo must be between 4 and 1000 quarter notes per minute, not {}", qpm);
 }
 
 void set_tempo(music::Score& score, double qpm) {

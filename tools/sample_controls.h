@@ -14,10 +14,10 @@
 namespace cadenza::tools {
 
 struct ControlCli {
-  double note_density = 0;     // notes per second
-  std::string key;             // "C", "F#", "Bb", "Am", "C# minor", ...
-  std::string pitch_histogram; // 12 comma-separated weights, C first
-  double tempo = 0;            // quarter notes per minute
+  double note_density = 0;      // notes per second
+  std::string key;              // "C", "F#", "Bb", "Am", "C# minor", ...
+  std::string pitch_histogram;  // 12 comma-separated weights, C first
+  double tempo = 0;             // quarter notes per minute
 };
 
 void add_control_options(CLI::App& cmd, ControlCli& o);

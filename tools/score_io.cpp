@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "engine/error.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/token_file.h"
@@ -53,7 +52,8 @@ void save_score(const music::Score& score, const std::filesystem::path& path, co
     music::save_midi(score, path);
   } else if (ext == ".json") {
     music::repr::RollCorpus corpus;
-    corpus.splits[o.split.empty() ? "train" : o.split].push_back(music::repr::score_to_roll_piece(score, o.steps_per_quarter));
+    corpus.splits[o.split.empty() ? "train" : o.split].push_back(
+        music::repr::score_to_roll_piece(score, o.steps_per_quarter));
     write_text_file(path, music::repr::roll_corpus_to_json(corpus));
   } else if (ext == ".tok") {
     const auto tokenizer = music::repr::make_tokenizer(o.representation);

@@ -13,10 +13,10 @@
 namespace cadenza::tools {
 
 struct ScoreIoOptions {
-  bool strict = false;             // MIDI input: refuse any departure from SMF 1.0
-  std::string split;               // JSON input: split to read (default: first present)
-  size_t piece = 0;                // JSON input: index of the piece
-  int steps_per_quarter = 4;       // JSON in/out: grid of the roll (JSB quarter: 1)
+  bool strict = false;                         // MIDI input: refuse any departure from SMF 1.0
+  std::string split;                           // JSON input: split to read (default: first present)
+  size_t piece = 0;                            // JSON input: index of the piece
+  int steps_per_quarter = 4;                   // JSON in/out: grid of the roll (JSB quarter: 1)
   std::string representation = "performance";  // .tok output
 };
 

@@ -15,7 +15,7 @@ VaeRun load_vae_run(const fs::path& checkpoint) {
   run.dir = checkpoint;
   run.trained = models::load_trained_model(checkpoint);
   run.vae = &models::require_capability<models::LatentModel>(*run.trained.model, checkpoint.string(),
-                                                              "a model with a latent space for attribute vectors");
+                                                             "a model with a latent space for attribute vectors");
   // The attributes (note density, pitch range, syncopation) are a melody's.
   CADENZA_CHECK(run.vae->tokenizer() == "melody", "{} is a '{}' {}; attribute vectors need a melody model",
                 checkpoint.string(), run.vae->tokenizer(), run.trained.spec.model);
@@ -46,7 +46,8 @@ models::AttributeVectors compute_and_save_attributes(VaeRun& run, const Attribut
     if (split == models::DataSplit::train)
       fmt::print(stderr, "cadenza: warning: {} has no valid or test split; measuring on train\n", data.path.string());
     const auto held_out = models::corpus_segments(*run.vae, data, split, job.measure_segments);
-    for (auto& [name, v] : vectors) v.effect = models::attribute_effect(*run.vae, held_out, name, v.direction, job.amount);
+    for (auto& [name, v] : vectors)
+      v.effect = models::attribute_effect(*run.vae, held_out, name, v.direction, job.amount);
   }
   models::save_attribute_vectors(models::attributes_path(run.dir), vectors);
   return vectors;

@@ -20,10 +20,10 @@ struct VaeRun {
 VaeRun load_vae_run(const std::filesystem::path& checkpoint);
 
 struct AttributeJob {
-  std::string data;             // corpus; "": the run's own
-  int64_t max_segments = 2000;  // train segments the vectors average over
-  int64_t measure_segments = 0; // > 0: measure each vector's effect on that many valid/test segments
-  double amount = 1.0;          // ... at this amount
+  std::string data;              // corpus; "": the run's own
+  int64_t max_segments = 2000;   // train segments the vectors average over
+  int64_t measure_segments = 0;  // > 0: measure each vector's effect on that many valid/test segments
+  double amount = 1.0;           // ... at this amount
 };
 
 // Computes every attribute's vector from the corpus's train split (and, if asked, its

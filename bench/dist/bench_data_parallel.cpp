@@ -38,13 +38,27 @@ class TimedCommunicator final : public dist::Communicator {
   int rank() const override { return inner_.rank(); }
   int size() const override { return inner_.size(); }
   std::string backend() const override { return inner_.backend(); }
-  void allreduce_sum(std::span<double> d) override { timed([&] { inner_.allreduce_sum(d); }); }
-  void allreduce_sum(std::span<float> d) override { timed([&] { inner_.allreduce_sum(d); }); }
-  void start_allreduce_sum(std::span<float> d) override { timed([&] { inner_.start_allreduce_sum(d); }); }
-  void progress() override { timed([&] { inner_.progress(); }); }
-  void wait_all() override { timed([&] { inner_.wait_all(); }); }
-  void broadcast(std::span<float> d, int root) override { timed([&] { inner_.broadcast(d, root); }); }
-  void barrier() override { timed([&] { inner_.barrier(); }); }
+  void allreduce_sum(std::span<double> d) override {
+    timed([&] { inner_.allreduce_sum(d); });
+  }
+  void allreduce_sum(std::span<float> d) override {
+    timed([&] { inner_.allreduce_sum(d); });
+  }
+  void start_allreduce_sum(std::span<float> d) override {
+    timed([&] { inner_.start_allreduce_sum(d); });
+  }
+  void progress() override {
+    timed([&] { inner_.progress(); });
+  }
+  void wait_all() override {
+    timed([&] { inner_.wait_all(); });
+  }
+  void broadcast(std::span<float> d, int root) override {
+    timed([&] { inner_.broadcast(d, root); });
+  }
+  void barrier() override {
+    timed([&] { inner_.barrier(); });
+  }
 
  protected:
   void end_job(int code) override { inner_.abort(code); }
@@ -76,8 +90,8 @@ void print_volumes() {
       config.erase("train");
       const int64_t n = parameter_count(*models::find_model(name).make(config));
       const double mb = 4.0 * static_cast<double>(n) / 1e6;
-      fmt::print("| {} | {} | {} | {:.1f} MB | {:.1f} MB | {:.1f} MB | {:.1f} MB |\n", name, preset, n, mb, mb * 2 * 1 / 2,
-                 mb * 2 * 7 / 8, mb * 2);
+      fmt::print("| {} | {} | {} | {:.1f} MB | {:.1f} MB | {:.1f} MB | {:.1f} MB |\n", name, preset, n, mb,
+                 mb * 2 * 1 / 2, mb * 2 * 7 / 8, mb * 2);
     }
 }
 

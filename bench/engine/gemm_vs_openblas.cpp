@@ -12,8 +12,8 @@
 //   build/bench/engine/bench_gemm [--json] [rounds]
 //   build/bench/engine/bench_gemm --side engine|openblas   (one child: a JSON line)
 // --json prints one line: [{"shape", "engine", "openblas"} (GFLOP/s), ...] for bench/compare.
-#include <algorithm>
 #include <cblas.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -78,13 +78,12 @@ nlohmann::json run_side(bool engine_side, int rounds) {
     auto direct = [&] {
       for (int64_t i = 0; i < s.batch; ++i)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, s.trans_b ? CblasTrans : CblasNoTrans, s.M, s.N, s.K, 1.f,
-                    a.data<float>() + i * s.M * s.K, s.K, b.data<float>() + i * s.N * s.K,
-                    s.trans_b ? s.K : s.N, 0.f, c.data<float>() + i * s.M * s.N, s.N);
+                    a.data<float>() + i * s.M * s.K, s.K, b.data<float>() + i * s.N * s.K, s.trans_b ? s.K : s.N, 0.f,
+                    c.data<float>() + i * s.M * s.N, s.N);
     };
     std::vector<double> t;
     engine_side ? engine() : direct();  // warm-up
-    for (int r = 0; r < rounds; ++r)
-      t.push_back(engine_side ? seconds_of(engine, reps) : seconds_of(direct, reps));
+    for (int r = 0; r < rounds; ++r) t.push_back(engine_side ? seconds_of(engine, reps) : seconds_of(direct, reps));
     out.push_back(flops / median(t) / 1e9);
   }
   return out;
@@ -126,8 +125,10 @@ int main(int argc, char** argv) {
   }
   nlohmann::json rows = nlohmann::json::array();
   if (!json) {
-    std::printf("sgemm, %d threads, median of %d rounds x %d timings, each side in its own process\n"
-                "(GFLOP/s; ratio = engine / OpenBLAS)\n", cpu::num_threads(), rounds, kTimingsPerChild);
+    std::printf(
+        "sgemm, %d threads, median of %d rounds x %d timings, each side in its own process\n"
+        "(GFLOP/s; ratio = engine / OpenBLAS)\n",
+        cpu::num_threads(), rounds, kTimingsPerChild);
     std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
   }
   for (size_t i = 0; i < kShapes.size(); ++i) {

@@ -46,14 +46,14 @@ void BM_Matmul(benchmark::State& state) {
 }
 BENCHMARK(BM_Matmul)
     ->ArgNames({"M", "N", "K", "tB"})
-    ->Args({4096, 2048, 256, 1})   // LSTM LM input projection (B32 T128, E256 -> 4·512)
-    ->Args({32, 2048, 512, 1})     // LSTM recurrent step, batch 32
-    ->Args({1, 2048, 512, 1})      // LSTM recurrent step, batch 1 (sampling)
-    ->Args({4096, 390, 512, 1})    // LSTM LM output logits
-    ->Args({4096, 768, 256, 1})    // Transformer QKV projection (B16 T256, d 256)
-    ->Args({4096, 1024, 256, 1})   // Transformer FFN up
-    ->Args({4096, 256, 1024, 1})   // Transformer FFN down
-    ->Args({64, 2048, 70, 1})      // music_vae decoder input projection per step
+    ->Args({4096, 2048, 256, 1})  // LSTM LM input projection (B32 T128, E256 -> 4·512)
+    ->Args({32, 2048, 512, 1})    // LSTM recurrent step, batch 32
+    ->Args({1, 2048, 512, 1})     // LSTM recurrent step, batch 1 (sampling)
+    ->Args({4096, 390, 512, 1})   // LSTM LM output logits
+    ->Args({4096, 768, 256, 1})   // Transformer QKV projection (B16 T256, d 256)
+    ->Args({4096, 1024, 256, 1})  // Transformer FFN up
+    ->Args({4096, 256, 1024, 1})  // Transformer FFN down
+    ->Args({64, 2048, 70, 1})     // music_vae decoder input projection per step
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 

@@ -2,13 +2,13 @@
 // (nn::LSTM::quantize_for_inference), on the run's own corpus: issue 12 asks the bf16
 // sampler to stay within 1% of f32 on JSB.
 // Usage: bench_lstm_bf16_nll RUN_DIR [SPLIT]   (SPLIT: valid (default), test or train)
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
-#include "nn/rnn.h"
 #include "models/data.h"
 #include "models/run_dir.h"
 #include "models/train.h"
+#include "nn/rnn.h"
 
 using namespace cadenza;
 

@@ -13,10 +13,10 @@
 // Usage: bench_lstm [WORKLOAD ...] [--threads N] [--steps N] [--no-peer] [--json]
 //   (default: all three workloads, 2 threads, 5 train steps / 5 sampling runs)
 // --json prints one object {"<workload>": {"cadenza": x, "pytorch": y, "ratio": r}, ...}.
+#include <fmt/format.h>
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -38,8 +38,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // The PyTorch peer's tokens/s for one workload (its last output line: "<workload> <rate>").
 double pytorch_rate(const std::string& workload, int threads, int steps) {
   const std::string peer = workload == "train" ? "train" : "sample";
-  const std::string cmd = fmt::format("/usr/bin/python3 '{}/bench/lstm/lstm_torch.py' {} {} {}", CADENZA_SOURCE_DIR,
-                                      peer, threads, steps);
+  const std::string cmd =
+      fmt::format("/usr/bin/python3 '{}/bench/lstm/lstm_torch.py' {} {} {}", CADENZA_SOURCE_DIR, peer, threads, steps);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
   CADENZA_CHECK(pipe != nullptr, "bench_lstm: cannot run {}", cmd);
   std::string out;
@@ -94,9 +94,10 @@ int main(int argc, char** argv) try {
     } else if (a == "train" || a == "sample" || a == "sample-bf16") {
       workloads.push_back(a);
     } else {
-      fail("bench_lstm: unknown argument '{}' (workloads: train sample sample-bf16; options: --threads N, "
-           "--steps N, --no-peer, --json)",
-           a);
+      fail(
+          "bench_lstm: unknown argument '{}' (workloads: train sample sample-bf16; options: --threads N, "
+          "--steps N, --no-peer, --json)",
+          a);
     }
   }
   if (workloads.empty()) workloads = {"train", "sample", "sample-bf16"};
@@ -110,11 +111,13 @@ int main(int argc, char** argv) try {
     Limits limits = base;
     double ours = cadenza_rate(w, steps, limits);
     double theirs = peer ? pytorch_rate(w, threads, steps) : 0;
-    out[w] = {{"cadenza", ours}, {"pytorch", theirs}, {"ratio", peer ? ours / theirs : 0},
+    out[w] = {{"cadenza", ours},
+              {"pytorch", theirs},
+              {"ratio", peer ? ours / theirs : 0},
               {"limit_fraction", limits.fraction}};
     if (!json)
-      fmt::print("{:<12} cadenza {:9.1f} tok/s   pytorch {:9.1f} tok/s   ratio {:5.2f}   {:.0f}% of limit\n", w,
-                 ours, theirs, peer ? ours / theirs : 0.0, 100 * limits.fraction);
+      fmt::print("{:<12} cadenza {:9.1f} tok/s   pytorch {:9.1f} tok/s   ratio {:5.2f}   {:.0f}% of limit\n", w, ours,
+                 theirs, peer ? ours / theirs : 0.0, 100 * limits.fraction);
   }
   if (json) fmt::print("{}\n", out.dump());
 } catch (const std::exception& e) {

@@ -1,8 +1,8 @@
 #include "bench/lstm/lstm_lm.h"
 
+#include <immintrin.h>
 #include <algorithm>
 #include <chrono>
-#include <immintrin.h>
 #include <vector>
 
 #include "engine/autograd.h"
@@ -105,7 +105,8 @@ Limits measure_limits() {
   // sgemm at the training step's largest GEMM: the layer-2 input projection of all steps.
   const int64_t M = 32 * 128, N = 4 * kHidden, K = kHidden;
   std::vector<float> a(size_t(M * K), 0.5f), b(size_t(N * K), 0.25f), c(size_t(M * N));
-  double s = best_seconds(5, [&] { cpu::gemm<float>(false, true, M, N, K, 1.f, a.data(), K, b.data(), K, 0.f, c.data(), N); });
+  double s =
+      best_seconds(5, [&] { cpu::gemm<float>(false, true, M, N, K, 1.f, a.data(), K, b.data(), K, 0.f, c.data(), N); });
   l.sgemm_gflops = 2.0 * M * N * K / s / 1e9;
   // Streaming: every thread reads its share of a buffer as large as the f32 weights.
   const int64_t n = inference_weight_bytes(*make_lstm_lm()) / 4;

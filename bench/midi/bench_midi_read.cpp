@@ -22,8 +22,8 @@ namespace {
 
 // Runs the mido peer and returns its stdout (one JSON line).
 std::string run_mido(const std::filesystem::path& dir, int passes) {
-  const std::string cmd = fmt::format("/usr/bin/python3 '{}/bench/midi/mido_read.py' '{}' {}", CADENZA_SOURCE_DIR,
-                                      dir.string(), passes);
+  const std::string cmd =
+      fmt::format("/usr/bin/python3 '{}/bench/midi/mido_read.py' '{}' {}", CADENZA_SOURCE_DIR, dir.string(), passes);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), &pclose);
   if (!pipe) throw std::runtime_error("cannot run python3");
   std::string out;
@@ -42,7 +42,8 @@ double json_number(const std::string& json, const std::string& key) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  const std::filesystem::path dir = argc > 1 ? argv[1] : std::string(CADENZA_SOURCE_DIR) + "/../shared/data/freedoom_music";
+  const std::filesystem::path dir =
+      argc > 1 ? argv[1] : std::string(CADENZA_SOURCE_DIR) + "/../shared/data/freedoom_music";
   const int passes = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   const auto files = dataset::midi_files(dir);
   double best = 1e30;

@@ -29,7 +29,8 @@ Track cut(const Track& t, int64_t from, int64_t to, int64_t shift) {
   out.program_changes.clear();
   out.pitch_bends.clear();
   for (const Note& n : t.notes)
-    if (n.start >= from && n.start < to) out.notes.push_back({n.start - from + shift, std::min(n.end, to) - from + shift, n.pitch, n.velocity});
+    if (n.start >= from && n.start < to)
+      out.notes.push_back({n.start - from + shift, std::min(n.end, to) - from + shift, n.pitch, n.velocity});
   return out;
 }
 
@@ -72,7 +73,9 @@ int main(int argc, char** argv) try {
   const size_t n = std::stoul(argv[2]);
   std::vector<fs::path> dirs;
   for (int a = 3; a < argc; ++a) dirs.emplace_back(argv[a]);
-  if (dirs.empty()) dirs = {fs::path(CADENZA_SOURCE_DIR) / "tests/data/freedoom", fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music"};
+  if (dirs.empty())
+    dirs = {fs::path(CADENZA_SOURCE_DIR) / "tests/data/freedoom",
+            fs::path(CADENZA_SOURCE_DIR) / "../shared/data/freedoom_music"};
   std::vector<Score> sources;
   for (const fs::path& d : dirs) {
     if (!fs::is_directory(d)) continue;

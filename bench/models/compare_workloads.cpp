@@ -11,8 +11,9 @@
 //   limit_sgemm    GFLOP/s of the largest GEMMs these models run;
 //   limit_stream   GB/s of an sgemv over the LSTM LM's weights (a batch-1 step's floor).
 // A workload the engine cannot run prints {"workload", "error"} and exits 2.
-#include <algorithm>
 #include <cblas.h>
+#include <sys/resource.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,19 +21,18 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <sys/resource.h>
 #include <vector>
 
 #include "bench/models/lstm_lm.h"
 #include "engine/cpu/blas.h"
 #include "engine/cpu/parallel.h"
-#include "optim/adam.h"
 #include "models/data_parallel.h"
 #include "models/gan/gan_step.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
 #include "ops/autograd.h"
 #include "ops/ops.h"
+#include "optim/adam.h"
 
 using namespace cadenza;
 using nlohmann::json;
@@ -100,10 +100,13 @@ Result lstm_lm_train(const Options& o) {
   const Tensor y = randint(0, kLstmVocab, {kLstmBatch, kLstmLength});
   Result r{.items_per_rep = double(kLstmBatch * kLstmLength), .unit = "tokens/s"};
   double flops = 0;
-  r.seconds = time_reps(o, adam_step(opt, [&] {
-                          LstmState s;
-                          return cross_entropy(lm.forward(x, s), y);
-                        }), &flops);
+  r.seconds = time_reps(o,
+                        adam_step(opt,
+                                  [&] {
+                                    LstmState s;
+                                    return cross_entropy(lm.forward(x, s), y);
+                                  }),
+                        &flops);
   r.flops_per_item = flops / r.items_per_rep;
   return r;
 }
@@ -200,7 +203,8 @@ Result musegan_train(const Options& o) {
   Result r{.items_per_rep = double(kGanBatch), .unit = "examples/s"};
   double flops = 0;
   auto next_batch = [&] { return models::Batch{real[next++ % real.size()], {}, {}, {}}; };
-  r.seconds = time_reps(o, [&] { step.run(next_batch, to.lr, solo, false); }, &flops);
+  r.seconds = time_reps(
+      o, [&] { step.run(next_batch, to.lr, solo, false); }, &flops);
   r.flops_per_item = flops / r.items_per_rep;
   return r;
 }
@@ -235,8 +239,11 @@ Result limit_stream(const Options& o) {
   struct G {
     int64_t rows, cols;
   };
-  const G mats[] = {{4 * kLstmHidden, kLstmEmbed},  {4 * kLstmHidden, kLstmHidden}, {4 * kLstmHidden, kLstmHidden},
-                    {4 * kLstmHidden, kLstmHidden}, {kLstmVocab, kLstmHidden}};
+  const G mats[] = {{4 * kLstmHidden, kLstmEmbed},
+                    {4 * kLstmHidden, kLstmHidden},
+                    {4 * kLstmHidden, kLstmHidden},
+                    {4 * kLstmHidden, kLstmHidden},
+                    {kLstmVocab, kLstmHidden}};
   std::vector<std::vector<float>> w;
   double bytes = 0;
   for (const G& g : mats) w.emplace_back(size_t(g.rows * g.cols), 0.01f), bytes += double(g.rows * g.cols) * 4;
@@ -275,9 +282,12 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 2; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
-    if (!std::strcmp(argv[i], "--warmup") && has_value) o.warmup = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--reps") && has_value) o.reps = std::atoi(argv[++i]);
-    else return usage();
+    if (!std::strcmp(argv[i], "--warmup") && has_value)
+      o.warmup = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--reps") && has_value)
+      o.reps = std::atoi(argv[++i]);
+    else
+      return usage();
   }
   if (o.reps < 1 || o.warmup < 0) return usage();
   const std::map<std::string, std::function<Result(const Options&)>> workloads{

@@ -16,8 +16,8 @@ class LstmLm : public nn::Module {
  public:
   LstmLm(int64_t vocab, int64_t embed, int64_t hidden, int64_t layers) : vocab_(vocab) {
     embedding = register_module("embedding", std::make_shared<nn::Embedding>(vocab, embed));
-    lstm = register_module("lstm", std::make_shared<nn::LSTM>(embed, hidden,
-                                                              nn::RnnOptions{.num_layers = layers, .batch_first = true}));
+    lstm = register_module(
+        "lstm", std::make_shared<nn::LSTM>(embed, hidden, nn::RnnOptions{.num_layers = layers, .batch_first = true}));
     output = register_module("output", std::make_shared<nn::Linear>(hidden, vocab));
   }
   // tokens i64 [B, T] -> logits [B, T, vocab], carrying `state` (empty = zeros).

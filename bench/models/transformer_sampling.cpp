@@ -1,9 +1,9 @@
 // Tokens per second of music_transformer sampling (small preset, random weights) with the
 // key/value cache beside its peer, recomputing the whole prefix for every token.
 // Usage: bench_transformer_sampling [length ...]   (default: 128 512)
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"

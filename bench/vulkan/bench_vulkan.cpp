@@ -57,26 +57,28 @@ Case gemm(const std::string& what, int64_t M, int64_t N, int64_t K, bool trans_b
 // q [1, H, L, D] against S keys; causal with relative positions when `relative`.
 Case attention_case(const std::string& what, int64_t H, int64_t L, int64_t S, int64_t D, bool relative) {
   double flops = 2.0 * H * L * S * D * (relative ? 3 : 2);
-  return {what, flops, [=](Device d) -> std::function<void()> {
-            Tensor q = to(uniform_input({1, H, L, D}, DType::f32), d), k = to(uniform_input({1, H, S, D}, DType::f32), d);
-            Tensor v = to(uniform_input({1, H, S, D}, DType::f32), d);
-            Tensor rel = relative ? to(uniform_input({S, D}, DType::f32), d) : Tensor();
-            return [=] { attention(q, k, v, relative, {}, rel); };
-          }};
+  return {
+      what, flops, [=](Device d) -> std::function<void()> {
+        Tensor q = to(uniform_input({1, H, L, D}, DType::f32), d), k = to(uniform_input({1, H, S, D}, DType::f32), d);
+        Tensor v = to(uniform_input({1, H, S, D}, DType::f32), d);
+        Tensor rel = relative ? to(uniform_input({S, D}, DType::f32), d) : Tensor();
+        return [=] { attention(q, k, v, relative, {}, rel); };
+      }};
 }
 
 // One LSTM step: gates = x W_ih^T + h W_hh^T + b, then the fused cell.
 Case lstm_step(const std::string& what, int64_t B, int64_t I, int64_t H) {
-  return {what, 2.0 * B * 4 * H * (I + H), [=](Device d) -> std::function<void()> {
-            Tensor x = to(uniform_input({B, I}, DType::f32), d), h = to(uniform_input({B, H}, DType::f32), d);
-            Tensor c = to(uniform_input({B, H}, DType::f32), d);
-            Tensor w_ih = to(uniform_input({4 * H, I}, DType::f32), d), w_hh = to(uniform_input({4 * H, H}, DType::f32), d);
-            Tensor bias = to(uniform_input({4 * H}, DType::f32), d);
-            return [=] {
-              Tensor gates = add(add(matmul(x, w_ih, false, true), matmul(h, w_hh, false, true)), bias);
-              lstm_pointwise(gates, c);
-            };
-          }};
+  return {
+      what, 2.0 * B * 4 * H * (I + H), [=](Device d) -> std::function<void()> {
+        Tensor x = to(uniform_input({B, I}, DType::f32), d), h = to(uniform_input({B, H}, DType::f32), d);
+        Tensor c = to(uniform_input({B, H}, DType::f32), d);
+        Tensor w_ih = to(uniform_input({4 * H, I}, DType::f32), d), w_hh = to(uniform_input({4 * H, H}, DType::f32), d);
+        Tensor bias = to(uniform_input({4 * H}, DType::f32), d);
+        return [=] {
+          Tensor gates = add(add(matmul(x, w_ih, false, true), matmul(h, w_hh, false, true)), bias);
+          lstm_pointwise(gates, c);
+        };
+      }};
 }
 
 // The same products with f16 weights (ops/half_matmul.h, what `cadenza sample --half`

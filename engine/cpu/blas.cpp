@@ -1,8 +1,8 @@
 #include "engine/cpu/blas.h"
 
+#include <cblas.h>
 #include <algorithm>
 #include <atomic>
-#include <cblas.h>
 
 #include "engine/cpu/matvec.h"
 #include "engine/cpu/parallel.h"
@@ -13,8 +13,8 @@ namespace {
 std::atomic<int64_t> g_gemm_flops{0};
 
 template <class T>
-void gemm_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
-                 int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+void gemm_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+                 int64_t ldb, T beta, T* C, int64_t ldc) {
   if (M == 0 || N == 0) return;
   g_gemm_flops.fetch_add(2 * M * N * K, std::memory_order_relaxed);
   auto opa = ta ? CblasTrans : CblasNoTrans;
@@ -31,8 +31,8 @@ constexpr int64_t kSplitFlops = 1 << 18;
 }  // namespace
 
 template <class T>
-void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-          const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B, int64_t ldb,
+          T beta, T* C, int64_t ldc) {
   if constexpr (std::is_same_v<T, float>) {
     // One row times a transposed matrix (a batch-1 layer): the weight-streaming matvec.
     if (M == 1 && !ta && tb && alpha == 1.f && (beta == 0.f || beta == 1.f))
@@ -61,9 +61,8 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A
 }
 
 template <class T>
-void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha,
-                  const T* A, int64_t lda, int64_t sa, const T* B, int64_t ldb, int64_t sb, T beta,
-                  T* C, int64_t ldc, int64_t sc) {
+void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
+                  int64_t sa, const T* B, int64_t ldb, int64_t sb, T beta, T* C, int64_t ldc, int64_t sc) {
   if (batch == 1) return gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   if (batch >= num_threads() || M * N * K < kSplitFlops) {
     parallel_for(batch, 1, [&](int64_t b, int64_t e) {
@@ -78,15 +77,13 @@ void gemm_batched(int64_t batch, bool ta, bool tb, int64_t M, int64_t N, int64_t
 
 int64_t gemm_flop_count() { return g_gemm_flops.load(std::memory_order_relaxed); }
 
-template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t,
-                          const float*, int64_t, float, float*, int64_t);
-template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t,
-                           const double*, int64_t, double, double*, int64_t);
-template void gemm_batched<float>(int64_t, bool, bool, int64_t, int64_t, int64_t, float,
-                                  const float*, int64_t, int64_t, const float*, int64_t, int64_t,
-                                  float, float*, int64_t, int64_t);
-template void gemm_batched<double>(int64_t, bool, bool, int64_t, int64_t, int64_t, double,
-                                   const double*, int64_t, int64_t, const double*, int64_t,
-                                   int64_t, double, double*, int64_t, int64_t);
+template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*, int64_t,
+                          float, float*, int64_t);
+template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t, const double*,
+                           int64_t, double, double*, int64_t);
+template void gemm_batched<float>(int64_t, bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, int64_t,
+                                  const float*, int64_t, int64_t, float, float*, int64_t, int64_t);
+template void gemm_batched<double>(int64_t, bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t,
+                                   int64_t, const double*, int64_t, int64_t, double, double*, int64_t, int64_t);
 
 }  // namespace cadenza::cpu

@@ -8,14 +8,14 @@ namespace cadenza::cpu {
 // C[M,N] = alpha * op(A) op(B) + beta * C, row-major; op(X) = X or X^T.
 // lda/ldb/ldc are the row strides of A, B, C as stored.
 template <class T>
-void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
-          int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc);
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+          int64_t ldb, T beta, T* C, int64_t ldc);
 
 // `batch` independent GEMMs whose operands start at A + i*stride_a (etc.).
 template <class T>
-void gemm_batched(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                  T alpha, const T* A, int64_t lda, int64_t stride_a, const T* B, int64_t ldb,
-                  int64_t stride_b, T beta, T* C, int64_t ldc, int64_t stride_c);
+void gemm_batched(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
+                  int64_t lda, int64_t stride_a, const T* B, int64_t ldb, int64_t stride_b, T beta, T* C, int64_t ldc,
+                  int64_t stride_c);
 
 // Floating-point operations (2·M·N·K per product) of every GEMM run so far, f32 and f64:
 // lets a benchmark state what fraction of the machine's GEMM peak a training step reaches.

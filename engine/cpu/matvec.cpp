@@ -184,8 +184,7 @@ void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float
   split_rows(rows, cols * 4, [&](int64_t r0, int64_t r1) { matvec_rows(W, ldw, r0, r1, cols, x, y, accumulate); });
 }
 
-void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy,
-                 bool accumulate) {
+void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate) {
   const int64_t ls = split_length(W.cols);
   std::vector<float> xs(size_t(M * ls));
   for (int64_t m = 0; m < M; ++m) split_pairs(X + m * ldx, W.cols, xs.data() + m * ls);

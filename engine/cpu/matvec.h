@@ -24,7 +24,6 @@ float from_bf16(uint16_t v);
 
 // Y[m, r] = Σ_k W[r, k] X[m, k] (+ Y[m, r] when accumulate) for m < M: X [M, W.cols] with
 // row stride ldx, Y [M, W.rows] with row stride ldy. W is read once per block of rows.
-void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy,
-                 bool accumulate);
+void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate);
 
 }  // namespace cadenza::cpu

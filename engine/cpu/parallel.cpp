@@ -1,11 +1,11 @@
 #include "engine/cpu/parallel.h"
 
 #include <cblas.h>
+#include <tbb/global_control.h>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <tbb/global_control.h>
 #include <thread>
 
 #include "engine/error.h"
@@ -30,8 +30,7 @@ Threads& threads() {
       n = static_cast<int>(v);
     }
     t->count = n < 1 ? 1 : n;
-    t->control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                       t->count);
+    t->control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, t->count);
     openblas_set_num_threads(1);
     return t;
   }();

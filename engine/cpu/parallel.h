@@ -2,9 +2,9 @@
 // One thread setting for the whole CPU backend. oneTBB runs every parallel loop and every
 // split GEMM; OpenBLAS itself is pinned to one thread, so the two never oversubscribe.
 // CADENZA_THREADS sets the count (default: the number of cores).
-#include <cstdint>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <cstdint>
 
 namespace cadenza::cpu {
 

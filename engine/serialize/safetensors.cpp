@@ -41,9 +41,9 @@ Shape parse_shape(const nlohmann::json& j, const std::string& name, const std::s
     CADENZA_CHECK(d.is_number_unsigned() && d.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX),
                   "{}: tensor '{}' has shape {}, not a list of sizes", source, name, j.dump());
     const uint64_t size = d.get<uint64_t>();
-    CADENZA_CHECK(!__builtin_mul_overflow(span, std::max<uint64_t>(size, 1), &span) &&
-                      span <= static_cast<uint64_t>(INT64_MAX),
-                  "{}: tensor '{}' has shape {}, too large", source, name, j.dump());
+    CADENZA_CHECK(
+        !__builtin_mul_overflow(span, std::max<uint64_t>(size, 1), &span) && span <= static_cast<uint64_t>(INT64_MAX),
+        "{}: tensor '{}' has shape {}, too large", source, name, j.dump());
     shape.push_back(static_cast<int64_t>(size));
   }
   return shape;
@@ -98,20 +98,19 @@ SafetensorsFile from_safetensors(std::string_view bytes, const std::string& sour
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
       CADENZA_CHECK(entry.is_object(), "{}: not a safetensors file (__metadata__ is not an object)", source);
-      for (const auto& [k, v] : entry.items())
-        out.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      for (const auto& [k, v] : entry.items()) out.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
       continue;
     }
-    CADENZA_CHECK(entry.is_object() && entry.contains("dtype") && entry.contains("shape") &&
-                      entry.contains("data_offsets"),
-                  "{}: not a safetensors file (entry '{}' lacks dtype/shape/data_offsets)", source, name);
+    CADENZA_CHECK(
+        entry.is_object() && entry.contains("dtype") && entry.contains("shape") && entry.contains("data_offsets"),
+        "{}: not a safetensors file (entry '{}' lacks dtype/shape/data_offsets)", source, name);
     const nlohmann::json& jdtype = entry["dtype"];
     CADENZA_CHECK(jdtype.is_string(), "{}: tensor '{}' has dtype {}, not a name", source, name, jdtype.dump());
     DType dt = parse_dtype(jdtype.get<std::string>(), name, source);
     Shape shape = parse_shape(entry["shape"], name, source);
     const nlohmann::json& joff = entry["data_offsets"];
-    CADENZA_CHECK(joff.is_array() && joff.size() == 2 && joff[0].is_number_unsigned() &&
-                      joff[1].is_number_unsigned() && joff[0].get<uint64_t>() <= joff[1].get<uint64_t>(),
+    CADENZA_CHECK(joff.is_array() && joff.size() == 2 && joff[0].is_number_unsigned() && joff[1].is_number_unsigned() &&
+                      joff[0].get<uint64_t>() <= joff[1].get<uint64_t>(),
                   "{}: bad data_offsets {} for '{}'", source, joff.dump(), name);
     const uint64_t begin = joff[0].get<uint64_t>(), end = joff[1].get<uint64_t>();
     CADENZA_CHECK(end <= data.size(), "{}: truncated file: tensor '{}' needs data up to byte {}, the file holds {}",
@@ -120,8 +119,8 @@ SafetensorsFile from_safetensors(std::string_view bytes, const std::string& sour
     const uint64_t count = static_cast<uint64_t>(numel(shape));
     uint64_t expect = 0;
     CADENZA_CHECK(!__builtin_mul_overflow(count, dtype_size(dt), &expect) && end - begin == expect,
-                  "{}: tensor '{}' of shape {} and dtype {} needs {} elements of {} bytes, has {} bytes", source,
-                  name, shape_str(shape), dtype_name(dt), count, dtype_size(dt), end - begin);
+                  "{}: tensor '{}' of shape {} and dtype {} needs {} elements of {} bytes, has {} bytes", source, name,
+                  shape_str(shape), dtype_name(dt), count, dtype_size(dt), end - begin);
     Tensor t = Tensor::empty(shape, dt);
     if (expect) std::memcpy(t.raw_data(), data.data() + begin, expect);
     out.tensors.emplace(name, t);

@@ -25,8 +25,7 @@ std::string to_safetensors(const TensorMap& tensors, const Metadata& metadata = 
 SafetensorsFile from_safetensors(std::string_view bytes, const std::string& source);
 
 // Atomic write (see atomic_file.h).
-void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors,
-                      const Metadata& metadata = {});
+void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const Metadata& metadata = {});
 // One clear error for: a missing file, not a safetensors file (bad header length or
 // JSON), a truncated file (data shorter than the header says), an unsupported dtype.
 SafetensorsFile load_safetensors(const std::filesystem::path& path);

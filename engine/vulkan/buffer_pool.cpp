@@ -70,8 +70,10 @@ Buffer* BufferPool::acquire(VkDeviceSize nbytes, bool host) {
   // (128 MiB on some GPUs and lavapipe); staging buffers are only copied from and to.
   const VkDeviceSize range = context().props.limits.maxStorageBufferRange;
   if (!host && nbytes > range)
-    fail("vulkan: a tensor of {} bytes is larger than the {} bytes a kernel can bind on {} (maxStorageBufferRange); "
-         "use a smaller batch or model, or --device cpu", nbytes, range, context().props.deviceName);
+    fail(
+        "vulkan: a tensor of {} bytes is larger than the {} bytes a kernel can bind on {} (maxStorageBufferRange); "
+        "use a smaller batch or model, or --device cpu",
+        nbytes, range, context().props.deviceName);
   if (!host && size > range) size = std::min(range, (nbytes + 255) / 256 * 256);
   auto& list = free_[{size, host}];
   if (!list.empty()) {
@@ -86,9 +88,11 @@ Buffer* BufferPool::acquire(VkDeviceSize nbytes, bool host) {
     b = create(size, host);
   }
   if (!b)
-    fail("vulkan: out of device memory allocating {} bytes on {} ({} MiB in use{}); use a smaller batch or "
-         "model, or --device cpu", nbytes, context().props.deviceName, allocated_bytes_ >> 20,
-         limit_ ? fmt::format(", limit {} MiB from CADENZA_VULKAN_MEMORY_LIMIT", limit_ >> 20) : std::string());
+    fail(
+        "vulkan: out of device memory allocating {} bytes on {} ({} MiB in use{}); use a smaller batch or "
+        "model, or --device cpu",
+        nbytes, context().props.deviceName, allocated_bytes_ >> 20,
+        limit_ ? fmt::format(", limit {} MiB from CADENZA_VULKAN_MEMORY_LIMIT", limit_ >> 20) : std::string());
   return b;
 }
 
@@ -120,8 +124,11 @@ VkDeviceSize parse_memory_size(const std::string& text, const char* what) {
     used = 0;
   }
   std::string suffix = text.substr(used);
-  int shift = suffix.empty() ? 0 : suffix == "K" || suffix == "k" ? 10 : suffix == "M" || suffix == "m" ? 20
-                                 : suffix == "G" || suffix == "g" ? 30 : -1;
+  int shift = suffix.empty()                   ? 0
+              : suffix == "K" || suffix == "k" ? 10
+              : suffix == "M" || suffix == "m" ? 20
+              : suffix == "G" || suffix == "g" ? 30
+                                               : -1;
   if (used == 0 || text[0] == '-' || shift < 0 || n > (~0ull >> shift))
     fail("{}={}: expected a size in bytes with an optional K, M or G suffix", what, text);
   return static_cast<VkDeviceSize>(n) << shift;

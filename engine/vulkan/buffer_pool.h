@@ -16,10 +16,10 @@ namespace cadenza::vulkan {
 struct Buffer {
   VkBuffer buffer = VK_NULL_HANDLE;
   VkDeviceMemory memory = VK_NULL_HANDLE;
-  VkDeviceSize size = 0;     // the size class (>= the request)
-  void* mapped = nullptr;    // host pointer when the memory is host-visible and coherent
-  bool host = false;         // a staging buffer (host-visible) rather than tensor storage
-  uint64_t batch = 0;        // the last batch that referenced it (see stream.h)
+  VkDeviceSize size = 0;   // the size class (>= the request)
+  void* mapped = nullptr;  // host pointer when the memory is host-visible and coherent
+  bool host = false;       // a staging buffer (host-visible) rather than tensor storage
+  uint64_t batch = 0;      // the last batch that referenced it (see stream.h)
 };
 
 class BufferPool {

@@ -163,8 +163,7 @@ VkPhysicalDevice choose_device(const std::vector<VkPhysicalDevice>& devs) {
     bool numeric = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     if (numeric) {
       size_t i = std::stoul(w);
-      if (i >= devs.size())
-        fail("CADENZA_VULKAN_DEVICE={}: only {} device(s) (see `cadenza devices`)", w, devs.size());
+      if (i >= devs.size()) fail("CADENZA_VULKAN_DEVICE={}: only {} device(s) (see `cadenza devices`)", w, devs.size());
       if (compute_family(devs[i]) < 0) fail("CADENZA_VULKAN_DEVICE={}: device has no compute queue", w);
       return devs[i];
     }
@@ -216,15 +215,15 @@ Context* create_context() {
   c->float64 = have.shaderFloat64;
   // 16-bit storage (core since 1.1, optional): the f16-weight GEMM reads halves straight
   // from the buffer. CADENZA_VULKAN_F16=0 leaves it off, as on a device without it.
-  auto storage16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
-      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+  auto storage16 =
+      vk_struct<VkPhysicalDevice16BitStorageFeatures>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
   auto features2 = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
   features2.pNext = &storage16;
   vkGetPhysicalDeviceFeatures2(c->physical, &features2);
   const char* f16_env = std::getenv("CADENZA_VULKAN_F16");
   c->f16_storage = storage16.storageBuffer16BitAccess == VK_TRUE && !(f16_env && std::strcmp(f16_env, "0") == 0);
-  auto want16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
-      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+  auto want16 =
+      vk_struct<VkPhysicalDevice16BitStorageFeatures>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
   want16.storageBuffer16BitAccess = c->f16_storage ? VK_TRUE : VK_FALSE;
 
   float priority = 1.0f;
@@ -291,12 +290,13 @@ std::vector<DeviceInfo> list_devices() {
   std::vector<DeviceInfo> out;
   std::vector<VkPhysicalDevice> devs = physical_devices(inst);
   for (size_t i = 0; i < devs.size(); ++i) {
-    auto subgroup = vk_struct<VkPhysicalDeviceSubgroupProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
+    auto subgroup =
+        vk_struct<VkPhysicalDeviceSubgroupProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
     auto props = vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
     props.pNext = &subgroup;
     vkGetPhysicalDeviceProperties2(devs[i], &props);
-    auto storage16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
+    auto storage16 =
+        vk_struct<VkPhysicalDevice16BitStorageFeatures>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES);
     auto features = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
     features.pNext = &storage16;
     vkGetPhysicalDeviceFeatures2(devs[i], &features);

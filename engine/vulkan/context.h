@@ -18,12 +18,12 @@ struct Context {
   uint32_t queue_family = 0;
   VkPhysicalDeviceProperties props{};  // limits lowered by CADENZA_VULKAN_LIMITS (limits.h)
   VkPhysicalDeviceMemoryProperties memory{};
-  bool int64 = false;       // shaderInt64 enabled
-  bool float64 = false;     // shaderFloat64 enabled
-  bool f16_storage = false; // storageBuffer16BitAccess enabled (f16 inference weights)
-  bool timestamps = false;  // the queue can write timestamps
+  bool int64 = false;        // shaderInt64 enabled
+  bool float64 = false;      // shaderFloat64 enabled
+  bool f16_storage = false;  // storageBuffer16BitAccess enabled (f16 inference weights)
+  bool timestamps = false;   // the queue can write timestamps
   uint32_t subgroup_size = 0;
-  KernelConfig config;  // the kernels' sizes, chosen from props.limits (limits.h)
+  KernelConfig config;                    // the kernels' sizes, chosen from props.limits (limits.h)
   VkPhysicalDeviceLimits start_limits{};  // props.limits as chosen from (lower_device_limits)
 };
 

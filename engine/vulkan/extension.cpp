@@ -50,8 +50,8 @@ const SpirvModule* find_registered_shader(const std::string& name) {
   auto it = e.shaders.find(name);
   if (it == e.shaders.end()) return nullptr;
   const Registered& r = it->second;
-  CADENZA_CHECK(r.times == 1, "vulkan: shader module '{}' is defined more than once (built in or registered); rename one",
-                name);
+  CADENZA_CHECK(r.times == 1,
+                "vulkan: shader module '{}' is defined more than once (built in or registered); rename one", name);
   CADENZA_CHECK(r.module.count >= 5 && r.module.words[0] == kSpirvMagic,
                 "vulkan: shader module '{}' is not SPIR-V ({} words, first 0x{:08x}; expected magic 0x{:08x})", name,
                 r.module.count, r.module.count ? r.module.words[0] : 0u, kSpirvMagic);

@@ -56,7 +56,8 @@ ElementwisePush elementwise_push(const char* kernel, const Shape& shape, std::in
   Merged m = merge_axes(shape, st);
   CADENZA_CHECK(static_cast<int>(m.shape.size()) <= kMaxDims,
                 "vulkan {}: shape {} needs {} axes after merging contiguous ones; the device kernels handle at "
-                "most {} (make the input contiguous first)", kernel, shape_str(shape), m.shape.size(), kMaxDims);
+                "most {} (make the input contiguous first)",
+                kernel, shape_str(shape), m.shape.size(), kMaxDims);
   p.n = u32(kernel, numel(shape));
   p.ndim = static_cast<uint32_t>(m.shape.size());
   for (size_t d = 0; d < m.shape.size(); ++d) p.shape[d] = u32(kernel, m.shape[d]);

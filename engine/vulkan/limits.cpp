@@ -58,15 +58,20 @@ void lower_limits(VkPhysicalDeviceLimits& limits, const std::string& spec) {
         }
       return false;
     };
-    if (name == "maxComputeSharedMemorySize") lower(limits.maxComputeSharedMemorySize, value, name);
-    else if (name == "maxComputeWorkGroupInvocations") lower(limits.maxComputeWorkGroupInvocations, value, name);
-    else if (name == "maxStorageBufferRange") lower(limits.maxStorageBufferRange, value, name);
+    if (name == "maxComputeSharedMemorySize")
+      lower(limits.maxComputeSharedMemorySize, value, name);
+    else if (name == "maxComputeWorkGroupInvocations")
+      lower(limits.maxComputeWorkGroupInvocations, value, name);
+    else if (name == "maxStorageBufferRange")
+      lower(limits.maxStorageBufferRange, value, name);
     else if (axes(limits.maxComputeWorkGroupSize, "maxComputeWorkGroupSize")) {
     } else if (axes(limits.maxComputeWorkGroupCount, "maxComputeWorkGroupCount")) {
     } else {
-      fail("CADENZA_VULKAN_LIMITS: unknown limit '{}' (known: maxComputeSharedMemorySize, "
-           "maxComputeWorkGroupInvocations, maxComputeWorkGroupSize[X|Y|Z], maxComputeWorkGroupCount[X|Y|Z], "
-           "maxStorageBufferRange)", name);
+      fail(
+          "CADENZA_VULKAN_LIMITS: unknown limit '{}' (known: maxComputeSharedMemorySize, "
+          "maxComputeWorkGroupInvocations, maxComputeWorkGroupSize[X|Y|Z], maxComputeWorkGroupCount[X|Y|Z], "
+          "maxStorageBufferRange)",
+          name);
     }
   }
 }
@@ -99,10 +104,11 @@ KernelConfig choose_kernel_config(const VkPhysicalDeviceLimits& limits, uint32_t
   const uint64_t fixed = attention_shared_bytes(k.attention_group, 0);
   k.attention_chunk = shared > fixed ? pow2_floor(std::min<uint64_t>(kAttentionMaxChunk, (shared - fixed) / 4)) : 0;
   if (k.group_size < 32 || k.gemm_tile == 0 || k.attention_group < 32 || k.attention_chunk < 64)
-    fail("vulkan: {} is too small for cadenza's kernels: they need workgroups of at least 32 invocations and "
-         "{} bytes of shared memory; it allows {} invocations (x extent {}) and {} bytes",
-         device, attention_shared_bytes(32, 64), limits.maxComputeWorkGroupInvocations,
-         limits.maxComputeWorkGroupSize[0], limits.maxComputeSharedMemorySize);
+    fail(
+        "vulkan: {} is too small for cadenza's kernels: they need workgroups of at least 32 invocations and "
+        "{} bytes of shared memory; it allows {} invocations (x extent {}) and {} bytes",
+        device, attention_shared_bytes(32, 64), limits.maxComputeWorkGroupInvocations,
+        limits.maxComputeWorkGroupSize[0], limits.maxComputeSharedMemorySize);
   return k;
 }
 

@@ -8,6 +8,7 @@
 
 #include <string>
 
+// clang-format off
 #define CADENZA_VK_GLOBAL_FUNCTIONS(X) \
   X(vkCreateInstance)                  \
   X(vkEnumerateInstanceLayerProperties) \
@@ -29,6 +30,7 @@
   X(vkGetBufferMemoryRequirements) X(vkGetQueryPoolResults) X(vkMapMemory) X(vkQueueSubmit)     \
   X(vkResetCommandBuffer) X(vkResetDescriptorPool) X(vkResetFences) X(vkUpdateDescriptorSets)   \
   X(vkWaitForFences)
+// clang-format on
 
 namespace cadenza::vulkan {
 

@@ -56,7 +56,8 @@ const SpirvModule* find_module(const std::string& name) {
 
 Pipeline create(const std::string& name, const std::vector<uint32_t>& spec) {
   const SpirvModule* m = find_module(name);
-  if (!m) fail("vulkan: no shader module '{}' was compiled in (see shaders/) or registered (cadenza_add_shaders)", name);
+  if (!m)
+    fail("vulkan: no shader module '{}' was compiled in (see shaders/) or registered (cadenza_add_shaders)", name);
   VkDevice dev = context().device;
   auto mi = vk_struct<VkShaderModuleCreateInfo>(VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO);
   mi.codeSize = m->count * sizeof(uint32_t);
@@ -68,8 +69,7 @@ Pipeline create(const std::string& name, const std::vector<uint32_t>& spec) {
   std::vector<VkSpecializationMapEntry> entries(values.size());
   for (uint32_t i = 0; i < spec.size(); ++i) entries[i] = {i, i * 4u, 4};
   entries.back() = {kGroupSizeConstant, static_cast<uint32_t>(spec.size()) * 4u, 4};
-  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4,
-                          values.data()};
+  VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4, values.data()};
   auto ci = vk_struct<VkComputePipelineCreateInfo>(VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO);
   ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
   ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;

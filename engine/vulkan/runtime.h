@@ -38,7 +38,7 @@ struct DeviceInfo {
 // Every device the loader sees, from an enumeration of its own: it works whatever
 // CADENZA_VULKAN_DEVICE says. Throws cadenza::Error (one line) without a loader or driver.
 std::vector<DeviceInfo> list_devices();
-std::string device_name();               // the chosen device
+std::string device_name();  // the chosen device
 
 // Submits recorded work and waits for it.
 void synchronize();

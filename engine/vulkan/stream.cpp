@@ -95,8 +95,8 @@ void Stream::begin() {
 void Stream::hazard_barrier(std::initializer_list<Arg> args) {
   bool hazard = false;
   for (const Arg& a : args) {
-    hazard |= contains(written_, a.buffer);             // RAW or WAW
-    hazard |= a.write && contains(read_, a.buffer);     // WAR
+    hazard |= contains(written_, a.buffer);          // RAW or WAW
+    hazard |= a.write && contains(read_, a.buffer);  // WAR
   }
   if (!hazard) return;
   auto mb = vk_struct<VkMemoryBarrier>(VK_STRUCTURE_TYPE_MEMORY_BARRIER);
@@ -124,7 +124,8 @@ void Stream::dispatch(const Pipeline& p, std::initializer_list<Arg> args, const 
   const uint32_t* max = context().props.limits.maxComputeWorkGroupCount;
   CADENZA_CHECK(gx <= max[0] && gy <= max[1] && gz <= max[2],
                 "vulkan: kernel {} needs a grid of {} x {} x {} workgroups; {} allows at most {} x {} x {} "
-                "(maxComputeWorkGroupCount)", p.name, gx, gy, gz, context().props.deviceName, max[0], max[1], max[2]);
+                "(maxComputeWorkGroupCount)",
+                p.name, gx, gy, gz, context().props.deviceName, max[0], max[1], max[2]);
   if (commands_ >= kMaxBatch) flush();
   begin();
   hazard_barrier(args);
@@ -156,8 +157,9 @@ void Stream::dispatch(const Pipeline& p, std::initializer_list<Arg> args, const 
   if (queries_) vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_, 2 * commands_);
   vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
   vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout(), 0, 1, &set, 0, nullptr);
-  if (push_bytes) vkCmdPushConstants(cmd_, pipeline_layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                                     static_cast<uint32_t>(push_bytes), push);
+  if (push_bytes)
+    vkCmdPushConstants(cmd_, pipeline_layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, static_cast<uint32_t>(push_bytes),
+                       push);
   vkCmdDispatch(cmd_, gx, gy, gz);
   if (queries_) {
     vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_, 2 * commands_ + 1);
@@ -224,8 +226,10 @@ void Stream::flush() {
 
 void Stream::release(Buffer* b) {
   std::lock_guard lock(runtime_mutex());
-  if (pending(b)) deferred_.push_back(b);
-  else buffer_pool().release(b);
+  if (pending(b))
+    deferred_.push_back(b);
+  else
+    buffer_pool().release(b);
 }
 
 Stream& stream() {

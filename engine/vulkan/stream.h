@@ -29,8 +29,8 @@ class Stream {
  public:
   Stream();
   // Records pipeline `p` over buffers args (bound to bindings 0..n-1) with push constants.
-  void dispatch(const Pipeline& p, std::initializer_list<Arg> args, const void* push, size_t push_bytes,
-                uint32_t gx, uint32_t gy = 1, uint32_t gz = 1);
+  void dispatch(const Pipeline& p, std::initializer_list<Arg> args, const void* push, size_t push_bytes, uint32_t gx,
+                uint32_t gy = 1, uint32_t gz = 1);
   // Records dst[dst_off..] = src[src_off..] for n bytes.
   void copy(Buffer* src, VkDeviceSize src_off, Buffer* dst, VkDeviceSize dst_off, VkDeviceSize n);
   // Submits what is recorded and waits; then recycles the buffers released meanwhile.

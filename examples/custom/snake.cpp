@@ -48,9 +48,11 @@ Tensor snake(const Tensor& x, double alpha) {
 
 // Registering with samples is all it takes to be checked like the built-in ops.
 CADENZA_REGISTER_OP(OpInfo{"snake", true, [](DType dt) {
-  auto run = [](const std::vector<Tensor>& in) { return std::vector<Tensor>{snake(in[0], 1.7)}; };
-  return std::vector<OpSample>{{"[3, 5]", {testing::uniform_input({3, 5}, dt, -2, 2)}, run},
-                               {"scalar", {testing::uniform_input({}, dt, -2, 2)}, run}};
-}});
+                             auto run = [](const std::vector<Tensor>& in) {
+                               return std::vector<Tensor>{snake(in[0], 1.7)};
+                             };
+                             return std::vector<OpSample>{{"[3, 5]", {testing::uniform_input({3, 5}, dt, -2, 2)}, run},
+                                                          {"scalar", {testing::uniform_input({}, dt, -2, 2)}, run}};
+                           }});
 
 }  // namespace cadenza::example

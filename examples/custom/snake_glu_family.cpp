@@ -88,8 +88,8 @@ models::EvalReport key_f1_report(models::Model& model, const models::Dataset& da
   NoGradGuard no_grad;
   double hits = 0, predicted = 0, sounding = 0;
   data.for_each_eval_batch(split, [&](const models::Batch& host) {
-    const std::vector<float> logits = to(model.forward(models::to_device(host, model.device())), Device::cpu())
-                                          .to_vector<float>();
+    const std::vector<float> logits =
+        to(model.forward(models::to_device(host, model.device())), Device::cpu()).to_vector<float>();
     const std::vector<float> next = host.targets.to_vector<float>();
     for (size_t i = 0; i < logits.size(); ++i) {
       const bool on = logits[i] > 0, sounds = next[i] > 0.5f;
@@ -123,7 +123,9 @@ const models::ModelRegistrar snake_glu_registrar{{
     .name = "snake_glu",
     .description = "example (examples/custom): GLU + snake activation next-frame model on pairs of 88-key frames",
     .preset = snake_glu_preset,
-    .make = [](const nlohmann::json& c) -> std::shared_ptr<models::Model> { return std::make_shared<SnakeGluModel>(c); },
+    .make = [](const nlohmann::json& c) -> std::shared_ptr<models::Model> {
+      return std::make_shared<SnakeGluModel>(c);
+    },
     .family = snake_glu_family(),
 }};
 

@@ -38,8 +38,7 @@ models::LossResult SnakeGluModel::loss(const models::Batch& batch) {
   CADENZA_CHECK(batch.targets.shape() == z.shape(), "snake_glu: targets {} should be {}",
                 shape_str(batch.targets.shape()), shape_str(z.shape()));
   // Nats per frame: the per-key Bernoulli NLL summed over the 88 keys (as poly_rnn).
-  Tensor per_key =
-      binary_cross_entropy_with_logits(z, to_dtype(batch.targets, z.dtype()), {}, Reduction::none);
+  Tensor per_key = binary_cross_entropy_with_logits(z, to_dtype(batch.targets, z.dtype()), {}, Reduction::none);
   models::LossResult r = models::masked_step_loss(sum(per_key, {-1}), batch.mask, name());
   r.correct = models::frame_accuracy_sum(z, batch.targets, batch.mask);
   return r;

@@ -2,8 +2,8 @@
 // compiled and registered by cadenza_add_shaders (examples/custom/CMakeLists.txt), run by
 // the same helper as the built-in elementwise kernels.
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "examples/custom/snake.h"
+#include "ops/vulkan/kernels.h"
 
 namespace cadenza::example {
 namespace {

@@ -4,10 +4,10 @@
 #include <cstdio>
 
 #include "affine.h"
-#include "nn/linear.h"
 #include "engine/op_registry.h"
-#include "optim/adam.h"
+#include "nn/linear.h"
 #include "ops/ops.h"
+#include "optim/adam.h"
 #ifdef STANDALONE_HAVE_VULKAN
 #include "engine/vulkan/runtime.h"
 #endif

@@ -14,8 +14,8 @@ int64_t config_int(const nlohmann::json& config, const std::string& model, const
   return x;
 }
 
-double config_real(const nlohmann::json& config, const std::string& model, const char* key, double fallback,
-                   double lo, double hi) {
+double config_real(const nlohmann::json& config, const std::string& model, const char* key, double fallback, double lo,
+                   double hi) {
   if (!config.contains(key)) return fallback;
   const nlohmann::json& v = config[key];
   CADENZA_CHECK(v.is_number(), "{}: config key '{}' must be a number, got {}", model, key, v.dump());

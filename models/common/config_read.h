@@ -10,8 +10,8 @@ namespace cadenza::models {
 int64_t config_int(const nlohmann::json& config, const std::string& model, const char* key, int64_t fallback,
                    int64_t lo);
 // config[key] as a number in [lo, hi); absent -> fallback.
-double config_real(const nlohmann::json& config, const std::string& model, const char* key, double fallback,
-                   double lo, double hi);
+double config_real(const nlohmann::json& config, const std::string& model, const char* key, double fallback, double lo,
+                   double hi);
 bool config_bool(const nlohmann::json& config, const std::string& model, const char* key, bool fallback);
 
 }  // namespace cadenza::models

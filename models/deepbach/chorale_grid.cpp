@@ -28,8 +28,7 @@ int32_t vocab_size(const VoiceRange& r) { return kFirstPitch + (r.hi - r.lo + 1)
 int32_t class_count(const VoiceRange& r) { return vocab_size(r) - kPadTokens; }
 
 int32_t pitch_token(const VoiceRange& r, int pitch) {
-  CADENZA_CHECK(pitch >= r.lo && pitch <= r.hi, "deepbach: pitch {} outside the voice range {}..{}", pitch, r.lo,
-                r.hi);
+  CADENZA_CHECK(pitch >= r.lo && pitch <= r.hi, "deepbach: pitch {} outside the voice range {}..{}", pitch, r.lo, r.hi);
   return kFirstPitch + (pitch - r.lo);
 }
 
@@ -53,11 +52,10 @@ std::map<std::string, std::vector<ChoralePitches>> load_separated_chorales(const
     for (const auto& chorale : chorales) {
       ChoralePitches c;
       for (const auto& step : chorale) {
-        CADENZA_CHECK(step.is_array() && step.size() == kVoices && std::all_of(step.begin(), step.end(), [](auto& x) {
-                        return x.is_number();
-                      }),
-                      "deepbach: '{}': split '{}' chorale {} step {} is not 4 pitches [S, A, T, B]: {}",
-                      path.string(), split, out[split].size(), c.size(), step.dump());
+        CADENZA_CHECK(step.is_array() && step.size() == kVoices &&
+                          std::all_of(step.begin(), step.end(), [](auto& x) { return x.is_number(); }),
+                      "deepbach: '{}': split '{}' chorale {} step {} is not 4 pitches [S, A, T, B]: {}", path.string(),
+                      split, out[split].size(), c.size(), step.dump());
         PitchRow row;
         for (int v = 0; v < kVoices; ++v) row[size_t(v)] = int(std::lround(step[size_t(v)].get<double>()));
         c.push_back(row);
@@ -88,7 +86,8 @@ ChoralePitches decode_pitches(const ChoraleGrid& grid, const VoiceRanges& ranges
   ChoralePitches out(size_t(grid.steps));
   for (int v = 0; v < kVoices; ++v) {
     int previous = -1;
-    for (int64_t t = 0; t < grid.steps; ++t) previous = out[size_t(t)][size_t(v)] = resolve(ranges[size_t(v)], grid.at(t, v), previous);
+    for (int64_t t = 0; t < grid.steps; ++t)
+      previous = out[size_t(t)][size_t(v)] = resolve(ranges[size_t(v)], grid.at(t, v), previous);
   }
   return out;
 }
@@ -137,7 +136,8 @@ ChoraleGrid score_to_grid(const music::Score& score, const VoiceRanges& ranges, 
       const auto& w = winner[size_t(t)];
       if (w.pitch < 0) continue;
       // A hold continues the note of the previous step only; a new winner there is an onset.
-      const bool continues = w.start < t && winner[size_t(t - 1)].start == w.start && winner[size_t(t - 1)].pitch == w.pitch;
+      const bool continues =
+          w.start < t && winner[size_t(t - 1)].start == w.start && winner[size_t(t - 1)].pitch == w.pitch;
       if (continues) {
         g.at(t, v) = kHold;
       } else {

@@ -37,11 +37,11 @@
 
 namespace cadenza::models::deepbach {
 
-inline constexpr int kVoices = 4;              // soprano, alto, tenor, bass
-inline constexpr int kStepsPerQuarter = 4;     // the 16th-note grid
-inline constexpr int kBarSteps = 16;           // metadata phase: a 4/4 bar of 16ths
+inline constexpr int kVoices = 4;           // soprano, alto, tenor, bass
+inline constexpr int kStepsPerQuarter = 4;  // the 16th-note grid
+inline constexpr int kBarSteps = 16;        // metadata phase: a 4/4 bar of 16ths
 inline constexpr int32_t kStart = 0, kEnd = 1, kRest = 2, kHold = 3, kFirstPitch = 4;
-inline constexpr int32_t kPadTokens = 2;       // start and end: not predicted
+inline constexpr int32_t kPadTokens = 2;  // start and end: not predicted
 
 struct VoiceRange {
   int lo = 0, hi = 0;  // inclusive MIDI pitches
@@ -53,8 +53,8 @@ using VoiceRanges = std::array<VoiceRange, kVoices>;
 // S 60-81, A 52-74, T 46-69, B 36-66.
 VoiceRanges jsb_voice_ranges();
 
-int32_t vocab_size(const VoiceRange& r);      // tokens, padding included
-int32_t class_count(const VoiceRange& r);     // predicted classes: vocab_size - kPadTokens
+int32_t vocab_size(const VoiceRange& r);              // tokens, padding included
+int32_t class_count(const VoiceRange& r);             // predicted classes: vocab_size - kPadTokens
 int32_t pitch_token(const VoiceRange& r, int pitch);  // throws outside the range
 int token_pitch(const VoiceRange& r, int32_t token);  // token >= kFirstPitch
 

@@ -11,10 +11,11 @@ namespace {
 // model's voice ranges; batch p is random_chorale_batch(..., p), so seek is exact.
 class ChoraleSource final : public DataSource {
  public:
-  ChoraleSource(const DeepBach& model, const DataOptions& o, DataUse use)
-      : window_(model.settings().window), o_(o) {
-    CADENZA_CHECK(o.max_transpose == 0, "{}: chorale data cannot be transposed (max_transpose {}): the voices would "
-                  "leave the model's ranges", o.path.string(), o.max_transpose);
+  ChoraleSource(const DeepBach& model, const DataOptions& o, DataUse use) : window_(model.settings().window), o_(o) {
+    CADENZA_CHECK(o.max_transpose == 0,
+                  "{}: chorale data cannot be transposed (max_transpose {}): the voices would "
+                  "leave the model's ranges",
+                  o.path.string(), o.max_transpose);
     for (auto& [key, chorales] : load_separated_chorales(o.path)) {
       std::vector<ChoraleGrid>& grids = splits_[parse_data_split(key)];
       for (const auto& c : chorales)
@@ -28,8 +29,8 @@ class ChoraleSource final : public DataSource {
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches, EvalLayout) const override {
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                           EvalLayout) const override {
     for_each_eval_chorale_batch(splits_.at(split), window_, o_.batch_size, fn, max_batches);
   }
 

@@ -51,9 +51,10 @@ DeepBachConfig read_config(const nlohmann::json& j) {
 nlohmann::json to_json(const DeepBachConfig& c) {
   nlohmann::json ranges = nlohmann::json::array();
   for (const auto& r : c.ranges) ranges.push_back({r.lo, r.hi});
-  return {{"window", c.window},         {"note_embed", c.note_embed}, {"meta_embed", c.meta_embed},
-          {"lstm_hidden", c.lstm_hidden}, {"lstm_layers", c.lstm_layers}, {"dense", c.dense},
-          {"dropout", c.dropout},       {"ranges", ranges}};
+  return {{"window", c.window},           {"note_embed", c.note_embed},
+          {"meta_embed", c.meta_embed},   {"lstm_hidden", c.lstm_hidden},
+          {"lstm_layers", c.lstm_layers}, {"dense", c.dense},
+          {"dropout", c.dropout},         {"ranges", ranges}};
 }
 
 Tensor column(const Tensor& x, int64_t k) { return contiguous(select(x, 2, k)); }
@@ -80,7 +81,8 @@ VoiceNet::VoiceNet(int voice, const DeepBachConfig& c) : voice_(voice), window_(
   centre_in_ = register_module("centre_in", std::make_shared<nn::Linear>(step_features - E, c.dense));
   centre_out_ = register_module("centre_out", std::make_shared<nn::Linear>(c.dense, H));
   merge_in_ = register_module("merge_in", std::make_shared<nn::Linear>(3 * H, c.dense));
-  merge_out_ = register_module("merge_out", std::make_shared<nn::Linear>(c.dense, class_count(c.ranges[size_t(voice)])));
+  merge_out_ =
+      register_module("merge_out", std::make_shared<nn::Linear>(c.dense, class_count(c.ranges[size_t(voice)])));
 }
 
 Tensor VoiceNet::forward(const Tensor& tokens, const Tensor& meta) {
@@ -98,11 +100,13 @@ Tensor VoiceNet::forward(const Tensor& tokens, const Tensor& meta) {
   Tensor metas = concat({position_->forward(column(meta, 0)), fermata_->forward(column(meta, 1))}, 2);
   centre.push_back(select(metas, 1, W));
   Tensor steps = concat({concat(voices, 2), metas}, 2);  // [B, L, 4E + 2M]
-  Tensor reversed = Tensor::from_vector<int64_t>([&] {
-    std::vector<int64_t> idx;
-    for (int64_t i = 2 * W; i > W; --i) idx.push_back(i);
-    return idx;
-  }(), {W});
+  Tensor reversed = Tensor::from_vector<int64_t>(
+      [&] {
+        std::vector<int64_t> idx;
+        for (int64_t i = 2 * W; i > W; --i) idx.push_back(i);
+        return idx;
+      }(),
+      {W});
   Tensor past = summary(*past_, narrow(steps, 1, 0, W));
   Tensor future = summary(*future_, index_select(steps, 1, reversed));  // from t + W back to t + 1
   Tensor now = centre_out_->forward(relu(centre_in_->forward(concat(centre, 1))));
@@ -132,10 +136,9 @@ Tensor DeepBach::forward(const Batch& batch) {
 }
 
 std::array<Tensor, kVoices> DeepBach::voice_step_nll(const Batch& batch, std::array<Tensor, kVoices>* logits) {
-  CADENZA_CHECK(batch.targets.dim() == 2 && batch.targets.size(0) == batch.inputs.size(0) &&
-                    batch.targets.size(1) == kVoices,
-                "deepbach: targets should be [{}, {}], got {}", batch.inputs.size(0), kVoices,
-                shape_str(batch.targets.shape()));
+  CADENZA_CHECK(
+      batch.targets.dim() == 2 && batch.targets.size(0) == batch.inputs.size(0) && batch.targets.size(1) == kVoices,
+      "deepbach: targets should be [{}, {}], got {}", batch.inputs.size(0), kVoices, shape_str(batch.targets.shape()));
   std::array<Tensor, kVoices> nll;
   for (int v = 0; v < kVoices; ++v) {
     Tensor z = voice_logits(v, batch);

@@ -46,12 +46,12 @@ double gibbs_temperature(const GibbsOptions& o, int64_t i) {
   return std::pow(o.start_temperature, 1 - f) * std::pow(o.temperature, f);
 }
 
-ChoraleGrid gibbs_sample(DeepBach& model, ChoraleGrid grid, const std::vector<uint8_t>& fixed,
-                         const GibbsOptions& o) {
+ChoraleGrid gibbs_sample(DeepBach& model, ChoraleGrid grid, const std::vector<uint8_t>& fixed, const GibbsOptions& o) {
   check_options(o);
-  CADENZA_CHECK(grid.steps >= 1 && grid.tokens.size() == size_t(grid.steps * kVoices) && fixed.size() == grid.tokens.size(),
-                "deepbach: a grid of {} steps needs {} tokens and fixed flags, got {} and {}", grid.steps,
-                grid.steps * kVoices, grid.tokens.size(), fixed.size());
+  CADENZA_CHECK(
+      grid.steps >= 1 && grid.tokens.size() == size_t(grid.steps * kVoices) && fixed.size() == grid.tokens.size(),
+      "deepbach: a grid of {} steps needs {} tokens and fixed flags, got {} and {}", grid.steps, grid.steps * kVoices,
+      grid.tokens.size(), fixed.size());
   const VoiceRanges& ranges = model.settings().ranges;
   music::dataset::Rng rng(o.seed);
   Generator gen(o.seed);
@@ -95,8 +95,8 @@ ChoraleGrid infill(DeepBach& model, const ChoraleGrid& chorale, double from_beat
                    const GibbsOptions& options, const std::vector<int>& voices) {
   const int64_t from = beat_step(from_beat, "from"), to = beat_step(to_beat, "to");
   CADENZA_CHECK(0 <= from && from < to && to <= chorale.steps,
-                "deepbach: infill beats [{}, {}) must be a non-empty part of the chorale's {} beats", from_beat, to_beat,
-                double(chorale.steps) / kStepsPerQuarter);
+                "deepbach: infill beats [{}, {}) must be a non-empty part of the chorale's {} beats", from_beat,
+                to_beat, double(chorale.steps) / kStepsPerQuarter);
   const VoiceRanges& ranges = model.settings().ranges;
   ChoraleGrid grid = chorale;
   std::vector<uint8_t> fixed = keep_other_voices(grid, voices);
@@ -141,7 +141,8 @@ std::vector<std::string> DeepBach::voice_names() const { return {"soprano", "alt
 
 music::Score DeepBach::harmonize(const music::Score& melody, const std::vector<int>& voices,
                                  const HarmonizeOptions& options) {
-  const int64_t steps = (melody.end_tick() * kStepsPerQuarter + melody.ticks_per_quarter - 1) / melody.ticks_per_quarter;
+  const int64_t steps =
+      (melody.end_tick() * kStepsPerQuarter + melody.ticks_per_quarter - 1) / melody.ticks_per_quarter;
   return deepbach::harmonize(*this, melody, voices, gibbs_schedule(options, steps));
 }
 

@@ -32,8 +32,7 @@ class BarsSource final : public DataSource {
           skipped.add(file, e.what());
         }
     CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train),
-                  "{}: no training phrase with notes (want multitrack MIDI files)",
-                  o.path.string());
+                  "{}: no training phrase with notes (want multitrack MIDI files)", o.path.string());
   }
 
   Batch next() override {
@@ -45,8 +44,8 @@ class BarsSource final : public DataSource {
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches, EvalLayout) const override {
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                           EvalLayout) const override {
     const auto& phrases = splits_.at(split);
     int64_t emitted = 0;
     for (size_t start = 0; start < phrases.size() && (max_batches == 0 || emitted < max_batches); ++emitted) {

@@ -5,9 +5,9 @@
 // gradient clipping: the gradient penalty keeps the critic Lipschitz. The loss reported
 // to the trainer is the last critic loss (its negative, penalty aside, is the critic's
 // Wasserstein estimate); both are kept in last().
-#include "optim/adam.h"
 #include "models/gan/musegan.h"
 #include "models/train_step.h"
+#include "optim/adam.h"
 
 namespace cadenza::models {
 

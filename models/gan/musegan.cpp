@@ -41,10 +41,11 @@ class BarGenerator : public nn::Module {
     const ConvTransposeOptions time4{.stride = {4, 1}}, octave{.stride = {1, 12}};
     up1_ = register_module("up1", std::make_shared<nn::ConvTranspose2d>(channels, channels / 2, Shape{4, 1}, time4));
     bn1_ = register_module("bn1", std::make_shared<nn::BatchNorm2d>(channels / 2));
-    up2_ = register_module("up2", std::make_shared<nn::ConvTranspose2d>(channels / 2, channels / 4, Shape{4, 1}, time4));
+    up2_ =
+        register_module("up2", std::make_shared<nn::ConvTranspose2d>(channels / 2, channels / 4, Shape{4, 1}, time4));
     bn2_ = register_module("bn2", std::make_shared<nn::BatchNorm2d>(channels / 4));
-    up3_ = register_module("up3",
-                           std::make_shared<nn::ConvTranspose2d>(channels / 4, out_channels, Shape{1, 12}, octave));
+    up3_ =
+        register_module("up3", std::make_shared<nn::ConvTranspose2d>(channels / 4, out_channels, Shape{1, 12}, octave));
   }
   Tensor forward(const Tensor& z) {
     Tensor x = reshape(dense_->forward(z), {z.size(0), c_, t0_, p0_});
@@ -66,7 +67,8 @@ MuseGan::MuseGan(MuseGanConfig config, nlohmann::json json) : cfg_(std::move(con
   shared_ = cfg_.mode != "jamming";
   private_ = cfg_.mode != "composer";
   const int64_t Z = cfg_.z_dim, M = cfg_.tracks;
-  if (shared_) temporal_ = register_module("temporal", std::make_shared<TemporalNetwork>(Z, cfg_.temporal_hidden, cfg_.bars));
+  if (shared_)
+    temporal_ = register_module("temporal", std::make_shared<TemporalNetwork>(Z, cfg_.temporal_hidden, cfg_.bars));
   if (private_)
     for (int64_t i = 0; i < M; ++i)
       temporals_.push_back(register_module("temporal_" + std::to_string(i),
@@ -242,9 +244,17 @@ MuseGanConfig read_musegan_config(const nlohmann::json& j) {
 }
 
 nlohmann::json musegan_config_json(const MuseGanConfig& c) {
-  return {{"mode", c.mode}, {"tracks", c.tracks}, {"bars", c.bars}, {"steps", c.steps}, {"pitches", c.pitches},
-          {"lowest_pitch", c.lowest_pitch}, {"z_dim", c.z_dim}, {"g_channels", c.g_channels},
-          {"d_channels", c.d_channels}, {"temporal_hidden", c.temporal_hidden}, {"gp_lambda", c.gp_lambda},
+  return {{"mode", c.mode},
+          {"tracks", c.tracks},
+          {"bars", c.bars},
+          {"steps", c.steps},
+          {"pitches", c.pitches},
+          {"lowest_pitch", c.lowest_pitch},
+          {"z_dim", c.z_dim},
+          {"g_channels", c.g_channels},
+          {"d_channels", c.d_channels},
+          {"temporal_hidden", c.temporal_hidden},
+          {"gp_lambda", c.gp_lambda},
           {"critic_steps", c.critic_steps}};
 }
 
@@ -258,11 +268,13 @@ namespace {
 // AAAI 2018 paper's temporal + bar generators.
 nlohmann::json musegan_preset(const std::string& preset) {
   if (preset == "small")
-    return {{"mode", "hybrid"}, {"z_dim", 16}, {"g_channels", 32}, {"d_channels", 16}, {"temporal_hidden", 32},
-            {"train", {{"batch_size", 16}, {"lr", 0.001}, {"beta1", 0.5}, {"beta2", 0.9}}}};
+    return {{"mode", "hybrid"},      {"z_dim", 16},
+            {"g_channels", 32},      {"d_channels", 16},
+            {"temporal_hidden", 32}, {"train", {{"batch_size", 16}, {"lr", 0.001}, {"beta1", 0.5}, {"beta2", 0.9}}}};
   if (preset == "paper")
-    return {{"mode", "hybrid"}, {"z_dim", 32}, {"g_channels", 256}, {"d_channels", 128}, {"temporal_hidden", 256},
-            {"train", {{"batch_size", 64}, {"lr", 0.002}, {"beta1", 0.5}, {"beta2", 0.9}}}};
+    return {{"mode", "hybrid"},       {"z_dim", 32},
+            {"g_channels", 256},      {"d_channels", 128},
+            {"temporal_hidden", 256}, {"train", {{"batch_size", 64}, {"lr", 0.002}, {"beta1", 0.5}, {"beta2", 0.9}}}};
   fail("musegan: unknown preset '{}' (known: paper, small)", preset);
 }
 
@@ -278,8 +290,9 @@ FamilyHooks musegan_family() {
   f.tracks_best = false;
   // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
   f.default_corpus = [](const Model&) -> std::filesystem::path {
-    fail("musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no multitrack "
-         "corpus is bundled");
+    fail(
+        "musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no multitrack "
+        "corpus is bundled");
   };
   f.evaluate_samples = musegan_sample_eval;
   return f;

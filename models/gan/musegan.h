@@ -36,7 +36,7 @@ namespace cadenza::models {
 struct MuseGanConfig {
   std::string mode = "hybrid";  // jamming | composer | hybrid
   int64_t tracks = 5, bars = 4, steps = 48, pitches = 84, lowest_pitch = 24;
-  int64_t z_dim = 32;     // each latent part
+  int64_t z_dim = 32;  // each latent part
   int64_t g_channels = 256, d_channels = 128, temporal_hidden = 256;
   double gp_lambda = 10;
   int64_t critic_steps = 5;
@@ -52,8 +52,8 @@ music::repr::PianoRoll musegan_roll(const Tensor& bars, const MuseGanConfig& c);
 
 // The random inputs of one batch; parts a mode does not use stay undefined.
 struct MuseGanNoise {
-  Tensor shared, shared_temporal;      // [B, Z]
-  Tensor private_, private_temporal;   // [B, tracks, Z]
+  Tensor shared, shared_temporal;     // [B, Z]
+  Tensor private_, private_temporal;  // [B, tracks, Z]
 };
 
 class BarGenerator;
@@ -88,9 +88,9 @@ class MuseGan : public Model {
  private:
   MuseGanConfig cfg_;
   nlohmann::json json_;
-  bool shared_, private_;  // which latent parts the mode uses
-  std::shared_ptr<TemporalNetwork> temporal_;                 // shared
-  std::vector<std::shared_ptr<TemporalNetwork>> temporals_;   // private, per track
+  bool shared_, private_;                                    // which latent parts the mode uses
+  std::shared_ptr<TemporalNetwork> temporal_;                // shared
+  std::vector<std::shared_ptr<TemporalNetwork>> temporals_;  // private, per track
   std::vector<std::shared_ptr<BarGenerator>> generators_;
   std::vector<std::shared_ptr<nn::Conv3d>> d_convs_;
   std::shared_ptr<nn::Linear> d_out_;

@@ -17,8 +17,8 @@ std::vector<MuseGanPhrase> musegan_phrases(const fs::path& file, const MuseGanDa
     fail("musegan data: cannot read '{}': {}", file.string(), e.what());
   }
   const int64_t S = o.bars * o.steps_per_bar, P = o.pitches;
-  music::repr::PianoRollConfig rc{.steps_per_quarter = int(o.steps_per_bar / 4), .lowest_pitch = int(o.lowest_pitch),
-                                  .num_pitches = int(P)};
+  music::repr::PianoRollConfig rc{
+      .steps_per_quarter = int(o.steps_per_bar / 4), .lowest_pitch = int(o.lowest_pitch), .num_pitches = int(P)};
   const music::repr::PianoRoll roll = music::repr::encode_piano_roll(music::repr::musegan_tracks(score), rc);
   std::vector<MuseGanPhrase> out;
   for (int64_t start = 0; start + S <= roll.num_steps; start += S) {
@@ -40,7 +40,8 @@ Tensor musegan_bars(const std::vector<const MuseGanPhrase*>& phrases, const Muse
   std::vector<float> data(phrases.size() * size_t(cells), 0.f);
   for (size_t n = 0; n < phrases.size(); ++n)
     for (uint32_t i : *phrases[n]) data[n * size_t(cells) + i] = 1.f;
-  return Tensor::from_vector<float>(data, {int64_t(phrases.size()), kMuseGanTracks, o.bars, o.steps_per_bar, o.pitches});
+  return Tensor::from_vector<float>(data,
+                                    {int64_t(phrases.size()), kMuseGanTracks, o.bars, o.steps_per_bar, o.pitches});
 }
 
 Tensor build_musegan_dataset(const fs::path& folder, const MuseGanDataOptions& o) {

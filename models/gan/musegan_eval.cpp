@@ -27,10 +27,12 @@ MuseGanMetrics musegan_metrics(const Tensor& bars, const MuseGanConfig& c) {
     out.empty_bars.push_back(metrics::empty_bar_rate(roll, t, steps_per_bar));
     const bool silent = out.empty_bars.back() == 1.0;
     out.used_pitch_classes.push_back(drum || silent ? NAN : metrics::used_pitch_classes(roll, t, steps_per_bar));
-    out.qualified_notes.push_back(drum || silent ? NAN
-                                                 : metrics::qualified_note_rate(roll, t, metrics::qualified_min_steps(spq)));
-    if (drum) out.drum_pattern = silent ? NAN : metrics::drum_pattern_rate(roll, t);
-    else pitched.push_back(t);
+    out.qualified_notes.push_back(
+        drum || silent ? NAN : metrics::qualified_note_rate(roll, t, metrics::qualified_min_steps(spq)));
+    if (drum)
+      out.drum_pattern = silent ? NAN : metrics::drum_pattern_rate(roll, t);
+    else
+      pitched.push_back(t);
   }
   for (size_t i = 0; i < pitched.size(); ++i)
     for (size_t j = i + 1; j < pitched.size(); ++j) {
@@ -65,8 +67,8 @@ Tensor musegan_generate(MuseGan& model, int64_t n, Generator& gen) {
 Tensor musegan_real_phrases(const std::filesystem::path& folder, const std::string& split, int64_t n,
                             const MuseGanConfig& c, music::dataset::SkippedFiles& skipped) {
   CADENZA_CHECK(n > 0, "musegan: cannot take {} real phrases", n);
-  const MuseGanDataOptions o{.bars = c.bars, .steps_per_bar = c.steps, .lowest_pitch = c.lowest_pitch,
-                             .pitches = c.pitches};
+  const MuseGanDataOptions o{
+      .bars = c.bars, .steps_per_bar = c.steps, .lowest_pitch = c.lowest_pitch, .pitches = c.pitches};
   std::vector<MuseGanPhrase> all;
   for (const auto& file : music::dataset::midi_files(folder, music::dataset::parse_split(split), {}, 0)) try {
       for (auto& p : musegan_phrases(file, o)) all.push_back(std::move(p));
@@ -112,10 +114,15 @@ SampleEvalReport musegan_sample_eval(const SampleEvalRequest& request) {
   const Tensor real_bars = musegan_real_phrases(data, split, n, gan->gan_config(), skipped);
   const MuseGanMetrics real = musegan_metrics(real_bars, gan->gan_config());
   SampleEvalReport report;
-  report.json = {{"data", data.string()}, {"split", split}, {"generated_phrases", n},
-                 {"data_phrases", real_bars.size(0)}, {"generated", generated.to_json()}, {"real", real.to_json()}};
-  report.text = fmt::format("{} generated phrases vs {} {} phrases of {}\n", n, real_bars.size(0), split, data.string()) +
-                musegan_metrics_table(generated, real);
+  report.json = {{"data", data.string()},
+                 {"split", split},
+                 {"generated_phrases", n},
+                 {"data_phrases", real_bars.size(0)},
+                 {"generated", generated.to_json()},
+                 {"real", real.to_json()}};
+  report.text =
+      fmt::format("{} generated phrases vs {} {} phrases of {}\n", n, real_bars.size(0), split, data.string()) +
+      musegan_metrics_table(generated, real);
   return report;
 }
 

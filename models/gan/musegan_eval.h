@@ -23,7 +23,7 @@ struct MuseGanMetrics {
   std::vector<std::string> tracks;  // track names
   std::vector<bool> drum;
   std::vector<double> empty_bars, used_pitch_classes, qualified_notes;
-  double drum_pattern = NAN;  // NaN without a drum track or drum notes
+  double drum_pattern = NAN;                                   // NaN without a drum track or drum notes
   std::vector<std::pair<std::string, double>> tonal_distance;  // "Piano-Guitar" -> TD; NaN if either is silent
   nlohmann::json to_json() const;
 };

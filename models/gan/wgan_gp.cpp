@@ -21,7 +21,8 @@ Tensor gradient_penalty(const Critic& critic, const Tensor& real, const Tensor& 
   return mean(mul(d, d));
 }
 
-Tensor wgan_critic_loss(const Critic& critic, const Tensor& real, const Tensor& fake, const Tensor& eps, double lambda) {
+Tensor wgan_critic_loss(const Critic& critic, const Tensor& real, const Tensor& fake, const Tensor& eps,
+                        double lambda) {
   Tensor w = sub(mean(critic(fake.detach())), mean(critic(real)));
   return add(w, mul(gradient_penalty(critic, real, fake, eps), lambda));
 }

@@ -36,7 +36,7 @@ Tensor LookbackAttention::step(const Tensor& x, nn::LSTM& lstm, LstmState& lstm_
   }
   Tensor q = query_->forward(concat(parts, 1));                                    // [B, A]
   Tensor keys = matmul(state.window, key_weight_, false, true);                    // [B, L, A]
-  Tensor scores = sum(mul(tanh(add(keys, unsqueeze(q, 1))), v_), {-1});           // [B, L]
+  Tensor scores = sum(mul(tanh(add(keys, unsqueeze(q, 1))), v_), {-1});            // [B, L]
   Tensor attns = sum(mul(unsqueeze(softmax(scores, -1), -1), state.window), {1});  // [B, A]
   Tensor y = out_proj_->forward(concat({out, attns}, 1));
   state.attns = attns;

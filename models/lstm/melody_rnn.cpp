@@ -36,10 +36,14 @@ nlohmann::json melody_preset(const std::string& preset) {
   if (preset == "small")
     return {{"variant", "basic_rnn"}, {"hidden", 128}, {"num_layers", 1}, {"dropout", 0.0}, {"attn_length", 0}};
   if (preset == "paper")
-    return {{"variant", "basic_rnn"}, {"hidden", 128}, {"num_layers", 2}, {"dropout", 0.5}, {"attn_length", 0},
-            {"train", magenta_train}};
+    return {{"variant", "basic_rnn"}, {"hidden", 128},    {"num_layers", 2},
+            {"dropout", 0.5},         {"attn_length", 0}, {"train", magenta_train}};
   if (preset == "attention")
-    return {{"variant", "attention_rnn"}, {"hidden", 128}, {"num_layers", 2}, {"dropout", 0.5}, {"attn_length", 40},
+    return {{"variant", "attention_rnn"},
+            {"hidden", 128},
+            {"num_layers", 2},
+            {"dropout", 0.5},
+            {"attn_length", 40},
             {"train", {{"batch_size", 128}, {"lr", 0.001}, {"clip", 3}}}};
   fail("melody_rnn: unknown preset '{}' (known: attention, paper, small)", preset);
 }

@@ -48,11 +48,11 @@ Tensor NadeOutput::decode(const Tensor& state, const Choose& choose, Tensor* con
   Tensor a = hidden_bias_->forward(state);   // [N, H]
   std::vector<Tensor> keys, seen;
   for (int64_t i = 0; i < keys_; ++i) {
-    Tensor logit = add(reshape(narrow(b, 1, i, 1), {n}),
-                       sum(mul(sigmoid(a), narrow(out_weight_, 0, i, 1)), {-1}));  // [N]
+    Tensor logit =
+        add(reshape(narrow(b, 1, i, 1), {n}), sum(mul(sigmoid(a), narrow(out_weight_, 0, i, 1)), {-1}));  // [N]
     Tensor v = choose(i, logit);
-    CADENZA_CHECK(v.shape() == Shape{n}, "nade: choose returned {} for key {}, expected [{}]", shape_str(v.shape()),
-                  i, n);
+    CADENZA_CHECK(v.shape() == Shape{n}, "nade: choose returned {} for key {}, expected [{}]", shape_str(v.shape()), i,
+                  n);
     v = to_dtype(v, a.dtype());
     a = add(a, mul(reshape(v, {n, 1}), narrow(in_weight_, 0, i, 1)));
     keys.push_back(reshape(v, {n, 1}));

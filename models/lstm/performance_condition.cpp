@@ -26,8 +26,10 @@ int64_t shift_steps(int32_t t) { return t - PerformanceTokenizer::kTimeShift + 1
 double density_at(std::span<const int32_t> tokens, size_t i) {
   int64_t offset = 0, count = 0;
   for (size_t j = i; j < tokens.size() && offset < kDensityWindowSteps; ++j) {
-    if (is_note_on(tokens[j])) ++count;
-    else if (is_shift(tokens[j])) offset += shift_steps(tokens[j]);
+    if (is_note_on(tokens[j]))
+      ++count;
+    else if (is_shift(tokens[j]))
+      offset += shift_steps(tokens[j]);
   }
   int64_t window = std::min(offset, kDensityWindowSteps);
   return window > 0 ? double(count) * PerformanceTokenizer::kStepsPerSecond / double(window) : 0.0;
@@ -41,10 +43,13 @@ std::array<float, kPitchClasses> histogram_at(std::span<const int32_t> tokens, s
   int64_t offset = 0;
   for (size_t j = i; j < tokens.size() && offset < kHistogramWindowSteps; ++j) {
     int32_t t = tokens[j];
-    if (is_note_on(t)) active.insert(t - PerformanceTokenizer::kNoteOn);
-    else if (is_note_off(t)) active.erase(t - PerformanceTokenizer::kNoteOff);
+    if (is_note_on(t))
+      active.insert(t - PerformanceTokenizer::kNoteOn);
+    else if (is_note_off(t))
+      active.erase(t - PerformanceTokenizer::kNoteOff);
     else if (is_shift(t)) {
-      for (int p : active) h[size_t(p % kPitchClasses)] += double(shift_steps(t)) / PerformanceTokenizer::kStepsPerSecond;
+      for (int p : active)
+        h[size_t(p % kPitchClasses)] += double(shift_steps(t)) / PerformanceTokenizer::kStepsPerSecond;
       offset += shift_steps(t);
     }
   }

@@ -52,7 +52,8 @@ nlohmann::json performance_preset(const std::string& preset) {
     return common;
   }
   if (preset == "paper") {
-    common.merge_patch({{"hidden", 512}, {"num_layers", 3}, {"train", {{"batch_size", 64}, {"lr", 0.001}, {"clip", 3}}}});
+    common.merge_patch(
+        {{"hidden", 512}, {"num_layers", 3}, {"train", {{"batch_size", 64}, {"lr", 0.001}, {"clip", 3}}}});
     return common;
   }
   fail("performance_rnn: unknown preset '{}' (known: paper, small)", preset);
@@ -76,11 +77,12 @@ const ModelRegistrar performance_registrar{{
     .description = "Magenta Performance RNN on 388 performance events, optional density / pitch-histogram conditioning",
     .preset = performance_preset,
     .make = make_performance_rnn,
-    .family = [] {
-      FamilyHooks f;
-      f.data_source = performance_source;
-      return f;
-    }(),
+    .family =
+        [] {
+          FamilyHooks f;
+          f.data_source = performance_source;
+          return f;
+        }(),
 }};
 
 }  // namespace

@@ -21,9 +21,8 @@ constexpr int64_t kKeys = music::repr::kRollPitches;
 std::vector<float> primer_frames(const music::Score& primer, int64_t steps_per_quarter) {
   music::repr::RollPiece piece = music::repr::score_to_roll_piece(primer, static_cast<int>(steps_per_quarter));
   for (auto& step : piece)
-    std::erase_if(step, [](int p) {
-      return p < music::repr::kRollLowestPitch || p >= music::repr::kRollLowestPitch + kKeys;
-    });
+    std::erase_if(
+        step, [](int p) { return p < music::repr::kRollLowestPitch || p >= music::repr::kRollLowestPitch + kKeys; });
   std::vector<uint8_t> bits = music::repr::roll_piece_to_frames(piece);
   return {bits.begin(), bits.end()};
 }
@@ -41,9 +40,12 @@ PolyRnn::PolyRnn(const nlohmann::json& config) : config_(config) {
   CADENZA_CHECK(output == "bernoulli" || output == "nade", "poly_rnn: output must be bernoulli or nade, not '{}'",
                 output);
   int64_t nade_hidden = config_int(config, model, "nade_hidden", 150, 1);
-  config_ = {{"hidden", hidden},        {"num_layers", layers},
-             {"input_size", input_size}, {"dropout", dropout_},
-             {"steps_per_quarter", steps_per_quarter_}, {"output", output}};
+  config_ = {{"hidden", hidden},
+             {"num_layers", layers},
+             {"input_size", input_size},
+             {"dropout", dropout_},
+             {"steps_per_quarter", steps_per_quarter_},
+             {"output", output}};
   if (output == "nade") config_["nade_hidden"] = nade_hidden;
   if (input_size > 0) input_ = register_module("input", std::make_shared<nn::Linear>(kKeys, input_size));
   nn::RnnOptions opts{.num_layers = layers, .batch_first = true, .dropout = dropout_};
@@ -107,8 +109,8 @@ LossResult PolyRnn::loss(const Batch& batch, LstmState& state) {
                 shape_str(batch.targets.shape()), shape_str(batch.inputs.shape()));
   Tensor hidden;
   Tensor logits = teacher_forced(batch, state, hidden);
-  Tensor per_key = binary_cross_entropy_with_logits(logits, to_dtype(batch.targets, logits.dtype()), {},
-                                                    Reduction::none);
+  Tensor per_key =
+      binary_cross_entropy_with_logits(logits, to_dtype(batch.targets, logits.dtype()), {}, Reduction::none);
   LossResult r = masked_step_loss(sum(per_key, {-1}), batch.mask, name());
   if (nade_) {  // predictions made without seeing the frame: greedy decoding
     NoGradGuard no_grad;
@@ -159,12 +161,13 @@ nlohmann::json poly_preset(const std::string& preset) {
   // The small preset's learning rate: at the trainer's default 1e-3, 400 steps on JSB
   // reach 10.95 nats/frame; at 1e-2, 300 steps reach 9.58.
   if (preset == "small")
-    return {{"hidden", 256}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1},
-            {"train", {{"lr", 0.01}}}};
-  if (preset == "paper") return {{"hidden", 300}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1}};
+    return {{"hidden", 256},  {"num_layers", 1},        {"input_size", 0},
+            {"dropout", 0.0}, {"steps_per_quarter", 1}, {"train", {{"lr", 0.01}}}};
+  if (preset == "paper")
+    return {{"hidden", 300}, {"num_layers", 1}, {"input_size", 0}, {"dropout", 0.0}, {"steps_per_quarter", 1}};
   // nade: the small LSTM with the RNN-NADE output layer (150 NADE units, our choice).
   if (preset == "nade")
-    return {{"hidden", 256},          {"num_layers", 1}, {"input_size", 0},   {"dropout", 0.0},
+    return {{"hidden", 256},          {"num_layers", 1},  {"input_size", 0},    {"dropout", 0.0},
             {"steps_per_quarter", 1}, {"output", "nade"}, {"nade_hidden", 150}, {"train", {{"lr", 0.01}}}};
   fail("poly_rnn: unknown preset '{}' (known: nade, paper, small)", preset);
 }

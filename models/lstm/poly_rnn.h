@@ -69,7 +69,7 @@ class PolyRnn : public Model {
   std::shared_ptr<nn::Linear> input_;  // null when input_size = 0
   std::shared_ptr<nn::LSTM> lstm_;
   std::shared_ptr<nn::Linear> output_;  // Bernoulli output; null with NADE
-  std::shared_ptr<NadeOutput> nade_;     // NADE output; null with Bernoulli
+  std::shared_ptr<NadeOutput> nade_;    // NADE output; null with Bernoulli
 };
 
 }  // namespace cadenza::models

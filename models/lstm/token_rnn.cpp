@@ -113,8 +113,7 @@ Tensor filtered_logits(const Tensor& logits, const SampleOptions& o) {
 }
 
 Tensor token_tensor(const std::vector<int32_t>& ids, int64_t rows) {
-  return Tensor::from_vector<int64_t>(std::vector<int64_t>(ids.begin(), ids.end()),
-                                      {rows, int64_t(ids.size()) / rows});
+  return Tensor::from_vector<int64_t>(std::vector<int64_t>(ids.begin(), ids.end()), {rows, int64_t(ids.size()) / rows});
 }
 
 // The condition [rows, T, C] repeating one control vector (undefined when C = 0).
@@ -182,7 +181,8 @@ std::vector<int32_t> TokenRnn::beam_search(const SampleOptions& o, Generator& ge
         if (!seen) cands.push_back({score[size_t(h)] + logp[size_t(h * vocab_ + tok)], h, tok});
       }
     }
-    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    std::stable_sort(cands.begin(), cands.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     std::vector<std::vector<int32_t>> next(static_cast<size_t>(W));
     std::vector<int32_t> tokens(static_cast<size_t>(W));
     for (int64_t k = 0; k < W; ++k) {

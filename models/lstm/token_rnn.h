@@ -27,11 +27,11 @@ namespace cadenza::models {
 inline constexpr int64_t kStartToken = -1;
 
 struct TokenRnnConfig {
-  std::string tokenizer;    // music::repr name
+  std::string tokenizer;  // music::repr name
   int64_t hidden = 128;
   int64_t num_layers = 2;
-  double dropout = 0;       // between layers and on the top output, in training
-  int64_t attn_length = 0;  // 0: no attention (basic_rnn)
+  double dropout = 0;          // between layers and on the top output, in training
+  int64_t attn_length = 0;     // 0: no attention (basic_rnn)
   int64_t condition_size = 0;  // width of Batch.condition (0: unconditioned)
 };
 

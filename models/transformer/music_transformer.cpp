@@ -1,8 +1,8 @@
 #include "models/transformer/music_transformer.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "engine/autograd.h"
 #include "engine/error.h"
@@ -53,15 +53,9 @@ MusicTransformerConfig MusicTransformerConfig::from_json(const nlohmann::json& j
 }
 
 nlohmann::json MusicTransformerConfig::to_json() const {
-  return {{"tokenizer", tokenizer},
-          {"layers", layers},
-          {"d_model", d_model},
-          {"heads", heads},
-          {"d_ff", d_ff},
-          {"max_relative_position", max_relative_position},
-          {"max_length", max_length},
-          {"dropout", dropout},
-          {"tie_embeddings", tie_embeddings}};
+  return {{"tokenizer", tokenizer},   {"layers", layers},   {"d_model", d_model},
+          {"heads", heads},           {"d_ff", d_ff},       {"max_relative_position", max_relative_position},
+          {"max_length", max_length}, {"dropout", dropout}, {"tie_embeddings", tie_embeddings}};
 }
 
 // ---- model
@@ -75,8 +69,8 @@ MusicTransformer::MusicTransformer(const MusicTransformerConfig& config, Generat
   dropout_ = register_module("dropout", std::make_shared<nn::Dropout>(config.dropout));
   nn::DecoderBlockOptions block{.dropout = config.dropout, .max_relative_position = config.max_relative_position};
   for (int64_t i = 0; i < config.layers; ++i)
-    blocks_.push_back(register_module(
-        fmt::format("layer{}", i), std::make_shared<nn::TransformerDecoderBlock>(d, config.heads, config.d_ff, block, gen)));
+    blocks_.push_back(register_module(fmt::format("layer{}", i), std::make_shared<nn::TransformerDecoderBlock>(
+                                                                     d, config.heads, config.d_ff, block, gen)));
   norm_ = register_module("norm", std::make_shared<nn::LayerNorm>(Shape{d}));
   if (!config.tie_embeddings) output_ = register_module("output", std::make_shared<nn::Linear>(d, vocab_, true, gen));
 }
@@ -141,12 +135,10 @@ Tensor as_tensor(std::span<const int32_t> tokens, Device device) {
             device);
 }
 
-
 }  // namespace
 
 std::vector<int32_t> MusicTransformer::generate(std::vector<int32_t> tokens, const SampleOptions& options,
-                                                Generator& gen, Decoding decoding,
-                                                std::vector<int64_t>* call_lengths) {
+                                                Generator& gen, Decoding decoding, std::vector<int64_t>* call_lengths) {
   check_options(options);
   CADENZA_CHECK(!tokens.empty(), "music_transformer: generate needs at least one prompt token");
   music::repr::check_tokens(tokens, static_cast<int32_t>(vocab_), config_.tokenizer);

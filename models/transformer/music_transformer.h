@@ -72,8 +72,7 @@ class MusicTransformer : public Model {
   // runs the whole window for every token (the reference the cache must match). If
   // `call_lengths` is given, it receives the number of tokens fed to each model call.
   std::vector<int32_t> generate(std::vector<int32_t> prompt, const SampleOptions& options, Generator& gen,
-                                Decoding decoding = Decoding::cached,
-                                std::vector<int64_t>* call_lengths = nullptr);
+                                Decoding decoding = Decoding::cached, std::vector<int64_t>* call_lengths = nullptr);
   // The token a primer-less sample starts from (kept in the output): REMI's BAR, or the
   // performance VELOCITY event of velocity 64; both decode to no sound.
   int32_t start_token() const;

@@ -26,7 +26,8 @@ Tensor token_rows(const std::vector<std::vector<int32_t>>& segments, size_t begi
 Tensor posterior_means(LatentModel& model, const std::vector<std::vector<int32_t>>& segments) {
   std::vector<Tensor> parts;
   for (size_t b = 0; b < segments.size(); b += kChunk)
-    parts.push_back(model.encode(to(token_rows(segments, b, std::min(segments.size(), b + kChunk)), model.device())).first);
+    parts.push_back(
+        model.encode(to(token_rows(segments, b, std::min(segments.size(), b + kChunk)), model.device())).first);
   return to(concat(parts, 0), Device::cpu());
 }
 

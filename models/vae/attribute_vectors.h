@@ -20,10 +20,10 @@
 namespace cadenza::models {
 
 struct AttributeVector {
-  Tensor direction;                   // f32 [z_size], on the CPU
-  int64_t group_size = 0;             // segments in each of the high and low groups
-  double high_mean = 0, low_mean = 0; // the attribute's mean over each group
-  double effect = NAN;                // mean attribute change per unit amount (NAN: not measured)
+  Tensor direction;                    // f32 [z_size], on the CPU
+  int64_t group_size = 0;              // segments in each of the high and low groups
+  double high_mean = 0, low_mean = 0;  // the attribute's mean over each group
+  double effect = NAN;                 // mean attribute change per unit amount (NAN: not measured)
 };
 using AttributeVectors = std::map<std::string, AttributeVector>;
 

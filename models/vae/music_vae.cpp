@@ -37,12 +37,10 @@ MusicVae::MusicVae(MusicVaeConfig config, nlohmann::json json) : cfg_(std::move(
   // A melody's one decoder keeps the name "decoder" (so melody checkpoints still load); a
   // trio's are "decoder_melody", "decoder_bass", "decoder_drums".
   for (const auto& p : parts_)
-    decoders_.push_back(register_module(
-        parts_.size() == 1 ? "decoder" : "decoder_" + p.name,
-        std::make_shared<vae::SegmentDecoder>(p.classes, embedding, cfg_.dec_hidden, cfg_.dec_layers,
-                                              cfg_.autoregressive)));
+    decoders_.push_back(register_module(parts_.size() == 1 ? "decoder" : "decoder_" + p.name,
+                                        std::make_shared<vae::SegmentDecoder>(p.classes, embedding, cfg_.dec_hidden,
+                                                                              cfg_.dec_layers, cfg_.autoregressive)));
 }
-
 
 std::vector<int32_t> MusicVae::part_classes(int64_t token) const {
   if (token < 0) return std::vector<int32_t>(parts_.size(), -100);
@@ -222,8 +220,10 @@ static Tensor token_row(const std::vector<int32_t>& t) {
 std::vector<std::vector<int32_t>> MusicVae::interpolate(const std::vector<int32_t>& a, const std::vector<int32_t>& b,
                                                         int64_t steps, double temperature, Generator& gen) {
   CADENZA_CHECK(steps >= 2, "music_vae: interpolate needs steps >= 2, got {}", steps);
-  CADENZA_CHECK(!a.empty() && a.size() == b.size(), "music_vae: interpolate needs two non-empty sequences of one "
-                "length, got {} and {} tokens", a.size(), b.size());
+  CADENZA_CHECK(!a.empty() && a.size() == b.size(),
+                "music_vae: interpolate needs two non-empty sequences of one "
+                "length, got {} and {} tokens",
+                a.size(), b.size());
   std::vector<float> za, zb;
   {
     NoGradGuard ng;

@@ -48,13 +48,13 @@ namespace cadenza::models {
 
 struct MusicVaeConfig {
   std::string tokenizer = "melody";           // or "trio" (melody, bass, drums)
-  int64_t enc_hidden = 2048, enc_layers = 1;   // per direction
+  int64_t enc_hidden = 2048, enc_layers = 1;  // per direction
   int64_t z_size = 512;
-  int64_t dec_hidden = 2048, dec_layers = 3;   // the (bar) decoder
+  int64_t dec_hidden = 2048, dec_layers = 3;  // the (bar) decoder
   bool hierarchical = false;
   int64_t conductor_hidden = 1024, conductor_layers = 2;
-  bool autoregressive = true;                  // false: Magenta's disable_autoregression
-  int64_t bars = 2, steps_per_bar = 16;        // the segment length (T = bars · steps_per_bar)
+  bool autoregressive = true;            // false: Magenta's disable_autoregression
+  int64_t bars = 2, steps_per_bar = 16;  // the segment length (T = bars · steps_per_bar)
   double free_bits = 0, max_beta = 0.5, beta_rate = 0.99999;
   std::string sampling_schedule = "constant";
   double sampling_rate = 0;
@@ -95,7 +95,8 @@ class MusicVae : public LatentModel {
   // tokens i64 [B, T] -> mu, sigma [B, Z].
   std::pair<Tensor, Tensor> encode(const Tensor& tokens) override;
   // z [B, Z] -> B token sequences of `length` (temperature 0: argmax at each step).
-  std::vector<std::vector<int32_t>> decode(const Tensor& z, int64_t length, double temperature, Generator& gen) override;
+  std::vector<std::vector<int32_t>> decode(const Tensor& z, int64_t length, double temperature,
+                                           Generator& gen) override;
   // Greedy decode of the posterior means.
   std::vector<std::vector<int32_t>> reconstruct(const Tensor& tokens);
   // `steps` >= 2 sequences from a to b (both [T] token lists of one length): slerp between
@@ -111,7 +112,7 @@ class MusicVae : public LatentModel {
                            Generator& gen) override;
 
   int64_t global_step() const;
-  double beta() const;               // at the current global step
+  double beta() const;                  // at the current global step
   double sampling_probability() const;  // at the current global step
 
  private:
@@ -133,7 +134,7 @@ class MusicVae : public LatentModel {
   std::vector<int64_t> part_offset_;  // of each part's one-hot in the concatenation
   int64_t width_;                     // Σ part classes
   int32_t end_token_;                 // ends every part's note (interpolate)
-  Tensor step_;  // i64 [1], the global step
+  Tensor step_;                       // i64 [1], the global step
   std::shared_ptr<nn::LSTM> encoder_;
   std::shared_ptr<nn::Linear> mu_, sigma_;
   std::shared_ptr<nn::Linear> conductor_init_;  // hierarchical only

@@ -51,14 +51,22 @@ MusicVaeConfig read_music_vae_config(const nlohmann::json& j) {
 }
 
 nlohmann::json music_vae_config_json(const MusicVaeConfig& c) {
-  return {{"tokenizer", c.tokenizer},         {"enc_hidden", c.enc_hidden},
-          {"enc_layers", c.enc_layers},       {"z_size", c.z_size},
-          {"dec_hidden", c.dec_hidden},       {"dec_layers", c.dec_layers},
-          {"hierarchical", c.hierarchical},   {"conductor_hidden", c.conductor_hidden},
-          {"conductor_layers", c.conductor_layers}, {"autoregressive", c.autoregressive},
-          {"bars", c.bars},                   {"steps_per_bar", c.steps_per_bar},
-          {"free_bits", c.free_bits},         {"max_beta", c.max_beta},
-          {"beta_rate", c.beta_rate},         {"sampling_schedule", c.sampling_schedule},
+  return {{"tokenizer", c.tokenizer},
+          {"enc_hidden", c.enc_hidden},
+          {"enc_layers", c.enc_layers},
+          {"z_size", c.z_size},
+          {"dec_hidden", c.dec_hidden},
+          {"dec_layers", c.dec_layers},
+          {"hierarchical", c.hierarchical},
+          {"conductor_hidden", c.conductor_hidden},
+          {"conductor_layers", c.conductor_layers},
+          {"autoregressive", c.autoregressive},
+          {"bars", c.bars},
+          {"steps_per_bar", c.steps_per_bar},
+          {"free_bits", c.free_bits},
+          {"max_beta", c.max_beta},
+          {"beta_rate", c.beta_rate},
+          {"sampling_schedule", c.sampling_schedule},
           {"sampling_rate", c.sampling_rate}};
 }
 
@@ -70,35 +78,85 @@ nlohmann::json music_vae_preset(const std::string& preset) {
     return nlohmann::json{{"batch_size", batch}, {"lr", 0.001}, {"clip", 1.0}, {"length", bars * 16}};
   };
   if (preset == "small")
-    return {{"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128}, {"dec_layers", 2},
-            {"bars", 2},         {"free_bits", 0},  {"max_beta", 0.5}, {"beta_rate", 0.999},
-            {"sampling_schedule", "inverse_sigmoid"}, {"sampling_rate", 200},
-            {"train", train(64, 2)}};
+    return {{"enc_hidden", 128},    {"enc_layers", 1},
+            {"z_size", 32},         {"dec_hidden", 128},
+            {"dec_layers", 2},      {"bars", 2},
+            {"free_bits", 0},       {"max_beta", 0.5},
+            {"beta_rate", 0.999},   {"sampling_schedule", "inverse_sigmoid"},
+            {"sampling_rate", 200}, {"train", train(64, 2)}};
   if (preset == "paper")
-    return {{"enc_hidden", 2048}, {"enc_layers", 1}, {"z_size", 512}, {"dec_hidden", 2048}, {"dec_layers", 3},
-            {"bars", 2},          {"free_bits", 0},  {"max_beta", 0.5}, {"beta_rate", 0.99999},
-            {"sampling_schedule", "inverse_sigmoid"}, {"sampling_rate", 1000}, {"train", train(512, 2)}};
+    return {{"enc_hidden", 2048},    {"enc_layers", 1},
+            {"z_size", 512},         {"dec_hidden", 2048},
+            {"dec_layers", 3},       {"bars", 2},
+            {"free_bits", 0},        {"max_beta", 0.5},
+            {"beta_rate", 0.99999},  {"sampling_schedule", "inverse_sigmoid"},
+            {"sampling_rate", 1000}, {"train", train(512, 2)}};
   if (preset == "hierdec_small")
-    return {{"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128}, {"dec_layers", 1},
-            {"hierarchical", true}, {"conductor_hidden", 128}, {"conductor_layers", 1}, {"autoregressive", true},
-            {"bars", 16}, {"free_bits", 16}, {"max_beta", 0.2}, {"beta_rate", 0.999},
+    return {{"enc_hidden", 128},
+            {"enc_layers", 1},
+            {"z_size", 32},
+            {"dec_hidden", 128},
+            {"dec_layers", 1},
+            {"hierarchical", true},
+            {"conductor_hidden", 128},
+            {"conductor_layers", 1},
+            {"autoregressive", true},
+            {"bars", 16},
+            {"free_bits", 16},
+            {"max_beta", 0.2},
+            {"beta_rate", 0.999},
             {"train", train(32, 16)}};
   if (preset == "hierdec_16bar")
-    return {{"enc_hidden", 2048}, {"enc_layers", 2}, {"z_size", 512}, {"dec_hidden", 1024}, {"dec_layers", 2},
-            {"hierarchical", true}, {"conductor_hidden", 1024}, {"conductor_layers", 2}, {"autoregressive", false},
-            {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999}, {"train", train(512, 16)}};
+    return {{"enc_hidden", 2048},
+            {"enc_layers", 2},
+            {"z_size", 512},
+            {"dec_hidden", 1024},
+            {"dec_layers", 2},
+            {"hierarchical", true},
+            {"conductor_hidden", 1024},
+            {"conductor_layers", 2},
+            {"autoregressive", false},
+            {"bars", 16},
+            {"free_bits", 256},
+            {"max_beta", 0.2},
+            {"beta_rate", 0.99999},
+            {"train", train(512, 16)}};
   if (preset == "hierdec_trio_small")
-    return {{"tokenizer", "trio"}, {"enc_hidden", 128}, {"enc_layers", 1}, {"z_size", 32}, {"dec_hidden", 128},
-            {"dec_layers", 1}, {"hierarchical", true}, {"conductor_hidden", 128}, {"conductor_layers", 1},
-            {"autoregressive", true}, {"bars", 16}, {"free_bits", 16}, {"max_beta", 0.2}, {"beta_rate", 0.999},
+    return {{"tokenizer", "trio"},
+            {"enc_hidden", 128},
+            {"enc_layers", 1},
+            {"z_size", 32},
+            {"dec_hidden", 128},
+            {"dec_layers", 1},
+            {"hierarchical", true},
+            {"conductor_hidden", 128},
+            {"conductor_layers", 1},
+            {"autoregressive", true},
+            {"bars", 16},
+            {"free_bits", 16},
+            {"max_beta", 0.2},
+            {"beta_rate", 0.999},
             {"train", train(32, 16)}};
   if (preset == "hierdec_trio_16bar")
-    return {{"tokenizer", "trio"}, {"enc_hidden", 2048}, {"enc_layers", 2}, {"z_size", 512}, {"dec_hidden", 1024},
-            {"dec_layers", 2}, {"hierarchical", true}, {"conductor_hidden", 1024}, {"conductor_layers", 2},
-            {"autoregressive", false}, {"bars", 16}, {"free_bits", 256}, {"max_beta", 0.2}, {"beta_rate", 0.99999},
+    return {{"tokenizer", "trio"},
+            {"enc_hidden", 2048},
+            {"enc_layers", 2},
+            {"z_size", 512},
+            {"dec_hidden", 1024},
+            {"dec_layers", 2},
+            {"hierarchical", true},
+            {"conductor_hidden", 1024},
+            {"conductor_layers", 2},
+            {"autoregressive", false},
+            {"bars", 16},
+            {"free_bits", 256},
+            {"max_beta", 0.2},
+            {"beta_rate", 0.99999},
             {"train", train(256, 16)}};
-  fail("music_vae: unknown preset '{}' (known: hierdec_16bar, hierdec_small, hierdec_trio_16bar, hierdec_trio_small, "
-       "paper, small)", preset);
+  fail(
+      "music_vae: unknown preset '{}' (known: hierdec_16bar, hierdec_small, hierdec_trio_16bar, hierdec_trio_small, "
+      "paper, small)",
+      preset);
 }
 
 bool is_trio(const Model& model) { return model.tokenizer() == "trio"; }
@@ -109,8 +167,9 @@ FamilyHooks music_vae_family() {
   // A trio step is one grid step of all three parts; its NLL is their sum.
   f.step_unit = [](const Model& m) -> std::string { return is_trio(m) ? "trio-step" : "token"; };
   f.default_corpus = [](const Model& m) -> std::filesystem::path {
-    CADENZA_CHECK(!is_trio(m), "a trio music_vae needs --data FOLDER of multitrack MIDI files (e.g. "
-                               "../shared/data/freedoom_music); no multitrack corpus is bundled");
+    CADENZA_CHECK(!is_trio(m),
+                  "a trio music_vae needs --data FOLDER of multitrack MIDI files (e.g. "
+                  "../shared/data/freedoom_music); no multitrack corpus is bundled");
     return bundled_data_file("jsb-chorales-quarter.json");
   };
   f.evaluate = vae_eval_report;

@@ -8,9 +8,9 @@
 #include <memory>
 #include <vector>
 
+#include "engine/rng.h"
 #include "nn/linear.h"
 #include "nn/rnn.h"
-#include "engine/rng.h"
 
 namespace cadenza::models::vae {
 

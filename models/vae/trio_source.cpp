@@ -53,8 +53,8 @@ class TrioSource final : public DataSource {
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return windows_.count(s) && !windows_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn,
-                           int64_t max_batches, EvalLayout) const override {
+  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
+                           EvalLayout) const override {
     // Windows start at every bar; evaluation takes those that do not overlap, so each step
     // of the split counts once.
     std::vector<Window> rows;

@@ -41,8 +41,8 @@ VaeEvalResult evaluate_vae(MusicVae& model, const Dataset& data, DataSplit split
     out.kl = kl / out.sequences;
     out.accuracy = out.sampled_accuracy = 0;
     for (size_t k = 0; k < K; ++k) {
-      out.parts.push_back({model.parts()[k].name, part_nll[k] / out.tokens, correct[k] / out.tokens,
-                           sampled_correct[k] / out.tokens});
+      out.parts.push_back(
+          {model.parts()[k].name, part_nll[k] / out.tokens, correct[k] / out.tokens, sampled_correct[k] / out.tokens});
       out.accuracy += out.parts.back().accuracy / double(K);
       out.sampled_accuracy += out.parts.back().sampled_accuracy / double(K);
     }
@@ -65,15 +65,17 @@ EvalReport vae_eval_report(Model& model, const Dataset& data, DataSplit split) {
   for (const auto& p : v.parts)
     parts[p.name] = {{"nll", p.nll}, {"accuracy", p.accuracy}, {"sampled_accuracy", p.sampled_accuracy}};
   report.figures["parts"] = parts;
-  report.text = fmt::format("KL        {:.4f} nats per sequence ({:.0f} sequences)\n"
-                            "reconstruction accuracy, greedy from z = mu: {:.4f}\n",
-                            v.kl, v.sequences, v.sampled_accuracy);
+  report.text = fmt::format(
+      "KL        {:.4f} nats per sequence ({:.0f} sequences)\n"
+      "reconstruction accuracy, greedy from z = mu: {:.4f}\n",
+      v.kl, v.sequences, v.sampled_accuracy);
   if (v.parts.size() > 1) {
     report.nll_note = " (the sum of the tracks' NLLs)";
     report.accuracy_note = " (the tracks' mean)";
     report.text += fmt::format("{:<8} {:>12} {:>10} {:>16}\n", "track", "NLL/step", "accuracy", "reconstruction");
     for (const auto& p : v.parts)
-      report.text += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>16.4f}\n", p.name, p.nll, p.accuracy, p.sampled_accuracy);
+      report.text +=
+          fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>16.4f}\n", p.name, p.nll, p.accuracy, p.sampled_accuracy);
   }
   return report;
 }

@@ -11,10 +11,10 @@
 namespace cadenza::models {
 
 struct VaePartResult {
-  std::string name;                // "melody", "bass", "drums"
-  double nll = NAN;                // nats per step of this part (teacher forcing)
-  double accuracy = NAN;           // teacher forcing
-  double sampled_accuracy = NAN;   // greedy decode of z = mu
+  std::string name;               // "melody", "bass", "drums"
+  double nll = NAN;               // nats per step of this part (teacher forcing)
+  double accuracy = NAN;          // teacher forcing
+  double sampled_accuracy = NAN;  // greedy decode of z = mu
 };
 
 struct VaeEvalResult {

@@ -10,16 +10,15 @@
 namespace cadenza::models::vae {
 
 Tensor gaussian_kl(const Tensor& mu, const Tensor& sigma) {
-  CADENZA_CHECK(mu.dim() == 2 && mu.shape() == sigma.shape(), "gaussian_kl: expected mu and sigma [B, Z], got {} and {}",
-                shape_str(mu.shape()), shape_str(sigma.shape()));
+  CADENZA_CHECK(mu.dim() == 2 && mu.shape() == sigma.shape(),
+                "gaussian_kl: expected mu and sigma [B, Z], got {} and {}", shape_str(mu.shape()),
+                shape_str(sigma.shape()));
   // Per dimension: −log σ + (σ² + μ²) / 2 − 1/2.
   Tensor per = sub(add(neg(log(sigma)), mul(add(mul(sigma, sigma), mul(mu, mu)), 0.5)), 0.5);
   return sum(per, {1});
 }
 
-Tensor free_bits_kl(const Tensor& kl, double free_bits) {
-  return relu(sub(kl, free_bits * std::numbers::ln2));
-}
+Tensor free_bits_kl(const Tensor& kl, double free_bits) { return relu(sub(kl, free_bits * std::numbers::ln2)); }
 
 std::vector<Tensor> split_cross_entropy(const Tensor& logits, const std::vector<Tensor>& targets,
                                         const std::vector<int64_t>& sizes) {

@@ -17,7 +17,9 @@ class FileList {
   explicit FileList(const std::filesystem::path& folder);
 
   size_t size() const { return spans_.size(); }
-  std::string_view name(size_t i) const { return {chars_.data() + spans_[i].first, spans_[i].second}; }  // '/'-separated
+  std::string_view name(size_t i) const {
+    return {chars_.data() + spans_[i].first, spans_[i].second};
+  }  // '/'-separated
   std::filesystem::path path(size_t i) const { return folder_ / name(i); }
 
  private:

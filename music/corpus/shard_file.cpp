@@ -67,8 +67,9 @@ std::optional<ShardView> open_shard(const std::filesystem::path& path) {
   if (bytes.size() < sizeof(ShardFooter)) return std::nullopt;
   std::memcpy(&v.footer, bytes.data() + bytes.size() - sizeof(ShardFooter), sizeof(ShardFooter));
   const ShardFooter& f = v.footer;
-  if (!f.valid() || (f.token_bytes != 2 && f.token_bytes != 4) || f.tokens > bytes.size() ||
-      f.pieces > bytes.size() || f.expected_size() != bytes.size()) return std::nullopt;
+  if (!f.valid() || (f.token_bytes != 2 && f.token_bytes != 4) || f.tokens > bytes.size() || f.pieces > bytes.size() ||
+      f.expected_size() != bytes.size())
+    return std::nullopt;
   v.tokens = bytes.subspan(0, f.tokens * f.token_bytes);
   const uint8_t* entries = bytes.data() + f.token_section();  // 8-aligned in a page-aligned map
   v.entries = {reinterpret_cast<const IndexEntry*>(entries), f.pieces};

@@ -102,7 +102,8 @@ const IndexEntry& Store::entry(size_t piece) const {
 void Store::read(size_t piece, size_t offset, std::span<int32_t> out) const {
   const IndexEntry& e = entry(piece);
   if (offset > e.length || out.size() > e.length - offset)
-    throw std::out_of_range(fmt::format("corpus store: tokens {}..{} of a piece of {}", offset, offset + out.size(), e.length));
+    throw std::out_of_range(
+        fmt::format("corpus store: tokens {}..{} of a piece of {}", offset, offset + out.size(), e.length));
   const uint8_t* p = shards_[e.shard].bytes().data() + (e.first_token + offset) * header_.token_bytes;
   if (header_.token_bytes == 2) {
     for (size_t i = 0; i < out.size(); ++i) out[i] = p[2 * i] | (p[2 * i + 1] << 8);
@@ -113,7 +114,8 @@ void Store::read(size_t piece, size_t offset, std::span<int32_t> out) const {
   }
   // A store is data from disk: a model must never see a token outside its vocabulary.
   for (const int32_t t : out)
-    if (t < 0 || t >= vocab_size_) throw std::runtime_error(fmt::format("{}: token {} outside the vocabulary", dir_.string(), t));
+    if (t < 0 || t >= vocab_size_)
+      throw std::runtime_error(fmt::format("{}: token {} outside the vocabulary", dir_.string(), t));
 }
 
 std::vector<int32_t> Store::tokens(size_t piece) const {

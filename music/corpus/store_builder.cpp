@@ -53,7 +53,8 @@ Encoded encode_file(const fs::path& path, const repr::Tokenizer& tokenizer) {
 
 // A log line holds one file per line and tab-separated fields: no newline or tab inside.
 std::string one_field(std::string s) {
-  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  std::replace_if(
+      s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
   return s;
 }
 
@@ -105,7 +106,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
   // Without its config a store reads as incomplete, for as long as this build runs.
   fs::remove(out / kConfigFile);
 
-  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   tbb::task_arena arena(jobs);
   BuildReport report;
   report.files = files.size();
@@ -118,8 +120,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
     fingerprint = block_fingerprint(fingerprint, files, first, count);
     const fs::path path = out / shard_file_name(shard);
     ++report.shards;
-    if (auto existing = open_shard(path); existing && existing->footer.fingerprint == fingerprint &&
-                                          existing->footer.token_bytes == token_bytes) {
+    if (auto existing = open_shard(path);
+        existing && existing->footer.fingerprint == fingerprint && existing->footer.token_bytes == token_bytes) {
       replay_log(*existing, seen, report, skipped, folder);
       ++report.shards_reused;
       continue;

@@ -48,7 +48,9 @@ struct ShardFooter {
   char magic[8] = {};
   bool valid() const { return std::memcmp(magic, kShardMagic, 8) == 0; }
   uint64_t token_section() const { return (tokens * token_bytes + 7) / 8 * 8; }  // zero-padded
-  uint64_t expected_size() const { return token_section() + uint64_t{pieces} * sizeof(IndexEntry) + log_bytes + sizeof(ShardFooter); }
+  uint64_t expected_size() const {
+    return token_section() + uint64_t{pieces} * sizeof(IndexEntry) + log_bytes + sizeof(ShardFooter);
+  }
 };
 static_assert(sizeof(ShardFooter) == 40);
 

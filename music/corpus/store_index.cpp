@@ -83,8 +83,11 @@ void write_config(const fs::path& store, const repr::Tokenizer& tokenizer, uint3
     pieces[names[s]] = counts.split_pieces[s];
     tokens[names[s]] = counts.split_tokens[s];
   }
-  j["splits"] = {{"valid", options.fractions.valid}, {"test", options.fractions.test}, {"seed", options.split_seed},
-                 {"pieces", pieces}, {"tokens", tokens}};
+  j["splits"] = {{"valid", options.fractions.valid},
+                 {"test", options.fractions.test},
+                 {"seed", options.split_seed},
+                 {"pieces", pieces},
+                 {"tokens", tokens}};
   serialize::write_file_atomic(store / kConfigFile, j.dump(2) + "\n");
 }
 

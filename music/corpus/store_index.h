@@ -14,7 +14,7 @@ namespace cadenza::music::corpus {
 struct StoreCounts {
   size_t pieces = 0;
   uint64_t tokens = 0;
-  std::array<size_t, 3> split_pieces{};    // by dataset::Split
+  std::array<size_t, 3> split_pieces{};  // by dataset::Split
   std::array<uint64_t, 3> split_tokens{};
 };
 

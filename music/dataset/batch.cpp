@@ -1,7 +1,7 @@
 #include "music/dataset/batch.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <stdexcept>
 
 namespace cadenza::music::dataset {

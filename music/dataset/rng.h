@@ -21,7 +21,9 @@ class Rng {
   // Uniform in [0, n) (n > 0); the modulo bias is below 2^-32 for n < 2^32.
   uint64_t below(uint64_t n) { return next() % n; }
   // Uniform in [lo, hi].
-  int64_t between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1))); }
+  int64_t between(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1)));
+  }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
 
   template <class T>

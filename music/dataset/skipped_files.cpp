@@ -8,8 +8,8 @@ namespace cadenza::music::dataset {
 
 void SkippedFiles::add(const std::filesystem::path& file, const std::string& reason) {
   if (strict_)
-    throw std::runtime_error(fmt::format("{}: {} (--strict-data: every file of the corpus must be readable)",
-                                         file.string(), reason));
+    throw std::runtime_error(
+        fmt::format("{}: {} (--strict-data: every file of the corpus must be readable)", file.string(), reason));
   if (!seen_.insert(file).second) return;
   ++count_;
   if (first_.size() >= reported_) return;

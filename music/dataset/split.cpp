@@ -26,7 +26,8 @@ Split split_of(const std::string& name, const SplitFractions& fractions, uint64_
 
 std::vector<std::filesystem::path> midi_files(const std::filesystem::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) throw std::runtime_error(fmt::format("{}: not a directory", dir.string()));
+  if (!std::filesystem::is_directory(dir, ec))
+    throw std::runtime_error(fmt::format("{}: not a directory", dir.string()));
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;

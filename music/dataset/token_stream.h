@@ -4,13 +4,11 @@
 // batches in the same order.
 //
 // Per epoch: the file order is shuffled; each file is read (lenient; unreadable files
-// are skipped, counted and reported through a SkippedFiles, which may refuse them), augmented (random transposition within pitch range,
-// random tempo factor), encoded, and cut into windows of `window` tokens starting at a
-// random offset in [0, window) — the part before it forms one short window too, so no
-// token is lost. Windows enter a buffer that is refilled, one file at a time, up to
-// `shuffle_buffer` windows (so it holds at most that plus one file's windows); each
-// batch row is a window drawn from it at random. Batches are full except the
-// last of an epoch.
+// are skipped, counted and reported through a SkippedFiles, which may refuse them), augmented (random transposition
+// within pitch range, random tempo factor), encoded, and cut into windows of `window` tokens starting at a random
+// offset in [0, window) — the part before it forms one short window too, so no token is lost. Windows enter a buffer
+// that is refilled, one file at a time, up to `shuffle_buffer` windows (so it holds at most that plus one file's
+// windows); each batch row is a window drawn from it at random. Batches are full except the last of an epoch.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +37,8 @@ struct TokenStreamStats {
   size_t files_read = 0;
   size_t files_skipped = 0;  // unreadable or too long to encode
   size_t windows = 0;
-  size_t tokens = 0;         // real (unpadded) tokens delivered
-  size_t max_buffered = 0;   // most windows held at once
+  size_t tokens = 0;        // real (unpadded) tokens delivered
+  size_t max_buffered = 0;  // most windows held at once
 };
 
 class TokenStream {

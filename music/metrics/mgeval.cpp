@@ -61,7 +61,8 @@ double overlap_area(const std::vector<double>& a, const std::vector<double>& b) 
 
 double kl_divergence(const std::vector<double>& a, const std::vector<double>& b) {
   static constexpr double eps = 1e-12;  // keeps log finite where a density underflows
-  return std::max(0.0, integrate(a, b, [](double p, double q) { return p > eps ? p * std::log(p / std::max(q, eps)) : 0.0; }));
+  return std::max(
+      0.0, integrate(a, b, [](double p, double q) { return p > eps ? p * std::log(p / std::max(q, eps)) : 0.0; }));
 }
 
 SetComparison compare_feature(const std::vector<double>& reference, const std::vector<double>& generated) {

@@ -98,8 +98,10 @@ double drum_pattern_rate(const repr::PianoRoll& r, size_t track, double toleranc
     for_each_note(r, track, p, [&](int64_t start, int64_t) {
       ++notes;
       const int64_t off = start % grid;
-      if (off == 0) weight += 1.0;
-      else if (off == 1 || off == grid - 1) weight += tolerance;
+      if (off == 0)
+        weight += 1.0;
+      else if (off == 1 || off == grid - 1)
+        weight += tolerance;
     });
   return notes ? weight / static_cast<double>(notes) : 0.0;
 }

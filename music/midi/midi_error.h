@@ -12,7 +12,8 @@ class MidiError : public std::runtime_error {
  public:
   MidiError(std::string reason, size_t offset)
       : std::runtime_error(reason + " at byte " + std::to_string(offset)),
-        reason_(std::move(reason)), offset_(offset) {}
+        reason_(std::move(reason)),
+        offset_(offset) {}
   const std::string& reason() const { return reason_; }
   size_t offset() const { return offset_; }
 

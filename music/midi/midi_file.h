@@ -33,19 +33,19 @@ inline int channel_data_length(uint8_t status) {
 }
 
 struct Event {
-  uint64_t tick = 0;        // absolute, from the start of its track
-  uint8_t status = 0;       // 0x80..0xEF channel event, 0xF0/0xF7 SysEx, 0xFF meta
-  uint8_t meta_type = 0;    // meta events only
-  uint8_t data1 = 0;        // channel events: first data byte
-  uint8_t data2 = 0;        // channel events: second data byte (0 for 1-byte messages)
-  bool running_status = false;  // encoded without its status byte
-  std::vector<uint8_t> payload; // meta and SysEx data (without length)
+  uint64_t tick = 0;             // absolute, from the start of its track
+  uint8_t status = 0;            // 0x80..0xEF channel event, 0xF0/0xF7 SysEx, 0xFF meta
+  uint8_t meta_type = 0;         // meta events only
+  uint8_t data1 = 0;             // channel events: first data byte
+  uint8_t data2 = 0;             // channel events: second data byte (0 for 1-byte messages)
+  bool running_status = false;   // encoded without its status byte
+  std::vector<uint8_t> payload;  // meta and SysEx data (without length)
 
   bool is_channel() const { return status >= 0x80 && status < 0xF0; }
   bool is_meta() const { return status == kMetaStatus; }
   bool is_sysex() const { return status == kSysExStatus || status == kSysExEscapeStatus; }
-  uint8_t type() const { return status & 0xF0; }     // 0x80 note-off, 0x90 note-on, ...
-  uint8_t channel() const { return status & 0x0F; }  // 0-based; 9 is GM drums
+  uint8_t type() const { return status & 0xF0; }                   // 0x80 note-off, 0x90 note-on, ...
+  uint8_t channel() const { return status & 0x0F; }                // 0-based; 9 is GM drums
   int data_length() const { return channel_data_length(status); }  // channel events
   bool is_note_on() const { return type() == 0x90 && data2 > 0; }
   // A note-on with velocity 0 is a note-off (SMF 1.0).
@@ -64,26 +64,26 @@ struct Division {
   uint8_t smpte_fps = 0;             // 24, 25, 29 (drop-frame 29.97) or 30
   uint8_t ticks_per_frame = 0;
   bool is_smpte() const { return smpte_fps != 0; }
-  std::string to_string() const;     // "480" or "SMPTE:25/40"
+  std::string to_string() const;  // "480" or "SMPTE:25/40"
 };
 
 struct MidiFile {
   uint16_t format = 1;
   uint16_t declared_tracks = 0;  // ntrks field of the header
   Division division;
-  std::vector<Track> tracks;     // MTrk chunks in file order (other chunks are skipped)
+  std::vector<Track> tracks;          // MTrk chunks in file order (other chunks are skipped)
   std::vector<std::string> warnings;  // what lenient reading recovered from
 };
 
 // Counts of what a file holds, in the terms of midi_parser_corpus/MANIFEST.tsv.
 struct EventCounts {
-  int64_t note_ons = 0;         // note-on with velocity > 0
-  int64_t drum_note_ons = 0;    // of which on channel 10 (index 9)
+  int64_t note_ons = 0;       // note-on with velocity > 0
+  int64_t drum_note_ons = 0;  // of which on channel 10 (index 9)
   int64_t tempo = 0;
   int64_t time_signatures = 0;
   int64_t key_signatures = 0;
-  int64_t running_status = 0;   // channel events written without a status byte
-  int64_t sysex = 0;            // F0 and F7 events
+  int64_t running_status = 0;  // channel events written without a status byte
+  int64_t sysex = 0;           // F0 and F7 events
 };
 
 EventCounts count_events(const MidiFile& file);

@@ -42,12 +42,12 @@ inline bool is_chunk_id(const uint8_t* p, const char* id) { return std::memcmp(p
 // Data bytes that follow a system common status (F1..F6); real-time (F8..FE) has none.
 inline int system_common_length(uint8_t status) {
   switch (status) {
-    case 0xF1: case 0xF3: return 1;
+    case 0xF1:
+    case 0xF3: return 1;
     case 0xF2: return 2;
     default: return 0;
   }
 }
-
 
 template <class Sink>
 class Parser {
@@ -91,8 +91,7 @@ class Parser {
       const int fps = -static_cast<int8_t>(division >> 8);
       file_.division.smpte_fps = static_cast<uint8_t>(fps);
       file_.division.ticks_per_frame = static_cast<uint8_t>(division & 0xFF);
-      if (fps != 24 && fps != 25 && fps != 29 && fps != 30)
-        problem(fmt::format("SMPTE fps {} invalid", fps), 12);
+      if (fps != 24 && fps != 25 && fps != 29 && fps != 30) problem(fmt::format("SMPTE fps {} invalid", fps), 12);
       if (file_.division.ticks_per_frame == 0) problem("SMPTE ticks per frame 0", 13);
     } else {
       file_.division.ticks_per_quarter = division;
@@ -113,7 +112,8 @@ class Parser {
       const bool is_track = is_chunk_id(id, "MTrk");
       if (length > size_ - body) {
         problem(is_track ? fmt::format("track {} length overruns file", file_.tracks + 1)
-                         : std::string("chunk length overruns file"), pos_ + 4);
+                         : std::string("chunk length overruns file"),
+                pos_ + 4);
         length = size_ - body;
       }
       const size_t end = body + length;
@@ -172,11 +172,9 @@ class Parser {
     const size_t number = ++file_.tracks;
     sink_.begin_track(end - pos);
     uint64_t tick = 0;
-    uint8_t running = 0;        // running status as SMF 1.0 defines it
-    uint8_t last_channel = 0;   // lenient: the last channel status, even across meta/SysEx
-    auto fail = [&](const std::string& what, size_t at) {
-      problem(fmt::format("track {}: {}", number, what), at);
-    };
+    uint8_t running = 0;       // running status as SMF 1.0 defines it
+    uint8_t last_channel = 0;  // lenient: the last channel status, even across meta/SysEx
+    auto fail = [&](const std::string& what, size_t at) { problem(fmt::format("track {}: {}", number, what), at); };
     while (pos < end) {
       uint32_t delta = 0;
       const size_t delta_at = pos;

@@ -41,8 +41,7 @@ void append_track(std::vector<uint8_t>& out, const Track& track) {
     body.push_back(e.status);
     if (e.is_meta()) body.push_back(e.meta_type);
     append_vlq(body, static_cast<uint32_t>(std::min<size_t>(e.payload.size(), kMaxVlq)));
-    body.insert(body.end(), e.payload.begin(),
-                e.payload.begin() + std::min<size_t>(e.payload.size(), kMaxVlq));
+    body.insert(body.end(), e.payload.begin(), e.payload.begin() + std::min<size_t>(e.payload.size(), kMaxVlq));
   }
   append_delta(std::max(track.end_tick, tick));
   body.insert(body.end(), {kMetaStatus, kMetaEndOfTrack, 0});

@@ -16,7 +16,7 @@ struct Image {
 
   Image(int w, int h, Rgb fill);
   Rgb at(int x, int y) const;
-  void set(int x, int y, Rgb c);                       // ignores pixels outside
+  void set(int x, int y, Rgb c);                          // ignores pixels outside
   void fill_rect(int x0, int y0, int x1, int y1, Rgb c);  // [x0, x1) x [y0, y1), clipped
 };
 

@@ -24,7 +24,7 @@ bool is_black_key(int pitch) {
 
 Rgb track_colour(const Track& track, size_t index) {
   // Tableau-like palette: distinct hues that stay readable on white.
-  static constexpr Rgb kPalette[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
+  static constexpr Rgb kPalette[] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
                                      {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {188, 189, 34},
                                      {23, 190, 207},  {57, 59, 121},  {173, 73, 74},   {99, 121, 57}};
   return track.is_drum ? kDrums : kPalette[index % std::size(kPalette)];
@@ -55,12 +55,14 @@ Image render_piano_roll(const Score& score, const PianoRollPngOptions& o) {
   for (int p = lo; p <= hi; ++p) {
     if (is_black_key(p)) img.fill_rect(o.keyboard_width, y_of(p), width, y_of(p) + o.pixels_per_pitch, kBlackKeyRow);
     img.fill_rect(0, y_of(p), o.keyboard_width, y_of(p) + o.pixels_per_pitch, is_black_key(p) ? kBlackKey : kWhiteKey);
-    if (p % 12 == 0) img.fill_rect(0, y_of(p) + o.pixels_per_pitch - 1, width, y_of(p) + o.pixels_per_pitch, kOctaveLine);
+    if (p % 12 == 0)
+      img.fill_rect(0, y_of(p) + o.pixels_per_pitch - 1, width, y_of(p) + o.pixels_per_pitch, kOctaveLine);
   }
   // Beat lines (when they are far enough apart to read), then bar lines per time signature.
   const int64_t end = score.end_tick();
   if (ppb >= 4)
-    for (int64_t t = 0; t <= end; t += score.ticks_per_quarter) img.fill_rect(x_of(t), 0, x_of(t) + 1, height, kBeatLine);
+    for (int64_t t = 0; t <= end; t += score.ticks_per_quarter)
+      img.fill_rect(x_of(t), 0, x_of(t) + 1, height, kBeatLine);
   std::vector<TimeSignature> sigs = score.time_signatures;
   if (sigs.empty() || sigs.front().tick > 0) sigs.insert(sigs.begin(), TimeSignature{});
   for (size_t i = 0; i < sigs.size(); ++i) {

@@ -19,7 +19,8 @@ struct PianoRollPngOptions {
 
 // The pitch range shown is the score's, widened to whole octaves (C to B).
 Image render_piano_roll(const Score& score, const PianoRollPngOptions& options = {});
-void write_piano_roll_png(const Score& score, const std::filesystem::path& path, const PianoRollPngOptions& options = {});
+void write_piano_roll_png(const Score& score, const std::filesystem::path& path,
+                          const PianoRollPngOptions& options = {});
 
 // The colour a track's notes are drawn in.
 Rgb track_colour(const Track& track, size_t index);

@@ -99,12 +99,15 @@ void render_wav(const Score& score, const std::filesystem::path& path, const Wav
   const std::filesystem::path sf = o.soundfont.empty() ? find_soundfont() : o.soundfont;
   std::error_code ec;
   if (sf.empty() || !std::filesystem::exists(sf, ec))
-    throw std::runtime_error(sf.empty() ? std::string("no General MIDI SoundFont found: install fluid-soundfont-gm or pass --soundfont FILE.sf2")
-                                        : fmt::format("SoundFont {} not found", sf.string()));
+    throw std::runtime_error(
+        sf.empty()
+            ? std::string("no General MIDI SoundFont found: install fluid-soundfont-gm or pass --soundfont FILE.sf2")
+            : fmt::format("SoundFont {} not found", sf.string()));
   const std::vector<SynthEvent> events = synth_events(score);
   const double duration = (events.empty() ? 0.0 : events.back().seconds) + o.tail_seconds;
   if (duration > o.max_seconds)
-    throw std::runtime_error(fmt::format("score lasts {:.0f} s, more than the {:.0f} s rendering limit", duration, o.max_seconds));
+    throw std::runtime_error(
+        fmt::format("score lasts {:.0f} s, more than the {:.0f} s rendering limit", duration, o.max_seconds));
 
   for (int level : {FLUID_PANIC, FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG})
     fluid_set_log_function(level, nullptr, nullptr);  // our errors say what went wrong
@@ -150,7 +153,8 @@ void render_wav(const Score& score, const std::filesystem::path& path, const Wav
 bool wav_rendering_available() { return false; }
 
 void render_wav(const Score&, const std::filesystem::path&, const WavOptions&) {
-  throw std::runtime_error("this cadenza was built without FluidSynth: install libfluidsynth-dev and rebuild to render WAV");
+  throw std::runtime_error(
+      "this cadenza was built without FluidSynth: install libfluidsynth-dev and rebuild to render WAV");
 }
 
 #endif

@@ -13,8 +13,8 @@ struct WavOptions {
   std::filesystem::path soundfont;  // empty: the first of default_soundfonts() that exists
   int sample_rate = 44100;
   double gain = 0.5;
-  double tail_seconds = 1.0;        // let the last notes ring
-  double max_seconds = 3600.0;      // longer scores are refused
+  double tail_seconds = 1.0;    // let the last notes ring
+  double max_seconds = 3600.0;  // longer scores are refused
 };
 
 bool wav_rendering_available();  // built with FluidSynth

@@ -9,15 +9,15 @@ namespace cadenza::music::repr {
 
 const std::array<std::vector<int>, kDrumClasses>& drum_class_pitches() {
   static const std::array<std::vector<int>, kDrumClasses> kPitches = {{
-      {36, 35},                                                  // kick
+      {36, 35},                                                      // kick
       {38, 27, 28, 31, 32, 33, 34, 37, 39, 40, 56, 65, 66, 75, 85},  // snare
-      {42, 44, 54, 68, 69, 70, 71, 73, 78, 80, 22},              // closed hi-hat
-      {46, 67, 72, 74, 79, 81, 26},                              // open hi-hat
-      {45, 29, 41, 43, 61, 64, 84},                              // low tom
-      {48, 47, 60, 63, 77, 86, 87},                              // mid tom
-      {50, 30, 62, 76, 83},                                      // high tom
-      {49, 52, 55, 57, 58},                                      // crash
-      {51, 53, 59, 82},                                          // ride
+      {42, 44, 54, 68, 69, 70, 71, 73, 78, 80, 22},                  // closed hi-hat
+      {46, 67, 72, 74, 79, 81, 26},                                  // open hi-hat
+      {45, 29, 41, 43, 61, 64, 84},                                  // low tom
+      {48, 47, 60, 63, 77, 86, 87},                                  // mid tom
+      {50, 30, 62, 76, 83},                                          // high tom
+      {49, 52, 55, 57, 58},                                          // crash
+      {51, 53, 59, 82},                                              // ride
   }};
   return kPitches;
 }

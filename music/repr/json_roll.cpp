@@ -85,7 +85,8 @@ Score roll_piece_to_score(const RollPiece& piece, int steps_per_quarter, int tic
       for (int p : piece[s]) now[static_cast<size_t>(p)] = true;
     for (int p = 0; p < 128; ++p) {
       if (started[p] >= 0 && !now[p]) {
-        track.notes.push_back({tick(started[p]), tick(static_cast<int64_t>(s)), static_cast<uint8_t>(p), kRollVelocity});
+        track.notes.push_back(
+            {tick(started[p]), tick(static_cast<int64_t>(s)), static_cast<uint8_t>(p), kRollVelocity});
         started[p] = -1;
       } else if (started[p] < 0 && now[p]) {
         started[p] = static_cast<int64_t>(s);

@@ -17,7 +17,7 @@
 
 namespace cadenza::music::repr {
 
-using RollStep = std::vector<int>;       // sorted distinct MIDI pitches
+using RollStep = std::vector<int>;        // sorted distinct MIDI pitches
 using RollPiece = std::vector<RollStep>;  // one entry per grid step
 
 struct RollCorpus {

@@ -39,8 +39,7 @@ std::vector<int32_t> MelodyTokenizer::encode(const Score& score) const {
   int64_t last_onset = -1;
   for (const GridNote& n : notes) {
     if (n.start < 0 || n.start == last_onset) continue;
-    if (sounding_end > 0 && sounding_end < n.start && tokens[sounding_end] == kNoEvent)
-      tokens[sounding_end] = kNoteOff;
+    if (sounding_end > 0 && sounding_end < n.start && tokens[sounding_end] == kNoEvent) tokens[sounding_end] = kNoteOff;
     tokens[n.start] = 2 + fold_into_range(n.pitch) - config_.min_pitch;
     last_onset = n.start;
     sounding_end = n.end;
@@ -54,7 +53,9 @@ std::vector<int32_t> MelodyTokenizer::encode(const Score& score) const {
 Score MelodyTokenizer::decode(std::span<const int32_t> tokens) const {
   Score score = start_decoding(tokens, *this, kDecodeTicksPerQuarter);
   Track& track = score.tracks.front();
-  auto tick = [&](size_t step) { return step_to_tick(static_cast<int64_t>(step), kDecodeTicksPerQuarter, config_.steps_per_quarter); };
+  auto tick = [&](size_t step) {
+    return step_to_tick(static_cast<int64_t>(step), kDecodeTicksPerQuarter, config_.steps_per_quarter);
+  };
   bool sounding = false;
   for (size_t step = 0; step < tokens.size(); ++step) {
     const int32_t token = tokens[step];
@@ -62,7 +63,8 @@ Score MelodyTokenizer::decode(std::span<const int32_t> tokens) const {
     if (sounding) track.notes.back().end = tick(step);
     sounding = token != kNoteOff;
     if (sounding)
-      track.notes.push_back({tick(step), tick(step + 1), static_cast<uint8_t>(token - 2 + config_.min_pitch), kDecodeVelocity});
+      track.notes.push_back(
+          {tick(step), tick(step + 1), static_cast<uint8_t>(token - 2 + config_.min_pitch), kDecodeVelocity});
   }
   if (sounding) track.notes.back().end = tick(tokens.size());
   return score;

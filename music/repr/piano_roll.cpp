@@ -86,10 +86,14 @@ Score musegan_tracks(const Score& score) {
   }
   for (const Track& t : score.tracks) {
     int group = 4;
-    if (t.is_drum) group = 0;
-    else if (t.program < 8) group = 1;
-    else if (t.program >= 24 && t.program < 32) group = 2;
-    else if (t.program >= 32 && t.program < 40) group = 3;
+    if (t.is_drum)
+      group = 0;
+    else if (t.program < 8)
+      group = 1;
+    else if (t.program >= 24 && t.program < 32)
+      group = 2;
+    else if (t.program >= 32 && t.program < 40)
+      group = 3;
     auto& notes = out.tracks[group].notes;
     notes.insert(notes.end(), t.notes.begin(), t.notes.end());
   }

@@ -31,8 +31,10 @@ std::vector<int32_t> RemiTokenizer::encode(const Score& score) const {
   });
   // Tempo bin in force at each step that changes it.
   std::vector<std::pair<int64_t, int>> tempo_steps;
-  for (const Tempo& t : score.tempos) tempo_steps.push_back({tick_to_step(t.tick, tpq, kStepsPerQuarter), tempo_to_bin(t.bpm())});
-  if (tempo_steps.empty() || tempo_steps.front().first > 0) tempo_steps.insert(tempo_steps.begin(), {0, tempo_to_bin(120.0)});
+  for (const Tempo& t : score.tempos)
+    tempo_steps.push_back({tick_to_step(t.tick, tpq, kStepsPerQuarter), tempo_to_bin(t.bpm())});
+  if (tempo_steps.empty() || tempo_steps.front().first > 0)
+    tempo_steps.insert(tempo_steps.begin(), {0, tempo_to_bin(120.0)});
 
   std::vector<int32_t> tokens;
   int64_t bar = -1;
@@ -84,7 +86,8 @@ Score RemiTokenizer::decode(std::span<const int32_t> tokens) const {
       velocity = bin_to_velocity(token - kVelocity, kVelocityBins);
     } else if (pitch >= 0) {
       const int64_t length = token - kDuration + 1;
-      track.notes.push_back({tick(step), tick(step + length), static_cast<uint8_t>(pitch), static_cast<uint8_t>(velocity)});
+      track.notes.push_back(
+          {tick(step), tick(step + length), static_cast<uint8_t>(pitch), static_cast<uint8_t>(velocity)});
       pitch = -1;
     }
   }

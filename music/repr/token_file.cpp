@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <sstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 
 #include "engine/serialize/atomic_file.h"
@@ -21,7 +21,8 @@ TokenFile read_token_file(const std::filesystem::path& path) {
   std::string magic;
   TokenFile file;
   if (!(in >> magic >> file.representation) || magic != kMagic)
-    throw std::runtime_error(fmt::format("{}: not a token file (expected '{} <representation>')", path.string(), kMagic));
+    throw std::runtime_error(
+        fmt::format("{}: not a token file (expected '{} <representation>')", path.string(), kMagic));
   std::string word;
   while (in >> word) {
     size_t used = 0;
@@ -40,7 +41,8 @@ TokenFile read_token_file(const std::filesystem::path& path) {
 
 void write_token_file(const TokenFile& file, const std::filesystem::path& path) {
   std::string text = fmt::format("{} {}\n", kMagic, file.representation);
-  for (size_t i = 0; i < file.tokens.size(); ++i) fmt::format_to(std::back_inserter(text), "{}{}", file.tokens[i], (i + 1) % 32 == 0 ? '\n' : ' ');
+  for (size_t i = 0; i < file.tokens.size(); ++i)
+    fmt::format_to(std::back_inserter(text), "{}{}", file.tokens[i], (i + 1) % 32 == 0 ? '\n' : ' ');
   text += '\n';
   serialize::write_file_atomic(path, text);
 }

@@ -28,7 +28,8 @@ std::vector<int32_t> unpack_token(int32_t token, std::span<const TokenPart> part
     rest /= parts[i].classes;
   }
   if (token < 0 || rest != 0)
-    throw std::invalid_argument(fmt::format("token {} is outside the {} part(s) of the representation", token, parts.size()));
+    throw std::invalid_argument(
+        fmt::format("token {} is outside the {} part(s) of the representation", token, parts.size()));
   return classes;
 }
 
@@ -62,7 +63,8 @@ Score start_decoding(std::span<const int32_t> tokens, const Tokenizer& tokenizer
 
 void check_length(size_t length, const std::string& what) {
   if (length > kMaxSequenceLength)
-    throw std::length_error(fmt::format("{}: {} steps or tokens exceed the limit of {}", what, length, kMaxSequenceLength));
+    throw std::length_error(
+        fmt::format("{}: {} steps or tokens exceed the limit of {}", what, length, kMaxSequenceLength));
 }
 
 namespace {

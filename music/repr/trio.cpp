@@ -29,9 +29,12 @@ TrioTracks trio_tracks(const Score& score) {
   for (size_t i = 0; i < score.tracks.size(); ++i) {
     const Track& t = score.tracks[i];
     if (t.notes.empty()) continue;
-    if (t.is_drum) out.drums = true;
-    else if (t.program <= 31) take_busiest(out.melody, i);
-    else if (t.program <= 39) take_busiest(out.bass, i);
+    if (t.is_drum)
+      out.drums = true;
+    else if (t.program <= 31)
+      take_busiest(out.melody, i);
+    else if (t.program <= 39)
+      take_busiest(out.bass, i);
   }
   return out;
 }
@@ -55,8 +58,8 @@ Score decode_trio(const TrioParts& parts, const TrioConfig& config) {
   bass.channel = melodic_channel(1);
   bass.program = kTrioBassProgram;
   score.tracks.push_back(std::move(bass));
-  score.tracks.push_back(decode_drums(parts.drums, score.ticks_per_quarter, config.steps_per_quarter(),
-                                      MelodyTokenizer::kDecodeVelocity));
+  score.tracks.push_back(
+      decode_drums(parts.drums, score.ticks_per_quarter, config.steps_per_quarter(), MelodyTokenizer::kDecodeVelocity));
   return score;
 }
 

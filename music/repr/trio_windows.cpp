@@ -35,8 +35,10 @@ std::vector<bool> melody_sounding(const std::vector<int32_t>& tokens) {
   std::vector<bool> on(tokens.size());
   bool sounding = false;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i] == MelodyTokenizer::kNoteOff) sounding = false;
-    else if (tokens[i] != MelodyTokenizer::kNoEvent) sounding = true;
+    if (tokens[i] == MelodyTokenizer::kNoteOff)
+      sounding = false;
+    else if (tokens[i] != MelodyTokenizer::kNoEvent)
+      sounding = true;
     on[i] = sounding;
   }
   return on;
@@ -66,8 +68,8 @@ std::vector<int64_t> trio_window_starts(const Score& score, const TrioParts& par
     for (const std::vector<bool>& on : sounding) {
       std::vector<bool> plays(size_t(bars), false);
       for (int64_t k = 0; k < bars; ++k)
-        plays[size_t(k)] = std::any_of(on.begin() + begin + k * bar, on.begin() + begin + (k + 1) * bar,
-                                       [](bool b) { return b; });
+        plays[size_t(k)] =
+            std::any_of(on.begin() + begin + k * bar, on.begin() + begin + (k + 1) * bar, [](bool b) { return b; });
       for (int64_t k = 0; k < bars; ++k) {
         bool near = false;
         for (int64_t j = std::max<int64_t>(0, k - o.gap_bars); j <= std::min(bars - 1, k + o.gap_bars); ++j)

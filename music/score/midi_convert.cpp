@@ -49,9 +49,7 @@ class TrackBuilder {
         break;
       case 0xB0: t.controls.push_back({tick, data1, data2}); break;
       case 0xC0: t.program_changes.push_back({tick, data1}); break;
-      case 0xE0:
-        t.pitch_bends.push_back({tick, static_cast<int16_t>(((data2 << 7) | data1) - 8192)});
-        break;
+      case 0xE0: t.pitch_bends.push_back({tick, static_cast<int16_t>(((data2 << 7) | data1) - 8192)}); break;
     }
   }
 
@@ -86,7 +84,10 @@ class TrackBuilder {
       at = static_cast<int32_t>(links_.size());
       links_.push_back({static_cast<uint32_t>(note), -1});
     }
-    if (tail_[key] >= 0) links_[tail_[key]].next = at; else head_[key] = at;
+    if (tail_[key] >= 0)
+      links_[tail_[key]].next = at;
+    else
+      head_[key] = at;
     tail_[key] = at;
     ++sounding_;
   }
@@ -116,7 +117,7 @@ class TrackBuilder {
   std::array<int, 16> index_;
   std::array<int32_t, 16 * 128> head_, tail_;
   std::vector<Link> links_;
-  int32_t free_ = -1;   // first reusable link
+  int32_t free_ = -1;  // first reusable link
   size_t sounding_ = 0;
 };
 
@@ -232,15 +233,21 @@ midi::Track conductor_track(const Score& score, int64_t end_tick) {
   std::vector<Pending> events;
   for (const Tempo& t : score.tempos) {
     const uint32_t us = std::clamp<uint32_t>(t.us_per_quarter, 1, 0xFFFFFF);
-    events.push_back({t.tick, kRankMeta, meta_event(t.tick, midi::kMetaTempo,
-        {static_cast<uint8_t>(us >> 16), static_cast<uint8_t>(us >> 8), static_cast<uint8_t>(us)})});
+    events.push_back(
+        {t.tick, kRankMeta,
+         meta_event(t.tick, midi::kMetaTempo,
+                    {static_cast<uint8_t>(us >> 16), static_cast<uint8_t>(us >> 8), static_cast<uint8_t>(us)})});
   }
   for (const TimeSignature& ts : score.time_signatures)
-    events.push_back({ts.tick, kRankMeta, meta_event(ts.tick, midi::kMetaTimeSignature,
-        {static_cast<uint8_t>(ts.numerator), static_cast<uint8_t>(log2_exact(ts.denominator)), 24, 8})});
+    events.push_back(
+        {ts.tick, kRankMeta,
+         meta_event(ts.tick, midi::kMetaTimeSignature,
+                    {static_cast<uint8_t>(ts.numerator), static_cast<uint8_t>(log2_exact(ts.denominator)), 24, 8})});
   for (const KeySignature& ks : score.key_signatures)
-    events.push_back({ks.tick, kRankMeta, meta_event(ks.tick, midi::kMetaKeySignature,
-        {static_cast<uint8_t>(static_cast<int8_t>(ks.sharps)), static_cast<uint8_t>(ks.minor)})});
+    events.push_back(
+        {ks.tick, kRankMeta,
+         meta_event(ks.tick, midi::kMetaKeySignature,
+                    {static_cast<uint8_t>(static_cast<int8_t>(ks.sharps)), static_cast<uint8_t>(ks.minor)})});
   return sorted_track(events, end_tick);
 }
 
@@ -279,8 +286,10 @@ Score score_from_midi(const midi::MidiFile& file) {
   for (const midi::Track& mtrk : file.tracks) {
     sink.begin_track();
     for (const midi::Event& e : mtrk.events) {
-      if (e.is_channel()) sink.channel(e.tick, e.status, e.data1, e.data2);
-      else sink.message(e.tick, e.status, e.meta_type, e.payload);
+      if (e.is_channel())
+        sink.channel(e.tick, e.status, e.data1, e.data2);
+      else
+        sink.message(e.tick, e.status, e.meta_type, e.payload);
     }
     sink.end_track(mtrk.end_tick);
   }

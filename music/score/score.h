@@ -41,9 +41,9 @@ struct PitchBend {
 struct Track {
   std::string name;
   uint8_t channel = 0;
-  bool is_drum = false;           // channel 10
-  int program = 0;                // first program change (0 = Acoustic Grand if none)
-  std::vector<Note> notes;        // sorted by start (stable in file order)
+  bool is_drum = false;     // channel 10
+  int program = 0;          // first program change (0 = Acoustic Grand if none)
+  std::vector<Note> notes;  // sorted by start (stable in file order)
   std::vector<ProgramChange> program_changes;
   std::vector<ControlChange> controls;
   std::vector<PitchBend> pitch_bends;
@@ -73,7 +73,7 @@ struct KeySignature {
 
 struct Score {
   int ticks_per_quarter = 480;
-  std::vector<Tempo> tempos;  // sorted by tick; none means 120 BPM
+  std::vector<Tempo> tempos;                   // sorted by tick; none means 120 BPM
   std::vector<TimeSignature> time_signatures;  // sorted by tick; none means 4/4
   std::vector<KeySignature> key_signatures;
   std::vector<Track> tracks;

@@ -19,7 +19,7 @@ class TimeMap {
  private:
   struct Segment {
     int64_t tick;
-    double seconds;          // time at `tick`
+    double seconds;  // time at `tick`
     double seconds_per_tick;
   };
   int ticks_per_quarter_;

@@ -6,20 +6,26 @@
 
 #include "engine/vulkan/context.h"
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "ops/attention.h"
+#include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {
 namespace {
 
 struct AttentionPush {
   uint32_t L, S, D, Dv;
-  uint32_t q_off; int32_t q_s[4];
-  uint32_t k_off; int32_t k_s[4];
-  uint32_t v_off; int32_t v_s[4];
+  uint32_t q_off;
+  int32_t q_s[4];
+  uint32_t k_off;
+  int32_t k_s[4];
+  uint32_t v_off;
+  int32_t v_s[4];
   uint32_t H, o_off;
-  uint32_t m_off; int32_t m_sb, m_ss;
-  uint32_t r_off; int32_t r_sm, r_sd; uint32_t M;
+  uint32_t m_off;
+  int32_t m_sb, m_ss;
+  uint32_t r_off;
+  int32_t r_sm, r_sd;
+  uint32_t M;
   float scale;
   uint32_t flags;
 };
@@ -49,8 +55,7 @@ Tensor fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, con
   AttentionPush p{};
   p.L = u32(name, L), p.S = u32(name, S), p.D = u32(name, D), p.Dv = u32(name, v.size(3));
   p.q_off = offset_of(name, q), p.k_off = offset_of(name, k), p.v_off = offset_of(name, v);
-  for (int64_t a = 0; a < 4; ++a)
-    p.q_s[a] = stride(q, a), p.k_s[a] = stride(k, a), p.v_s[a] = stride(v, a);
+  for (int64_t a = 0; a < 4; ++a) p.q_s[a] = stride(q, a), p.k_s[a] = stride(k, a), p.v_s[a] = stride(v, a);
   p.H = u32(name, H), p.o_off = offset_of(name, out);
   p.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(D)));
   p.flags = causal ? 1u : 0u;
@@ -73,12 +78,15 @@ Tensor fused_attention_vk(const Tensor& q, const Tensor& k, const Tensor& v, con
   const bool whole = config.attention_group == 64 && config.attention_chunk >= kFusedAttentionMaxKeys;
   stream().dispatch(whole ? pipeline("attention_whole")
                           : pipeline("attention_chunked", {config.attention_group, config.attention_chunk}),
-                    {{buffer_of(out), true}, {buffer_of(q), false}, {buffer_of(k), false}, {buffer_of(v), false},
-                     {mask, false}, {rel, false}},
+                    {{buffer_of(out), true},
+                     {buffer_of(q), false},
+                     {buffer_of(k), false},
+                     {buffer_of(v), false},
+                     {mask, false},
+                     {rel, false}},
                     &p, sizeof p, u32(name, L), u32(name, H), u32(name, B));
   return out;
 }
-
 
 const KernelRegistration registration([] {
   fused_attention_kernel.set_vulkan({&fused_attention_vk_supports, &fused_attention_vk});

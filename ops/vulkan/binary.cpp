@@ -1,6 +1,6 @@
 // binary elementwise ops and where on the device (shaders/binary.comp, where.comp).
-#include "engine/vulkan/extension.h"
 #include "ops/binary.h"
+#include "engine/vulkan/extension.h"
 #include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {

@@ -14,8 +14,7 @@ namespace {
 std::string copy_module(DType src, DType dst) {
   if (src == dst) return dtype_size(dst) == 4 ? "copy_b32" : "copy_b64";
   std::string name = fmt::format("copy_{}_{}", dtype_name(src), dtype_name(dst));
-  CADENZA_CHECK(has_module(name), "vulkan copy: no device conversion from {} to {}", dtype_name(src),
-                dtype_name(dst));
+  CADENZA_CHECK(has_module(name), "vulkan copy: no device conversion from {} to {}", dtype_name(src), dtype_name(dst));
   require_dtype("copy", src);
   require_dtype("copy", dst);
   return name;

@@ -1,7 +1,7 @@
 // unfold (im2col) and fold (col2im) on the device (shaders/unfold.comp, fold.comp, window.glsl).
+#include "ops/im2col.h"
 #include "engine/vulkan/extension.h"
 #include "ops/vulkan/kernels.h"
-#include "ops/im2col.h"
 
 namespace cadenza::vulkan {
 namespace {
@@ -45,7 +45,6 @@ void fold_vk(const Tensor& cols, const Tensor& out, const WindowGeometry& g) {
   for (int d = 0; d < 3; ++d) p.st[d] = i32_stride("fold", cols.strides()[d]);
   run_flat("fold", {}, &p, sizeof p, out.numel(), {{buffer_of(out), true}, {buffer_of(cols), false}});
 }
-
 
 const KernelRegistration registration([] {
   unfold_kernel.set_vulkan(&unfold_vk);

@@ -2,9 +2,9 @@
 // (shaders/index_lines.comp) on the device. Selecting moves raw words, so it serves every
 // dtype; the adds are typed (f32, i32, i64). Both adds are race-free: an invocation owns its
 // output elements and sums their terms in the CPU kernel's order.
+#include "ops/index.h"
 #include "engine/vulkan/extension.h"
 #include "ops/vulkan/kernels.h"
-#include "ops/index.h"
 
 namespace cadenza::vulkan {
 namespace {
@@ -19,8 +19,13 @@ AxisPush axis_push(const char* kernel, const Shape& s, int64_t axis, const Tenso
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= s[d];
   for (int64_t d = axis + 1; d < static_cast<int64_t>(s.size()); ++d) inner *= s[d];
-  return {u32(kernel, outer), u32(kernel, s[axis]), u32(kernel, idx.numel()), u32(kernel, inner),
-          0, offset_of(kernel, idx), 0};
+  return {u32(kernel, outer),
+          u32(kernel, s[axis]),
+          u32(kernel, idx.numel()),
+          u32(kernel, inner),
+          0,
+          offset_of(kernel, idx),
+          0};
 }
 
 void index_select_vk(const Tensor& x, int64_t axis, const Tensor& idx, const Tensor& out) {
@@ -81,7 +86,6 @@ void scatter_add_vk(const Tensor& out, int64_t axis, const Tensor& idx, const Te
   run_flat("index_lines_scatter_" + typed_variant("scatter_add", out.dtype()), {words_of(idx), 1}, &p, sizeof p,
            len == 0 ? 0 : p.n, {{buffer_of(out), true}, {buffer_of(idx), false}, {buffer_of(src), false}});
 }
-
 
 const KernelRegistration registration([] {
   index_select_kernel.set_vulkan(&index_select_vk);

@@ -1,5 +1,5 @@
-#include "engine/vulkan/context.h"
 #include "ops/vulkan/kernels.h"
+#include "engine/vulkan/context.h"
 
 namespace cadenza::vulkan {
 

@@ -12,20 +12,23 @@
 
 #include "engine/vulkan/context.h"
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "engine/vulkan/limits.h"
 #include "engine/vulkan/runtime.h"
 #include "ops/half_matmul.h"
 #include "ops/matmul.h"
+#include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {
 namespace {
 
 struct MatmulPush {
   uint32_t M, N, K;
-  uint32_t a_off; int32_t a_sb, a_sr, a_sc;
-  uint32_t b_off; int32_t b_sb, b_sr, b_sc;
-  uint32_t c_off; int32_t c_sb, c_sr, c_sc;
+  uint32_t a_off;
+  int32_t a_sb, a_sr, a_sc;
+  uint32_t b_off;
+  int32_t b_sb, b_sr, b_sc;
+  uint32_t c_off;
+  int32_t c_sb, c_sr, c_sc;
 };
 
 GemmPath initial_path() {
@@ -45,8 +48,9 @@ bool use_skinny(int64_t M) {
   switch (gemm_path()) {
     case GemmPath::tiled: return false;
     case GemmPath::skinny:
-      CADENZA_CHECK(has_skinny_gemm(), "vulkan bmm: the skinny GEMM needs {} bytes of shared memory and 16 "
-                                       "invocations per workgroup, more than {} allows",
+      CADENZA_CHECK(has_skinny_gemm(),
+                    "vulkan bmm: the skinny GEMM needs {} bytes of shared memory and 16 "
+                    "invocations per workgroup, more than {} allows",
                     skinny_gemm_shared_bytes(1), context().props.deviceName);
       return true;
     case GemmPath::automatic: break;
@@ -97,26 +101,39 @@ void bmm_vk(const Tensor& a, const Tensor& b, const Tensor& out) {
   const int64_t B = out.shape()[0], M = out.shape()[1], N = out.shape()[2], K = a.shape()[2];
   if (B == 0 || M == 0 || N == 0) return;
   auto st = [](const Tensor& t, size_t axis) { return i32_stride("bmm", t.strides()[axis]); };
-  MatmulPush p{u32("bmm", M), u32("bmm", N), u32("bmm", K),
-               u32("bmm", a.offset()), st(a, 0), st(a, 1), st(a, 2),
-               u32("bmm", b.offset()), st(b, 0), st(b, 1), st(b, 2),
-               u32("bmm", out.offset()), st(out, 0), st(out, 1), st(out, 2)};
+  MatmulPush p{u32("bmm", M), u32("bmm", N), u32("bmm", K), u32("bmm", a.offset()),
+               st(a, 0),      st(a, 1),      st(a, 2),      u32("bmm", b.offset()),
+               st(b, 0),      st(b, 1),      st(b, 2),      u32("bmm", out.offset()),
+               st(out, 0),    st(out, 1),    st(out, 2)};
   record_gemm("f32", p, B, out, a, b);
 }
 
 // out [M, N] = x [M, K] Wᵀ with W the packed halves (ops/half_matmul.h): row n of W starts
 // at half n · Kp (K rounded up to even), so b(k, n) = W[n, k] is half n · Kp + k.
 void matmul_half_vk(const Tensor& x, const Tensor& packed, const Tensor& out) {
-  CADENZA_CHECK(context().f16_storage, "vulkan: f16 weights need 16-bit storage buffers "
-                "(storageBuffer16BitAccess), which {} does not offer", context().props.deviceName);
+  CADENZA_CHECK(context().f16_storage,
+                "vulkan: f16 weights need 16-bit storage buffers "
+                "(storageBuffer16BitAccess), which {} does not offer",
+                context().props.deviceName);
   const int64_t M = x.size(0), K = x.size(1), N = out.size(1), Kp = packed.size(1) * 2;
   if (M == 0 || N == 0) return;
   const char* name = "matmul_half";
   auto st = [name](const Tensor& t, size_t axis) { return i32_stride(name, t.strides()[axis]); };
-  MatmulPush p{u32(name, M), u32(name, N), u32(name, K),
-               u32(name, x.offset()), 0, st(x, 0), st(x, 1),
-               u32(name, packed.offset() * 2), 0, 1, i32_stride(name, Kp),
-               u32(name, out.offset()), 0, st(out, 0), st(out, 1)};
+  MatmulPush p{u32(name, M),
+               u32(name, N),
+               u32(name, K),
+               u32(name, x.offset()),
+               0,
+               st(x, 0),
+               st(x, 1),
+               u32(name, packed.offset() * 2),
+               0,
+               1,
+               i32_stride(name, Kp),
+               u32(name, out.offset()),
+               0,
+               st(out, 0),
+               st(out, 1)};
   record_gemm("f16w", p, 1, out, x, packed);
 }
 

@@ -2,8 +2,8 @@
 // computed on the host exactly as the CPU kernels compute them.
 #include <cmath>
 
-#include "ops/optim_step.h"
 #include "engine/vulkan/extension.h"
+#include "ops/optim_step.h"
 #include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {
@@ -58,11 +58,10 @@ void adam_vk(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, con
   p.f = static_cast<float>(std::sqrt(1 - std::pow(s.beta2, t)));
   p.eps = static_cast<float>(s.eps);
   p.decay = static_cast<float>(1 - s.lr * s.weight_decay);
-  run_flat("optim_step_adam", {}, &p, sizeof p, param.numel(),
-           {{buffer_of(param), true}, {buffer_of(grad), false}, {buffer_of(exp_avg), true},
-            {buffer_of(exp_avg_sq), true}});
+  run_flat(
+      "optim_step_adam", {}, &p, sizeof p, param.numel(),
+      {{buffer_of(param), true}, {buffer_of(grad), false}, {buffer_of(exp_avg), true}, {buffer_of(exp_avg_sq), true}});
 }
-
 
 const KernelRegistration registration([] {
   sgd_step_kernel.set_vulkan(&sgd_vk);

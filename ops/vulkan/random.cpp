@@ -1,14 +1,14 @@
-// Random draws on the device (shaders/random.comp, philox.glsl): the same Philox stream as the CPU, so uniform, integer,
-// Bernoulli and multinomial draws equal the CPU's bit for bit (uniform and multinomial
-// need shaderFloat64 for that; without it they run in f32 and agree to rounding).
+// Random draws on the device (shaders/random.comp, philox.glsl): the same Philox stream as the CPU, so uniform,
+// integer, Bernoulli and multinomial draws equal the CPU's bit for bit (uniform and multinomial need shaderFloat64 for
+// that; without it they run in f32 and agree to rounding).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "engine/vulkan/context.h"
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "ops/random.h"
+#include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {
 namespace {

@@ -2,8 +2,8 @@
 #include <algorithm>
 
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "ops/reduce.h"
+#include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {
 namespace {
@@ -105,7 +105,6 @@ void arg_reduce_vk(bool is_max, const Tensor& x, int64_t axis, const Tensor& out
     run_flat(module, {is_max ? 1u : 0u}, &p, sizeof p, p.n_out, {{buffer_of(o), true}, {buffer_of(x), false}});
   });
 }
-
 
 const KernelRegistration registration([] {
   reduce_kernel.set_vulkan(&reduce_vk);

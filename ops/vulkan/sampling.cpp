@@ -19,8 +19,8 @@ void multinomial_vk(const Tensor& w, const Tensor& out, uint64_t seed, uint64_t 
   CADENZA_CHECK(w.dtype() == DType::f32, "vulkan multinomial: {} weights are not supported on the device (f32 only)",
                 dtype_name(w.dtype()));
   const char* k = "multinomial";
-  MultinomialPush p{u32(k, w.size(0)), u32(k, w.size(1)), u32(k, out.size(1)), offset_of(k, w), offset_of(k, out),
-                    0, words(seed), words(offset)};
+  MultinomialPush p{u32(k, w.size(0)), u32(k, w.size(1)), u32(k, out.size(1)), offset_of(k, w), offset_of(k, out), 0,
+                    words(seed),       words(offset)};
   run_flat(f64_or_f32("multinomial", "_f64"), {}, &p, sizeof p, out.numel(),
            {{buffer_of(out), true}, {buffer_of(w), false}});
   // The device marks a bad row with -1; the CPU kernel's contract is an error. Reading the
@@ -40,9 +40,12 @@ void logit_filter_vk(LogitFilter f, const Tensor& logits, const Tensor& out, dou
   CADENZA_CHECK(logits.dtype() == DType::f32, "vulkan logit filter: {} logits are not supported (f32 only)",
                 dtype_name(logits.dtype()));
   const char* k = "logit_filter";
-  FilterPush p{u32(k, logits.size(0)), u32(k, logits.size(1)),
+  FilterPush p{u32(k, logits.size(0)),
+               u32(k, logits.size(1)),
                f == LogitFilter::top_k ? u32(k, static_cast<int64_t>(std::min(param, 2e9))) : 0u,
-               offset_of(k, logits), offset_of(k, out), static_cast<float>(param)};
+               offset_of(k, logits),
+               offset_of(k, out),
+               static_cast<float>(param)};
   run_flat(f64_or_f32("logit_filter", "_f64"), {static_cast<uint32_t>(f)}, &p, sizeof p, logits.numel(),
            {{buffer_of(out), true}, {buffer_of(logits), false}});
 }

@@ -1,6 +1,6 @@
 // softmax and log_softmax on the device (shaders/softmax.comp).
-#include "engine/vulkan/extension.h"
 #include "ops/softmax.h"
+#include "engine/vulkan/extension.h"
 #include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {

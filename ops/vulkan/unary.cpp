@@ -1,6 +1,6 @@
 // unary elementwise ops on the device (shaders/unary.comp, one specialization per op).
-#include "engine/vulkan/extension.h"
 #include "ops/unary.h"
+#include "engine/vulkan/extension.h"
 #include "ops/vulkan/kernels.h"
 
 namespace cadenza::vulkan {

@@ -61,27 +61,45 @@ void bind_nn(py::module_& parent) {
       .def("named_parameters", &Module::named_parameters)
       .def("parameters", &Module::parameters)
       .def("named_buffers", &Module::named_buffers)
-      .def("train", [](Module& self, bool on) { self.train(on); return &self; }, py::arg("mode") = true,
-           py::return_value_policy::reference_internal)
-      .def("eval", [](Module& self) { self.eval(); return &self; }, py::return_value_policy::reference_internal)
+      .def(
+          "train",
+          [](Module& self, bool on) {
+            self.train(on);
+            return &self;
+          },
+          py::arg("mode") = true, py::return_value_policy::reference_internal)
+      .def(
+          "eval",
+          [](Module& self) {
+            self.eval();
+            return &self;
+          },
+          py::return_value_policy::reference_internal)
       .def_property_readonly("training", &Module::is_training)
       .def("state_dict", &Module::state_dict)
       .def("load_state_dict", &Module::load_state_dict, py::arg("state"), py::arg("strict") = true)
       .def("zero_grad", &Module::zero_grad)
       .def("num_parameters", &Module::num_parameters)
-      .def("to", [](Module& self, const std::string& device) { self.to(device_arg(device)); return &self; },
-           py::arg("device"), py::return_value_policy::reference_internal);
+      .def(
+          "to",
+          [](Module& self, const std::string& device) {
+            self.to(device_arg(device));
+            return &self;
+          },
+          py::arg("device"), py::return_value_policy::reference_internal);
 
   auto linear = layer<nn::Linear>(m, "Linear", "y = x Wᵀ + b, as torch.nn.Linear.");
-  linear.def(py::init([](int64_t in, int64_t out, bool bias) { return std::make_shared<nn::Linear>(in, out, bias); }),
-             py::arg("in_features"), py::arg("out_features"), py::arg("bias") = true)
+  linear
+      .def(py::init([](int64_t in, int64_t out, bool bias) { return std::make_shared<nn::Linear>(in, out, bias); }),
+           py::arg("in_features"), py::arg("out_features"), py::arg("bias") = true)
       .def_property_readonly("weight", [](const nn::Linear& l) { return l.weight; })
       .def_property_readonly("bias", [](const nn::Linear& l) { return optional(l.bias); });
   call_one<nn::Linear>(linear);
 
   auto embedding = layer<nn::Embedding>(m, "Embedding", "A lookup table of vectors, as torch.nn.Embedding.");
-  embedding.def(py::init([](int64_t n, int64_t d) { return std::make_shared<nn::Embedding>(n, d); }),
-                py::arg("num_embeddings"), py::arg("embedding_dim"))
+  embedding
+      .def(py::init([](int64_t n, int64_t d) { return std::make_shared<nn::Embedding>(n, d); }),
+           py::arg("num_embeddings"), py::arg("embedding_dim"))
       .def_property_readonly("weight", [](const nn::Embedding& l) { return l.weight; });
   call_one<nn::Embedding>(embedding);
 
@@ -105,7 +123,8 @@ void bind_nn(py::module_& parent) {
   auto lstm = layer<nn::LSTM>(m, "LSTM", "A multi-layer LSTM, as torch.nn.LSTM (same parameter names).");
   lstm.def(py::init([rnn_options](int64_t in, int64_t hidden, int64_t layers, bool bias, bool batch_first,
                                   double dropout, bool bidirectional) {
-             return std::make_shared<nn::LSTM>(in, hidden, rnn_options(layers, bias, batch_first, dropout, bidirectional));
+             return std::make_shared<nn::LSTM>(in, hidden,
+                                               rnn_options(layers, bias, batch_first, dropout, bidirectional));
            }),
            py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1, py::arg("bias") = true,
            py::arg("batch_first") = false, py::arg("dropout") = 0.0, py::arg("bidirectional") = false);
@@ -122,7 +141,8 @@ void bind_nn(py::module_& parent) {
   auto gru = layer<nn::GRU>(m, "GRU", "A multi-layer GRU, as torch.nn.GRU.");
   gru.def(py::init([rnn_options](int64_t in, int64_t hidden, int64_t layers, bool bias, bool batch_first,
                                  double dropout, bool bidirectional) {
-            return std::make_shared<nn::GRU>(in, hidden, rnn_options(layers, bias, batch_first, dropout, bidirectional));
+            return std::make_shared<nn::GRU>(in, hidden,
+                                             rnn_options(layers, bias, batch_first, dropout, bidirectional));
           }),
           py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1, py::arg("bias") = true,
           py::arg("batch_first") = false, py::arg("dropout") = 0.0, py::arg("bidirectional") = false);

@@ -38,7 +38,9 @@ void def_binary(py::module_& m, py::class_<Tensor>& t, const char* name, Binary 
     t.def(op, f, py::is_operator());
     if (fs) t.def(op, fs, py::is_operator());
   }
-  if (rop && rscalar) t.def(rop, [rscalar](T b, double a) { return rscalar(a, b); }, py::is_operator());
+  if (rop && rscalar)
+    t.def(
+        rop, [rscalar](T b, double a) { return rscalar(a, b); }, py::is_operator());
 }
 
 Tensor radd(double a, T b) { return add(b, a); }
@@ -69,10 +71,26 @@ void bind_ops(py::module_& m) {
   m.def("where", &where, py::arg("cond"), py::arg("a"), py::arg("b"));
 
   const std::pair<const char*, Unary> unary[] = {
-      {"neg", &neg},       {"exp", &exp},         {"log", &log},         {"sqrt", &sqrt},   {"rsqrt", &rsqrt},
-      {"abs", &abs},       {"sign", &sign},       {"tanh", &tanh},       {"sigmoid", &sigmoid}, {"relu", &relu},
-      {"gelu", &gelu},     {"softplus", &softplus}, {"sin", &sin},       {"cos", &cos},     {"erf", &erf},
-      {"square", &square}, {"reciprocal", &reciprocal}, {"log1p", &log1p}, {"expm1", &expm1}, {"silu", &silu},
+      {"neg", &neg},
+      {"exp", &exp},
+      {"log", &log},
+      {"sqrt", &sqrt},
+      {"rsqrt", &rsqrt},
+      {"abs", &abs},
+      {"sign", &sign},
+      {"tanh", &tanh},
+      {"sigmoid", &sigmoid},
+      {"relu", &relu},
+      {"gelu", &gelu},
+      {"softplus", &softplus},
+      {"sin", &sin},
+      {"cos", &cos},
+      {"erf", &erf},
+      {"square", &square},
+      {"reciprocal", &reciprocal},
+      {"log1p", &log1p},
+      {"expm1", &expm1},
+      {"silu", &silu},
   };
   for (const auto& [name, f] : unary) {
     m.def(name, f, py::arg("x"));
@@ -88,18 +106,24 @@ void bind_ops(py::module_& m) {
     m.def(name, g, py::arg("x"), py::arg("axis") = py::none(), py::arg("keepdim") = false);
     t.def(name, g, py::arg("axis") = py::none(), py::arg("keepdim") = false);
   }
-  m.def("var", [](T x, const py::object& axis, int64_t correction, bool keepdim) {
-    return var(x, axes_arg(axis), correction, keepdim);
-  }, py::arg("x"), py::arg("axis") = py::none(), py::arg("correction") = 1, py::arg("keepdim") = false);
+  m.def(
+      "var",
+      [](T x, const py::object& axis, int64_t correction, bool keepdim) {
+        return var(x, axes_arg(axis), correction, keepdim);
+      },
+      py::arg("x"), py::arg("axis") = py::none(), py::arg("correction") = 1, py::arg("keepdim") = false);
   m.def("argmax", &argmax, py::arg("x"), py::arg("axis"), py::arg("keepdim") = false);
   m.def("argmin", &argmin, py::arg("x"), py::arg("axis"), py::arg("keepdim") = false);
 
   m.def("reshape", &reshape, py::arg("x"), py::arg("shape"));
-  t.def("reshape", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
-  t.def("view", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
+  t.def(
+      "reshape", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
+  t.def(
+      "view", [](T x, const Shape& s) { return reshape(x, s); }, py::arg("shape"));
   m.def("flatten", &flatten, py::arg("x"), py::arg("start_axis") = 0, py::arg("end_axis") = -1);
   m.def("permute", &permute, py::arg("x"), py::arg("order"));
-  t.def("permute", [](T x, const std::vector<int64_t>& o) { return permute(x, o); }, py::arg("order"));
+  t.def(
+      "permute", [](T x, const std::vector<int64_t>& o) { return permute(x, o); }, py::arg("order"));
   m.def("transpose", &transpose, py::arg("x"), py::arg("a"), py::arg("b"));
   t.def("transpose", &transpose, py::arg("a"), py::arg("b"));
   t.def_property_readonly("T", [](T x) {
@@ -114,51 +138,73 @@ void bind_ops(py::module_& m) {
   m.def("expand", &expand, py::arg("x"), py::arg("shape"));
 
   m.def("matmul", static_cast<Binary>(&matmul), py::arg("a"), py::arg("b"));
-  m.def("matmul", static_cast<Tensor (*)(T, T, bool, bool)>(&matmul), py::arg("a"), py::arg("b"),
-        py::arg("trans_a"), py::arg("trans_b"));
+  m.def("matmul", static_cast<Tensor (*)(T, T, bool, bool)>(&matmul), py::arg("a"), py::arg("b"), py::arg("trans_a"),
+        py::arg("trans_b"));
 
   m.def("index_select", &index_select, py::arg("x"), py::arg("axis"), py::arg("index"));
   m.def("index_add", &index_add, py::arg("base"), py::arg("axis"), py::arg("index"), py::arg("src"));
   m.def("gather", &gather, py::arg("x"), py::arg("axis"), py::arg("index"));
   m.def("scatter_add", &scatter_add, py::arg("base"), py::arg("axis"), py::arg("index"), py::arg("src"));
   m.def("embedding", &embedding, py::arg("weight"), py::arg("index"));
-  m.def("one_hot", [](T idx, int64_t n, const std::string& dtype) { return one_hot(idx, n, dtype_arg(dtype)); },
-        py::arg("index"), py::arg("n"), py::arg("dtype") = "float32");
+  m.def(
+      "one_hot", [](T idx, int64_t n, const std::string& dtype) { return one_hot(idx, n, dtype_arg(dtype)); },
+      py::arg("index"), py::arg("n"), py::arg("dtype") = "float32");
   m.def("masked_fill", &masked_fill, py::arg("x"), py::arg("mask"), py::arg("value"));
 
   m.def("softmax", &softmax, py::arg("x"), py::arg("axis") = -1);
   m.def("log_softmax", &log_softmax, py::arg("x"), py::arg("axis") = -1);
-  m.def("cross_entropy", [](T logits, T target, int64_t ignore_index, double label_smoothing, const std::string& r) {
-    return cross_entropy(logits, target, {ignore_index, label_smoothing, reduction_arg(r)});
-  }, py::arg("logits"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("label_smoothing") = 0.0,
-        py::arg("reduction") = "mean");
-  m.def("nll_loss", [](T log_probs, T target, int64_t ignore_index, const std::string& r) {
-    return nll_loss(log_probs, target, ignore_index, reduction_arg(r));
-  }, py::arg("log_probs"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("reduction") = "mean");
-  m.def("binary_cross_entropy_with_logits", [](T logits, T targets, const std::optional<Tensor>& pos_weight,
-                                               const std::string& r) {
-    return binary_cross_entropy_with_logits(logits, targets, pos_weight.value_or(Tensor()), reduction_arg(r));
-  }, py::arg("logits"), py::arg("targets"), py::arg("pos_weight") = py::none(), py::arg("reduction") = "mean");
-  m.def("mse_loss", [](T input, T target, const std::string& r) { return mse_loss(input, target, reduction_arg(r)); },
-        py::arg("input"), py::arg("target"), py::arg("reduction") = "mean");
+  m.def(
+      "cross_entropy",
+      [](T logits, T target, int64_t ignore_index, double label_smoothing, const std::string& r) {
+        return cross_entropy(logits, target, {ignore_index, label_smoothing, reduction_arg(r)});
+      },
+      py::arg("logits"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("label_smoothing") = 0.0,
+      py::arg("reduction") = "mean");
+  m.def(
+      "nll_loss",
+      [](T log_probs, T target, int64_t ignore_index, const std::string& r) {
+        return nll_loss(log_probs, target, ignore_index, reduction_arg(r));
+      },
+      py::arg("log_probs"), py::arg("target"), py::arg("ignore_index") = -100, py::arg("reduction") = "mean");
+  m.def(
+      "binary_cross_entropy_with_logits",
+      [](T logits, T targets, const std::optional<Tensor>& pos_weight, const std::string& r) {
+        return binary_cross_entropy_with_logits(logits, targets, pos_weight.value_or(Tensor()), reduction_arg(r));
+      },
+      py::arg("logits"), py::arg("targets"), py::arg("pos_weight") = py::none(), py::arg("reduction") = "mean");
+  m.def(
+      "mse_loss", [](T input, T target, const std::string& r) { return mse_loss(input, target, reduction_arg(r)); },
+      py::arg("input"), py::arg("target"), py::arg("reduction") = "mean");
 
-  m.def("layer_norm", [](T x, const Shape& shape, const std::optional<Tensor>& w, const std::optional<Tensor>& b,
-                         double eps) { return layer_norm(x, shape, w.value_or(Tensor()), b.value_or(Tensor()), eps); },
-        py::arg("x"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
-        py::arg("eps") = 1e-5);
-  m.def("conv1d", [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding,
-                     const Shape& dilation, int64_t groups) {
-    return conv1d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
-  }, py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
-        py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
-  m.def("conv2d", [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding,
-                     const Shape& dilation, int64_t groups) {
-    return conv2d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
-  }, py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
-        py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
-  m.def("attention", [](T q, T k, T v, bool causal, const std::optional<Tensor>& key_padding_mask) {
-    return attention(q, k, v, causal, key_padding_mask.value_or(Tensor()));
-  }, py::arg("q"), py::arg("k"), py::arg("v"), py::arg("causal") = false, py::arg("key_padding_mask") = py::none());
+  m.def(
+      "layer_norm",
+      [](T x, const Shape& shape, const std::optional<Tensor>& w, const std::optional<Tensor>& b, double eps) {
+        return layer_norm(x, shape, w.value_or(Tensor()), b.value_or(Tensor()), eps);
+      },
+      py::arg("x"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
+      py::arg("eps") = 1e-5);
+  m.def(
+      "conv1d",
+      [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding, const Shape& dilation,
+         int64_t groups) {
+        return conv1d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
+      },
+      py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
+      py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+  m.def(
+      "conv2d",
+      [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding, const Shape& dilation,
+         int64_t groups) {
+        return conv2d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
+      },
+      py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
+      py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+  m.def(
+      "attention",
+      [](T q, T k, T v, bool causal, const std::optional<Tensor>& key_padding_mask) {
+        return attention(q, k, v, causal, key_padding_mask.value_or(Tensor()));
+      },
+      py::arg("q"), py::arg("k"), py::arg("v"), py::arg("causal") = false, py::arg("key_padding_mask") = py::none());
 
   m.def("contiguous", &contiguous, py::arg("x"));
   m.def("clone", &clone, py::arg("x"));
@@ -166,19 +212,27 @@ void bind_ops(py::module_& m) {
   m.def("stack", &stack, py::arg("tensors"), py::arg("axis") = 0);
   m.def("pad", &pad, py::arg("x"), py::arg("pads"), py::arg("value") = 0.0);
 
-  m.def("rand", [](const Shape& s, const std::string& dtype) { return rand(s, dtype_arg(dtype)); }, py::arg("shape"),
-        py::arg("dtype") = "float32");
-  m.def("randn", [](const Shape& s, const std::string& dtype) { return randn(s, dtype_arg(dtype)); },
-        py::arg("shape"), py::arg("dtype") = "float32");
-  m.def("randint", [](int64_t lo, int64_t hi, const Shape& s) { return randint(lo, hi, s); }, py::arg("lo"),
-        py::arg("hi"), py::arg("shape"));
-  m.def("dropout", [](T x, double p, bool training) { return dropout(x, p, training); }, py::arg("x"), py::arg("p"),
-        py::arg("training") = true);
-  m.def("multinomial", [](T probs, int64_t n) { return multinomial(probs, n); }, py::arg("probs"),
-        py::arg("num_samples") = 1);
-  m.def("sample_logits", [](T logits, double temperature, int64_t top_k, double top_p) {
-    return sample_logits(logits, temperature, top_k, top_p);
-  }, py::arg("logits"), py::arg("temperature") = 1.0, py::arg("top_k") = 0, py::arg("top_p") = 1.0);
+  m.def(
+      "rand", [](const Shape& s, const std::string& dtype) { return rand(s, dtype_arg(dtype)); }, py::arg("shape"),
+      py::arg("dtype") = "float32");
+  m.def(
+      "randn", [](const Shape& s, const std::string& dtype) { return randn(s, dtype_arg(dtype)); }, py::arg("shape"),
+      py::arg("dtype") = "float32");
+  m.def(
+      "randint", [](int64_t lo, int64_t hi, const Shape& s) { return randint(lo, hi, s); }, py::arg("lo"),
+      py::arg("hi"), py::arg("shape"));
+  m.def(
+      "dropout", [](T x, double p, bool training) { return dropout(x, p, training); }, py::arg("x"), py::arg("p"),
+      py::arg("training") = true);
+  m.def(
+      "multinomial", [](T probs, int64_t n) { return multinomial(probs, n); }, py::arg("probs"),
+      py::arg("num_samples") = 1);
+  m.def(
+      "sample_logits",
+      [](T logits, double temperature, int64_t top_k, double top_p) {
+        return sample_logits(logits, temperature, top_k, top_p);
+      },
+      py::arg("logits"), py::arg("temperature") = 1.0, py::arg("top_k") = 0, py::arg("top_p") = 1.0);
 }
 
 }  // namespace cadenza::python

@@ -40,10 +40,11 @@ void bind_optim(py::module_& parent) {
            py::arg("weight_decay") = 0.0, py::arg("nesterov") = false);
   auto adam_init = [](auto tag) {
     using A = typename decltype(tag)::type;
-    return py::init([](const py::iterable& params, double lr, std::pair<double, double> betas, double eps,
-                       double weight_decay) {
-      return std::make_unique<A>(tensors_of(params), optim::AdamOptions{lr, betas.first, betas.second, eps, weight_decay});
-    });
+    return py::init(
+        [](const py::iterable& params, double lr, std::pair<double, double> betas, double eps, double weight_decay) {
+          return std::make_unique<A>(tensors_of(params),
+                                     optim::AdamOptions{lr, betas.first, betas.second, eps, weight_decay});
+        });
   };
   py::class_<optim::Adam, Optimizer>(m, "Adam", "torch.optim.Adam, step for step (amsgrad off).")
       .def(adam_init(std::type_identity<optim::Adam>{}), py::arg("params"), py::arg("lr") = 1e-3,
@@ -54,14 +55,20 @@ void bind_optim(py::module_& parent) {
            py::arg("betas") = std::pair<double, double>{0.9, 0.999}, py::arg("eps") = 1e-8,
            py::arg("weight_decay") = 1e-2);
 
-  parent.def("save_safetensors", [](const std::filesystem::path& path, const serialize::TensorMap& tensors,
-                                    const serialize::Metadata& metadata) { serialize::save_safetensors(path, tensors, metadata); },
-             py::arg("path"), py::arg("tensors"), py::arg("metadata") = serialize::Metadata{},
-             "Writes a dict of tensors as a safetensors file (atomically: a failure leaves the old file).");
-  parent.def("load_safetensors", [](const std::filesystem::path& path) {
-    serialize::SafetensorsFile f = serialize::load_safetensors(path);
-    return py::make_tuple(f.tensors, f.metadata);
-  }, py::arg("path"), "(tensors, metadata) of a safetensors file.");
+  parent.def(
+      "save_safetensors",
+      [](const std::filesystem::path& path, const serialize::TensorMap& tensors, const serialize::Metadata& metadata) {
+        serialize::save_safetensors(path, tensors, metadata);
+      },
+      py::arg("path"), py::arg("tensors"), py::arg("metadata") = serialize::Metadata{},
+      "Writes a dict of tensors as a safetensors file (atomically: a failure leaves the old file).");
+  parent.def(
+      "load_safetensors",
+      [](const std::filesystem::path& path) {
+        serialize::SafetensorsFile f = serialize::load_safetensors(path);
+        return py::make_tuple(f.tensors, f.metadata);
+      },
+      py::arg("path"), "(tensors, metadata) of a safetensors file.");
 }
 
 }  // namespace cadenza::python

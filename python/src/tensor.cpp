@@ -141,7 +141,8 @@ Tensor as_tensor(const py::handle& x, DType like) {
   if (kind == 'b' || kind == 'u' || (kind == 'i' && a.itemsize() != 4 && a.itemsize() != 8))
     a = a.attr("astype")("int64");
   bool shareable = a.writeable();
-  for (py::ssize_t i = 0; i < a.ndim(); ++i) shareable = shareable && a.strides(i) >= 0 && a.strides(i) % a.itemsize() == 0;
+  for (py::ssize_t i = 0; i < a.ndim(); ++i)
+    shareable = shareable && a.strides(i) >= 0 && a.strides(i) % a.itemsize() == 0;
   if (!shareable) a = py::module_::import("numpy").attr("array")(a);  // an owned, dense copy
   return from_numpy(a);
 }
@@ -164,18 +165,21 @@ a NumPy array made from one another share memory.)doc");
       .def_static("from_numpy", &from_numpy, py::arg("array"),
                   "A tensor sharing the array's memory (no copy); the array is kept alive by it.")
       .def("numpy", &to_numpy, "A NumPy view of the tensor (a copy to the host for a device tensor).")
-      .def("__array__", [](const Tensor& x, py::object dtype) {
-             py::array a = to_numpy(x);
-             return dtype.is_none() ? a : a.attr("astype")(dtype).cast<py::array>();
-           }, py::arg("dtype") = py::none())
+      .def(
+          "__array__",
+          [](const Tensor& x, py::object dtype) {
+            py::array a = to_numpy(x);
+            return dtype.is_none() ? a : a.attr("astype")(dtype).cast<py::array>();
+          },
+          py::arg("dtype") = py::none())
       .def_buffer([](const Tensor& x) -> py::buffer_info {
         CADENZA_CHECK(x.device().is_cpu(), "buffer protocol: the tensor is on {}; call .numpy() or .to('cpu')",
                       x.device().str());
         const auto item = static_cast<py::ssize_t>(dtype_size(x.dtype()));
         std::vector<py::ssize_t> shape(x.shape().begin(), x.shape().end()), strides;
         for (int64_t s : x.strides()) strides.push_back(static_cast<py::ssize_t>(s) * item);
-        return py::buffer_info(x.raw_data(), item, numpy_dtype(x.dtype()).attr("char").cast<std::string>(),
-                               x.dim(), shape, strides);
+        return py::buffer_info(x.raw_data(), item, numpy_dtype(x.dtype()).attr("char").cast<std::string>(), x.dim(),
+                               shape, strides);
       })
       .def_property_readonly("shape", [](const Tensor& x) { return py::tuple(py::cast(x.shape())); })
       .def_property_readonly("strides", [](const Tensor& x) { return py::tuple(py::cast(x.strides())); })
@@ -184,67 +188,109 @@ a NumPy array made from one another share memory.)doc");
       .def_property_readonly("ndim", &Tensor::dim)
       .def("dim", &Tensor::dim)
       .def("numel", &Tensor::numel)
-      .def("size", [](const Tensor& x, int64_t axis) { return x.size(axis); }, py::arg("axis"))
-      .def("__len__", [](const Tensor& x) {
-        CADENZA_CHECK(x.dim() > 0, "len() of a 0-d tensor");
-        return x.size(0);
-      })
+      .def(
+          "size", [](const Tensor& x, int64_t axis) { return x.size(axis); }, py::arg("axis"))
+      .def("__len__",
+           [](const Tensor& x) {
+             CADENZA_CHECK(x.dim() > 0, "len() of a 0-d tensor");
+             return x.size(0);
+           })
       .def("is_contiguous", &Tensor::is_contiguous)
-      .def("item", [](const Tensor& x) -> py::object {
-        CADENZA_CHECK(x.numel() == 1, "item: the tensor has {} elements, not 1", x.numel());
-        if (is_floating(x.dtype())) return py::float_(contiguous(x.detach()).to_vector<double>()[0]);
-        return py::int_(to_dtype(x.detach(), DType::i64).to_vector<int64_t>()[0]);
-      })
+      .def("item",
+           [](const Tensor& x) -> py::object {
+             CADENZA_CHECK(x.numel() == 1, "item: the tensor has {} elements, not 1", x.numel());
+             if (is_floating(x.dtype())) return py::float_(contiguous(x.detach()).to_vector<double>()[0]);
+             return py::int_(to_dtype(x.detach(), DType::i64).to_vector<int64_t>()[0]);
+           })
       .def("tolist", [](const Tensor& x) { return to_numpy(x).attr("tolist")(); })
-      .def("to", [](const Tensor& x, const std::string& where) {
-             for (const char* d : {"float32", "float64", "int32", "int64", "f32", "f64", "i32", "i64"})
-               if (where == d) return to_dtype(x, dtype_arg(where));
-             return to(x, device_arg(where));
-           }, py::arg("device_or_dtype"), "A copy on another device ('cpu', 'vulkan') or of another dtype.")
+      .def(
+          "to",
+          [](const Tensor& x, const std::string& where) {
+            for (const char* d : {"float32", "float64", "int32", "int64", "f32", "f64", "i32", "i64"})
+              if (where == d) return to_dtype(x, dtype_arg(where));
+            return to(x, device_arg(where));
+          },
+          py::arg("device_or_dtype"), "A copy on another device ('cpu', 'vulkan') or of another dtype.")
       .def("detach", &Tensor::detach)
       .def("clone", [](const Tensor& x) { return clone(x); })
       .def("contiguous", [](const Tensor& x) { return contiguous(x); })
-      .def_property("requires_grad", &Tensor::requires_grad,
-                    [](Tensor& x, bool r) { x.set_requires_grad(r); })
-      .def("requires_grad_", [](Tensor& x, bool r) { x.set_requires_grad(r); return x; }, py::arg("requires_grad") = true)
-      .def_property("grad",
-                    [](const Tensor& x) -> py::object {
-                      Tensor g = x.grad();
-                      return g.defined() ? py::cast(g) : py::none();
-                    },
-                    [](Tensor& x, py::object g) {
-                      if (g.is_none()) x.zero_grad();
-                      else x.set_grad(g.cast<Tensor>());
-                    })
+      .def_property("requires_grad", &Tensor::requires_grad, [](Tensor& x, bool r) { x.set_requires_grad(r); })
+      .def(
+          "requires_grad_",
+          [](Tensor& x, bool r) {
+            x.set_requires_grad(r);
+            return x;
+          },
+          py::arg("requires_grad") = true)
+      .def_property(
+          "grad",
+          [](const Tensor& x) -> py::object {
+            Tensor g = x.grad();
+            return g.defined() ? py::cast(g) : py::none();
+          },
+          [](Tensor& x, py::object g) {
+            if (g.is_none())
+              x.zero_grad();
+            else
+              x.set_grad(g.cast<Tensor>());
+          })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property_readonly("version", &Tensor::version)
-      .def("fill_", [](Tensor& x, double v) { fill_(x, v); return x; }, py::arg("value"))
-      .def("copy_", [](Tensor& x, const Tensor& src) { copy_(x, src); return x; }, py::arg("src"))
+      .def(
+          "fill_",
+          [](Tensor& x, double v) {
+            fill_(x, v);
+            return x;
+          },
+          py::arg("value"))
+      .def(
+          "copy_",
+          [](Tensor& x, const Tensor& src) {
+            copy_(x, src);
+            return x;
+          },
+          py::arg("src"))
       .def("__repr__", &repr)
-      .def_static("zeros", [](const Shape& s, const std::string& dtype, const std::string& device) {
-                    return Tensor::zeros(s, dtype_arg(dtype), device_arg(device));
-                  }, py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
-      .def_static("ones", [](const Shape& s, const std::string& dtype, const std::string& device) {
-                    return Tensor::ones(s, dtype_arg(dtype), device_arg(device));
-                  }, py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
-      .def_static("full", [](const Shape& s, double v, const std::string& dtype, const std::string& device) {
-                    return Tensor::full(s, v, dtype_arg(dtype), device_arg(device));
-                  }, py::arg("shape"), py::arg("value"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
-      .def_static("arange", [](int64_t n, const std::string& dtype, const std::string& device) {
-                    return Tensor::arange(n, dtype_arg(dtype), device_arg(device));
-                  }, py::arg("n"), py::arg("dtype") = "int64", py::arg("device") = "cpu");
+      .def_static(
+          "zeros",
+          [](const Shape& s, const std::string& dtype, const std::string& device) {
+            return Tensor::zeros(s, dtype_arg(dtype), device_arg(device));
+          },
+          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+      .def_static(
+          "ones",
+          [](const Shape& s, const std::string& dtype, const std::string& device) {
+            return Tensor::ones(s, dtype_arg(dtype), device_arg(device));
+          },
+          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+      .def_static(
+          "full",
+          [](const Shape& s, double v, const std::string& dtype, const std::string& device) {
+            return Tensor::full(s, v, dtype_arg(dtype), device_arg(device));
+          },
+          py::arg("shape"), py::arg("value"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+      .def_static(
+          "arange",
+          [](int64_t n, const std::string& dtype, const std::string& device) {
+            return Tensor::arange(n, dtype_arg(dtype), device_arg(device));
+          },
+          py::arg("n"), py::arg("dtype") = "int64", py::arg("device") = "cpu");
 
   m.def("tensor", &new_tensor, py::arg("data"), py::arg("dtype") = "float32", py::arg("requires_grad") = false,
         "A tensor holding a copy of data (a NumPy array, a nested list or a number).");
   m.def("from_numpy", &from_numpy, py::arg("array"), "A tensor sharing the array's memory (no copy).");
-  m.def("manual_seed", &manual_seed, py::arg("seed"), "Seeds the default generator (initialisation, dropout, sampling).");
-  m.def("vulkan_available", []() {
+  m.def("manual_seed", &manual_seed, py::arg("seed"),
+        "Seeds the default generator (initialisation, dropout, sampling).");
+  m.def(
+      "vulkan_available",
+      []() {
 #ifdef CADENZA_PYTHON_VULKAN
-    return vulkan::available();
+        return vulkan::available();
 #else
-    return false;
+        return false;
 #endif
-  }, "Whether a Vulkan device can be used (device='vulkan').");
+      },
+      "Whether a Vulkan device can be used (device='vulkan').");
 }
 
 }  // namespace cadenza::python

@@ -36,7 +36,8 @@ constexpr double kTolerance = 1e-5;
 // mpirun on PATH.
 void require_mpi() {
   if (!cadenza::dist::mpi_available())
-    cadenza::test::skip_test("this build has no MPI (install libopenmpi-dev openmpi-bin, scripts/setup.sh, and re-run cmake)");
+    cadenza::test::skip_test(
+        "this build has no MPI (install libopenmpi-dev openmpi-bin, scripts/setup.sh, and re-run cmake)");
   if (std::system("command -v mpirun >/dev/null 2>&1") != 0)
     cadenza::test::skip_test("mpirun is not on PATH (install openmpi-bin)");
 }
@@ -61,8 +62,7 @@ std::string write_run_config(const TempDir& dir, const std::string& optimizer = 
 std::string train_args(const TempDir& dir, const std::string& run, int64_t steps, int seed = 3,
                        const std::string& lr = "0.01") {
   return " train --model toy_roll --data " + kJsb + " --batch 5 --lr " + lr + " --seed " + std::to_string(seed) +
-         " --config " + dir / "run.json" +
-         " --steps " + std::to_string(steps) + " --out " + dir / run;
+         " --config " + dir / "run.json" + " --steps " + std::to_string(steps) + " --out " + dir / run;
 }
 
 cadenza::serialize::SafetensorsFile checkpoint(const TempDir& dir, const std::string& run) {
@@ -90,7 +90,8 @@ double weight_difference(const cadenza::serialize::SafetensorsFile& a, const cad
 std::string signal_rank_1_script(const TempDir& dir, const std::string& signal) {
   const fs::path script = dir.path / ("signal_rank_1_" + signal + ".sh");
   std::ofstream(script) << "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then\n"
-                        << "  (while [ ! -e " << dir / "run/checkpoint.safetensors" << " ]; do sleep 0.02; done; "
+                        << "  (while [ ! -e " << dir / "run/checkpoint.safetensors"
+                        << " ]; do sleep 0.02; done; "
                         << "kill -" << signal << " $$) &\n"
                         << "fi\n"
                         << "exec " << kBinary << train_args(dir, "run", 1000000) << "\n";
@@ -156,8 +157,8 @@ TEST_CASE("a killed rank ends the job, and --resume continues on 1 and then 3 ra
   const CliResult one = run_cadenza(" train --resume --out " + dir / "run" + " --steps " + std::to_string(saved + 2));
   require_ok(one);
   CHECK(checkpoint(dir, "run").metadata.at("data_position") == std::to_string(saved + 2));
-  const CliResult three =
-      run_command(mpirun(3) + kBinary + " train --resume --out " + dir / "run" + " --steps " + std::to_string(saved + 4));
+  const CliResult three = run_command(mpirun(3) + kBinary + " train --resume --out " + dir / "run" + " --steps " +
+                                      std::to_string(saved + 4));
   require_ok(three);
   CHECK(count_of(three.err, "resuming toy_roll at step " + std::to_string(saved + 2)) == 1);  // rank 0 logs
   CHECK(count_of(three.err, "data-parallel over 3 ranks: global batch 5, 1-2 rows on each rank") == 1);
@@ -193,6 +194,7 @@ TEST_CASE("a batch smaller than the ranks is refused, in one line from the rank 
   CHECK(r.status != 124);
   // Every rank finds the batch too small; the first to end the job (MPI_Abort) may kill the
   // other before it prints, so either rank's line will do.
-  CHECK(std::regex_search(r.err, std::regex("cadenza: error: rank [01] of 2: batch size 1 is smaller than the 2 ranks")));
+  CHECK(
+      std::regex_search(r.err, std::regex("cadenza: error: rank [01] of 2: batch size 1 is smaller than the 2 ranks")));
   CHECK_FALSE(fs::exists(dir.path / "run" / "checkpoint.safetensors"));
 }

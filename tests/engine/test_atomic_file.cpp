@@ -1,7 +1,7 @@
 // engine/serialize/atomic_file.h: the target holds the old bytes until commit(), the new
 // ones after, and a writer abandoned before commit() leaves no file behind.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -42,7 +42,7 @@ TEST_CASE("atomic file: old bytes until commit, new bytes after, nothing left be
     CHECK(cadenza::test::read_bytes(target) == "old");  // written, not committed
   }
   CHECK(cadenza::test::read_bytes(target) == "old");  // abandoned: untouched
-  CHECK(files_in(s.dir) == 1);    // and no temporary file left
+  CHECK(files_in(s.dir) == 1);                        // and no temporary file left
   {
     serialize::AtomicFile f(target);
     f.write("new bytes", 9);

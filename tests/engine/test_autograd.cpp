@@ -191,9 +191,9 @@ TEST_CASE("slab gradients reach grad() captures and accumulate onto an existing 
 
 TEST_CASE("second-order gradients through select still work", "[autograd]") {
   Tensor x = slab_input();
-  Tensor l = sum(pow(select(x, 0, 1), 3.0));  // Σ x_1j³
+  Tensor l = sum(pow(select(x, 0, 1), 3.0));                 // Σ x_1j³
   Tensor g = grad({l}, {x}, {}, {.create_graph = true})[0];  // 3 x_1j² on row 1
-  Tensor gg = grad({sum(g)}, {x})[0];                       // 6 x_1j on row 1
+  Tensor gg = grad({sum(g)}, {x})[0];                        // 6 x_1j on row 1
   std::vector<double> xv = x.detach().to_vector<double>(), v = gg.to_vector<double>();
   for (size_t i = 0; i < 12; ++i) CHECK(v[i] == Approx(i / 3 == 1 ? 6 * xv[i] : 0.0));
 }

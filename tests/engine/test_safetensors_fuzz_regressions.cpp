@@ -7,8 +7,8 @@
 #include "tests/support/fuzz_inputs.h"
 
 TEST_CASE("safetensors fuzzer inputs are refused cleanly or round-trip", "[safetensors][fuzz]") {
-  const auto inputs = cadenza::test::fuzz_inputs(
-      {"fuzz/seeds/safetensors", "tests/engine/regressions/safetensors"}, ".safetensors");
+  const auto inputs =
+      cadenza::test::fuzz_inputs({"fuzz/seeds/safetensors", "tests/engine/regressions/safetensors"}, ".safetensors");
   for (const auto& input : inputs) {
     INFO(input.name);
     CHECK(cadenza::serialize::fuzz::safetensors_bytes_survive(input.bytes));

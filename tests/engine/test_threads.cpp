@@ -1,7 +1,7 @@
 // One thread setting governs both oneTBB and the GEMMs; OpenBLAS never adds threads of its own.
-#include <catch2/catch.hpp>
 #include <cblas.h>
 #include <tbb/global_control.h>
+#include <catch2/catch.hpp>
 
 #include "engine/cpu/parallel.h"
 

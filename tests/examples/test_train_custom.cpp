@@ -31,7 +31,8 @@ struct Run {
 // train_custom with `args`; stdout captured, stderr (the progress) dropped.
 Run train_custom(const TempDir& tmp, const std::string& args) {
   const std::string out = tmp / "train_custom.out";
-  const int raw = std::system((std::string("'") + TRAIN_CUSTOM_BINARY + "' " + args + " >" + out + " 2>/dev/null").c_str());
+  const int raw =
+      std::system((std::string("'") + TRAIN_CUSTOM_BINARY + "' " + args + " >" + out + " 2>/dev/null").c_str());
   Run r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   std::ifstream in(tmp.path / "train_custom.out");
@@ -67,7 +68,8 @@ TEST_CASE("train_custom trains the custom model and cadenza samples its run thro
   CHECK(nll < 61);  // 88 keys at p = 1/2 cost 61 nats per frame: it learned something
   CHECK(notes_in(tmp.path / "run" / "sample.mid") > 0);
 
-  const auto s = run_cadenza(kPlugin + "sample --checkpoint " + (tmp / "run") + " --length 16 --out " + (tmp / "s.mid"));
+  const auto s =
+      run_cadenza(kPlugin + "sample --checkpoint " + (tmp / "run") + " --length 16 --out " + (tmp / "s.mid"));
   INFO(s.err);
   CHECK(s.status == 0);
   CHECK(notes_in(tmp.path / "s.mid") > 0);
@@ -118,7 +120,8 @@ TEST_CASE("a plugin family trains on its own data source and cadenza eval prints
 
 TEST_CASE("train_custom on vulkan follows the cpu, and cadenza samples on the device", "[examples][vulkan]") {
 #ifdef HAVE_VULKAN
-  if (!cadenza::vulkan::available()) cadenza::test::skip_test(std::string("no Vulkan device: ") + cadenza::vulkan::reason());
+  if (!cadenza::vulkan::available())
+    cadenza::test::skip_test(std::string("no Vulkan device: ") + cadenza::vulkan::reason());
   TempDir tmp("train_custom", "vulkan");
   const Run cpu = train_custom(tmp, "--steps 5 --out " + (tmp / "cpu"));
   const Run vk = train_custom(tmp, "--steps 5 --device vulkan --out " + (tmp / "vk"));

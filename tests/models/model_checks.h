@@ -3,10 +3,10 @@
 // state-dict round trip through the safetensors bytes giving identical logits.
 #include <catch2/catch.hpp>
 
-#include "optim/adam.h"
 #include "engine/serialize/safetensors.h"
 #include "models/registry.h"
 #include "ops/ops.h"
+#include "optim/adam.h"
 
 namespace cadenza::models::testing {
 

@@ -1,15 +1,15 @@
 // Nothing is lost: a command killed at any moment leaves the file it was replacing either
 // as it was or complete, never torn (engine/serialize/atomic_file.h), and the side PNG of
 // a MIDI output goes where --png says.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <vector>
 
@@ -60,8 +60,8 @@ bool kill_mid_write(const std::string& args, const std::string& dir) {
 }
 
 struct Kills {
-  int timed = 0;       // runs killed at a moment before they ended
-  int mid_write = 0;   // runs killed while writing an output
+  int timed = 0;      // runs killed at a moment before they ended
+  int mid_write = 0;  // runs killed while writing an output
 };
 
 // Runs `args` (which write the files `targets`, all in one folder) once to completion to
@@ -122,7 +122,8 @@ const TempDir& poly_rnn_run() {
 
 TEST_CASE("convert killed at any moment leaves the old file or the new one", "[cli][atomic]") {
   TempDir dir("cadenza_atomic", "convert");
-  const fs::path big = cadenza::test::test_data("midi_parser_corpus") / "tonejs-midi/bartok/concerto_for_orchestra_1.mid";
+  const fs::path big =
+      cadenza::test::test_data("midi_parser_corpus") / "tonejs-midi/bartok/concerto_for_orchestra_1.mid";
   const fs::path small = cadenza::test::test_data("freedoom") / "dummy.mid";
   require_ok(run_cadenza("convert '" + small.string() + "' " + dir / "x.mid"));  // the old file
   const Kills kills = kill_at_every_moment({dir.path / "x.mid"}, "convert '" + big.string() + "' " + dir / "x.mid");

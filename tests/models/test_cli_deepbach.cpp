@@ -143,9 +143,9 @@ TEST_CASE("deepbach: harmonize keeps the soprano, infill keeps everything outsid
 
   // Beats [1, 3) are ticks [480, 1440): notes ending before 480 or starting from 1440 stay;
   // one ending at 480 keeps its onset and pitch (the passage may tie into it).
-  const CliResult i = run_cadenza("infill --checkpoint " + run / "run" + " --in " + run / "satb.mid" +
-                                  " --from-beat 1 --to-beat 3 --out " + run / "infilled.mid" +
-                                  " --iterations 20 --seed 4");
+  const CliResult i =
+      run_cadenza("infill --checkpoint " + run / "run" + " --in " + run / "satb.mid" +
+                  " --from-beat 1 --to-beat 3 --out " + run / "infilled.mid" + " --iterations 20 --seed 4");
   INFO(i.err);
   REQUIRE(i.status == 0);
   CHECK(fs::exists(run.path / "infilled.png"));

@@ -1,10 +1,10 @@
 // `cadenza train / sample / eval --checkpoint` end to end, through cadenza_toy (the real
 // command line plus the toy families): outputs, Ctrl-C, and one-line errors for bad input.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
@@ -23,8 +23,8 @@
 using cadenza::music::test::CliResult;
 using cadenza::music::test::run_cadenza;
 using cadenza::music::test::run_command;
-using cadenza::test::require_ok;
 using cadenza::test::check_one_line_error;
+using cadenza::test::require_ok;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,7 +56,8 @@ TEST_CASE("train writes checkpoint, config, metrics and plot, sample writes MIDI
   for (const char* f : {"checkpoint.safetensors", "config.json", "metrics.csv", "loss.png"})
     CHECK(fs::exists(run.path / "run" / f));
 
-  const CliResult one = run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 12");
+  const CliResult one =
+      run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 12");
   INFO(one.err);
   REQUIRE(one.status == 0);
   CHECK(fs::exists(run.path / "one.png"));
@@ -74,12 +75,15 @@ TEST_CASE("train writes checkpoint, config, metrics and plot, sample writes MIDI
 
 TEST_CASE("sample: every option gives valid MIDI from a token model, primer included", "[cli]") {
   const TempDir& run = trained_run("toy_tokens");
-  for (const std::string& opts : std::vector<std::string>{"--top-k 3", "--top-p 0.9", "--temperature 1.5 --top-k 5 --top-p 0.5",
-                                                         "--beam 2", "--primer " + run / "one.mid"}) {
+  for (const std::string& opts :
+       std::vector<std::string>{"--top-k 3", "--top-p 0.9", "--temperature 1.5 --top-k 5 --top-p 0.5", "--beam 2",
+                                "--primer " + run / "one.mid"}) {
     if (opts.starts_with("--primer")) {  // a primer from an earlier sample
-      REQUIRE(run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 16").status == 0);
+      REQUIRE(run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "one.mid" + " --length 16").status ==
+              0);
     }
-    const CliResult r = run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "x.mid" + " --length 16 " + opts);
+    const CliResult r =
+        run_cadenza("sample --checkpoint " + run / "run" + " --out " + run / "x.mid" + " --length 16 " + opts);
     INFO(opts << ": " << r.err);
     REQUIRE(r.status == 0);
     CHECK_NOTHROW(cadenza::music::load_midi(run.path / "x.mid", {.strict = true}));
@@ -147,20 +151,28 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
   { std::ofstream(dir.path / "bad.json") << "{not json"; }
   check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "bad.json" + out), "not a JSON object");
   { std::ofstream(dir.path / "typo.json") << R"({"train": {"stesp": 3}})"; }
-  check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "typo.json" + out), "unknown training option 'stesp'");
+  check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "typo.json" + out),
+                       "unknown training option 'stesp'");
   check_one_line_error(run_cadenza("train --model toy_roll --resume" + out), "no such directory");
 
   const TempDir& run = trained_run("toy_roll");
   const std::string ckpt = " --checkpoint " + run / "run";
-  check_one_line_error(run_cadenza("train --model toy_tokens --resume --out " + run / "run"), "holds a run of model 'toy_roll'");
+  check_one_line_error(run_cadenza("train --model toy_tokens --resume --out " + run / "run"),
+                       "holds a run of model 'toy_roll'");
   check_one_line_error(run_cadenza("train --model toy_roll --out " + run / "run"), "already holds a checkpoint");
-  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "nothing" + " --out " + dir / "x.mid"), "no such directory");
-  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --temperature 0"), "--temperature must be positive");
-  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 1.5"), "--top-p must be in (0, 1]");
-  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 0"), "--top-p must be in (0, 1]");
-  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --num-outputs 0"), "--num-outputs must be positive");
+  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "nothing" + " --out " + dir / "x.mid"),
+                       "no such directory");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --temperature 0"),
+                       "--temperature must be positive");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 1.5"),
+                       "--top-p must be in (0, 1]");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 0"),
+                       "--top-p must be in (0, 1]");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --num-outputs 0"),
+                       "--num-outputs must be positive");
   check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.wav"), "must name a .mid file");
-  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --primer /no/such.mid"), "no such file");
+  check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --primer /no/such.mid"),
+                       "no such file");
   check_one_line_error(run_cadenza("eval" + ckpt + " --split nope"), "unknown split 'nope'");
   check_one_line_error(run_cadenza("eval" + ckpt + " --data /no/such.json"), "no such corpus");
 
@@ -172,7 +184,8 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
   config["model"] = "toy_tokens";
   std::ofstream(dir.path / "half" / "config.json") << config.dump();
   fs::copy_file(run.path / "run" / "checkpoint.safetensors", dir.path / "half" / "checkpoint.safetensors");
-  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "half" + " --out " + dir / "x.mid"), "checkpoint.safetensors");
+  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "half" + " --out " + dir / "x.mid"),
+                       "checkpoint.safetensors");
 }
 
 TEST_CASE("train --patience stops early and names the best checkpoint, which sample and eval read", "[cli]") {
@@ -186,8 +199,8 @@ TEST_CASE("train --patience stops early and names the best checkpoint, which sam
   CHECK(r.out.find("stopped toy_roll early at step") != std::string::npos);
   CHECK(r.out.find("best validation NLL") != std::string::npos);
   CHECK(r.out.find("best.safetensors") != std::string::npos);
-  const CliResult s = run_cadenza("sample --checkpoint " + dir / "run/best.safetensors" + " --out " + dir / "b.mid" +
-                                  " --length 8");
+  const CliResult s =
+      run_cadenza("sample --checkpoint " + dir / "run/best.safetensors" + " --out " + dir / "b.mid" + " --length 8");
   INFO(s.err);
   CHECK(s.status == 0);
   const CliResult e = run_cadenza("eval --checkpoint " + dir / "run/best.safetensors" + " --samples 0 --json");
@@ -201,10 +214,12 @@ TEST_CASE("train --patience stops early and names the best checkpoint, which sam
   const CliResult last = run_cadenza("eval --checkpoint " + dir / "run" + " --samples 0 --json");
   REQUIRE(last.status == 0);
   CHECK(nlohmann::json::parse(last.out)["step"].get<int64_t>() == std::stoll(m[1].str()) + 3);
-  check_one_line_error(run_cadenza("train --model toy_roll --out " + dir / "neg" + " --data " + kJsb + " --patience -1"),
-                       "--patience must be 0 (off) or positive");
-  check_one_line_error(run_cadenza("sample --checkpoint " + dir / "run/missing.safetensors" + " --out " + dir / "m.mid"),
-                       "missing.safetensors");
+  check_one_line_error(
+      run_cadenza("train --model toy_roll --out " + dir / "neg" + " --data " + kJsb + " --patience -1"),
+      "--patience must be 0 (off) or positive");
+  check_one_line_error(
+      run_cadenza("sample --checkpoint " + dir / "run/missing.safetensors" + " --out " + dir / "m.mid"),
+      "missing.safetensors");
 }
 
 TEST_CASE("the bundled corpus is found from any working directory, or from CADENZA_DATA_DIR", "[cli][data]") {
@@ -216,7 +231,8 @@ TEST_CASE("the bundled corpus is found from any working directory, or from CADEN
   INFO(from_root.err);
   REQUIRE(from_root.status == 0);
   const auto config = nlohmann::json::parse(std::ifstream(dir.path / "root" / "config.json"));
-  CHECK(fs::path(config["data"]["path"].get<std::string>()) == fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
+  CHECK(fs::path(config["data"]["path"].get<std::string>()) ==
+        fs::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
   // A data/ folder of the user's own in the working directory is not taken for it.
   fs::create_directories(dir.path / "data");
   { std::ofstream(dir.path / "data" / "jsb-chorales-quarter.json") << "{not the corpus"; }
@@ -225,13 +241,13 @@ TEST_CASE("the bundled corpus is found from any working directory, or from CADEN
   // CADENZA_DATA_DIR overrides, and must hold the corpus.
   fs::create_directories(dir.path / "copy");
   fs::copy_file(cadenza::test::kJsbPath, dir.path / "copy" / "jsb-chorales-quarter.json");
-  require_ok(run_command("CADENZA_DATA_DIR=" + dir / "copy" + " " + bin + " train --model poly_rnn --steps 1 --batch 2 --out " +
-                         dir / "env"));
+  require_ok(run_command("CADENZA_DATA_DIR=" + dir / "copy" + " " + bin +
+                         " train --model poly_rnn --steps 1 --batch 2 --out " + dir / "env"));
   const auto env_config = nlohmann::json::parse(std::ifstream(dir.path / "env" / "config.json"));
   CHECK(fs::path(env_config["data"]["path"].get<std::string>()) == dir.path / "copy" / "jsb-chorales-quarter.json");
-  check_one_line_error(run_command("CADENZA_DATA_DIR=/no/such " + bin + " train --model poly_rnn --steps 1 --out " +
-                                   dir / "bad"),
-                       "CADENZA_DATA_DIR=/no/such");
+  check_one_line_error(
+      run_command("CADENZA_DATA_DIR=/no/such " + bin + " train --model poly_rnn --steps 1 --out " + dir / "bad"),
+      "CADENZA_DATA_DIR=/no/such");
 }
 
 TEST_CASE("unreadable corpus files are named and counted, --strict-data refuses them", "[cli][data]") {
@@ -247,7 +263,7 @@ TEST_CASE("unreadable corpus files are named and counted, --strict-data refuses 
   REQUIRE(lenient.status == 0);
   CHECK(lenient.err.find("cadenza: warning: data: skipped") != std::string::npos);
   CHECK(lenient.err.find("broken") != std::string::npos);
-  CHECK(lenient.err.find("no MThd") != std::string::npos);  // the reason
+  CHECK(lenient.err.find("no MThd") != std::string::npos);        // the reason
   CHECK(lenient.err.find("files skipped") != std::string::npos);  // the total at the end
   check_one_line_error(run_cadenza(train + " --strict-data --out " + dir / "strict"), "--strict-data");
 }

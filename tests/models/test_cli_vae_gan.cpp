@@ -36,8 +36,10 @@ const TempDir& vae_run() {
         << R"({"config": {"enc_hidden": 16, "z_size": 4, "dec_hidden": 16, "dec_layers": 1}, "train": {"valid_batches": 1}})";
     require_ok(run_cadenza("train --model music_vae --out " + *dir / "run" + " --data " + kJsbArg +
                            " --steps 3 --batch 4 --config " + *dir / "tiny.json"));
-    require_ok(run_cadenza("sample --checkpoint " + *dir / "run" + " --out " + *dir / "a.mid" + " --length 32 --seed 1"));
-    require_ok(run_cadenza("sample --checkpoint " + *dir / "run" + " --out " + *dir / "b.mid" + " --length 32 --seed 2"));
+    require_ok(
+        run_cadenza("sample --checkpoint " + *dir / "run" + " --out " + *dir / "a.mid" + " --length 32 --seed 1"));
+    require_ok(
+        run_cadenza("sample --checkpoint " + *dir / "run" + " --out " + *dir / "b.mid" + " --length 32 --seed 2"));
   }
   return *dir;
 }
@@ -82,8 +84,8 @@ TEST_CASE("music_vae: train, sample, eval with KL and reconstruction accuracy, i
   require_ok(text);
   CHECK_THAT(text.out, Catch::Contains("KL") && Catch::Contains("reconstruction accuracy"));
 
-  const CliResult i = run_cadenza("interpolate --checkpoint " + run / "run" + " " + run / "a.mid" + " " + run / "b.mid" +
-                                  " --steps 4 --out " + run / "path/i.mid" + " --temperature 0");
+  const CliResult i = run_cadenza("interpolate --checkpoint " + run / "run" + " " + run / "a.mid" + " " +
+                                  run / "b.mid" + " --steps 4 --out " + run / "path/i.mid" + " --temperature 0");
   require_ok(i);
   CHECK(fs::exists(run.path / "path" / "i.png"));
   const auto score = cadenza::music::load_midi(run.path / "path" / "i.mid", {.strict = true});
@@ -97,11 +99,14 @@ TEST_CASE("interpolate: bad input, one line, exit 1", "[cli][music_vae]") {
   const TempDir& run = vae_run();
   const std::string ab = " " + run / "a.mid" + " " + run / "b.mid";
   const std::string ckpt = " --checkpoint " + run / "run";
-  check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --steps 1 --out " + run / "x.mid"), "--steps must be at least 2");
+  check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --steps 1 --out " + run / "x.mid"),
+                       "--steps must be at least 2");
   check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --out " + run / "x.wav"), "must name a .mid file");
-  check_one_line_error(run_cadenza("interpolate" + ckpt + " /no/such.mid" + " " + run / "b.mid" + " --out " + run / "x.mid"),
-                       "no such file");
-  check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --temperature -1 --out " + run / "x.mid"), "--temperature");
+  check_one_line_error(
+      run_cadenza("interpolate" + ckpt + " /no/such.mid" + " " + run / "b.mid" + " --out " + run / "x.mid"),
+      "no such file");
+  check_one_line_error(run_cadenza("interpolate" + ckpt + ab + " --temperature -1 --out " + run / "x.mid"),
+                       "--temperature");
   const TempDir& gan = gan_run();
   check_one_line_error(run_cadenza("interpolate --checkpoint " + gan / "run" + ab + " --out " + run / "x.mid"),
                        "needs a model with a latent space");
@@ -138,7 +143,8 @@ TEST_CASE("musegan: train (critic steps), resume, multitrack sample, metric tabl
 
 TEST_CASE("musegan: bad input, one line, exit 1", "[cli][musegan]") {
   TempDir dir("gan_bad");
-  check_one_line_error(run_cadenza("train --model musegan --steps 1 --out " + dir / "run"), "musegan needs --data FOLDER");
+  check_one_line_error(run_cadenza("train --model musegan --steps 1 --out " + dir / "run"),
+                       "musegan needs --data FOLDER");
   check_one_line_error(run_cadenza("train --model musegan --steps 1 --data " + kJsbArg + " --out " + dir / "run"),
                        "folder of multitrack MIDI");
   CHECK_FALSE(fs::exists(dir.path / "run" / "checkpoint.safetensors"));

@@ -42,7 +42,8 @@ const TempDir& trio_run() {
 
 }  // namespace
 
-TEST_CASE("music_vae trio: train, 3-track sample, per-track eval, interpolate two trio MIDIs", "[cli][music_vae][trio]") {
+TEST_CASE("music_vae trio: train, 3-track sample, per-track eval, interpolate two trio MIDIs",
+          "[cli][music_vae][trio]") {
   const TempDir& run = trio_run();
   const auto config = nlohmann::json::parse(std::ifstream(run.path / "run" / "config.json"));
   CHECK(config["config"]["tokenizer"] == "trio");
@@ -94,7 +95,8 @@ TEST_CASE("music_vae trio: bad input, one line, exit 1", "[cli][music_vae][trio]
   const std::string train = "train --model music_vae --preset hierdec_trio_small --steps 1 --out ";
   check_one_line_error(run_cadenza(train + dir / "run" + " --data " + dir / "no_trio"), "no trio window");
   check_one_line_error(run_cadenza(train + dir / "run"), "needs --data FOLDER");
-  check_one_line_error(run_cadenza(train + dir / "run" + " --data " + cadenza::test::kJsbArg), "folder of multitrack MIDI");
+  check_one_line_error(run_cadenza(train + dir / "run" + " --data " + cadenza::test::kJsbArg),
+                       "folder of multitrack MIDI");
   CHECK_FALSE(fs::exists(dir.path / "run" / "checkpoint.safetensors"));
   const TempDir& run = trio_run();
   check_one_line_error(run_cadenza("attributes --checkpoint " + run / "run"), "need a melody model");

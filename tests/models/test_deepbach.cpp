@@ -86,12 +86,12 @@ TEST_CASE("deepbach batch windows pad with start/end tokens and carry the bar po
   REQUIRE(b.inputs.shape() == Shape{2, 7, 4});
   auto x = b.inputs.to_vector<int64_t>();
   auto meta = b.condition.to_vector<float>();
-  CHECK(x[0] == kStart);                  // step -2
-  CHECK(x[size_t(1 * 4)] == kStart);      // step -1
-  CHECK(x[size_t(2 * 4)] == g.at(0, 0));  // step 0
+  CHECK(x[0] == kStart);                      // step -2
+  CHECK(x[size_t(1 * 4)] == kStart);          // step -1
+  CHECK(x[size_t(2 * 4)] == g.at(0, 0));      // step 0
   CHECK(x[size_t((7 + 4) * 4 + 2)] == kEnd);  // second row, step 8
-  CHECK(meta[0] == 14);                   // step -2 -> bar position 14
-  CHECK(meta[1] == 0);                    // no fermatas in the corpus
+  CHECK(meta[0] == 14);                       // step -2 -> bar position 14
+  CHECK(meta[1] == 0);                        // no fermatas in the corpus
   auto t = b.targets.to_vector<int64_t>();
   CHECK(t[4 + 3] == g.at(7, 3) - kPadTokens);
   // Evaluation visits every step once.
@@ -100,7 +100,8 @@ TEST_CASE("deepbach batch windows pad with start/end tokens and carry the bar po
   CHECK(rows == 13);
   CHECK(batches == 4);
   batches = 0;
-  for_each_eval_chorale_batch({g, excerpt(5)}, 3, 4, [&](const Batch&) { ++batches; }, 2);
+  for_each_eval_chorale_batch(
+      {g, excerpt(5)}, 3, 4, [&](const Batch&) { ++batches; }, 2);
   CHECK(batches == 2);
   // Training batches are a function of (seed, index).
   std::vector<ChoraleGrid> pieces{g, excerpt(20)};
@@ -223,7 +224,8 @@ TEST_CASE("deepbach infill changes nothing outside the passage from_beat .. to_b
   CHECK_THROWS_WITH(infill(*model, chorale, 0.1, 2, o), Contains("16th"));
 }
 
-TEST_CASE("deepbach sample is deterministic from the seed, keeps the primer, rejects bad options", "[models][deepbach]") {
+TEST_CASE("deepbach sample is deterministic from the seed, keeps the primer, rejects bad options",
+          "[models][deepbach]") {
   auto model = tiny_deepbach();
   const VoiceRanges ranges = jsb_voice_ranges();
   SampleOptions o;

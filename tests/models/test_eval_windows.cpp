@@ -83,7 +83,8 @@ TEST_CASE("recurrent families give the whole-piece NLL in windows with carried s
       {"poly_rnn", "nade", {{"hidden", 16}, {"nade_hidden", 12}}},
       {"melody_rnn", "small", {{"hidden", 16}, {"num_layers", 2}}},
       {"melody_rnn", "attention", {{"hidden", 16}, {"num_layers", 1}, {"attn_length", 5}, {"dropout", 0.0}}},
-      {"performance_rnn", "small",
+      {"performance_rnn",
+       "small",
        {{"hidden", 16}, {"num_layers", 2}, {"note_density", true}, {"pitch_histogram", true}}},
   };
   for (const Family& f : families) {
@@ -105,8 +106,8 @@ TEST_CASE("performance controls of evaluation windows are the whole piece's", "[
   // its last steps would see the window's end instead of the rest of the piece.
   const TempDir dir("controls");
   const fs::path path = write_corpus(dir, {{"test", {120}}});
-  auto model = make_model("performance_rnn", "small",
-                          {{"hidden", 8}, {"note_density", true}, {"pitch_histogram", true}});
+  auto model =
+      make_model("performance_rnn", "small", {{"hidden", 8}, {"note_density", true}, {"pitch_histogram", true}});
   // The counted rows of every batch's condition, in order (one piece: one lane).
   auto rows = [&](int64_t window) {
     std::vector<float> out;
@@ -134,8 +135,8 @@ TEST_CASE("a model without carried state scores each window alone", "[eval]") {
   const TempDir dir("stateless");
   const fs::path path = write_corpus(dir, {{"test", {40, 33}}});
   manual_seed(3);
-  auto transformer = make_model("music_transformer", "small",
-                                {{"d_model", 16}, {"layers", 1}, {"heads", 2}, {"d_ff", 16}});
+  auto transformer =
+      make_model("music_transformer", "small", {{"d_model", 16}, {"layers", 1}, {"heads", 2}, {"d_ff", 16}});
   const auto [whole, steps] = nll_sum(*transformer, path, 100000, 4);
   const auto [windowed, windowed_steps] = nll_sum(*transformer, path, 9, 2);
   CHECK(windowed_steps == steps);
@@ -194,8 +195,7 @@ TEST_CASE("a corpus holding only the evaluated split is enough to evaluate, not 
   auto model = make_model("poly_rnn", "small", {{"hidden", 8}});
   const Dataset data(*model, DataOptions{.path = path}, DataUse::eval);
   CHECK(evaluate(*model, data, DataSplit::test).steps == 42);
-  CHECK_THROWS_WITH(data.for_each_eval_batch(DataSplit::valid, [](const Batch&) {}),
-                    Catch::Contains("no valid split"));
+  CHECK_THROWS_WITH(data.for_each_eval_batch(DataSplit::valid, [](const Batch&) {}), Catch::Contains("no valid split"));
   CHECK_THROWS_WITH(Dataset(*model, DataOptions{.path = path}), Catch::Contains("no training pieces"));
   CHECK_THROWS_WITH(Dataset(*model, DataOptions{.path = path}, DataUse::eval).next_train_batch(),
                     Catch::Contains("no training pieces"));
@@ -205,8 +205,8 @@ TEST_CASE("cadenza eval reads a file holding only a test split, and train refuse
   using cadenza::music::test::run_cadenza;
   const TempDir dir("cli");
   const fs::path path = write_corpus(dir, {{"test", {30, 12}}});
-  const auto trained = run_cadenza("train --model toy_roll --out " + dir / "run" + " --data " +
-                                   cadenza::test::kJsbArg + " --steps 2 --batch 4");
+  const auto trained = run_cadenza("train --model toy_roll --out " + dir / "run" + " --data " + cadenza::test::kJsbArg +
+                                   " --steps 2 --batch 4");
   cadenza::test::require_ok(trained);
   const auto r = run_cadenza("eval --checkpoint " + dir / "run" + " --data " + dir / path.filename().string() +
                              " --split test --samples 0 --json");
@@ -215,8 +215,7 @@ TEST_CASE("cadenza eval reads a file holding only a test split, and train refuse
   CHECK(out["split"] == "test");
   CHECK(out["steps"] == 42);
   CHECK(std::isfinite(out["nll"].get<double>()));
-  cadenza::test::check_one_line_error(
-      run_cadenza("train --model toy_roll --out " + dir / "run2" + " --data " + dir / path.filename().string() +
-                  " --steps 2"),
-      "no training pieces");
+  cadenza::test::check_one_line_error(run_cadenza("train --model toy_roll --out " + dir / "run2" + " --data " +
+                                                  dir / path.filename().string() + " --steps 2"),
+                                      "no training pieces");
 }

@@ -2,9 +2,9 @@
 // mode, critic-step training on a tiny batch, sampling to a 5-track score.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include "nn/conv.h"
 #include "nn/linear.h"
-#include <filesystem>
 
 #include "engine/serialize/safetensors.h"
 #include "models/data_parallel.h"
@@ -29,10 +29,13 @@ namespace {
 
 struct TinyCritic : nn::Module {
   TinyCritic() {
-    conv = register_module("conv", std::make_shared<nn::Conv3d>(2, 3, Shape{1, 2, 2}, ConvOptions{.stride = {1, 2, 2}}));
+    conv =
+        register_module("conv", std::make_shared<nn::Conv3d>(2, 3, Shape{1, 2, 2}, ConvOptions{.stride = {1, 2, 2}}));
     fc = register_module("fc", std::make_shared<nn::Linear>(24, 1));
   }
-  Tensor operator()(const Tensor& x) const { return squeeze(fc->forward(flatten(leaky_relu(conv->forward(x), 0.2), 1)), 1); }
+  Tensor operator()(const Tensor& x) const {
+    return squeeze(fc->forward(flatten(leaky_relu(conv->forward(x), 0.2), 1)), 1);
+  }
   std::shared_ptr<nn::Conv3d> conv;
   std::shared_ptr<nn::Linear> fc;
 };
@@ -42,8 +45,16 @@ bool floats_equal(const Tensor& a, const Tensor& b) { return a.to_vector<float>(
 std::shared_ptr<MuseGan> tiny_gan(const std::string& mode) {
   manual_seed(2);
   auto m = make_model("musegan", "small",
-                      {{"mode", mode}, {"tracks", 5}, {"bars", 2}, {"steps", 16}, {"pitches", 12}, {"z_dim", 4},
-                       {"g_channels", 8}, {"d_channels", 4}, {"temporal_hidden", 8}, {"critic_steps", 2}});
+                      {{"mode", mode},
+                       {"tracks", 5},
+                       {"bars", 2},
+                       {"steps", 16},
+                       {"pitches", 12},
+                       {"z_dim", 4},
+                       {"g_channels", 8},
+                       {"d_channels", 4},
+                       {"temporal_hidden", 8},
+                       {"critic_steps", 2}});
   return std::dynamic_pointer_cast<MuseGan>(m);
 }
 
@@ -64,7 +75,8 @@ TEST_CASE("WGAN-GP penalty and its gradient wrt the critic match PyTorch", "[mod
 }
 
 TEST_CASE("musegan modes give the paper's latent layout", "[models][musegan]") {
-  for (auto [mode, gens, width] : {std::tuple{"jamming", 5, 8}, std::tuple{"composer", 1, 8}, std::tuple{"hybrid", 5, 16}}) {
+  for (auto [mode, gens, width] :
+       {std::tuple{"jamming", 5, 8}, std::tuple{"composer", 1, 8}, std::tuple{"hybrid", 5, 16}}) {
     auto gan = tiny_gan(mode);
     auto lat = gan->bar_latents(gan->noise(3));
     REQUIRE(int(lat.size()) == gens);
@@ -137,11 +149,11 @@ TEST_CASE("musegan dataset builder: freedoom MIDI to [N, 5, 4, 48, 84] bars", "[
 namespace {
 
 RunSpec tiny_musegan_run(const std::filesystem::path& data, int64_t steps) {
-  RunSpec spec = make_run_spec("musegan", "small",
-                               {{"config", {{"z_dim", 4}, {"g_channels", 8}, {"d_channels", 4}, {"temporal_hidden", 8},
-                                            {"critic_steps", 2}}},
-                                {"data", {{"batch_size", 2}}},
-                                {"train", {{"steps", steps}, {"valid_batches", 1}, {"log_every", 1}}}});
+  RunSpec spec = make_run_spec(
+      "musegan", "small",
+      {{"config", {{"z_dim", 4}, {"g_channels", 8}, {"d_channels", 4}, {"temporal_hidden", 8}, {"critic_steps", 2}}},
+       {"data", {{"batch_size", 2}}},
+       {"train", {{"steps", steps}, {"valid_batches", 1}, {"log_every", 1}}}});
   spec.data.path = data;
   return spec;
 }
@@ -160,7 +172,8 @@ TEST_CASE("musegan trains through the trainer's TrainStep, stopped and resumed i
 
   const std::atomic<bool> stop{true};  // every call takes one step, saves and returns
   TrainResult r = train(tmp.path / "resumed", spec, false, silent(&stop));
-  while (r.status == TrainStatus::interrupted) r = train(tmp.path / "resumed", load_run_spec(tmp.path / "resumed"), true, silent(&stop));
+  while (r.status == TrainStatus::interrupted)
+    r = train(tmp.path / "resumed", load_run_spec(tmp.path / "resumed"), true, silent(&stop));
   REQUIRE(r.status == TrainStatus::finished);
   CHECK(r.step == 3);
   CHECK(std::isfinite(r.valid_nll));  // minus the critic's Wasserstein estimate on valid phrases
@@ -214,7 +227,9 @@ TEST_CASE("musegan metrics pool phrases laid back to back, split notes at phrase
   // phrase 0 and the first step of phrase 1: two notes, not one; guitar (track 2) is
   // empty; bass (track 3) doubles the piano an octave down in phrase 0 only.
   std::vector<float> v(size_t(2 * 5 * 2 * 48 * 84), 0.f);
-  auto at = [&](int n, int m, int t, int p) -> float& { return v[size_t((((n * 5 + m) * 2 + t / 48) * 48 + t % 48) * 84 + p)]; };
+  auto at = [&](int n, int m, int t, int p) -> float& {
+    return v[size_t((((n * 5 + m) * 2 + t / 48) * 48 + t % 48) * 84 + p)];
+  };
   for (int t = 0; t < 96; ++t) at(0, 1, t, 36) = at(0, 3, t, 24) = 1.f;
   at(1, 1, 0, 36) = 1.f;
   for (int t = 0; t < 96; t += 12) at(0, 0, t, 12) = 1.f;  // a drum hit on every beat of phrase 0
@@ -227,11 +242,11 @@ TEST_CASE("musegan metrics pool phrases laid back to back, split notes at phrase
   CHECK(m.empty_bars[2] == Approx(1.0));
   CHECK(m.used_pitch_classes[1] == Approx(1.0));
   CHECK(std::isnan(m.used_pitch_classes[0]));
-  CHECK(std::isnan(m.used_pitch_classes[2]));  // the silent guitar: undefined, not 0
+  CHECK(std::isnan(m.used_pitch_classes[2]));     // the silent guitar: undefined, not 0
   CHECK(std::isnan(m.tonal_distance[0].second));  // Piano-Guitar
   // Piano: a 96-step note and a 1-step note (shorter than a 32nd, 2 steps): 1 of 2.
   CHECK(m.qualified_notes[1] == Approx(0.5));
-  CHECK(m.drum_pattern == Approx(1.0));  // every onset on the 16th grid
+  CHECK(m.drum_pattern == Approx(1.0));   // every onset on the 16th grid
   REQUIRE(m.tonal_distance.size() == 6);  // pairs of the 4 pitched tracks
   CHECK(m.tonal_distance[1].first == "Piano-Bass");
   CHECK(m.tonal_distance[1].second == Approx(0.0).margin(1e-9));  // octaves share a chroma

@@ -1,10 +1,10 @@
 // music_transformer: presets, training on a fixed batch, the key/value cache against full
 // recomputation, sampling under every option for both tokenizers, checkpoint reload.
+#include <fmt/format.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fmt/format.h>
-#include <unistd.h>
 
 #include "engine/autograd.h"
 #include "models/family.h"
@@ -55,7 +55,8 @@ void check_valid_score(const music::Score& s) {
       CHECK(n.end >= n.start);
       ++notes;
     }
-  music::Score back = music::score_from_midi(music::midi::read_midi(music::midi::write_midi(music::midi_from_score(s))));
+  music::Score back =
+      music::score_from_midi(music::midi::read_midi(music::midi::write_midi(music::midi_from_score(s))));
   size_t back_notes = 0;
   for (const auto& t : back.tracks) back_notes += t.notes.size();
   CHECK(back_notes == notes);
@@ -65,7 +66,8 @@ music::Score primer_score() {
   music::Score s;
   s.ticks_per_quarter = 480;
   music::Track t;
-  for (int i = 0; i < 4; ++i) t.notes.push_back({.start = 480 * i, .end = 480 * i + 400, .pitch = uint8_t(60 + 2 * i), .velocity = 80});
+  for (int i = 0; i < 4; ++i)
+    t.notes.push_back({.start = 480 * i, .end = 480 * i + 400, .pitch = uint8_t(60 + 2 * i), .velocity = 80});
   s.tracks.push_back(t);
   return s;
 }
@@ -98,8 +100,10 @@ TEST_CASE("music_transformer overfits a tiny fixed batch", "[models][transformer
   c.dropout = 0;
   MusicTransformer m(c, init);
   Tensor tokens = random_tokens(2, 17, m.vocab_size(), 7);
-  Batch b{.inputs = narrow(tokens, 1, 0, 16), .targets = contiguous(narrow(tokens, 1, 1, 16)),
-          .mask = Tensor::ones({2, 16}), .condition = {}};
+  Batch b{.inputs = narrow(tokens, 1, 0, 16),
+          .targets = contiguous(narrow(tokens, 1, 1, 16)),
+          .mask = Tensor::ones({2, 16}),
+          .condition = {}};
   LossResult first = m.loss(b);
   CHECK(first.loss.item<float>() == Approx(std::log(388.0)).margin(0.5));  // near uniform at init
   models::testing::overfit(m, b, 120, 1e-2);
@@ -120,8 +124,8 @@ TEST_CASE("music_transformer loss skips padded targets", "[models][transformer]"
   LossResult r = m.loss({.inputs = narrow(tokens, 1, 0, 5), .targets = targets, .mask = {}, .condition = {}});
   CHECK(r.steps == 3);
   // The mean over the three real targets equals the loss of the first three positions alone.
-  LossResult head = m.loss({.inputs = narrow(tokens, 1, 0, 3), .targets = narrow(targets, 1, 0, 3), .mask = {},
-                            .condition = {}});
+  LossResult head =
+      m.loss({.inputs = narrow(tokens, 1, 0, 3), .targets = narrow(targets, 1, 0, 3), .mask = {}, .condition = {}});
   CHECK(r.loss.item<float>() == Approx(head.loss.item<float>()).epsilon(1e-5));
 }
 

@@ -16,17 +16,24 @@ namespace {
 
 std::shared_ptr<MusicVae> tiny_vae(nlohmann::json overrides = nlohmann::json::object()) {
   manual_seed(3);
-  nlohmann::json o = {{"enc_hidden", 32}, {"z_size", 8}, {"dec_hidden", 48}, {"dec_layers", 1}, {"bars", 1},
-                      {"steps_per_bar", 8}, {"sampling_schedule", "constant"}, {"sampling_rate", 0.0},
-                      {"max_beta", 0.05}, {"beta_rate", 0.0}};
+  nlohmann::json o = {{"enc_hidden", 32},
+                      {"z_size", 8},
+                      {"dec_hidden", 48},
+                      {"dec_layers", 1},
+                      {"bars", 1},
+                      {"steps_per_bar", 8},
+                      {"sampling_schedule", "constant"},
+                      {"sampling_rate", 0.0},
+                      {"max_beta", 0.05},
+                      {"beta_rate", 0.0}};
   o.merge_patch(overrides);
   return std::dynamic_pointer_cast<MusicVae>(make_model("music_vae", "small", o));
 }
 
 // Two distinct 8-step melodies (tokens of the 38-class melody vocabulary).
 Batch two_melodies() {
-  std::vector<int64_t> t = {2, 0, 9, 0, 14, 1, 21, 0,   //
-                            30, 26, 0, 23, 1, 0, 18, 16};
+  std::vector<int64_t> t = {2,  0,  9, 0,  14, 1, 21, 0,  //
+                            30, 26, 0, 23, 1,  0, 18, 16};
   Tensor x = Tensor::from_vector<int64_t>(t, {2, 8});
   return {x, x, {}, {}};
 }
@@ -105,8 +112,14 @@ TEST_CASE("music_vae overfits two melodies and interpolation endpoints reconstru
 TEST_CASE("music_vae hierarchical decoder: per-bar conductor, shapes, sampling, reload", "[models][music_vae]") {
   manual_seed(4);
   auto model = make_model("music_vae", "hierdec_small",
-                          {{"enc_hidden", 16}, {"z_size", 8}, {"dec_hidden", 16}, {"conductor_hidden", 12},
-                           {"bars", 3}, {"steps_per_bar", 4}, {"sampling_rate", 0.5}, {"sampling_schedule", "constant"}});
+                          {{"enc_hidden", 16},
+                           {"z_size", 8},
+                           {"dec_hidden", 16},
+                           {"conductor_hidden", 12},
+                           {"bars", 3},
+                           {"steps_per_bar", 4},
+                           {"sampling_rate", 0.5},
+                           {"sampling_schedule", "constant"}});
   auto* vae = dynamic_cast<MusicVae*>(model.get());
   REQUIRE(vae);
   CHECK(vae->segment_length() == 12);
@@ -119,8 +132,7 @@ TEST_CASE("music_vae hierarchical decoder: per-bar conductor, shapes, sampling, 
   CHECK(std::isfinite(r.loss.item<double>()));
   model->eval();
   CHECK(model->forward(batch).shape() == Shape{2, 12, 38});
-  CHECK_THROWS_WITH(model->forward(Batch{narrow(x, 1, 0, 10), narrow(x, 1, 0, 10), {}, {}}),
-                    Contains("steps_per_bar"));
+  CHECK_THROWS_WITH(model->forward(Batch{narrow(x, 1, 0, 10), narrow(x, 1, 0, 10), {}, {}}), Contains("steps_per_bar"));
   Generator gen(9);
   auto seqs = vae->decode(randn({3, 8}), 10, 1.0, gen);
   REQUIRE(seqs.size() == 3);

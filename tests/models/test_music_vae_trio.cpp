@@ -25,9 +25,9 @@ namespace {
 // A hierarchical trio VAE of 2 bars of 8 steps.
 std::shared_ptr<MusicVae> tiny_trio(nlohmann::json overrides = nlohmann::json::object()) {
   manual_seed(5);
-  nlohmann::json o = {{"enc_hidden", 32}, {"z_size", 8}, {"dec_hidden", 48}, {"conductor_hidden", 32},
-                      {"bars", 2},        {"steps_per_bar", 8}, {"max_beta", 0.05}, {"beta_rate", 0.0},
-                      {"free_bits", 0}};
+  nlohmann::json o = {{"enc_hidden", 32},       {"z_size", 8},      {"dec_hidden", 48},
+                      {"conductor_hidden", 32}, {"bars", 2},        {"steps_per_bar", 8},
+                      {"max_beta", 0.05},       {"beta_rate", 0.0}, {"free_bits", 0}};
   o.merge_patch(overrides);
   return std::dynamic_pointer_cast<MusicVae>(make_model("music_vae", "hierdec_trio_small", o));
 }
@@ -50,7 +50,8 @@ Batch two_trios() {
 
 }  // namespace
 
-TEST_CASE("music_vae trio: split cross-entropy matches PyTorch (SplitMultiOutLstmDecoder)", "[models][music_vae][trio]") {
+TEST_CASE("music_vae trio: split cross-entropy matches PyTorch (SplitMultiOutLstmDecoder)",
+          "[models][music_vae][trio]") {
   parity::Fixture f("vae_trio_loss");
   std::vector<int64_t> sizes;
   for (double s : f.get("sizes").to_vector<double>()) sizes.push_back(int64_t(s));
@@ -88,7 +89,8 @@ TEST_CASE("music_vae trio: the step NLL is the sum of three plain cross-entropie
   double total = 0, correct = 0;
   for (size_t k = 0; k < 3; ++k) {
     const int64_t n = vae->parts()[k].classes;
-    const Tensor target = Tensor::from_vector<int64_t>(std::vector<int64_t>(by_part[k]->begin(), by_part[k]->end()), {2, 16});
+    const Tensor target =
+        Tensor::from_vector<int64_t>(std::vector<int64_t>(by_part[k]->begin(), by_part[k]->end()), {2, 16});
     const Tensor part_logits = contiguous(narrow(logits, 2, offset, n));
     const double xent = cross_entropy(part_logits, target, {.reduction = Reduction::sum}).item<double>();
     INFO("part " << vae->parts()[k].name);
@@ -99,7 +101,7 @@ TEST_CASE("music_vae trio: the step NLL is the sum of three plain cross-entropie
   }
   CHECK(terms.result.steps == 32);
   CHECK(terms.result.nll_sum == Approx(total).epsilon(1e-5));
-  CHECK(terms.result.correct == Approx(correct / 3));       // accuracy: the parts' mean
+  CHECK(terms.result.correct == Approx(correct / 3));                           // accuracy: the parts' mean
   CHECK(terms.result.loss.item<double>() == Approx(total / 32).epsilon(1e-5));  // beta 0 at step 0
   CHECK(vae->loss(batch).nll_sum == Approx(total).epsilon(1e-5));
 }
@@ -128,10 +130,12 @@ TEST_CASE("music_vae trio: overfits two trios and reconstructs every track", "[m
   CHECK(s.tracks[2].is_drum);
 }
 
-TEST_CASE("music_vae trio: one decoder per track, sampling three tracks, reload, presets", "[models][music_vae][trio]") {
+TEST_CASE("music_vae trio: one decoder per track, sampling three tracks, reload, presets",
+          "[models][music_vae][trio]") {
   auto vae = tiny_trio();
   const auto state = vae->state_dict();
-  for (const char* name : {"decoder_melody.output.weight", "decoder_bass.output.weight", "decoder_drums.output.weight"}) {
+  for (const char* name :
+       {"decoder_melody.output.weight", "decoder_bass.output.weight", "decoder_drums.output.weight"}) {
     INFO(name);
     CHECK(state.count(name) == 1);
   }
@@ -185,13 +189,12 @@ TEST_CASE("music_vae trio data: 16-bar windows from multitrack MIDI, one-line er
 
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "midi", .length = 250, .steps_per_quarter = 4}),
                     Contains("whole 4/4 bars"));
-  CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "midi", .length = 256, .steps_per_quarter = 4,
-                                              .max_transpose = 2}),
-                    Contains("not transposed"));
+  CHECK_THROWS_WITH(
+      Dataset(*vae, DataOptions{.path = dir.path / "midi", .length = 256, .steps_per_quarter = 4, .max_transpose = 2}),
+      Contains("not transposed"));
   // A folder whose files lack a part: no window.
   std::filesystem::create_directories(dir.path / "no_trio");
-  std::filesystem::copy_file(cadenza::test::test_data("freedoom") / "d_dm11.mid",
-                             dir.path / "no_trio" / "d_dm11.mid");
+  std::filesystem::copy_file(cadenza::test::test_data("freedoom") / "d_dm11.mid", dir.path / "no_trio" / "d_dm11.mid");
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "no_trio", .length = 256, .steps_per_quarter = 4}),
                     Contains("no trio window"));
   CHECK_THROWS_WITH(default_corpus_path(*vae), Contains("--data"));

@@ -1,7 +1,7 @@
 // poly_rnn: loss convention, frame accuracy, overfitting, carried state, reload, sampling.
+#include <fmt/ranges.h>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <fmt/ranges.h>
 
 #include "models/common/step_loss.h"
 #include "models/lstm/poly_rnn.h"
@@ -120,7 +120,8 @@ TEST_CASE("poly_rnn samples valid scores with a primer and temperatures, bad opt
   // Near-zero temperature: deterministic given the state.
   o.temperature = 1e-4;
   Generator g1(1), g2(2);
-  CHECK(music::repr::score_to_roll_piece(model->sample(o, g1), 1) == music::repr::score_to_roll_piece(model->sample(o, g2), 1));
+  CHECK(music::repr::score_to_roll_piece(model->sample(o, g1), 1) ==
+        music::repr::score_to_roll_piece(model->sample(o, g2), 1));
 
   SampleOptions bad;
   bad.length = 0;
@@ -170,7 +171,8 @@ Batch two_chord_batch() {
 
 }  // namespace
 
-TEST_CASE("poly_rnn nade: teacher-forced conditionals equal key-by-key decoding of the same frames", "[models][poly_rnn]") {
+TEST_CASE("poly_rnn nade: teacher-forced conditionals equal key-by-key decoding of the same frames",
+          "[models][poly_rnn]") {
   auto model = tiny_nade();
   auto& poly = dynamic_cast<PolyRnn&>(*model);
   Batch batch = tiny_roll_batch();
@@ -185,8 +187,8 @@ TEST_CASE("poly_rnn nade: teacher-forced conditionals equal key-by-key decoding 
   for (const auto& [name, child] : model->named_children())
     if (name == "nade") nade = dynamic_cast<NadeOutput*>(child.get());
   REQUIRE(nade != nullptr);
-  Tensor decoded = nade->decode(hidden, [&](int64_t i, const Tensor&) { return reshape(narrow(truth, 1, i, 1), {12}); },
-                                &seen);
+  Tensor decoded = nade->decode(
+      hidden, [&](int64_t i, const Tensor&) { return reshape(narrow(truth, 1, i, 1), {12}); }, &seen);
   CHECK(decoded.to_vector<float>() == truth.to_vector<float>());
   testing::check_all_close(seen.to_vector<float>(), reshape(parallel, {12, 88}).to_vector<float>(), 1e-5);
   // Changing a key changes only the conditionals of the keys above it.

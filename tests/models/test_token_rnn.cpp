@@ -28,8 +28,10 @@ Batch token_batch(int64_t vocab, int64_t T, int64_t condition_size = 0) {
       tg.push_back(pad ? -100 : tok);
       mask.push_back(pad ? 0.f : 1.f);
     }
-  Batch batch{Tensor::from_vector<int64_t>(in, {B, T}), Tensor::from_vector<int64_t>(tg, {B, T}),
-              Tensor::from_vector<float>(mask, {B, T}), {}};
+  Batch batch{Tensor::from_vector<int64_t>(in, {B, T}),
+              Tensor::from_vector<int64_t>(tg, {B, T}),
+              Tensor::from_vector<float>(mask, {B, T}),
+              {}};
   if (condition_size > 0) {
     std::vector<float> c(size_t(B * T * condition_size));
     for (size_t i = 0; i < c.size(); ++i) c[i] = float((i * 37) % 11) / 11.f;
@@ -118,7 +120,8 @@ TEST_CASE("token RNNs reloaded from their state dict give the same logits", "[mo
   for (const Case& c : cases()) {
     INFO(label(c));
     auto model = build(c);
-    testing::check_reload_same_logits(*model, token_batch(dynamic_cast<TokenRnn&>(*model).vocab_size(), 5, c.condition_size));
+    testing::check_reload_same_logits(*model,
+                                      token_batch(dynamic_cast<TokenRnn&>(*model).vocab_size(), 5, c.condition_size));
   }
 }
 
@@ -143,7 +146,8 @@ TEST_CASE("token RNNs sample valid scores under every option", "[models][token_r
     opts[4].top_k = 1;  // fewer distinct candidates than the beam
     opts[5].primer = primer;
     opts[5].beam = 2;
-    if (c.condition_size) opts[0].controls = {{"note_density", 3.5}, {"pitch_histogram", {1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1}}};
+    if (c.condition_size)
+      opts[0].controls = {{"note_density", 3.5}, {"pitch_histogram", {1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1}}};
     for (SampleOptions& o : opts) {
       o.length = 10;
       Generator gen(9);
@@ -206,7 +210,9 @@ TEST_CASE("performance control signals follow Magenta's definitions", "[models][
   T toks{vel, on60, on64, shift1s, off60, off64, shift1s};
   auto rows = performance_condition(toks, {true, true});
   REQUIRE(rows.size() == toks.size() * 20);
-  auto density_bin = [&](size_t i) { return std::max_element(rows.begin() + i * 20, rows.begin() + i * 20 + 8) - (rows.begin() + i * 20); };
+  auto density_bin = [&](size_t i) {
+    return std::max_element(rows.begin() + i * 20, rows.begin() + i * 20 + 8) - (rows.begin() + i * 20);
+  };
   CHECK(density_bin(0) == 1);
   CHECK(density_bin(1) == 1);
   CHECK(density_bin(4) == 0);  // after the first second: no note-on left

@@ -1,7 +1,7 @@
 // The data pipeline and the training loop (models/data.h, models/train.h) on the test-only
 // toy families of toy_models.cpp and the bundled JSB Chorales.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -26,8 +26,8 @@ const fs::path& kJsb = cadenza::test::kJsbPath;
 // A fresh per-process directory, removed at the end of the test.
 
 RunSpec tiny_spec(const std::string& model, int64_t steps, nlohmann::json train_patch = nlohmann::json::object()) {
-  nlohmann::json train = {{"steps", steps}, {"log_every", 1}, {"valid_every", 3}, {"valid_batches", 2},
-                          {"checkpoint_every", 100}, {"lr", 0.01}};
+  nlohmann::json train = {{"steps", steps},     {"log_every", 1},          {"valid_every", 3},
+                          {"valid_batches", 2}, {"checkpoint_every", 100}, {"lr", 0.01}};
   train.merge_patch(train_patch);
   RunSpec spec = make_run_spec(model, "small", {{"data", {{"batch_size", 4}, {"length", 16}}}, {"train", train}});
   spec.data.path = kJsb;
@@ -100,7 +100,8 @@ TEST_CASE("evaluation predicts every frame of every piece exactly once", "[train
     DataOptions w = o;
     w.eval_length = window;
     double counted = 0;
-    Dataset(*model, w).for_each_eval_batch(DataSplit::valid, [&](const Batch& b) { counted += sum(b.mask).item<double>(); });
+    Dataset(*model, w).for_each_eval_batch(DataSplit::valid,
+                                           [&](const Batch& b) { counted += sum(b.mask).item<double>(); });
     CHECK(counted == frames);
   }
   const EvalResult r = evaluate(*model, data, DataSplit::valid);
@@ -151,7 +152,8 @@ TEST_CASE("a run stopped and resumed at every step ends bit-identical to a strai
     CHECK(floats(t) == floats(b.model->state_dict().at(name)));
   }
   // One metrics row per step, no duplicates from the resumptions, same losses.
-  const auto rows_a = MetricsLog::read(metrics_path(straight.path)), rows_b = MetricsLog::read(metrics_path(resumed.path));
+  const auto rows_a = MetricsLog::read(metrics_path(straight.path)),
+             rows_b = MetricsLog::read(metrics_path(resumed.path));
   REQUIRE(rows_b.size() == 6);
   for (size_t i = 0; i < 6; ++i) {
     CHECK(rows_b[i].step == static_cast<int64_t>(i + 1));

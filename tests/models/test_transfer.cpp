@@ -25,8 +25,14 @@ const fs::path& kJsb = cadenza::test::kJsbPath;
 
 nlohmann::json tiny_patch(int64_t steps, const fs::path& data) {
   return {{"data", {{"batch_size", 8}, {"length", 16}, {"path", data.string()}}},
-          {"train", {{"steps", steps}, {"log_every", 1}, {"valid_every", 0}, {"valid_batches", 2},
-                     {"checkpoint_every", 100}, {"lr", 0.05}, {"warmup", 0}}}};
+          {"train",
+           {{"steps", steps},
+            {"log_every", 1},
+            {"valid_every", 0},
+            {"valid_batches", 2},
+            {"checkpoint_every", 100},
+            {"lr", 0.05},
+            {"warmup", 0}}}};
 }
 
 TrainHooks quiet() { return {nullptr, nullptr}; }
@@ -87,8 +93,8 @@ TEST_CASE("fine-tuning starts at the checkpoint's loss and leaves frozen groups 
 TEST_CASE("transfer errors: unknown group lists the groups, other family, changed shapes", "[transfer]") {
   auto model = make_model("toy_tokens", "small");
   CHECK(parameter_groups(*model) == std::vector<std::string>{"embed", "embed.weight", "out", "out.weight", "out.bias"});
-  CHECK_THROWS_WITH(trainable_parameters(*model, {"lstm.0"}),
-                    Catch::Contains("no parameter group 'lstm.0'") && Catch::Contains("(groups: embed, embed.weight, out"));
+  CHECK_THROWS_WITH(trainable_parameters(*model, {"lstm.0"}), Catch::Contains("no parameter group 'lstm.0'") &&
+                                                                  Catch::Contains("(groups: embed, embed.weight, out"));
   CHECK_THROWS_WITH(trainable_parameters(*model, {"embed", "out"}), Catch::Contains("nothing would train"));
   // A prefix must end at a dot: "emb" is not a group.
   CHECK_THROWS_WITH(trainable_parameters(*model, {"emb"}), Catch::Contains("no parameter group 'emb'"));
@@ -102,39 +108,41 @@ TEST_CASE("transfer errors: unknown group lists the groups, other family, change
   auto roll = make_model("toy_roll", "small");
   CHECK_THROWS_WITH(load_initial_weights(*roll, base), Catch::Contains("holds a 'toy_tokens' model, not 'toy_roll'"));
   auto wider = make_model("toy_tokens", "small", {{"dim", 16}});
-  CHECK_THROWS_WITH(load_initial_weights(*wider, base), Catch::Contains("--init-from") && Catch::Contains("embed.weight"));
+  CHECK_THROWS_WITH(load_initial_weights(*wider, base),
+                    Catch::Contains("--init-from") && Catch::Contains("embed.weight"));
   CHECK_THROWS_WITH(fine_tune_spec(tmp.path / "nothing", nullptr), Catch::Contains("no such directory"));
 }
 
 TEST_CASE("cadenza train --init-from / --freeze: a run, and one-line errors", "[transfer][cli]") {
   TempDir tmp("cadenza_transfer", "cli");
   const std::string quick = " --steps 3 --batch 4 --config " + (tmp / "quick.json");
-  std::ofstream(tmp.path / "quick.json") << R"({"data": {"length": 16}, "train": {"valid_every": 0, "valid_batches": 1}})";
+  std::ofstream(tmp.path / "quick.json")
+      << R"({"data": {"length": 16}, "train": {"valid_every": 0, "valid_batches": 1}})";
   REQUIRE(run_cadenza("train --model toy_tokens --out " + (tmp / "base") + quick).status == 0);
 
-  const auto ok = run_cadenza("train --init-from " + (tmp / "base") + " --freeze embed --out " +
-                                       (tmp / "tuned") + quick);
+  const auto ok =
+      run_cadenza("train --init-from " + (tmp / "base") + " --freeze embed --out " + (tmp / "tuned") + quick);
   INFO(ok.err);
   REQUIRE(ok.status == 0);
   CHECK(load_trained_model(tmp.path / "base").model->state_dict().at("embed.weight").to_vector<float>() ==
         load_trained_model(tmp.path / "tuned").model->state_dict().at("embed.weight").to_vector<float>());
 
   using cadenza::test::check_one_line_error;
-  check_one_line_error(run_cadenza("train --init-from " + (tmp / "base") + " --model toy_roll --out " +
-                                            (tmp / "x1") + quick),
-                       "holds a 'toy_tokens' model, not 'toy_roll'");
-  check_one_line_error(run_cadenza("train --init-from " + (tmp / "base") + " --freeze lstm --out " +
-                                            (tmp / "x2") + quick),
-                       "(groups: embed, embed.weight, out, out.weight, out.bias)");
+  check_one_line_error(
+      run_cadenza("train --init-from " + (tmp / "base") + " --model toy_roll --out " + (tmp / "x1") + quick),
+      "holds a 'toy_tokens' model, not 'toy_roll'");
+  check_one_line_error(
+      run_cadenza("train --init-from " + (tmp / "base") + " --freeze lstm --out " + (tmp / "x2") + quick),
+      "(groups: embed, embed.weight, out, out.weight, out.bias)");
   CHECK_FALSE(fs::exists(tmp.path / "x2" / "config.json"));  // refused before anything is written
   check_one_line_error(run_cadenza("train --init-from " + (tmp / "nowhere") + " --out " + (tmp / "x3")),
                        "no such directory");
-  check_one_line_error(run_cadenza("train --resume --init-from " + (tmp / "base") + " --out " +
-                                            (tmp / "tuned")),
+  check_one_line_error(run_cadenza("train --resume --init-from " + (tmp / "base") + " --out " + (tmp / "tuned")),
                        "not --init-from");
 }
 
-TEST_CASE("fine-tuning from a checkpoint file (init-from DIR/best.safetensors) starts from that checkpoint", "[transfer]") {
+TEST_CASE("fine-tuning from a checkpoint file (init-from DIR/best.safetensors) starts from that checkpoint",
+          "[transfer]") {
   TempDir tmp("cadenza_transfer", "from_best");
   const fs::path base = tmp.path / "base";
   nlohmann::json patch = tiny_patch(12, kJsb);

@@ -7,10 +7,10 @@
 //               (config: nan_after)
 // nan_after = n > 0 makes every training-mode loss after the n-th one NaN, to test the
 // trainer's divergence stop.
-#include "nn/dropout.h"
 #include "models/registry.h"
 #include "music/repr/json_roll.h"
 #include "music/repr/tokenizer.h"
+#include "nn/dropout.h"
 #include "nn/embedding.h"
 #include "nn/linear.h"
 #include "ops/ops.h"
@@ -107,7 +107,8 @@ class ToyRoll final : public ToyBase {
     for (int64_t i = 0; i < o.length; ++i) {
       std::vector<float> frame(repr::kRollPitches, 0.0f);
       for (int p : piece.back())
-        if (p >= repr::kRollLowestPitch && p < repr::kRollLowestPitch + repr::kRollPitches) frame[p - repr::kRollLowestPitch] = 1;
+        if (p >= repr::kRollLowestPitch && p < repr::kRollLowestPitch + repr::kRollPitches)
+          frame[p - repr::kRollLowestPitch] = 1;
       const Tensor x = Tensor::from_vector<float>(frame, {1, repr::kRollPitches});
       const std::vector<float> on = bernoulli(sigmoid(div(lin_->forward(x), o.temperature)), &gen).to_vector<float>();
       repr::RollStep step;
@@ -123,7 +124,8 @@ class ToyRoll final : public ToyBase {
 };
 
 json toy_preset(const std::string& preset) {
-  if (preset != "small" && preset != "paper") throw std::invalid_argument("unknown preset '" + preset + "' (known: small, paper)");
+  if (preset != "small" && preset != "paper")
+    throw std::invalid_argument("unknown preset '" + preset + "' (known: small, paper)");
   return json::object();
 }
 

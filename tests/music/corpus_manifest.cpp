@@ -54,9 +54,7 @@ std::vector<ManifestRow> read_manifest(const std::filesystem::path& tsv) {
   return rows;
 }
 
-std::string first_reason(const std::string& strict_check) {
-  return strict_check.substr(0, strict_check.find("; "));
-}
+std::string first_reason(const std::string& strict_check) { return strict_check.substr(0, strict_check.find("; ")); }
 
 namespace {
 

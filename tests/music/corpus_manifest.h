@@ -9,11 +9,11 @@
 namespace cadenza::music::test {
 
 struct ManifestRow {
-  std::string file;          // relative to the corpus folder
+  std::string file;  // relative to the corpus folder
   bool starts_mthd = false;
   int format = -1;
   int ntrks_hdr = -1;
-  std::string division;      // "96" or "SMPTE:16/96"
+  std::string division;  // "96" or "SMPTE:16/96"
   int mtrk_found = -1;
   long note_ons = 0, drum_note_ons = 0, tempo = 0, time_signatures = 0, key_signatures = 0;
   long running_status = 0, sysex = 0;

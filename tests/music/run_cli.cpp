@@ -19,8 +19,8 @@ CliResult run_command(const std::string& command) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("cadenza_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::create_directories(dir);
-  const std::string cmd = "{ " + command + "; } >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() +
-                          "' </dev/null";
+  const std::string cmd =
+      "{ " + command + "; } >'" + (dir / "out").string() + "' 2>'" + (dir / "err").string() + "' </dev/null";
   const int raw = std::system(cmd.c_str());
   CliResult r;
   // The shell reports a child killed by signal N as exit status 128 + N.

@@ -6,7 +6,7 @@
 namespace cadenza::music::test {
 
 struct CliResult {
-  int status = -1;        // exit status; -1 if killed by a signal
+  int status = -1;  // exit status; -1 if killed by a signal
   bool signaled = false;
   std::string out, err;
   int err_lines() const;  // newline-terminated lines on stderr

@@ -11,8 +11,14 @@ using test::one_track;
 
 TEST_CASE("note density: onsets per quarter over the segment or up to the last note", "[metrics][attributes]") {
   // Four quarter notes then four 8ths: 8 onsets; the last note ends at tick 24 = 6 quarters.
-  const Score s = one_track({{0, 4, 60, 80}, {4, 8, 62, 80}, {8, 12, 64, 80}, {12, 16, 65, 80},
-                             {16, 18, 67, 80}, {18, 20, 65, 80}, {20, 22, 64, 80}, {22, 24, 62, 80}},
+  const Score s = one_track({{0, 4, 60, 80},
+                             {4, 8, 62, 80},
+                             {8, 12, 64, 80},
+                             {12, 16, 65, 80},
+                             {16, 18, 67, 80},
+                             {18, 20, 65, 80},
+                             {20, 22, 64, 80},
+                             {22, 24, 62, 80}},
                             4);
   CHECK(note_density(s) == Approx(8.0 / 6.0));
   CHECK(note_density(s, 8) == Approx(1.0));  // a two-bar segment: the trailing rest counts
@@ -24,8 +30,7 @@ TEST_CASE("note density: onsets per quarter over the segment or up to the last n
 
 TEST_CASE("syncopation: the share of onsets between quarter-note beats", "[metrics][attributes]") {
   // On the beat (ticks 0, 4), on the off-beat 8th (6) and a 16th (9): 2 of 4 off the beat.
-  CHECK(syncopation(one_track({{0, 4, 60, 80}, {4, 6, 62, 80}, {6, 9, 64, 80}, {9, 12, 65, 80}}, 4)) ==
-        Approx(0.5));
+  CHECK(syncopation(one_track({{0, 4, 60, 80}, {4, 6, 62, 80}, {6, 9, 64, 80}, {9, 12, 65, 80}}, 4)) == Approx(0.5));
   CHECK(syncopation(one_track({{0, 4, 60, 80}, {8, 12, 62, 80}}, 4)) == 0);
   CHECK(syncopation(one_track({{2, 4, 60, 80}, {6, 8, 62, 80}}, 4)) == 1);
   CHECK(syncopation(one_track({}, 4)) == 0);

@@ -106,10 +106,15 @@ TEST_CASE("convert: MIDI -> tokens -> MIDI, MIDI <-> JSON roll", "[cli]") {
   REQUIRE(run_cadenza("convert " + tmp("a.tok") + " " + tmp("a.mid")).status == 0);
   const auto j = nlohmann::json::parse(run_cadenza("inspect --json " + tmp("a.mid")).out);
   CHECK(j["notes"].get<int>() > 3000);  // drums are not in REMI
-  const std::string jsb = "'" + (std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
-  REQUIRE(run_cadenza("convert " + jsb + " " + tmp("b.mid") + " --split test --piece 3 --steps-per-quarter 1").status == 0);
-  REQUIRE(run_cadenza("convert " + tmp("b.mid") + " " + tmp("b.json") + " --steps-per-quarter 1 --split test").status == 0);
-  REQUIRE(run_cadenza("convert " + jsb + " " + tmp("c.json") + " --split test --piece 3 --steps-per-quarter 1").status == 0);
+  const std::string jsb =
+      "'" + (std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json").string() + "'";
+  REQUIRE(run_cadenza("convert " + jsb + " " + tmp("b.mid") + " --split test --piece 3 --steps-per-quarter 1").status ==
+          0);
+  REQUIRE(run_cadenza("convert " + tmp("b.mid") + " " + tmp("b.json") + " --steps-per-quarter 1 --split test").status ==
+          0);
+  REQUIRE(
+      run_cadenza("convert " + jsb + " " + tmp("c.json") + " --split test --piece 3 --steps-per-quarter 1").status ==
+      0);
   const auto b = nlohmann::json::parse(std::ifstream(tmp("b.json")));
   const auto c = nlohmann::json::parse(std::ifstream(tmp("c.json")));
   CHECK(b == c);

@@ -1,11 +1,11 @@
 // A corpus build killed at any moment and run again gives the store an uninterrupted build
 // gives, byte for byte: shards are written atomically and a finished one is kept.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <map>
@@ -22,7 +22,8 @@ namespace {
 
 std::map<std::string, std::string> store_bytes(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = cadenza::test::read_bytes(e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    out[e.path().filename().string()] = cadenza::test::read_bytes(e.path());
   return out;
 }
 
@@ -30,8 +31,9 @@ std::map<std::string, std::string> store_bytes(const fs::path& dir) {
 // has not finished). Returns true if it was killed before it ended.
 bool build(const fs::path& out, std::chrono::microseconds kill_after) {
   const std::string folder = cadenza::test::test_data("freedoom").string(), target = out.string();
-  const char* argv[] = {CADENZA_BINARY, "corpus", "build", folder.c_str(), "--out", target.c_str(),
-                        "--files-per-shard", "1", "--jobs", "2", nullptr};
+  const char* argv[] = {
+      CADENZA_BINARY, "corpus", "build", folder.c_str(), "--out", target.c_str(), "--files-per-shard", "1",
+      "--jobs",       "2",      nullptr};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);

@@ -29,7 +29,8 @@ void put(const fs::path& p, const std::string& bytes) {
 // The bytes of every file of a store folder, by name.
 std::map<std::string, std::string> store_bytes(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = cadenza::test::read_bytes(e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    out[e.path().filename().string()] = cadenza::test::read_bytes(e.path());
   return out;
 }
 

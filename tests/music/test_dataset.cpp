@@ -4,7 +4,6 @@
 #include <set>
 
 #include "corpus_manifest.h"
-#include "tests/support/test_data.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/batch.h"
 #include "music/dataset/roll_dataset.h"
@@ -13,6 +12,7 @@
 #include "music/repr/performance.h"
 #include "music/score/midi_convert.h"
 #include "score_builders.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza::music;
 using namespace cadenza::music::dataset;
@@ -142,7 +142,8 @@ TEST_CASE("token stream: every token once per epoch, bounded buffer, seeded", "[
 }
 
 TEST_CASE("roll dataset crops, transposes in range, and is seeded", "[dataset]") {
-  const auto corpus = repr::load_roll_json(std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
+  const auto corpus =
+      repr::load_roll_json(std::filesystem::path(CADENZA_SOURCE_DIR) / "data" / "jsb-chorales-quarter.json");
   RollDatasetConfig c;
   c.batch_size = 4;
   c.steps = 32;

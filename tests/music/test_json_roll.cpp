@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "corpus_manifest.h"
-#include "tests/support/test_data.h"
 #include "music/repr/json_roll.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza::music;
 using namespace cadenza::music::repr;

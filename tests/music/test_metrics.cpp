@@ -94,8 +94,14 @@ TEST_CASE("polyphony is time-weighted, one key sounding twice counts once", "[me
 
 TEST_CASE("scale consistency, empty beats and groove", "[metrics][muspy]") {
   // C major scale plus F#: 7 of 8 notes in C major.
-  const Score scale = one_track({{0, 1, 60, 90}, {1, 2, 62, 90}, {2, 3, 64, 90}, {3, 4, 65, 90},
-                                 {4, 5, 67, 90}, {5, 6, 69, 90}, {6, 7, 71, 90}, {7, 8, 66, 90}});
+  const Score scale = one_track({{0, 1, 60, 90},
+                                 {1, 2, 62, 90},
+                                 {2, 3, 64, 90},
+                                 {3, 4, 65, 90},
+                                 {4, 5, 67, 90},
+                                 {5, 6, 69, 90},
+                                 {6, 7, 71, 90},
+                                 {7, 8, 66, 90}});
   CHECK(scale_consistency(scale) == Approx(7.0 / 8.0));
   // tpq 4: notes over beats 0 and 3 of 4; a note ending on a beat boundary does not
   // touch the next beat. Empty-beat rate = 2 / 4 (MusPy's code would give 3 / 4 "empty").
@@ -103,9 +109,16 @@ TEST_CASE("scale consistency, empty beats and groove", "[metrics][muspy]") {
   CHECK(empty_beat_rate(beats) == Approx(0.5));
   // 1 tick = 1 16th; bars of 16. Bars 0 and 1: onsets at 0, 4, 8, 12; bar 2: only 0.
   // Hamming distances 0 and 3: 1 - 3 / (16 * 2).
-  const Score groove = one_track({{0, 1, 60, 90}, {4, 5, 60, 90}, {8, 9, 60, 90}, {12, 13, 60, 90},
-                                  {16, 17, 60, 90}, {20, 21, 60, 90}, {24, 25, 60, 90}, {28, 29, 60, 90},
-                                  {32, 33, 60, 90}}, 4);
+  const Score groove = one_track({{0, 1, 60, 90},
+                                  {4, 5, 60, 90},
+                                  {8, 9, 60, 90},
+                                  {12, 13, 60, 90},
+                                  {16, 17, 60, 90},
+                                  {20, 21, 60, 90},
+                                  {24, 25, 60, 90},
+                                  {28, 29, 60, 90},
+                                  {32, 33, 60, 90}},
+                                 4);
   CHECK(groove_consistency(groove) == Approx(1.0 - 3.0 / 32.0));
   // Bar 3 silent, bar 4 = bar 0: distances 0, 3, 1, 4 over 4 pairs.
   Score gap = groove;

@@ -11,7 +11,6 @@
 
 using namespace cadenza::music;
 
-
 TEST_CASE("midi_parser_corpus matches MANIFEST.tsv", "[midi][manifest]") {
   test::check_corpus(cadenza::test::test_data("midi_parser_corpus"), 103);
 }

@@ -31,11 +31,16 @@ std::string strict_reason(const Bytes& bytes) {
 }  // namespace
 
 TEST_CASE("VLQ encoding matches SMF 1.0 examples", "[midi]") {
-  const std::vector<std::pair<uint32_t, Bytes>> cases = {
-      {0x00, {0x00}}, {0x40, {0x40}}, {0x7F, {0x7F}}, {0x80, {0x81, 0x00}},
-      {0x2000, {0xC0, 0x00}}, {0x3FFF, {0xFF, 0x7F}}, {0x4000, {0x81, 0x80, 0x00}},
-      {0x1FFFFF, {0xFF, 0xFF, 0x7F}}, {0x200000, {0x81, 0x80, 0x80, 0x00}},
-      {0x0FFFFFFF, {0xFF, 0xFF, 0xFF, 0x7F}}};
+  const std::vector<std::pair<uint32_t, Bytes>> cases = {{0x00, {0x00}},
+                                                         {0x40, {0x40}},
+                                                         {0x7F, {0x7F}},
+                                                         {0x80, {0x81, 0x00}},
+                                                         {0x2000, {0xC0, 0x00}},
+                                                         {0x3FFF, {0xFF, 0x7F}},
+                                                         {0x4000, {0x81, 0x80, 0x00}},
+                                                         {0x1FFFFF, {0xFF, 0xFF, 0x7F}},
+                                                         {0x200000, {0x81, 0x80, 0x80, 0x00}},
+                                                         {0x0FFFFFFF, {0xFF, 0xFF, 0xFF, 0x7F}}};
   for (const auto& [value, expected] : cases) {
     Bytes out;
     midi::append_vlq(out, value);
@@ -91,8 +96,7 @@ TEST_CASE("strict mode names the reason and the byte offset", "[midi]") {
     }
   }
   SECTION("data after End-of-Track") {
-    CHECK(strict_reason(make_smf(0, 96, {concat(kEndOfTrack, {0x00})})) ==
-          "track 1: data after End-of-Track");
+    CHECK(strict_reason(make_smf(0, 96, {concat(kEndOfTrack, {0x00})})) == "track 1: data after End-of-Track");
   }
 }
 

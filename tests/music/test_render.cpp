@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "corpus_manifest.h"
 #include "music/render/piano_roll_png.h"
 #include "music/render/wav.h"
-#include "corpus_manifest.h"
 #include "score_builders.h"
 #include "tests/support/skip.h"
 #include "wav_checks.h"
@@ -71,8 +71,7 @@ TEST_CASE("WAV through FluidSynth: a valid header, the score's length plus the t
   cadenza::test::skip_test("this build has no FluidSynth (install libfluidsynth-dev and re-run cmake)");
 #endif
   REQUIRE(wav_rendering_available());
-  if (find_soundfont().empty())
-    cadenza::test::skip_test("no General MIDI SoundFont here (install fluid-soundfont-gm)");
+  if (find_soundfont().empty()) cadenza::test::skip_test("no General MIDI SoundFont here (install fluid-soundfont-gm)");
   WavOptions o;
   o.sample_rate = 22050;
   render_wav(s, path, o);

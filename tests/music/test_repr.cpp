@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include "corpus_manifest.h"
-#include "tests/support/test_data.h"
 #include "music/repr/melody.h"
 #include "music/repr/performance.h"
 #include "music/repr/piano_roll.h"
@@ -12,6 +11,7 @@
 #include "music/repr/token_file.h"
 #include "music/score/midi_convert.h"
 #include "score_builders.h"
+#include "tests/support/test_data.h"
 
 using namespace cadenza::music;
 using namespace cadenza::music::repr;
@@ -19,9 +19,7 @@ using test::one_track;
 
 namespace {
 
-Score freedoom(const std::string& name) {
-  return load_midi(cadenza::test::test_data("freedoom") / name);
-}
+Score freedoom(const std::string& name) { return load_midi(cadenza::test::test_data("freedoom") / name); }
 
 // encode(decode(encode(x))) == encode(x): decoding loses nothing the tokens hold.
 void check_idempotent(const Tokenizer& tok, const Score& score) {
@@ -84,8 +82,8 @@ TEST_CASE("REMI encodes bars, positions, tempo and notes", "[repr][remi]") {
   s.tempos.push_back({0, 500000});
   const int32_t v = RemiTokenizer::kVelocity + velocity_to_bin(100, 32);
   const std::vector<int32_t> expected{
-      0, 1, 17 + RemiTokenizer::tempo_to_bin(120), v, 49 + 60, 209 + 3, v, 49 + 64, 209 + 1,
-      0, 1 + 1, v, 49 + 67, 209 + 0};  // 2040 ticks = step 17 = bar 2, position 2
+      0,       1,      17 + RemiTokenizer::tempo_to_bin(120), v, 49 + 60, 209 + 3, v, 49 + 64, 209 + 1, 0, 1 + 1, v,
+      49 + 67, 209 + 0};  // 2040 ticks = step 17 = bar 2, position 2
   CHECK(tok.encode(s) == expected);
   const Score back = tok.decode(expected);
   CHECK(back.tracks.at(0).notes.size() == 3);

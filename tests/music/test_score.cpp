@@ -9,7 +9,7 @@ using namespace cadenza::music;
 TEST_CASE("ticks to seconds through a tempo map, and back", "[score]") {
   Score s = test::one_track({{0, 480, 60, 90}}, 480);
   CHECK(TimeMap(s).seconds(960) == Approx(1.0));  // no tempo: 120 BPM
-  s.tempos = {{0, 1000000}, {960, 250000}};      // 60 BPM, then 240 BPM from beat 2
+  s.tempos = {{0, 1000000}, {960, 250000}};       // 60 BPM, then 240 BPM from beat 2
   const TimeMap t(s);
   CHECK(t.seconds(480) == Approx(1.0));
   CHECK(t.seconds(960) == Approx(2.0));

@@ -60,10 +60,10 @@ TEST_CASE("drums: Magenta's nine classes (note_seq DEFAULT_DRUM_TYPE_PITCHES)", 
 TEST_CASE("drums: a step is the 9-bit set of classes struck there", "[repr][drums]") {
   // Step 0: kick + closed hat; step 2: snare; step 4: two kicks (one class); step 6: an
   // unknown pitch (ignored); a piano note at step 3 (not a drum).
-  Score s = grid_score({track(0, {{0, 1, 36, 90}, {0, 1, 42, 90}, {2, 3, 38, 90}, {4, 5, 36, 90}, {4, 5, 35, 90},
-                                  {6, 7, 100, 90}},
-                              true),
-                        track(0, {{3, 4, 60, 90}})});
+  Score s = grid_score(
+      {track(0, {{0, 1, 36, 90}, {0, 1, 42, 90}, {2, 3, 38, 90}, {4, 5, 36, 90}, {4, 5, 35, 90}, {6, 7, 100, 90}},
+             true),
+       track(0, {{3, 4, 60, 90}})});
   CHECK(encode_drums(s, 4) == std::vector<int32_t>{1 | 4, 0, 2, 0, 1});
   const Track t = decode_drums(std::vector<int32_t>{5, 0, 2 | 256}, 480, 4, 100);
   CHECK(t.is_drum);
@@ -89,10 +89,10 @@ TEST_CASE("drums: every one of the 512 step values survives decode and encode", 
 }
 
 TEST_CASE("trio: parts by GM program, the busiest melody, bass range 21..56, packed tokens", "[repr][trio]") {
-  Score s = grid_score({track(29, {{0, 4, 64, 90}, {8, 12, 67, 90}}),                       // guitar, 2 notes
+  Score s = grid_score({track(29, {{0, 4, 64, 90}, {8, 12, 67, 90}}),                                 // guitar, 2 notes
                         track(0, {{0, 2, 72, 90}, {2, 4, 74, 90}, {4, 6, 76, 90}, {8, 16, 79, 90}}),  // piano, 4
-                        track(33, {{0, 8, 40, 90}, {8, 16, 70, 90}}),                       // bass: 70 folds to 58-12
-                        track(48, {{0, 16, 60, 90}}),                                       // strings: no part
+                        track(33, {{0, 8, 40, 90}, {8, 16, 70, 90}}),  // bass: 70 folds to 58-12
+                        track(48, {{0, 16, 60, 90}}),                  // strings: no part
                         track(0, {{0, 1, 36, 90}, {4, 5, 38, 90}}, true)});
   const TrioTracks tracks = trio_tracks(s);
   CHECK(tracks.complete());
@@ -204,7 +204,9 @@ TEST_CASE("trio on a real Freedoom file (d_e1m1.mid): parts, 16-bar windows, dec
   // Every window has melody and bass onsets and drum hits.
   for (int64_t start : piece.window_starts) {
     const TrioParts w = tok.unpack(std::span(piece.tokens).subspan(size_t(start), 256));
-    auto onsets = [](const std::vector<int32_t>& v) { return std::count_if(v.begin(), v.end(), [](int32_t t) { return t >= 2; }); };
+    auto onsets = [](const std::vector<int32_t>& v) {
+      return std::count_if(v.begin(), v.end(), [](int32_t t) { return t >= 2; });
+    };
     CHECK(onsets(w.melody) > 0);
     CHECK(onsets(w.bass) > 0);
     CHECK(std::count_if(w.drums.begin(), w.drums.end(), [](int32_t d) { return d != 0; }) > 0);

@@ -24,7 +24,8 @@ struct WavFacts {
   // Largest |sample| over frames [from, to).
   int peak(uint32_t from, uint32_t to) const {
     int p = 0;
-    for (size_t i = 2 * size_t{from}; i < 2 * size_t{std::min(to, frames)}; ++i) p = std::max(p, std::abs(int{samples[i]}));
+    for (size_t i = 2 * size_t{from}; i < 2 * size_t{std::min(to, frames)}; ++i)
+      p = std::max(p, std::abs(int{samples[i]}));
     return p;
   }
 };

@@ -7,9 +7,9 @@
 #include "nn/embedding.h"
 #include "nn/linear.h"
 #include "nn/rnn.h"
+#include "ops/ops.h"
 #include "optim/adam.h"
 #include "optim/clip.h"
-#include "ops/ops.h"
 
 using namespace cadenza;
 
@@ -17,9 +17,9 @@ namespace {
 struct LstmLm : nn::Module {
   LstmLm(int64_t vocab, int64_t hidden, int64_t layers) {
     embed = register_module("embed", std::make_shared<nn::Embedding>(vocab, hidden));
-    lstm = register_module("lstm", std::make_shared<nn::LSTM>(
-                                       hidden, hidden, nn::RnnOptions{.num_layers = layers, .batch_first = true,
-                                                                      .dropout = 0.1}));
+    lstm = register_module(
+        "lstm", std::make_shared<nn::LSTM>(hidden, hidden,
+                                           nn::RnnOptions{.num_layers = layers, .batch_first = true, .dropout = 0.1}));
     head = register_module("head", std::make_shared<nn::Linear>(hidden, vocab));
   }
   Tensor loss(const Tensor& tokens, const Tensor& targets) {

@@ -38,9 +38,9 @@ std::vector<std::string> names(const nn::NamedTensors& ts) {
 
 TEST_CASE("named_parameters are dotted and in registration order", "[nn][module]") {
   Net net;
-  CHECK(names(net.named_parameters()) ==
-        std::vector<std::string>{"first.scale", "first.fc.weight", "first.fc.bias", "second.scale",
-                                 "second.fc.weight", "second.fc.bias"});
+  CHECK(names(net.named_parameters()) == std::vector<std::string>{"first.scale", "first.fc.weight", "first.fc.bias",
+                                                                  "second.scale", "second.fc.weight",
+                                                                  "second.fc.bias"});
   CHECK(names(net.named_buffers()) == std::vector<std::string>{"first.count", "second.count"});
   CHECK(net.num_parameters() == 3 + 12 + 3 + 2 + 6 + 2);
   for (const Tensor& p : net.parameters()) CHECK(p.requires_grad());

@@ -42,7 +42,7 @@ TEST_CASE("BatchNorm1d/2d/3d match PyTorch in training and evaluation", "[nn][no
 
 TEST_CASE("BatchNorm names the rank it expects", "[nn][norm]") {
   nn::BatchNorm2d bn(3);
-  CHECK_THROWS_WITH(bn.forward(Tensor::ones({2, 3, 4})), Contains("BatchNorm2d") && Contains("rank 4") &&
-                                                              Contains("[2, 3, 4]"));
+  CHECK_THROWS_WITH(bn.forward(Tensor::ones({2, 3, 4})),
+                    Contains("BatchNorm2d") && Contains("rank 4") && Contains("[2, 3, 4]"));
   CHECK(bn.named_buffers().size() == 3);
 }

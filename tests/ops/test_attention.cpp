@@ -173,7 +173,8 @@ TEST_CASE("attention errors name the op and the shapes", "[attention][errors]") 
   CHECK_THROWS_WITH(attention(k, q, q, true, {}, Tensor::zeros({5, 4})),
                     Contains("attention") && Contains("L <= S") && Contains("[1, 2, 5, 4]"));
   CHECK_THROWS_WITH(attention(q, q, q, false, {}, Tensor::zeros({3, 4})), Contains("causal"));
-  CHECK_THROWS_WITH(attention(q, k, k, false, Tensor::zeros({1, 3})), Contains("key_padding_mask") && Contains("[1, 5]"));
+  CHECK_THROWS_WITH(attention(q, k, k, false, Tensor::zeros({1, 3})),
+                    Contains("key_padding_mask") && Contains("[1, 5]"));
   CHECK_THROWS_WITH(relative_skew(Tensor::zeros({3, 2})), Contains("relative_skew") && Contains("[3, 2]"));
 }
 

@@ -70,7 +70,8 @@ TEST_CASE("unfold and fold give the same bits on any thread count", "[conv]") {
 TEST_CASE("the grid forms check their axes", "[conv][errors]") {
   Window w{{2, 2}, {1, 1}, {0, 0}, {1, 1}};
   CHECK_THROWS_WITH(unfold_on_grid(Tensor::zeros({1, 1, 4, 4}), w, {3}), Contains("unfold") && Contains("grid [3]"));
-  CHECK_THROWS_WITH(fold_on_grid(Tensor::zeros({1, 4, 9}), {4, 4, 4}, w, {3, 3}), Contains("fold") && Contains("[4, 4, 4]"));
+  CHECK_THROWS_WITH(fold_on_grid(Tensor::zeros({1, 4, 9}), {4, 4, 4}, w, {3, 3}),
+                    Contains("fold") && Contains("[4, 4, 4]"));
 }
 
 TEST_CASE("conv1d forward on hand-computed cases", "[conv]") {
@@ -138,7 +139,9 @@ TEST_CASE("conv_transpose is the adjoint of conv with the same weights", "[conv]
       extra[i] = (c.x[i + 2] + 2 * c.padding[i] - c.dilation[i] * (c.w[i + 2] - 1) - 1) % c.stride[i];
     Tensor v = testing::uniform_input(y.shape(), DType::f64);
     ConvTransposeOptions t{c.stride, c.padding, extra, c.dilation, c.groups};
-    Tensor u = nd == 1 ? conv_transpose1d(v, w, {}, t) : nd == 2 ? conv_transpose2d(v, w, {}, t) : conv_transpose3d(v, w, {}, t);
+    Tensor u = nd == 1   ? conv_transpose1d(v, w, {}, t)
+               : nd == 2 ? conv_transpose2d(v, w, {}, t)
+                         : conv_transpose3d(v, w, {}, t);
     INFO("input " << shape_str(c.x) << ", weight " << shape_str(c.w));
     REQUIRE(u.shape() == x.shape());
     CHECK(dot(y, v) == Approx(dot(x, u)).epsilon(1e-12));
@@ -151,9 +154,8 @@ TEST_CASE("output sizes follow PyTorch's formulas", "[conv]") {
   };
   // conv: floor((in + 2p - d(k-1) - 1) / s) + 1; transpose: (in-1)s - 2p + d(k-1) + op + 1.
   const std::vector<Row> rows = {
-      {5, 3, 1, 0, 1, 0, 3, 7},        {7, 3, 2, 1, 1, 1, 4, 14}, {84, 12, 12, 0, 1, 0, 7, 1008},
-      {10, 3, 3, 2, 2, 2, 4, 30},      {4, 2, 1, 0, 3, 2, 1, 9},  {1, 1, 1, 0, 1, 0, 1, 1},
-      {6, 4, 2, 3, 1, 1, 5, 9},
+      {5, 3, 1, 0, 1, 0, 3, 7}, {7, 3, 2, 1, 1, 1, 4, 14}, {84, 12, 12, 0, 1, 0, 7, 1008}, {10, 3, 3, 2, 2, 2, 4, 30},
+      {4, 2, 1, 0, 3, 2, 1, 9}, {1, 1, 1, 0, 1, 0, 1, 1},  {6, 4, 2, 3, 1, 1, 5, 9},
   };
   for (const Row& r : rows) {
     INFO("in " << r.in << " k " << r.k << " s " << r.s << " p " << r.p << " d " << r.d << " op " << r.op);
@@ -215,10 +217,12 @@ TEST_CASE("convolution errors name the op and the shapes", "[conv][errors]") {
   CHECK_THROWS_WITH(conv1d(x, Tensor::zeros({4, 3, 3})), Contains("conv1d") && Contains("[2, 3, 5, 5]"));
   CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 3, 3, 3}), Tensor::zeros({3})),
                     Contains("conv2d") && Contains("bias") && Contains("[3]"));
-  CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 1, 3, 3}), {}, {.groups = 3}), Contains("conv2d") && Contains("groups 3"));
+  CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 1, 3, 3}), {}, {.groups = 3}),
+                    Contains("conv2d") && Contains("groups 3"));
   CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 3, 3, 3}), {}, {.stride = {1, 1, 1}}),
                     Contains("conv2d") && Contains("stride") && Contains("[1, 1, 1]"));
-  CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 3, 3, 3}), {}, {.stride = {0}}), Contains("conv2d") && Contains("stride"));
+  CHECK_THROWS_WITH(conv2d(x, Tensor::zeros({4, 3, 3, 3}), {}, {.stride = {0}}),
+                    Contains("conv2d") && Contains("stride"));
   CHECK_THROWS_WITH(conv_transpose2d(x, Tensor::zeros({4, 2, 3, 3})),
                     Contains("conv_transpose2d") && Contains("[2, 3, 5, 5]") && Contains("[4, 2, 3, 3]"));
   CHECK_THROWS_WITH(conv_transpose2d(x, Tensor::zeros({3, 2, 3, 3}), {}, {.stride = {2}, .output_padding = {2}}),

@@ -50,14 +50,17 @@ namespace {
 TensorFn broken_square(double factor) {
   return [factor](const std::vector<Tensor>& in) {
     Tensor y = in[0].detach();
-    Tensor out = Tensor::from_vector<double>([&] {
-      auto v = y.to_vector<double>();
-      for (auto& e : v) e = e * e;
-      return v;
-    }(), y.shape());
-    record("broken_square", {in[0]}, {out}, {in[0]}, [factor](const std::vector<Tensor>& g, const std::vector<Tensor>& s) {
-      return std::vector<Tensor>{mul(g[0], mul(s[0], factor))};
-    });
+    Tensor out = Tensor::from_vector<double>(
+        [&] {
+          auto v = y.to_vector<double>();
+          for (auto& e : v) e = e * e;
+          return v;
+        }(),
+        y.shape());
+    record("broken_square", {in[0]}, {out}, {in[0]},
+           [factor](const std::vector<Tensor>& g, const std::vector<Tensor>& s) {
+             return std::vector<Tensor>{mul(g[0], mul(s[0], factor))};
+           });
     return std::vector<Tensor>{out};
   };
 }

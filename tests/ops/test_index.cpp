@@ -136,7 +136,8 @@ TEST_CASE("index errors name the op, the index and the axis size", "[index][erro
                     Contains("index_add") && Contains("[2, 3]") && Contains("[1, 3]"));
   CHECK_THROWS_WITH(gather(x, 1, i64({0, 9}, {1, 2})), Contains("gather") && Contains("index 9") && Contains("size 3"));
   CHECK_THROWS_WITH(gather(x, 1, i64({0}, {1})), Contains("gather") && Contains("rank"));
-  CHECK_THROWS_WITH(gather(x, 1, i64({0, 0, 0}, {3, 1})), Contains("gather") && Contains("[3, 1]") && Contains("[2, 3]"));
+  CHECK_THROWS_WITH(gather(x, 1, i64({0, 0, 0}, {3, 1})),
+                    Contains("gather") && Contains("[3, 1]") && Contains("[2, 3]"));
   CHECK_THROWS_WITH(scatter_add(x, 0, i64({0, 0, 0}, {1, 3}), Tensor::zeros({1, 2})),
                     Contains("scatter_add") && Contains("src") && Contains("[1, 2]"));
   CHECK_THROWS_WITH(scatter_add(x, 0, i64({2, 0, 0}, {1, 3}), Tensor::zeros({1, 3})),

@@ -3,8 +3,8 @@
 // derivatives are checked for every op by test_gradcheck_registry.
 #include <catch2/catch.hpp>
 
-#include "ops/ops.h"
 #include "ops/lstm_layer.h"
+#include "ops/ops.h"
 #include "ops/samples.h"
 
 using namespace cadenza;
@@ -51,9 +51,12 @@ std::vector<Tensor> outputs_and_grads(LayerFn fn, const std::vector<Tensor>& in,
 TEST_CASE("the fused lstm_layer equals the per-step ops, values and gradients", "[lstm]") {
   const int64_t T = 9, B = 5, I = 24, H = 40;
   using testing::uniform_input;
-  std::vector<Tensor> in{uniform_input({T, B, I}, DType::f32), uniform_input({B, H}, DType::f32),
-                         uniform_input({B, H}, DType::f32),    uniform_input({4 * H, I}, DType::f32, -0.3, 0.3),
-                         uniform_input({4 * H, H}, DType::f32, -0.3, 0.3), uniform_input({4 * H}, DType::f32),
+  std::vector<Tensor> in{uniform_input({T, B, I}, DType::f32),
+                         uniform_input({B, H}, DType::f32),
+                         uniform_input({B, H}, DType::f32),
+                         uniform_input({4 * H, I}, DType::f32, -0.3, 0.3),
+                         uniform_input({4 * H, H}, DType::f32, -0.3, 0.3),
+                         uniform_input({4 * H}, DType::f32),
                          uniform_input({4 * H}, DType::f32)};
   for (bool bias : {true, false})
     for (bool reverse : {false, true})

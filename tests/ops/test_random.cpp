@@ -78,10 +78,22 @@ TEST_CASE("uniform, normal and integer draws have the right moments", "[random]"
 }
 
 TEST_CASE("random kernels give the same numbers at any thread count", "[random]") {
-  check_thread_independent<float>([] { Generator g(3); return rand({kN}, DType::f32, &g); });
-  check_thread_independent<double>([] { Generator g(3); return randn({kN}, DType::f64, &g); });
-  check_thread_independent<int64_t>([] { Generator g(3); return randint(0, 1000, {kN}, &g); });
-  check_thread_independent<float>([] { Generator g(3); return bernoulli({kN}, 0.3, DType::f32, &g); });
+  check_thread_independent<float>([] {
+    Generator g(3);
+    return rand({kN}, DType::f32, &g);
+  });
+  check_thread_independent<double>([] {
+    Generator g(3);
+    return randn({kN}, DType::f64, &g);
+  });
+  check_thread_independent<int64_t>([] {
+    Generator g(3);
+    return randint(0, 1000, {kN}, &g);
+  });
+  check_thread_independent<float>([] {
+    Generator g(3);
+    return bernoulli({kN}, 0.3, DType::f32, &g);
+  });
   check_thread_independent<float>([] {
     Generator g(3);
     return dropout(Tensor::ones({kN}), 0.25, true, &g);

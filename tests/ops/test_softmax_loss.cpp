@@ -91,7 +91,7 @@ TEST_CASE("cross_entropy gradient is softmax - onehot over the count", "[loss]")
   backward(cross_entropy(logits, i64({2, -100}, {2})));
   auto g = logits.grad().to_vector<double>();
   CHECK(g[2] == Approx(std::exp(3 - kLse123) - 1));  // one valid row: divided by 1
-  CHECK(g[3] == 0);                                   // ignored row
+  CHECK(g[3] == 0);                                  // ignored row
 }
 
 TEST_CASE("binary_cross_entropy_with_logits values", "[loss]") {
@@ -101,7 +101,8 @@ TEST_CASE("binary_cross_entropy_with_logits values", "[loss]") {
   CHECK(none[0] == Approx(std::log(2.0)));
   CHECK(none[1] == Approx(2.1269280110429727));
   CHECK(none[2] == Approx(1.548587351573742));
-  CHECK(binary_cross_entropy_with_logits(x, t).item<double>() == Approx((0.6931471805599453 + 2.1269280110429727 + 1.548587351573742) / 3));
+  CHECK(binary_cross_entropy_with_logits(x, t).item<double>() ==
+        Approx((0.6931471805599453 + 2.1269280110429727 + 1.548587351573742) / 3));
   // pos_weight 3 triples the positive part: x=0,t=1 -> 3 log 2; t=0 rows unchanged.
   auto pw = binary_cross_entropy_with_logits(x, t, f64({3}, {1}), Reduction::none).to_vector<double>();
   CHECK(pw[0] == Approx(3 * std::log(2.0)));
@@ -119,7 +120,8 @@ TEST_CASE("mse_loss values", "[loss]") {
 
 TEST_CASE("loss errors name the op and the shapes", "[loss][errors]") {
   Tensor logits = Tensor::zeros({2, 3});
-  CHECK_THROWS_WITH(cross_entropy(logits, i64({0, 1, 2}, {3})), Contains("cross_entropy") && Contains("[2, 3]") && Contains("[3]"));
+  CHECK_THROWS_WITH(cross_entropy(logits, i64({0, 1, 2}, {3})),
+                    Contains("cross_entropy") && Contains("[2, 3]") && Contains("[3]"));
   CHECK_THROWS_WITH(cross_entropy(logits, i64({0, 3}, {2})), Contains("cross_entropy") && Contains("out of range"));
   CHECK_THROWS_WITH(cross_entropy(logits, Tensor::zeros({2})), Contains("cross_entropy") && Contains("index"));
   CHECK_THROWS_WITH(mse_loss(logits, Tensor::zeros({3})), Contains("mse_loss") && Contains("[2, 3]"));

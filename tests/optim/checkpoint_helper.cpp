@@ -9,13 +9,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/serialize/safetensors.h"
 #include "nn/init.h"
 #include "nn/linear.h"
+#include "ops/ops.h"
 #include "optim/adam.h"
 #include "optim/checkpoint.h"
 #include "optim/schedule.h"
-#include "engine/serialize/safetensors.h"
-#include "ops/ops.h"
 
 using namespace cadenza;
 

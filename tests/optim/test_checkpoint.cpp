@@ -15,11 +15,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "engine/serialize/safetensors.h"
 #include "nn/linear.h"
+#include "ops/ops.h"
 #include "optim/adam.h"
 #include "optim/checkpoint.h"
-#include "engine/serialize/safetensors.h"
-#include "ops/ops.h"
 
 using namespace cadenza;
 using Catch::Matchers::Contains;
@@ -42,9 +42,7 @@ std::string read_bytes(const fs::path& p) {
 }
 void write_bytes(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 
-int run_helper(const std::string& args) {
-  return std::system((std::string(CHECKPOINT_HELPER) + " " + args).c_str());
-}
+int run_helper(const std::string& args) { return std::system((std::string(CHECKPOINT_HELPER) + " " + args).c_str()); }
 
 // A trained model + optimizer with non-trivial state.
 struct Trained {
@@ -129,14 +127,17 @@ TEST_CASE("loading a bad checkpoint gives one clear error", "[checkpoint]") {
   SECTION("shape mismatch names both shapes") {
     nn::Linear other(4, 2);
     optim::save_checkpoint(dir / "s.safetensors", other, nullptr, {});
-    CHECK_THROWS_WITH(load(dir / "s.safetensors"),
-                      Contains("'weight': checkpoint has shape [2, 4], model has [2, 3]"));
+    CHECK_THROWS_WITH(load(dir / "s.safetensors"), Contains("'weight': checkpoint has shape [2, 4], model has [2, 3]"));
   }
   SECTION("wrong dtype") {
-    serialize::save_safetensors(dir / "d.safetensors",
-                                {{"model.weight", Tensor::zeros({2, 3}, DType::f64)}, {"model.bias", Tensor::zeros({2})}},
-                                {{"format", "cadenza-checkpoint-1"}, {"step", "0"}, {"data_position", "0"},
-                                 {"rng_seed", "0"}, {"rng_offset", "0"}});
+    serialize::save_safetensors(
+        dir / "d.safetensors",
+        {{"model.weight", Tensor::zeros({2, 3}, DType::f64)}, {"model.bias", Tensor::zeros({2})}},
+        {{"format", "cadenza-checkpoint-1"},
+         {"step", "0"},
+         {"data_position", "0"},
+         {"rng_seed", "0"},
+         {"rng_offset", "0"}});
     CHECK_THROWS_WITH(load(dir / "d.safetensors"), Contains("'weight': checkpoint has dtype f64, model has f32"));
   }
   SECTION("dtype cadenza does not have") {

@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "nn/linear.h"
+#include "ops/ops.h"
 #include "optim/accumulate.h"
 #include "optim/adam.h"
 #include "optim/clip.h"
 #include "optim/schedule.h"
 #include "optim/sgd.h"
-#include "ops/ops.h"
 #include "tests/fixtures/parity.h"
 
 using namespace cadenza;
@@ -32,8 +32,7 @@ struct Problem {
 };
 
 // Three steps of `make` with an optional schedule and clip; returns the LRs used.
-std::vector<double> train3(Problem& p, const MakeOpt& make, const optim::Schedule& sched = {},
-                           double clip = 0) {
+std::vector<double> train3(Problem& p, const MakeOpt& make, const optim::Schedule& sched = {}, double clip = 0) {
   auto opt = make(p.layer.parameters());
   std::vector<double> lrs;
   for (int64_t k = 0; k < 3; ++k) {
@@ -61,8 +60,8 @@ TEST_CASE("optimizers match torch.optim after 3 steps", "[optim][parity]") {
       {"sgd_nesterov_wd",
        make<optim::SGD>(optim::SgdOptions{.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01, .nesterov = true})},
       {"adam", make<optim::Adam>(optim::AdamOptions{.lr = 0.01})},
-      {"adam_wd", make<optim::Adam>(optim::AdamOptions{.lr = 0.01, .beta1 = 0.8, .beta2 = 0.99, .eps = 1e-6,
-                                                       .weight_decay = 0.1})},
+      {"adam_wd", make<optim::Adam>(
+                      optim::AdamOptions{.lr = 0.01, .beta1 = 0.8, .beta2 = 0.99, .eps = 1e-6, .weight_decay = 0.1})},
       {"adamw", make<optim::AdamW>(optim::AdamOptions{.lr = 0.01, .weight_decay = 0.1})},
   };
   for (auto& [name, mk] : cases) {
@@ -76,10 +75,8 @@ TEST_CASE("optimizers match torch.optim after 3 steps", "[optim][parity]") {
 
 TEST_CASE("LR schedules match torch.optim.lr_scheduler", "[optim][schedule][parity]") {
   std::vector<std::pair<std::string, optim::Schedule>> cases = {
-      {"constant", optim::constant_lr(0.1)},
-      {"linear_warmup", optim::linear_warmup(0.1, 2)},
-      {"cosine", optim::cosine_decay(0.1, 4, 0.01)},
-      {"exponential", optim::exponential_decay(0.1, 0.5)},
+      {"constant", optim::constant_lr(0.1)},         {"linear_warmup", optim::linear_warmup(0.1, 2)},
+      {"cosine", optim::cosine_decay(0.1, 4, 0.01)}, {"exponential", optim::exponential_decay(0.1, 0.5)},
       {"inverse_sqrt", optim::inverse_sqrt(0.1, 2)},
   };
   for (auto& [name, sched] : cases) {

@@ -35,8 +35,8 @@ TEST_CASE("vulkan, small limits: the kernels' sizes come from the lowered limits
   INFO("CADENZA_VULKAN_LIMITS=" << limits);
   const vulkan::KernelConfig& k = vulkan::kernel_config();
   CHECK(k.group_size == 64);
-  CHECK(k.gemm_tile == 8);         // 32x32 tiles: 16x16 threads do not fit in 64
-  CHECK(k.skinny_lanes == 2);      // 4 lanes would need 8 KiB of shared memory
+  CHECK(k.gemm_tile == 8);     // 32x32 tiles: 16x16 threads do not fit in 64
+  CHECK(k.skinny_lanes == 2);  // 4 lanes would need 8 KiB of shared memory
   CHECK(k.attention_group == 64);
   CHECK(k.attention_chunk == 1024);  // so S > 1024 keys go through two chunks
   CHECK(vulkan::has_skinny_gemm());
@@ -51,8 +51,10 @@ TEST_CASE("vulkan, small limits: GEMM grids past maxComputeWorkGroupCount are sp
     bool tb;
   };
   // Columns past 3 tiles, rows past 2, batches past 2 (and skinny ones).
-  const std::vector<Case> cases = {{{5, 70, 40}, {5, 40, 150}, false}, {{5, 3, 40}, {5, 150, 40}, true},
-                                   {{1, 90}, {200, 90}, true},         {{8, 33}, {33, 70}, false}};
+  const std::vector<Case> cases = {{{5, 70, 40}, {5, 40, 150}, false},
+                                   {{5, 3, 40}, {5, 150, 40}, true},
+                                   {{1, 90}, {200, 90}, true},
+                                   {{8, 33}, {33, 70}, false}};
   for (vulkan::GemmPath path : {vulkan::GemmPath::tiled, vulkan::GemmPath::skinny, vulkan::GemmPath::automatic}) {
     vulkan::set_gemm_path(path);
     for (const Case& c : cases) {

@@ -4,9 +4,9 @@
 // samples do not reach and the registration's failure modes.
 #include "engine/kernel.h"
 #include "engine/vulkan/extension.h"
-#include "ops/vulkan/kernels.h"
 #include "examples/custom/snake.h"
 #include "ops/samples.h"
+#include "ops/vulkan/kernels.h"
 #include "vulkan_test_util.h"
 
 using namespace cadenza;
@@ -19,9 +19,11 @@ TEST_CASE("vulkan: the example op's registered shader runs on strided and broadc
   CHECK(example::snake_kernel.has_vulkan());
   Tensor x = uniform_input({5, 7, 3}, DType::f32, -3, 3);
   Tensor xv = vk(x);
-  for (auto view : {+[](const Tensor& t) { return transpose(t, 0, 2); },
-                    +[](const Tensor& t) { return narrow(t, 1, 2, 4); },
-                    +[](const Tensor& t) { return expand(narrow(t, 0, 1, 1), {4, 7, 3}); }}) {
+  for (auto view :
+       {+[](const Tensor& t) { return transpose(t, 0, 2); }, +[](const Tensor& t) { return narrow(t, 1, 2, 4); },
+        +[](const Tensor& t) {
+          return expand(narrow(t, 0, 1, 1), {4, 7, 3});
+        }}) {
     Tensor want = example::snake(view(x), 0.8);
     Tensor got = example::snake(view(xv), 0.8);
     // sin: libm against the device's; the f32 results agree to a few ulp.

@@ -48,10 +48,10 @@ TEST_CASE("f16 conversion: round to nearest even, every half round-trips", "[vul
   CHECK(from_f16(0x7BFF) == 65504.0f);
   CHECK(from_f16(0x0001) == std::ldexp(1.0f, -24));
   CHECK(to_f16(65519.0f) == 0x7BFF);
-  CHECK(to_f16(65520.0f) == 0x7C00);  // the tie rounds to even: past the largest half
-  CHECK(to_f16(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);  // tie to the even 1.0
+  CHECK(to_f16(65520.0f) == 0x7C00);                          // the tie rounds to even: past the largest half
+  CHECK(to_f16(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);      // tie to the even 1.0
   CHECK(to_f16(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3C02);  // tie to the even 1 + 2^-9
-  CHECK(to_f16(std::ldexp(1.0f, -25)) == 0x0000);  // half the smallest subnormal: tie to 0
+  CHECK(to_f16(std::ldexp(1.0f, -25)) == 0x0000);             // half the smallest subnormal: tie to 0
   CHECK(to_f16(std::ldexp(3.0f, -25)) == 0x0002);
   CHECK(to_f16(-0.0f) == 0x8000);
   CHECK(std::isnan(from_f16(to_f16(NAN))));
@@ -62,7 +62,9 @@ TEST_CASE("f16 conversion: round to nearest even, every half round-trips", "[vul
 TEST_CASE("vulkan: f16-weight GEMM against the f32 CPU GEMM, both paths", "[vulkan][half]") {
   CADENZA_REQUIRE_VULKAN();
   REQUIRE(vulkan::has_f16_storage());
-  struct Case { int64_t M, K, N; };
+  struct Case {
+    int64_t M, K, N;
+  };
   for (vulkan::GemmPath path : {vulkan::GemmPath::tiled, vulkan::GemmPath::automatic})
     for (Case c : {Case{1, 64, 256}, Case{3, 7, 17}, Case{8, 200, 130}, Case{70, 33, 65}, Case{1, 1, 1}}) {
       INFO("M " << c.M << " K " << c.K << " N " << c.N << " path " << int(path));

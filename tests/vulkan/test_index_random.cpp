@@ -30,9 +30,11 @@ TEST_CASE("vulkan: index_select, index_add, gather, scatter_add with repeated in
             gather(permute(xd, {2, 0, 1}), 2, permute(gi, {2, 0, 1})).to_vector<double>());
       if (dt == DType::f64) continue;  // the adds are typed: f32, i32, i64
       Tensor src = to_dtype(mul(uniform_input({5, 9, 7}, DType::f32), 50.0), dt);
-      CHECK(index_add(vk(xd), 1, vk(idx), vk(src)).to_vector<double>() == index_add(xd, 1, idx, src).to_vector<double>());
+      CHECK(index_add(vk(xd), 1, vk(idx), vk(src)).to_vector<double>() ==
+            index_add(xd, 1, idx, src).to_vector<double>());
       Tensor ss = to_dtype(mul(uniform_input({5, 4, 8}, DType::f32), 50.0), dt);
-      CHECK(scatter_add(vk(xd), 1, vk(gi), vk(ss)).to_vector<double>() == scatter_add(xd, 1, gi, ss).to_vector<double>());
+      CHECK(scatter_add(vk(xd), 1, vk(gi), vk(ss)).to_vector<double>() ==
+            scatter_add(xd, 1, gi, ss).to_vector<double>());
       // Strided index and source, scattering along the last axis.
       Tensor g2 = to_dtype(index_input({5, 7, 6}, 7), it);
       Tensor s2 = to_dtype(mul(uniform_input({5, 7, 8}, DType::f32), 50.0), dt);
@@ -51,7 +53,7 @@ TEST_CASE("vulkan: random draws equal the cpu's (Philox)", "[vulkan]") {
     return std::pair{draw(Device::cpu(), gc), draw(Device::vulkan(), gv)};
   };
   for (RandomDist dist : {RandomDist::uniform, RandomDist::normal, RandomDist::bernoulli, RandomDist::randint}) {
-    RandomParams params = dist == RandomDist::randint ? RandomParams{-1000000007, 3000000000.0}
+    RandomParams params = dist == RandomDist::randint     ? RandomParams{-1000000007, 3000000000.0}
                           : dist == RandomDist::bernoulli ? RandomParams{0.3, 2.5}
                                                           : RandomParams{-0.7, 2.3};
     DType dt = dist == RandomDist::randint ? DType::i64 : DType::f32;
@@ -91,8 +93,10 @@ TEST_CASE("vulkan: multinomial and top-k / top-p filters", "[vulkan]") {
   Generator gc(5), gv(5);
   Tensor want = multinomial(w, 50, &gc), got = multinomial(vk(w), 50, &gv);
   if (vulkan::context().float64) CHECK(got.to_vector<int64_t>() == want.to_vector<int64_t>());
-  CHECK_THROWS_WITH(multinomial(vk(Tensor::zeros({2, 4})), 1), Catch::Contains("multinomial") && Catch::Contains("row 0"));
-  for (int64_t k : {1, 5, 300, 1000}) CHECK(top_k_filter(vk(logits), k).to_vector<float>() == top_k_filter(logits, k).to_vector<float>());
+  CHECK_THROWS_WITH(multinomial(vk(Tensor::zeros({2, 4})), 1),
+                    Catch::Contains("multinomial") && Catch::Contains("row 0"));
+  for (int64_t k : {1, 5, 300, 1000})
+    CHECK(top_k_filter(vk(logits), k).to_vector<float>() == top_k_filter(logits, k).to_vector<float>());
   // Ties: the lower index wins, as on the CPU.
   Tensor tied = to_dtype(to_dtype(logits, DType::i32), DType::f32);
   CHECK(top_k_filter(vk(tied), 7).to_vector<float>() == top_k_filter(tied, 7).to_vector<float>());

@@ -36,9 +36,13 @@ TEST_CASE("vulkan: copy with strides, broadcast and dtype conversion", "[vulkan]
   Tensor x = uniform_input({6, 5, 4}, DType::f32, -50, 50);
   Tensor xv = vk(x);
   for (auto view : {+[](const Tensor& t) { return transpose(t, 0, 2); },
-                    +[](const Tensor& t) { return permute(t, {1, 2, 0}); },
+                    +[](const Tensor& t) {
+                      return permute(t, {1, 2, 0});
+                    },
                     +[](const Tensor& t) { return narrow(narrow(t, 1, 1, 3), 2, 2, 2); },
-                    +[](const Tensor& t) { return expand(narrow(t, 0, 2, 1), {6, 5, 4}); }}) {
+                    +[](const Tensor& t) {
+                      return expand(narrow(t, 0, 2, 1), {6, 5, 4});
+                    }}) {
     Tensor got = contiguous_untracked(view(xv)), want = contiguous_untracked(view(x));
     CHECK(got.to_vector<float>() == want.to_vector<float>());
   }
@@ -72,16 +76,34 @@ TEST_CASE("vulkan: every unary op matches the cpu", "[vulkan]") {
     UnaryParams p = {};
   };
   std::vector<Case> cases = {
-      {UnaryOp::neg, -3, 3},     {UnaryOp::exp, -10, 10},  {UnaryOp::log, 1e-3, 50},
-      {UnaryOp::sqrt, 0, 50},    {UnaryOp::rsqrt, 1e-3, 50}, {UnaryOp::abs, -3, 3},
-      {UnaryOp::sign, -3, 3},    {UnaryOp::tanh, -12, 12}, {UnaryOp::tanh, -1e-3, 1e-3},
-      {UnaryOp::sigmoid, -30, 30}, {UnaryOp::relu, -3, 3}, {UnaryOp::leaky_relu, -3, 3, {0.2, 0}},
-      {UnaryOp::gelu, -6, 6},    {UnaryOp::softplus, -30, 30}, {UnaryOp::clamp, -3, 3, {-0.5, 1.5}},
-      {UnaryOp::pow_scalar, 0.1, 4, {2.5, 0}}, {UnaryOp::pow_scalar, -3, 3, {3, 0}},
-      {UnaryOp::pow_scalar, -3, 3, {-2, 0}}, {UnaryOp::sin, -6, 6}, {UnaryOp::cos, -6, 6},
-      {UnaryOp::erf, -4, 4},     {UnaryOp::erf, -0.3, 0.3}, {UnaryOp::square, -3, 3},
-      {UnaryOp::reciprocal, 0.1, 3}, {UnaryOp::log1p, -0.9, 5}, {UnaryOp::log1p, -1e-3, 1e-3},
-      {UnaryOp::expm1, -5, 5},   {UnaryOp::expm1, -1e-3, 1e-3},
+      {UnaryOp::neg, -3, 3},
+      {UnaryOp::exp, -10, 10},
+      {UnaryOp::log, 1e-3, 50},
+      {UnaryOp::sqrt, 0, 50},
+      {UnaryOp::rsqrt, 1e-3, 50},
+      {UnaryOp::abs, -3, 3},
+      {UnaryOp::sign, -3, 3},
+      {UnaryOp::tanh, -12, 12},
+      {UnaryOp::tanh, -1e-3, 1e-3},
+      {UnaryOp::sigmoid, -30, 30},
+      {UnaryOp::relu, -3, 3},
+      {UnaryOp::leaky_relu, -3, 3, {0.2, 0}},
+      {UnaryOp::gelu, -6, 6},
+      {UnaryOp::softplus, -30, 30},
+      {UnaryOp::clamp, -3, 3, {-0.5, 1.5}},
+      {UnaryOp::pow_scalar, 0.1, 4, {2.5, 0}},
+      {UnaryOp::pow_scalar, -3, 3, {3, 0}},
+      {UnaryOp::pow_scalar, -3, 3, {-2, 0}},
+      {UnaryOp::sin, -6, 6},
+      {UnaryOp::cos, -6, 6},
+      {UnaryOp::erf, -4, 4},
+      {UnaryOp::erf, -0.3, 0.3},
+      {UnaryOp::square, -3, 3},
+      {UnaryOp::reciprocal, 0.1, 3},
+      {UnaryOp::log1p, -0.9, 5},
+      {UnaryOp::log1p, -1e-3, 1e-3},
+      {UnaryOp::expm1, -5, 5},
+      {UnaryOp::expm1, -1e-3, 1e-3},
   };
   for (const Case& c : cases) {
     INFO("unary op " << static_cast<int>(c.op) << " on [" << c.lo << ", " << c.hi << ")");
@@ -105,10 +127,10 @@ TEST_CASE("vulkan: every binary op matches the cpu with broadcasting", "[vulkan]
     F f;
     double rtol;
   };
-  std::vector<Case> cases = {{"add", &add, 1e-6},       {"sub", &sub, 1e-6},       {"mul", &mul, 1e-6},
-                             {"div", &div, 1e-5},       {"pow", &pow, 1e-5},       {"maximum", &maximum, 0},
-                             {"minimum", &minimum, 0},  {"eq", &eq, 0}, {"ne", &ne, 0}, {"lt", &lt, 0},
-                             {"le", &le, 0}, {"gt", &gt, 0}, {"ge", &ge, 0}};
+  std::vector<Case> cases = {
+      {"add", &add, 1e-6},      {"sub", &sub, 1e-6},      {"mul", &mul, 1e-6}, {"div", &div, 1e-5}, {"pow", &pow, 1e-5},
+      {"maximum", &maximum, 0}, {"minimum", &minimum, 0}, {"eq", &eq, 0},      {"ne", &ne, 0},      {"lt", &lt, 0},
+      {"le", &le, 0},           {"gt", &gt, 0},           {"ge", &ge, 0}};
   std::vector<std::pair<Shape, Shape>> shapes = {{{4, 5}, {4, 5}}, {{4, 1, 5}, {3, 1}}, {{1}, {2, 3}}, {{}, {7}}};
   for (const Case& c : cases)
     for (auto& [sa, sb] : shapes) {
@@ -199,17 +221,25 @@ TEST_CASE("vulkan: matmul, both GEMM paths, with transposes, batches and odd siz
     Shape a, b;
     bool ta, tb;
   };
-  std::vector<Case> cases = {{{1, 1}, {1, 1}, false, false},     {{65, 33}, {33, 70}, false, false},
-                             {{33, 65}, {33, 70}, true, false},  {{65, 33}, {70, 33}, false, true},
-                             {{3, 20, 17}, {3, 17, 9}, false, false}, {{2, 1, 5, 8}, {3, 8, 4}, false, false},
-                             {{4, 130, 64}, {64, 129}, false, false}, {{7}, {7, 3}, false, false},
+  std::vector<Case> cases = {{{1, 1}, {1, 1}, false, false},
+                             {{65, 33}, {33, 70}, false, false},
+                             {{33, 65}, {33, 70}, true, false},
+                             {{65, 33}, {70, 33}, false, true},
+                             {{3, 20, 17}, {3, 17, 9}, false, false},
+                             {{2, 1, 5, 8}, {3, 8, 4}, false, false},
+                             {{4, 130, 64}, {64, 129}, false, false},
+                             {{7}, {7, 3}, false, false},
                              // skinny products (the skinny path's job under `automatic`): one row
                              // against a transposed weight as in a sampling step, K over one slice
                              // of 64, N over one tile of 16, and 8 / 9 rows around kSkinnyRows
-                             {{1, 200}, {37, 200}, false, true}, {{3, 1}, {1, 17}, false, false},
-                             {{8, 65}, {65, 16}, false, false},  {{9, 130}, {33, 130}, false, true},
-                             {{129, 5}, {129, 31}, true, false}, {{2, 5, 67}, {2, 67, 18}, false, false},
-                             {{5, 3}, {19, 5}, true, true},      {{2, 70}, {45, 70}, false, true},
+                             {{1, 200}, {37, 200}, false, true},
+                             {{3, 1}, {1, 17}, false, false},
+                             {{8, 65}, {65, 16}, false, false},
+                             {{9, 130}, {33, 130}, false, true},
+                             {{129, 5}, {129, 31}, true, false},
+                             {{2, 5, 67}, {2, 67, 18}, false, false},
+                             {{5, 3}, {19, 5}, true, true},
+                             {{2, 70}, {45, 70}, false, true},
                              {{4, 129}, {129, 33}, false, false}};
   for (vulkan::GemmPath path : paths) {
     vulkan::set_gemm_path(path);

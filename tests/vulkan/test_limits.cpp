@@ -69,9 +69,10 @@ TEST_CASE("vulkan limits: the kernels' sizes follow the device's limits", "[vulk
 
 TEST_CASE("vulkan limits: CADENZA_VULKAN_LIMITS lowers limits and only lowers them", "[vulkan][limits]") {
   VkPhysicalDeviceLimits l = device_limits(1024, 32768);
-  vulkan::lower_limits(l, "maxComputeSharedMemorySize=8192,maxComputeWorkGroupInvocations=64,"
-                          "maxComputeWorkGroupSizeX=32,maxComputeWorkGroupCount=9,maxComputeWorkGroupCountZ=2,"
-                          "maxStorageBufferRange=4096");
+  vulkan::lower_limits(l,
+                       "maxComputeSharedMemorySize=8192,maxComputeWorkGroupInvocations=64,"
+                       "maxComputeWorkGroupSizeX=32,maxComputeWorkGroupCount=9,maxComputeWorkGroupCountZ=2,"
+                       "maxStorageBufferRange=4096");
   CHECK(l.maxComputeSharedMemorySize == 8192);
   CHECK(l.maxComputeWorkGroupInvocations == 64);
   CHECK(l.maxComputeWorkGroupSize[0] == 32);
@@ -81,7 +82,7 @@ TEST_CASE("vulkan limits: CADENZA_VULKAN_LIMITS lowers limits and only lowers th
   CHECK(l.maxComputeWorkGroupCount[2] == 2);
   CHECK(l.maxStorageBufferRange == 4096);
   CHECK(vulkan::choose_kernel_config(l, 8, "lowered").group_size == 32);  // the x extent bounds it too
-  vulkan::lower_limits(l, "");  // nothing to lower
+  vulkan::lower_limits(l, "");                                            // nothing to lower
   CHECK(l.maxComputeSharedMemorySize == 8192);
   for (const char* bad : {"maxComputeSharedMemorySize=65536", "maxWidgets=3", "maxComputeWorkGroupInvocations",
                           "maxComputeWorkGroupInvocations=-1", "maxComputeWorkGroupInvocations=12k"}) {
@@ -91,8 +92,9 @@ TEST_CASE("vulkan limits: CADENZA_VULKAN_LIMITS lowers limits and only lowers th
     CHECK(e.find("CADENZA_VULKAN_LIMITS: ") == 0);
     CHECK(e.find('\n') == std::string::npos);
   }
-  CHECK(error_of([&] { vulkan::lower_limits(l, "maxComputeSharedMemorySize=65536"); })
-            .find("is above the device's 8192 (the override can only lower limits)") != std::string::npos);
+  CHECK(error_of([&] {
+          vulkan::lower_limits(l, "maxComputeSharedMemorySize=65536");
+        }).find("is above the device's 8192 (the override can only lower limits)") != std::string::npos);
 }
 
 }  // namespace

@@ -11,8 +11,7 @@
 using namespace cadenza;
 using namespace cadenza::vktest;
 
-TEST_CASE("vulkan: allocating past the memory budget throws a clear error and the device keeps working",
-          "[vulkan]") {
+TEST_CASE("vulkan: allocating past the memory budget throws a clear error and the device keeps working", "[vulkan]") {
   CADENZA_REQUIRE_VULKAN();
   Tensor a = Tensor::ones({4096, 8}, DType::f32, Device::vulkan());
   vulkan::synchronize();

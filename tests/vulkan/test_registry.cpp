@@ -65,7 +65,8 @@ TEST_CASE("vulkan: every kernel has a vulkan implementation", "[vulkan]") {
   CHECK(fused_on_device.find(" fused_attention") != std::string::npos);
   // The walk sees the optimizers' kernels too (the backend links them).
   CHECK(kernel_registry().size() >= 22);
-  WARN(kernel_registry().size() << " kernels in the registry" << (missing.empty() ? ", every one with a Vulkan implementation" : ""));
+  WARN(kernel_registry().size() << " kernels in the registry"
+                                << (missing.empty() ? ", every one with a Vulkan implementation" : ""));
 }
 
 TEST_CASE("vulkan: every registered op's f32 samples match the cpu", "[vulkan]") {

@@ -3,17 +3,17 @@
 // must agree step by step; greedy KV-cache sampling must pick the same tokens; and
 // `cadenza train --device vulkan` runs through the command line (and fails in one line when
 // the device runs out of memory). Without a device every case is a CTest skip.
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "optim/adam.h"
-#include "optim/clip.h"
 #include "models/data.h"
 #include "models/registry.h"
 #include "models/transformer/music_transformer.h"
+#include "optim/adam.h"
+#include "optim/clip.h"
 #include "run_cli.h"
 #include "vulkan_test_util.h"
 
@@ -36,8 +36,8 @@ Batch token_batch(int64_t vocab) {
     in[i] = int64_t((i * 7 + 3) % size_t(vocab));
     tgt[i] = int64_t((i * 7 + 10) % size_t(vocab));
   }
-  return {Tensor::from_vector<int64_t>(in, {B, T}), Tensor::from_vector<int64_t>(tgt, {B, T}),
-          Tensor::ones({B, T}), Tensor()};
+  return {Tensor::from_vector<int64_t>(in, {B, T}), Tensor::from_vector<int64_t>(tgt, {B, T}), Tensor::ones({B, T}),
+          Tensor()};
 }
 
 int64_t vocab_of(models::Model& m) {
@@ -84,8 +84,9 @@ void check_tracks_cpu(const std::string& name, const json& config) {
 
 // Dropout off: the two devices would draw the same masks, but this keeps the check about
 // the arithmetic alone.
-const json kTransformer = {{"layers", 2}, {"d_model", 32}, {"heads", 2}, {"d_ff", 64},
-                           {"max_relative_position", 32}, {"max_length", 48}, {"dropout", 0.0}};
+const json kTransformer = {
+    {"layers", 2},      {"d_model", 32}, {"heads", 2}, {"d_ff", 64}, {"max_relative_position", 32},
+    {"max_length", 48}, {"dropout", 0.0}};
 
 TEST_CASE("melody_rnn trains 50 steps on Vulkan tracking the CPU", "[vulkan][train]") {
   CADENZA_REQUIRE_VULKAN();
@@ -102,9 +103,11 @@ TEST_CASE("music_transformer trains 50 steps on Vulkan tracking the CPU", "[vulk
 TEST_CASE("music_transformer KV-cache sampling on Vulkan picks the CPU's tokens", "[vulkan][sample]") {
   CADENZA_REQUIRE_VULKAN();
   manual_seed(11);
-  auto cpu = std::dynamic_pointer_cast<models::MusicTransformer>(models::make_model("music_transformer", "small", kTransformer));
+  auto cpu = std::dynamic_pointer_cast<models::MusicTransformer>(
+      models::make_model("music_transformer", "small", kTransformer));
   manual_seed(11);
-  auto gpu = std::dynamic_pointer_cast<models::MusicTransformer>(models::make_model("music_transformer", "small", kTransformer));
+  auto gpu = std::dynamic_pointer_cast<models::MusicTransformer>(
+      models::make_model("music_transformer", "small", kTransformer));
   REQUIRE(cpu);
   gpu->to(Device::vulkan());
   CHECK(gpu->device() == Device::vulkan());

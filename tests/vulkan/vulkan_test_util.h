@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "engine/vulkan/runtime.h"
@@ -22,10 +22,10 @@
   } while (0)
 
 // Ends each Vulkan test: everything recorded has run, and the validation layer said nothing.
-#define CADENZA_CHECK_NO_VALIDATION_MESSAGES()              \
-  do {                                                      \
-    ::cadenza::vulkan::synchronize();                       \
-    CHECK(::cadenza::vulkan::validation_messages() == 0u);  \
+#define CADENZA_CHECK_NO_VALIDATION_MESSAGES()             \
+  do {                                                     \
+    ::cadenza::vulkan::synchronize();                      \
+    CHECK(::cadenza::vulkan::validation_messages() == 0u); \
   } while (0)
 
 namespace cadenza::vktest {

@@ -2,8 +2,8 @@
 // that differ in note density, range and syncopation; the note-density vector computed
 // from its training segments then moves held-out melodies in the asked direction. Takes
 // a few minutes.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <random>
@@ -52,8 +52,8 @@ TEST_CASE("music_vae attribute vectors move held-out melodies in the asked direc
 
   RunSpec spec;
   spec.model = "music_vae";
-  spec.config = {{"enc_hidden", 64}, {"z_size", 16}, {"dec_hidden", 96}, {"dec_layers", 1}, {"bars", 2},
-                 {"max_beta", 0.2}, {"beta_rate", 0.99}, {"free_bits", 0}};
+  spec.config = {{"enc_hidden", 64}, {"z_size", 16},    {"dec_hidden", 96},  {"dec_layers", 1},
+                 {"bars", 2},        {"max_beta", 0.2}, {"beta_rate", 0.99}, {"free_bits", 0}};
   spec.data.path = corpus;
   spec.data.batch_size = 32;
   spec.data.length = 32;

@@ -2,17 +2,17 @@
 // pieces are sparse or dense, in C major or F# major (the two share only B and E#/F), then
 // sampled under each control. Requesting a higher note density must give more notes per
 // second, and the requested key's pitch classes must dominate. Takes about a minute.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <random>
 
-#include "tests/models/cli_checks.h"
 #include "models/run_dir.h"
 #include "models/train.h"
 #include "music/score/midi_convert.h"
 #include "ops/ops.h"
+#include "tests/models/cli_checks.h"
 
 using namespace cadenza;
 using namespace cadenza::models;
@@ -78,11 +78,16 @@ TEST_CASE("performance_rnn follows the note density and key it is asked for", "[
       for (int i = 0; i < 12; ++i)
         music::save_midi(synthetic_piece(tonic, gap, rng), corpus / ("piece" + std::to_string(index++) + ".mid"));
 
-  const nlohmann::json patch = {
-      {"config", {{"hidden", 96}, {"note_density", true}, {"pitch_histogram", true}}},
-      {"data", {{"path", corpus.string()}, {"batch_size", 16}, {"length", 96}}},
-      {"train", {{"steps", 500}, {"lr", 0.01}, {"warmup", 20}, {"valid_every", 0}, {"valid_batches", 2},
-                 {"checkpoint_every", 1000}, {"log_every", 50}}}};
+  const nlohmann::json patch = {{"config", {{"hidden", 96}, {"note_density", true}, {"pitch_histogram", true}}},
+                                {"data", {{"path", corpus.string()}, {"batch_size", 16}, {"length", 96}}},
+                                {"train",
+                                 {{"steps", 500},
+                                  {"lr", 0.01},
+                                  {"warmup", 20},
+                                  {"valid_every", 0},
+                                  {"valid_batches", 2},
+                                  {"checkpoint_every", 1000},
+                                  {"log_every", 50}}}};
   const fs::path run = tmp.path / "run";
   REQUIRE(train(run, make_run_spec("performance_rnn", "small", patch), false, {nullptr, nullptr}).status ==
           TrainStatus::finished);
