@@ -12,6 +12,11 @@ void require_dtype(const char* kernel, DType dtype) {
                   context().props.deviceName);
 }
 
+void require_f32(const char* kernel, const Tensor& t) {
+  CADENZA_CHECK(t.dtype() == DType::f32, "vulkan {}: {} tensors are not supported on the device (f32 only)", kernel,
+                dtype_name(t.dtype()));
+}
+
 std::string typed_variant(const char* kernel, DType dtype) {
   CADENZA_CHECK(dtype != DType::f64, "vulkan {}: f64 is not supported on the device yet (use f32)", kernel);
   require_dtype(kernel, dtype);

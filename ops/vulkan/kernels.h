@@ -13,6 +13,8 @@
 
 namespace cadenza::vulkan {
 
+// Fails in one line naming the kernel unless t is f32 (the dtype of most device kernels).
+void require_f32(const char* kernel, const Tensor& t);
 // Fails with a clear message unless the device has what `dtype` needs.
 void require_dtype(const char* kernel, DType dtype);
 // "f32" / "i32" / "i64": the variant suffix of the typed shaders (f64 has none yet).

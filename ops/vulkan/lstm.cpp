@@ -6,11 +6,6 @@
 namespace cadenza::vulkan {
 namespace {
 
-void require_f32(const char* kernel, const Tensor& t) {
-  CADENZA_CHECK(t.dtype() == DType::f32, "vulkan {}: {} tensors are not supported on the device (f32 only)", kernel,
-                dtype_name(t.dtype()));
-}
-
 struct LstmPush {
   uint32_t B, H;
   uint32_t off[6];

@@ -96,8 +96,7 @@ void record_gemm(const char* variant, const MatmulPush& p, int64_t B, const Tens
 }
 
 void bmm_vk(const Tensor& a, const Tensor& b, const Tensor& out) {
-  CADENZA_CHECK(a.dtype() == DType::f32, "vulkan bmm: {} tensors are not supported on the device (f32 only)",
-                dtype_name(a.dtype()));
+  require_f32("bmm", a);
   const int64_t B = out.shape()[0], M = out.shape()[1], N = out.shape()[2], K = a.shape()[2];
   if (B == 0 || M == 0 || N == 0) return;
   auto st = [](const Tensor& t, size_t axis) { return i32_stride("bmm", t.strides()[axis]); };

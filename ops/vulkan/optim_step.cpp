@@ -15,11 +15,6 @@ struct OptimPush {
 };
 static_assert(sizeof(OptimPush) <= kPushBytes);
 
-void require_f32(const char* kernel, const Tensor& t) {
-  CADENZA_CHECK(t.dtype() == DType::f32, "vulkan {}: {} parameters are not supported on the device (f32 only)", kernel,
-                dtype_name(t.dtype()));
-}
-
 void sgd_vk(const Tensor& param, const Tensor& grad, const Tensor& buf, SgdStepParams s) {
   require_f32("sgd_step", param);
   const bool momentum = buf.defined();

@@ -53,8 +53,7 @@ void random_vk(RandomDist dist, const Tensor& out, uint64_t seed, uint64_t offse
 }
 
 void bernoulli_vk(const Tensor& prob, const Tensor& out, uint64_t seed, uint64_t offset) {
-  CADENZA_CHECK(prob.dtype() == DType::f32, "vulkan bernoulli: {} tensors are not supported on the device (f32 only)",
-                dtype_name(prob.dtype()));
+  require_f32("bernoulli", prob);
   RandomPush p = random_push("bernoulli", out, seed, offset);
   p.p_off = offset_of("bernoulli", prob);
   run_flat(f64_or_f32("random", "_exact"), {static_cast<uint32_t>(kRandomDistCount)}, &p, sizeof p, out.numel(),

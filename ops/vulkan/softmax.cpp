@@ -6,11 +6,6 @@
 namespace cadenza::vulkan {
 namespace {
 
-void require_f32(const char* kernel, const Tensor& t) {
-  CADENZA_CHECK(t.dtype() == DType::f32, "vulkan {}: {} tensors are not supported on the device (f32 only)", kernel,
-                dtype_name(t.dtype()));
-}
-
 struct SoftmaxPush {
   uint32_t rows, n, inner, x_off, y_off;
 };

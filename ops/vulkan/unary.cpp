@@ -6,8 +6,7 @@
 namespace cadenza::vulkan {
 namespace {
 void unary_vk(UnaryOp op, const Tensor& x, const Tensor& out, UnaryParams params) {
-  CADENZA_CHECK(x.dtype() == DType::f32, "vulkan unary: {} tensors are not supported on the device (f32 only)",
-                dtype_name(x.dtype()));
+  require_f32("unary", x);
   dispatch_elementwise("unary", "unary", {static_cast<uint32_t>(op)}, out, {x}, static_cast<float>(params.a),
                        static_cast<float>(params.b));
 }
