@@ -43,6 +43,18 @@ void def_binary(py::module_& m, py::class_<Tensor>& t, const char* name, Binary 
         rop, [rscalar](T b, double a) { return rscalar(a, b); }, py::is_operator());
 }
 
+// conv1d/2d/3d with torch.nn.functional's keywords.
+void def_conv(py::module_& m, const char* name, Tensor (*conv)(T, T, T, const ConvOptions&)) {
+  m.def(
+      name,
+      [conv](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding, const Shape& dilation,
+             int64_t groups) {
+        return conv(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
+      },
+      py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
+      py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+}
+
 Tensor radd(double a, T b) { return add(b, a); }
 Tensor rmul(double a, T b) { return mul(b, a); }
 Tensor rpow(double a, T b) { return pow(scalar_like(b, a), b); }
@@ -183,22 +195,9 @@ void bind_ops(py::module_& m) {
       },
       py::arg("x"), py::arg("normalized_shape"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
       py::arg("eps") = 1e-5);
-  m.def(
-      "conv1d",
-      [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding, const Shape& dilation,
-         int64_t groups) {
-        return conv1d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
-      },
-      py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
-      py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
-  m.def(
-      "conv2d",
-      [](T x, T w, const std::optional<Tensor>& b, const Shape& stride, const Shape& padding, const Shape& dilation,
-         int64_t groups) {
-        return conv2d(x, w, b.value_or(Tensor()), {stride, padding, dilation, groups});
-      },
-      py::arg("x"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = Shape{1},
-      py::arg("padding") = Shape{0}, py::arg("dilation") = Shape{1}, py::arg("groups") = 1);
+  def_conv(m, "conv1d", &conv1d);
+  def_conv(m, "conv2d", &conv2d);
+  def_conv(m, "conv3d", &conv3d);
   m.def(
       "attention",
       [](T q, T k, T v, bool causal, const std::optional<Tensor>& key_padding_mask) {

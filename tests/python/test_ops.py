@@ -63,3 +63,13 @@ def test_cross_entropy_matches_numpy(rng):
     loss = cz.cross_entropy(cz.tensor(logits), cz.tensor(target, dtype="int64"))
     logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     assert loss.item() == pytest.approx(-logp[np.arange(5), target].mean(), rel=1e-5)
+
+
+def test_convolutions_take_torch_keywords(rng):
+    x = rng.standard_normal((1, 2, 7)).astype(np.float32)
+    w = rng.standard_normal((3, 2, 3)).astype(np.float32)
+    got = cz.conv1d(cz.tensor(x), cz.tensor(w), stride=[2], padding=[1]).numpy()
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1)))
+    want = np.stack([np.einsum("ck,ock->o", padded[0, :, i:i + 3], w) for i in range(0, 7, 2)], axis=-1)[None]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    assert cz.conv2d(cz.Tensor.ones([1, 1, 4, 4]), cz.Tensor.ones([1, 1, 3, 3])).tolist() == [[[[9, 9], [9, 9]]]]
