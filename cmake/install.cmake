@@ -27,6 +27,8 @@ if(TARGET cadenza)
   install(TARGETS cadenza RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   # The bundled corpus, where the installed program looks for its default --data.
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/data DESTINATION ${CMAKE_INSTALL_DATADIR}/cadenza)
+  # The model zoo, where `cadenza models` and a zoo name (--model NAME) find it.
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/zoo DESTINATION ${CMAKE_INSTALL_DATADIR}/cadenza)
 endif()
 foreach(dir engine ops nn optim dist music models)
   if(EXISTS ${PROJECT_SOURCE_DIR}/${dir})

@@ -3,7 +3,9 @@
 #include <fstream>
 
 #include "engine/error.h"
+#include "models/family.h"
 #include "models/registry.h"
+#include "models/zoo.h"
 #include "optim/checkpoint.h"
 
 namespace cadenza::models {
@@ -85,7 +87,8 @@ RunSpec make_run_spec(const std::string& model, const std::string& preset, const
 
 RunSpec load_run_spec(const fs::path& dir) {
   const fs::path path = config_path(dir);
-  CADENZA_CHECK(fs::is_directory(dir), "{}: no such directory", dir.string());
+  CADENZA_CHECK(fs::is_directory(dir), "{}: no such run directory or zoo model (`cadenza models` lists the zoo)",
+                dir.string());
   std::ifstream in(path);
   CADENZA_CHECK(in.good(), "{}: no config.json (not a cadenza train directory)", dir.string());
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
@@ -99,6 +102,9 @@ RunSpec load_run_spec(const fs::path& dir) {
 
 RunCheckpoint resolve_checkpoint(const fs::path& run) {
   if (fs::is_regular_file(run)) return {run.parent_path(), run};
+  // A path on disk always wins; only a name that is none is looked up in the zoo.
+  if (!fs::exists(run))
+    if (const auto zoo = find_zoo_model(run.string())) return {*zoo, checkpoint_path(*zoo)};
   return {run, checkpoint_path(run)};
 }
 
@@ -111,6 +117,8 @@ TrainedModel load_trained_model(const fs::path& run) {
   } catch (const std::exception& e) {
     fail("{}: {}", config_path(dir).string(), e.what());
   }
+  // No corpus recorded (a zoo model trained on a bundled corpus): the family's own.
+  if (out.spec.data.path.empty()) out.spec.data.path = default_corpus_path(*out.model);
   CADENZA_CHECK(fs::exists(ckpt), "{}: no checkpoint.safetensors (the run has not saved one yet)", dir.string());
   Generator unused;  // the training RNG state is of no use to sampling or evaluation
   out.step = optim::load_checkpoint(ckpt, *out.model, nullptr, unused).step;

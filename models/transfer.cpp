@@ -32,7 +32,8 @@ RunSpec fine_tune_spec(const fs::path& init_from, const nlohmann::json& patch) {
     spec.data = patched.data;
     spec.train = patched.train;
   }
-  spec.train.init_from = fs::absolute(init_from).string();
+  // Recorded where it is found from anywhere: the path given, or a zoo model's folder.
+  spec.train.init_from = fs::absolute(fs::exists(init_from) ? init_from : init_dir).string();
   return spec;
 }
 

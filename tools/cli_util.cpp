@@ -100,4 +100,11 @@ Device select_device(const std::string& spec) {
   return models::parse_device(spec);  // checks the spelling
 }
 
+CLI::Option* add_checkpoint_option(CLI::App& cmd, std::string& into, const std::string& what) {
+  return cmd.add_option("--checkpoint,--model", into,
+                        (what.empty() ? std::string() : what + ": ") +
+                            "run directory written by cadenza train (its last checkpoint), a checkpoint file in one "
+                            "(DIR/best.safetensors), or a zoo model's name (cadenza models)");
+}
+
 }  // namespace cadenza::tools

@@ -38,6 +38,11 @@ struct MidiOutput {
   void write(const music::Score& score, int64_t i = 1, int64_t n = 1) const;
 };
 
+// Registers --checkpoint (alias --model) on `cmd`: a run directory written by cadenza train
+// (its last checkpoint), one of its checkpoint files (DIR/best.safetensors), or the name of
+// a zoo model (cadenza models). `what` says which models the command takes.
+CLI::Option* add_checkpoint_option(CLI::App& cmd, std::string& into, const std::string& what = "");
+
 // Writes `text` to `path` atomically (engine/serialize/atomic_file.h).
 void write_text_file(const std::filesystem::path& path, const std::string& text);
 

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "engine/error.h"
+#include "tools/cli_util.h"
 #include "tools/commands.h"
 #include "tools/vae_attributes_cli.h"
 
@@ -37,9 +38,7 @@ void run_attributes(const AttributesCli& o) {
 void add_attributes_command(CLI::App& app) {
   auto o = std::make_shared<AttributesCli>();
   CLI::App* cmd = app.add_subcommand("attributes", "Compute a latent model's attribute vectors");
-  cmd->add_option("--checkpoint", o->checkpoint,
-                  "Run directory of a model with a latent space over melodies (cadenza train)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint, "A model with a latent space over melodies")->required();
   cmd->add_option("--data", o->job.data, "Corpus to average over (default: the run's own)");
   cmd->add_option("--max-segments", o->job.max_segments, "Train segments to average over (default 2000)");
   cmd->add_option("--measure", o->job.measure_segments,

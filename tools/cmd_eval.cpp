@@ -187,9 +187,7 @@ void add_eval_command(CLI::App& app) {
       "eval", "Evaluate: --metrics DIR measures a folder of MIDI files; --checkpoint DIR a trained model");
   cmd->add_option("--metrics", o->metrics_dir, "Folder of MIDI files to measure");
   cmd->add_option("--output", o->output, "Where to write the table as JSON");
-  cmd->add_option("--checkpoint", o->checkpoint,
-                  "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one "
-                  "(DIR/best.safetensors)");
+  add_checkpoint_option(*cmd, o->checkpoint);
   cmd->add_option("--data", o->data, "Corpus to evaluate on (default: the run's)");
   cmd->add_option("--split", o->split, "train, valid or test");
   cmd->add_option("--device", o->device, "cpu (default), vulkan or vulkan:N");

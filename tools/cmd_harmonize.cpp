@@ -56,8 +56,7 @@ void add_harmonize_command(CLI::App& app) {
   auto o = std::make_shared<HarmonizeCli>();
   CLI::App* cmd = app.add_subcommand(
       "harmonize", "Harmonise a melody (or fill any voices of a chorale) with a trained model that harmonizes");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model that harmonizes (cadenza train)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint, "A model that harmonizes")->required();
   cmd->add_option("--melody", o->melody, "MIDI file: track k is voice k (one track: the soprano)")->required();
   o->out.add_options(*cmd, "Output FILE.mid, one track per voice");
   cmd->add_option("--voices", o->voices, "Voices to fill, comma-separated: soprano, alto, tenor, bass");

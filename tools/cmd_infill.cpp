@@ -35,8 +35,7 @@ void run_infill(const InfillCli& o) {
 void add_infill_command(CLI::App& app) {
   auto o = std::make_shared<InfillCli>();
   CLI::App* cmd = app.add_subcommand("infill", "Resample a passage of a chorale with a trained model that harmonizes");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model that harmonizes (cadenza train)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint, "A model that harmonizes")->required();
   cmd->add_option("--in", o->in, "Four-track chorale MIDI file (track k is voice k)")->required();
   cmd->add_option("--from-beat", o->from_beat, "First quarter-note beat of the passage (from 0)")->required();
   cmd->add_option("--to-beat", o->to_beat, "Beat after the passage's end")->required();

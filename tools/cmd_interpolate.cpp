@@ -48,8 +48,7 @@ void add_interpolate_command(CLI::App& app) {
   auto o = std::make_shared<InterpolateCli>();
   CLI::App* cmd = app.add_subcommand("interpolate",
                                      "Interpolate between two melodies (or trios) in a trained model's latent space");
-  cmd->add_option("--checkpoint", o->checkpoint, "Run directory of a model with a latent space (cadenza train)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint, "A model with a latent space")->required();
   cmd->add_option("a", o->a, "First melody or trio (MIDI)")->required();
   cmd->add_option("b", o->b, "Second melody or trio (MIDI)")->required();
   cmd->add_option("--steps", o->steps, "Points on the path, both ends included (>= 2)");

@@ -14,6 +14,7 @@ void add_render_command(CLI::App& app) {
   struct Options {
     std::string in, out, soundfont;
     int pixels_per_beat = 16;
+    int sample_rate = 44100;
     ScoreIoOptions io;
   };
   auto o = std::make_shared<Options>();
@@ -22,6 +23,9 @@ void add_render_command(CLI::App& app) {
   cmd->add_option("output", o->out, "Output file (.png or .wav)")->required();
   cmd->add_option("--soundfont", o->soundfont, "General MIDI SoundFont (.sf2) for WAV");
   cmd->add_option("--pixels-per-beat", o->pixels_per_beat, "PNG: horizontal scale")->check(CLI::Range(1, 256));
+  cmd->add_option("--sample-rate", o->sample_rate, "WAV: samples per second")
+      ->check(CLI::Range(8000, 192000))
+      ->capture_default_str();
   add_score_io_options(*cmd, o->io);
   cmd->callback([o] {
     const std::string ext = extension_of(o->out);
@@ -34,6 +38,7 @@ void add_render_command(CLI::App& app) {
     } else {
       music::render::WavOptions wav;
       wav.soundfont = o->soundfont;
+      wav.sample_rate = o->sample_rate;
       music::render::render_wav(score, o->out, wav);
     }
   });

@@ -75,10 +75,7 @@ void run_sample(const SampleCli& o, const CLI::App& cmd) {
 void add_sample_command(CLI::App& app) {
   auto o = std::make_shared<SampleCli>();
   CLI::App* cmd = app.add_subcommand("sample", "Sample MIDI (and a piano-roll PNG) from a trained model");
-  cmd->add_option("--checkpoint", o->checkpoint,
-                  "Run directory written by cadenza train (its last checkpoint), or a checkpoint file in one "
-                  "(DIR/best.safetensors)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint)->required();
   o->out.add_options(*cmd, "Output FILE.mid (FILE-1.mid ... when --num-outputs > 1)");
   cmd->add_option("--num-outputs", o->num_outputs, "How many pieces");
   cmd->add_option("--length", o->length, "New steps (tokens or frames) after the primer (default: the model's)");

@@ -49,9 +49,7 @@ void run_transform(const TransformCli& o) {
 void add_transform_command(CLI::App& app) {
   auto o = std::make_shared<TransformCli>();
   CLI::App* cmd = app.add_subcommand("transform", "Move a melody along a latent model's attribute vector");
-  cmd->add_option("--checkpoint", o->checkpoint,
-                  "Run directory of a model with a latent space over melodies (cadenza train)")
-      ->required();
+  add_checkpoint_option(*cmd, o->checkpoint, "A model with a latent space over melodies")->required();
   cmd->add_option("--in", o->in, "Melody MIDI file (its first segment is transformed)")->required();
   cmd->add_option("--attribute", o->attribute, "note_density, pitch_range or syncopation")->required();
   cmd->add_option("--amount", o->amount, "Multiple of the attribute vector to add (negative: less)")->required();

@@ -20,5 +20,7 @@ void add_attributes_command(CLI::App& app);
 void add_transform_command(CLI::App& app);
 void add_interpolate_command(CLI::App& app);
 void add_corpus_command(CLI::App& app);
+void add_models_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace cadenza::tools

@@ -29,12 +29,14 @@ int main(int argc, char** argv) {
   cadenza::tools::add_eval_command(app);
   cadenza::tools::add_train_command(app);
   cadenza::tools::add_sample_command(app);
+  cadenza::tools::add_models_command(app);
   cadenza::tools::add_harmonize_command(app);
   cadenza::tools::add_infill_command(app);
   cadenza::tools::add_attributes_command(app);
   cadenza::tools::add_transform_command(app);
   cadenza::tools::add_interpolate_command(app);
   cadenza::tools::add_corpus_command(app);
+  cadenza::tools::add_export_command(app);
   cadenza::tools::add_devices_command(app);
   try {
     app.parse(argc, argv);

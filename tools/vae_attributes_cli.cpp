@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 #include "models/capability.h"
+#include "models/run_dir.h"
 #include "music/metrics/attributes.h"
 #include "ops/ops.h"
 
@@ -12,7 +13,7 @@ namespace fs = std::filesystem;
 
 VaeRun load_vae_run(const fs::path& checkpoint) {
   VaeRun run;
-  run.dir = checkpoint;
+  run.dir = models::resolve_checkpoint(checkpoint).dir;  // also for DIR/best.safetensors or a zoo name
   run.trained = models::load_trained_model(checkpoint);
   run.vae = &models::require_capability<models::LatentModel>(*run.trained.model, checkpoint.string(),
                                                              "a model with a latent space for attribute vectors");

@@ -16,5 +16,7 @@ std::filesystem::path corpus(const std::string& sub);
 
 // The bytes of a file ("" when it cannot be read).
 std::string read_bytes(const std::filesystem::path& path);
+// Writes `bytes` to `path` (test set-up; throws if it cannot).
+void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace cadenza::test
