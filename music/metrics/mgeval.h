@@ -27,7 +27,15 @@ struct SetComparison {
   double kld = 0;      // KLD of the same pair, in nats
 };
 
+// OA and KLD of the same pair of densities, in one pass over the grid.
+SetComparison compare_densities(const std::vector<double>& a, const std::vector<double>& b);
+
 // Needs >= 2 reference and >= 1 generated values.
 SetComparison compare_feature(const std::vector<double>& reference, const std::vector<double>& generated);
+
+// The same for a vector per piece (a histogram, as MGEval's note-length and pitch-class
+// histograms): the distances are Euclidean. All vectors have one length.
+SetComparison compare_vectors(const std::vector<std::vector<double>>& reference,
+                              const std::vector<std::vector<double>>& generated);
 
 }  // namespace cadenza::music::metrics
