@@ -159,19 +159,15 @@ TEST_CASE("shuffled baseline keeps each track's material and loses its order", "
   // Deterministic from the seed, and a piece's control does not depend on its neighbours.
   CHECK(shuffled_baseline(pieces, 7)[1].tracks == shuffled[1].tracks);
   CHECK(shuffled_baseline(pieces, 8)[1].tracks != shuffled[1].tracks);
-  CHECK(shuffled_baseline({pieces[0], pieces[1]}, 7)[1].tracks == shuffled[1].tracks);
+  CHECK(shuffled_baseline({pieces[2], pieces[1]}, 7)[1].tracks == shuffled[1].tracks);
 }
 
 TEST_CASE("note-length histogram: the nearest of MGEval's 12 lengths", "[metrics][note_length]") {
-  // A quarter, two 8ths, a dotted quarter, an 8th triplet (160 ticks), and 170 ticks,
-  // as near the 8th triplet as the dotted 16th (180): the tie goes to the dotted 16th,
-  // listed first. A drum note is not counted.
-  Score s = one_track({{0, 480, 60, 80},
-                       {480, 720, 62, 80},
-                       {720, 960, 64, 80},
-                       {960, 1680, 65, 80},
-                       {1680, 1840, 67, 80},
-                       {1840, 2010, 69, 80}});
+  // A quarter, two 8ths, a dotted quarter, an 8th triplet (160 ticks), and 210 ticks
+  // (7/16 of a quarter), exactly as near the 8th (240) as the dotted 16th (180): the tie
+  // goes to the 8th, listed first. A drum note is not counted.
+  Score s = one_track({{0, 480, 60, 80}, {480, 720, 62, 80}, {720, 960, 64, 80}, {960, 1680, 65, 80},
+                       {1680, 1840, 67, 80}, {1840, 2050, 69, 80}});
   Track& d = s.tracks.emplace_back();
   d.is_drum = true;
   d.notes = {{0, 60, 36, 80}};
@@ -180,10 +176,10 @@ TEST_CASE("note-length histogram: the nearest of MGEval's 12 lengths", "[metrics
   std::map<std::string, double> by_name;
   for (size_t b = 0; b < h.size(); ++b) by_name[names[b]] = h[b];
   CHECK(by_name["quarter"] == Approx(1.0 / 6.0));
-  CHECK(by_name["8th"] == Approx(2.0 / 6.0));
+  CHECK(by_name["8th"] == Approx(3.0 / 6.0));
   CHECK(by_name["dotted quarter"] == Approx(1.0 / 6.0));
   CHECK(by_name["8th triplet"] == Approx(1.0 / 6.0));
-  CHECK(by_name["dotted 16th"] == Approx(1.0 / 6.0));
+  CHECK(by_name["dotted 16th"] == 0.0);
   CHECK(by_name["16th"] == 0.0);
   const auto whole = note_length_histogram(one_track({{0, 1920, 60, 80}, {1920, 9600, 62, 80}}));
   CHECK(whole[0] == Approx(1.0));
