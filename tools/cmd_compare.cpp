@@ -39,11 +39,13 @@ std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 void run_compare(const CompareOptions& o) {
   CorpusReading reading{o.split, o.steps_per_quarter, o.separated};
-  const bool corpus = !fs::is_directory(o.reference);
+  std::error_code ec;
+  const bool corpus = !fs::is_directory(o.reference, ec);
   if (corpus && reading.split.empty()) reading.split = "test";
   CADENZA_CHECK(!o.train || !reading.split.empty(), "--train needs a split of REFERENCE: a corpus, or --split");
   CADENZA_CHECK(!o.train || reading.split != "train", "--train compares the train split with another: --split {}",
                 reading.split);
+  CADENZA_CHECK(fs::is_directory(o.generated, ec), "{}: GENERATED must be a folder of MIDI files", o.generated);
   const PieceSet generated = read_piece_set(o.generated, {});
   const PieceSet reference = read_piece_set(o.reference, reading);
   CADENZA_CHECK(reference.pieces.size() >= 2, "{}: a reference needs 2 or more pieces", reference.description);
@@ -99,8 +101,8 @@ void run_compare(const CompareOptions& o) {
   fmt::print("features   MuseGAN's: {}, drum pattern: {}, voice leading: {}\n", yes_no(features.musegan),
              yes_no(features.drums), yes_no(features.voice_leading));
   fmt::print(
-      "OA: overlap of the reference's own spread with the distance to the set, 1 = as close as the "
-      "reference is to itself; KLD: nats, 0 = the same\n");
+      "OA   1: the set lies as close to the reference as its pieces lie to each other, 0: farther\n"
+      "KLD  nats, 0: the same distance densities\n");
   for (const CompareResult& r : results) fmt::print("\n{}", comparison_table(r));
   if (features.voice_leading) fmt::print("\n{}", voice_leading_table(voices));
   fmt::print("\nmean OA:");

@@ -112,4 +112,5 @@ TEST_CASE("compare: bad input is one line", "[cli][compare]") {
   check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + (dir / "gen") + " --separated"),
                        "--separated reads a JSON corpus");
   check_one_line_error(run_cadenza("compare " + (dir / "gen")), "reference");
+  check_one_line_error(run_cadenza("compare " + kJsbArg + " " + kJsbArg), "GENERATED must be a folder");
 }

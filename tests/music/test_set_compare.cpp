@@ -166,8 +166,12 @@ TEST_CASE("note-length histogram: the nearest of MGEval's 12 lengths", "[metrics
   // A quarter, two 8ths, a dotted quarter, an 8th triplet (160 ticks), and 210 ticks
   // (7/16 of a quarter), exactly as near the 8th (240) as the dotted 16th (180): the tie
   // goes to the 8th, listed first. A drum note is not counted.
-  Score s = one_track({{0, 480, 60, 80}, {480, 720, 62, 80}, {720, 960, 64, 80}, {960, 1680, 65, 80},
-                       {1680, 1840, 67, 80}, {1840, 2050, 69, 80}});
+  Score s = one_track({{0, 480, 60, 80},
+                       {480, 720, 62, 80},
+                       {720, 960, 64, 80},
+                       {960, 1680, 65, 80},
+                       {1680, 1840, 67, 80},
+                       {1840, 2050, 69, 80}});
   Track& d = s.tracks.emplace_back();
   d.is_drum = true;
   d.notes = {{0, 60, 36, 80}};
