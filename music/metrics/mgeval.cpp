@@ -84,10 +84,6 @@ double overlap_area(const std::vector<double>& a, const std::vector<double>& b) 
 
 double kl_divergence(const std::vector<double>& a, const std::vector<double>& b) { return integrate_both(a, b).kld; }
 
-SetComparison compare_densities(const std::vector<double>& a, const std::vector<double>& b) {
-  return integrate_both(a, b);
-}
-
 SetComparison compare_feature(const std::vector<double>& reference, const std::vector<double>& generated) {
   return compare_by(reference, generated, [](double x, double y) { return std::abs(x - y); });
 }

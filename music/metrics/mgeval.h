@@ -27,9 +27,6 @@ struct SetComparison {
   double kld = 0;      // KLD of the same pair, in nats
 };
 
-// OA and KLD of the same pair of densities, in one pass over the grid.
-SetComparison compare_densities(const std::vector<double>& a, const std::vector<double>& b);
-
 // Needs >= 2 reference and >= 1 generated values.
 SetComparison compare_feature(const std::vector<double>& reference, const std::vector<double>& generated);
 
