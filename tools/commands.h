@@ -11,6 +11,7 @@ void add_inspect_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_render_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_devices_command(CLI::App& app);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   cadenza::tools::add_convert_command(app);
   cadenza::tools::add_render_command(app);
   cadenza::tools::add_eval_command(app);
+  cadenza::tools::add_compare_command(app);
   cadenza::tools::add_train_command(app);
   cadenza::tools::add_sample_command(app);
   cadenza::tools::add_models_command(app);

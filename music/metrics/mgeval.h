@@ -30,4 +30,9 @@ struct SetComparison {
 // Needs >= 2 reference and >= 1 generated values.
 SetComparison compare_feature(const std::vector<double>& reference, const std::vector<double>& generated);
 
+// The same for a vector per piece (a histogram, as MGEval's note-length and pitch-class
+// histograms): the distances are Euclidean. All vectors have one length.
+SetComparison compare_vectors(const std::vector<std::vector<double>>& reference,
+                              const std::vector<std::vector<double>>& generated);
+
 }  // namespace cadenza::music::metrics

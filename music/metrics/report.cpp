@@ -19,8 +19,8 @@ bool has_notes(const repr::PianoRoll& roll, size_t track) {
 
 }  // namespace
 
-std::vector<MetricValue> score_metrics(const Score& score) {
-  std::vector<MetricValue> out = {
+std::vector<MetricValue> muspy_metrics(const Score& score) {
+  return {
       {"pitch_range", static_cast<double>(pitch_range(score)), "semitones"},
       {"n_pitches_used", static_cast<double>(n_pitches_used(score)), "pitches"},
       {"n_pitch_classes_used", static_cast<double>(n_pitch_classes_used(score)), "classes"},
@@ -32,6 +32,9 @@ std::vector<MetricValue> score_metrics(const Score& score) {
       {"empty_beat_rate", empty_beat_rate(score), "ratio"},
       {"groove_consistency", groove_consistency(score), "ratio"},
   };
+}
+
+std::vector<MetricValue> musegan_metrics(const Score& score) {
   repr::PianoRollConfig config;
   config.steps_per_quarter = kRollStepsPerQuarter;
   config.lowest_pitch = 24;  // MuseGAN's 84 pitches, C1..B7
@@ -56,11 +59,18 @@ std::vector<MetricValue> score_metrics(const Score& score) {
       }
   }
   const double n = tracks ? tracks : 1;
-  out.push_back({"empty_bar_rate", eb / n, "ratio"});
-  out.push_back({"used_pitch_classes", upc / n, "classes/bar"});
-  out.push_back({"qualified_note_rate", qn / n, "ratio"});
-  out.push_back({"drum_pattern_rate", drum_pattern_rate(roll, kDrums), "ratio"});
-  out.push_back({"tonal_distance", pairs ? td / pairs : 0.0, "unitless"});
+  return {
+      {"empty_bar_rate", eb / n, "ratio"},
+      {"used_pitch_classes", upc / n, "classes/bar"},
+      {"qualified_note_rate", qn / n, "ratio"},
+      {"drum_pattern_rate", drum_pattern_rate(roll, kDrums), "ratio"},
+      {"tonal_distance", pairs ? td / pairs : 0.0, "unitless"},
+  };
+}
+
+std::vector<MetricValue> score_metrics(const Score& score) {
+  std::vector<MetricValue> out = muspy_metrics(score);
+  for (MetricValue& m : musegan_metrics(score)) out.push_back(std::move(m));
   return out;
 }
 

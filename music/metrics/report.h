@@ -16,6 +16,12 @@ struct MetricValue {
   const char* unit;  // "semitones", "bits", "ratio", ...
 };
 
+// The MusPy-style metrics of the notes (muspy.h), in table order.
+std::vector<MetricValue> muspy_metrics(const Score& score);
+// MuseGAN's EB, UPC, QN, DP and TD (musegan.h) on the score's 5-track roll; meaningful for
+// multitrack pieces (one track gives TD 0, no drums DP 0).
+std::vector<MetricValue> musegan_metrics(const Score& score);
+// Both, MusPy's first.
 std::vector<MetricValue> score_metrics(const Score& score);
 
 }  // namespace cadenza::music::metrics

@@ -1,0 +1,116 @@
+// `cadenza compare`: generated sets against the bundled JSB chorales (the plain roll and
+// the SATB-separated file), the shuffled baseline and the train split, and its one-line
+// errors.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_checks.h"
+#include "music/score/midi_convert.h"
+#include "tools/piece_sets.h"
+
+namespace fs = std::filesystem;
+using cadenza::music::test::run_cadenza;
+using cadenza::test::check_one_line_error;
+using cadenza::test::kJsbArg;
+using cadenza::test::kJsbPath;
+using cadenza::test::require_ok;
+
+namespace {
+
+struct TempDir : cadenza::test::TempDir {
+  explicit TempDir(const std::string& name) : cadenza::test::TempDir("cadenza_cli_compare", name) {}
+};
+
+const fs::path kSeparated = fs::path(CADENZA_SOURCE_DIR) / "data" / "Jsb16thSeparated.json";
+
+// The first `n` pieces of a corpus split written as MIDI files into `dir`.
+void write_pieces(const fs::path& corpus, const std::string& split, bool separated, size_t n, const fs::path& dir) {
+  const auto set = cadenza::tools::read_piece_set(corpus, {split, 0, separated});
+  REQUIRE(set.pieces.size() >= n);
+  for (size_t i = 0; i < n; ++i) cadenza::music::save_midi(set.pieces[i], dir / ("piece" + std::to_string(i) + ".mid"));
+}
+
+nlohmann::json run_json(const std::string& args) {
+  const auto r = run_cadenza("compare " + args + " --json");
+  require_ok(r);
+  return nlohmann::json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("compare: valid pieces against the JSB test split, with the baseline and the ceiling", "[cli][compare]") {
+  TempDir gen("valid");
+  write_pieces(kJsbPath, "valid", false, 8, gen.path);
+  const auto j = run_json(gen / "" + " " + kJsbArg + " --train --out " + (gen / "c.json"));
+  CHECK(j["reference"].get<std::string>().find("test split: 77 pieces") != std::string::npos);
+  CHECK(j["features"]["musegan"] == false);  // one track
+  CHECK(j["features"]["voice_leading"] == false);
+  for (const char* key : {"generated", "shuffled", "train"}) {
+    INFO(key);
+    const auto& c = j["comparisons"][key];
+    CHECK(c["features"].size() == 11);  // MusPy's 10 and the note-length histogram
+    CHECK(c["mean_oa"].get<double>() > 0.0);
+    CHECK(c["mean_oa"].get<double>() <= 1.0);
+  }
+  CHECK(j["comparisons"]["generated"]["pieces"] == 8);
+  CHECK(j["comparisons"]["shuffled"]["pieces"] == 77);
+  CHECK(j["comparisons"]["train"]["pieces"] == 229);
+  // Bach against Bach: the train split sits closer to the test split than its shuffled
+  // copy does, on the mean over features.
+  CHECK(j["comparisons"]["train"]["mean_oa"].get<double>() > j["comparisons"]["shuffled"]["mean_oa"].get<double>());
+  // --out holds the same JSON.
+  CHECK(nlohmann::json::parse(std::ifstream(gen.path / "c.json")) == j);
+  // The table: one row per feature and set.
+  const auto table = run_cadenza("compare " + (gen / "") + " " + kJsbArg + " --baseline none");
+  require_ok(table);
+  CHECK(table.out.find("note_length_hist[") != std::string::npos);
+  CHECK(table.out.find("scale_consistency") != std::string::npos);
+  CHECK(table.out.find("shuffled") == std::string::npos);
+}
+
+TEST_CASE("compare: SATB chorales get voice leading, Bach's far cleaner than shuffled", "[cli][compare]") {
+  TempDir gen("satb");
+  write_pieces(kSeparated, "valid", true, 6, gen.path);
+  const std::string reference = "'" + kSeparated.string() + "' --separated";
+  const auto j = run_json(gen / "" + " " + reference + " --seed 3");
+  CHECK(j["features"]["voice_leading"] == true);
+  CHECK(j["features"]["musegan"] == false);                       // four piano tracks: one MuseGAN track
+  CHECK(j["comparisons"]["generated"]["features"].size() == 14);  // and 3 voice-leading rates
+  const auto& v = j["voice_leading"];
+  for (const char* key : {"reference", "generated", "shuffled"}) CHECK(v[key]["pairs"].size() == 6);
+  const auto rate = [&](const char* set, const char* what) { return v[set]["all_pairs"][what].get<double>(); };
+  CHECK(rate("reference", "parallel_fifths_per_beat") < rate("shuffled", "parallel_fifths_per_beat") / 3);
+  CHECK(rate("reference", "parallel_octaves_per_beat") < rate("shuffled", "parallel_octaves_per_beat") / 3);
+  CHECK(rate("reference", "crossings_per_beat") < rate("shuffled", "crossings_per_beat") / 3);
+  const auto table = run_cadenza("compare " + (gen / "") + " " + reference);
+  require_ok(table);
+  CHECK(table.out.find("parallel fifths") != std::string::npos);
+  CHECK(table.out.find("S-A") != std::string::npos);
+}
+
+TEST_CASE("compare: bad input is one line", "[cli][compare]") {
+  TempDir dir("errors");
+  fs::create_directories(dir.path / "empty");
+  check_one_line_error(run_cadenza("compare " + (dir / "empty") + " " + kJsbArg), "no .mid files");
+  fs::create_directories(dir.path / "gen");
+  write_pieces(kJsbPath, "test", false, 2, dir.path / "gen");
+  std::ofstream(dir.path / "gen" / "broken.mid") << "not a MIDI file";
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + kJsbArg),
+                       "1 of 3 MIDI files unreadable: broken.mid");
+  fs::remove(dir.path / "gen" / "broken.mid");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " /no/such/corpus.json"), "no such folder or file");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + kJsbArg + " --baseline random"), "random");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + (dir / "gen") + " --train"),
+                       "--train needs a split");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + kJsbArg + " --split train --train"),
+                       "--train compares");
+  fs::create_directories(dir.path / "one");
+  write_pieces(kJsbPath, "test", false, 1, dir.path / "one");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + (dir / "one")), "2 or more pieces");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen") + " " + (dir / "gen") + " --separated"),
+                       "--separated reads a JSON corpus");
+  check_one_line_error(run_cadenza("compare " + (dir / "gen")), "reference");
+  check_one_line_error(run_cadenza("compare " + kJsbArg + " " + kJsbArg), "GENERATED must be a folder");
+}
