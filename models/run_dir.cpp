@@ -87,8 +87,7 @@ RunSpec make_run_spec(const std::string& model, const std::string& preset, const
 
 RunSpec load_run_spec(const fs::path& dir) {
   const fs::path path = config_path(dir);
-  CADENZA_CHECK(fs::is_directory(dir), "{}: no such run directory or zoo model (`cadenza models` lists the zoo)",
-                dir.string());
+  CADENZA_CHECK(fs::is_directory(dir), "{}: no such run directory", dir.string());
   std::ifstream in(path);
   CADENZA_CHECK(in.good(), "{}: no config.json (not a cadenza train directory)", dir.string());
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
@@ -103,8 +102,10 @@ RunSpec load_run_spec(const fs::path& dir) {
 RunCheckpoint resolve_checkpoint(const fs::path& run) {
   if (fs::is_regular_file(run)) return {run.parent_path(), run};
   // A path on disk always wins; only a name that is none is looked up in the zoo.
-  if (!fs::exists(run))
+  if (!fs::exists(run)) {
     if (const auto zoo = find_zoo_model(run.string())) return {*zoo, checkpoint_path(*zoo)};
+    fail("{}: no such run directory, checkpoint file or zoo model (`cadenza models` lists the zoo)", run.string());
+  }
   return {run, checkpoint_path(run)};
 }
 

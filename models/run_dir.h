@@ -45,7 +45,9 @@ struct TrainedModel {
   int64_t step = 0;
 };
 // Where a run's weights are: given a run directory, that directory and its last checkpoint;
-// given one of its checkpoint files (DIR/best.safetensors), the file's directory and the file.
+// given one of its checkpoint files (DIR/best.safetensors), the file's directory and the file;
+// given a name that is no path on disk, the zoo model of that name (models/zoo.h). Throws
+// when it is none of these.
 struct RunCheckpoint {
   std::filesystem::path dir, file;
 };

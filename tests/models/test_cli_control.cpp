@@ -122,5 +122,5 @@ TEST_CASE("attributes and transform on a music_vae run, errors", "[cli][attribut
   check_one_line_error(run_cadenza("transform --checkpoint " + (tmp / "run") + " --in " + (tmp / "none.mid") +
                                    " --attribute pitch_range --amount 1 --out " + (tmp / "x.mid")),
                        "no such file");
-  check_one_line_error(run_cadenza("attributes --checkpoint " + (tmp / "nowhere")), "no such directory");
+  check_one_line_error(run_cadenza("attributes --checkpoint " + (tmp / "nowhere")), "no such run directory");
 }

@@ -153,7 +153,7 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
   { std::ofstream(dir.path / "typo.json") << R"({"train": {"stesp": 3}})"; }
   check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "typo.json" + out),
                        "unknown training option 'stesp'");
-  check_one_line_error(run_cadenza("train --model toy_roll --resume" + out), "no such directory");
+  check_one_line_error(run_cadenza("train --model toy_roll --resume" + out), "no such run directory");
 
   const TempDir& run = trained_run("toy_roll");
   const std::string ckpt = " --checkpoint " + run / "run";
@@ -161,7 +161,7 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
                        "holds a run of model 'toy_roll'");
   check_one_line_error(run_cadenza("train --model toy_roll --out " + run / "run"), "already holds a checkpoint");
   check_one_line_error(run_cadenza("sample --checkpoint " + dir / "nothing" + " --out " + dir / "x.mid"),
-                       "no such directory");
+                       "no such run directory");
   check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --temperature 0"),
                        "--temperature must be positive");
   check_one_line_error(run_cadenza("sample" + ckpt + " --out " + dir / "x.mid" + " --top-p 1.5"),

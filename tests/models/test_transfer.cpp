@@ -110,7 +110,7 @@ TEST_CASE("transfer errors: unknown group lists the groups, other family, change
   auto wider = make_model("toy_tokens", "small", {{"dim", 16}});
   CHECK_THROWS_WITH(load_initial_weights(*wider, base),
                     Catch::Contains("--init-from") && Catch::Contains("embed.weight"));
-  CHECK_THROWS_WITH(fine_tune_spec(tmp.path / "nothing", nullptr), Catch::Contains("no such directory"));
+  CHECK_THROWS_WITH(fine_tune_spec(tmp.path / "nothing", nullptr), Catch::Contains("no such run directory"));
 }
 
 TEST_CASE("cadenza train --init-from / --freeze: a run, and one-line errors", "[transfer][cli]") {
@@ -136,7 +136,7 @@ TEST_CASE("cadenza train --init-from / --freeze: a run, and one-line errors", "[
       "(groups: embed, embed.weight, out, out.weight, out.bias)");
   CHECK_FALSE(fs::exists(tmp.path / "x2" / "config.json"));  // refused before anything is written
   check_one_line_error(run_cadenza("train --init-from " + (tmp / "nowhere") + " --out " + (tmp / "x3")),
-                       "no such directory");
+                       "no such run directory");
   check_one_line_error(run_cadenza("train --resume --init-from " + (tmp / "base") + " --out " + (tmp / "tuned")),
                        "not --init-from");
 }

@@ -92,7 +92,7 @@ TEST_CASE("a zoo name is taken by sample, eval and --init-from, and a path on di
   fs::create_directories(dir.path / "elsewhere" / "toy");
   check_one_line_error(run_command(elsewhere + "sample --model toy --out y.mid"), "no config.json");
   check_one_line_error(run_command(elsewhere + "sample --model nosuch --out y.mid"),
-                       "nosuch: no such run directory or zoo model");
+                       "nosuch: no such run directory, checkpoint file or zoo model");
 }
 
 TEST_CASE("a broken zoo fails in one line naming what is wrong", "[cli][zoo]") {
