@@ -20,5 +20,6 @@ void add_attributes_command(CLI::App& app);
 void add_transform_command(CLI::App& app);
 void add_interpolate_command(CLI::App& app);
 void add_corpus_command(CLI::App& app);
+void add_tokenizer_command(CLI::App& app);
 
 }  // namespace cadenza::tools
