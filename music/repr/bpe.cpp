@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
+#include <queue>
 #include <sstream>
 #include <stdexcept>
 
@@ -77,28 +79,37 @@ nlohmann::ordered_json BpeTokenizer::to_json() const {
           {"merges", std::move(merges)}};
 }
 
-// The merges in the order learned, each left to right over the word: the lowest-ranked
-// pair present is merged everywhere before any later one, as learn_bpe did.
+// The merges in the order learned, each left to right over the word, as learn_bpe did.
+// A merge only creates pairs holding its new token, which rank after it, so taking the
+// lowest-ranked pair present (leftmost first) from a heap replays that order; symbols are
+// linked so each merge costs O(log n).
 void BpeTokenizer::apply_to_word(std::vector<int32_t>& w) const {
+  const auto n = static_cast<int32_t>(w.size());
+  if (n < 2) return;
+  std::vector<int32_t> next(n);
+  std::vector<int32_t> prev(n);
+  for (int32_t i = 0; i < n; ++i) next[i] = i + 1 < n ? i + 1 : -1, prev[i] = i - 1;
+  using Candidate = std::pair<int32_t, int32_t>;  // (rank, position): smallest first
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
+  auto push = [&](int32_t p) {
+    if (p < 0 || next[p] < 0) return;
+    if (const auto it = rank_.find(pair_key(w[p], w[next[p]])); it != rank_.end()) heap.push({it->second, p});
+  };
+  for (int32_t i = 0; i + 1 < n; ++i) push(i);
   const int32_t b = base_->vocab_size();
-  while (w.size() > 1) {
-    int32_t best = -1;
-    for (size_t i = 0; i + 1 < w.size(); ++i)
-      if (const auto it = rank_.find(pair_key(w[i], w[i + 1])); it != rank_.end() && (best < 0 || it->second < best))
-        best = it->second;
-    if (best < 0) return;
-    const auto [l, r] = merges_[best];
-    size_t out = 0;
-    for (size_t i = 0; i < w.size(); ++i) {
-      if (i + 1 < w.size() && w[i] == l && w[i + 1] == r) {
-        w[out++] = b + best;
-        ++i;
-      } else {
-        w[out++] = w[i];
-      }
-    }
-    w.resize(out);
+  while (!heap.empty()) {
+    const auto [rank, p] = heap.top();
+    heap.pop();
+    const int32_t q = next[p];
+    if (w[p] < 0 || q < 0 || w[p] != merges_[rank].first || w[q] != merges_[rank].second) continue;  // stale
+    w[p] = b + rank;
+    w[q] = -1;
+    next[p] = next[q];
+    if (next[q] >= 0) prev[next[q]] = p;
+    push(prev[p]);
+    push(p);
   }
+  std::erase(w, -1);
 }
 
 std::vector<int32_t> BpeTokenizer::apply(std::span<const int32_t> base_tokens) const {
