@@ -13,6 +13,9 @@
 //    split never depends on the training seed). Token models stream the training split
 //    through music::dataset::TokenStream; roll models read every file as a roll at
 //    `steps_per_quarter`;
+//  - a corpus store (music/corpus/store.h), for token models whose tokenizer is the
+//    store's: training streams the train split through music::corpus::StoreStream, and
+//    evaluation reads the store's valid and test splits (models/token_stream_source.h);
 //  - whatever a family with data of its own reads: its registry entry builds the source
 //    (models/family.h, models/data_source.h) — deepbach's SATB chorale JSON
 //    (models/deepbach/chorale_source.h), musegan's multitrack bars (models/gan/
@@ -66,7 +69,7 @@ namespace cadenza::models {
 class DataSource;  // models/data_source.h
 
 struct DataOptions {
-  std::filesystem::path path;  // JSON roll corpus or folder of MIDI files
+  std::filesystem::path path;  // JSON roll corpus, folder of MIDI files or corpus store
   int64_t batch_size = 16;
   int64_t length = 64;        // training window: steps (tokens or frames) per row
   int64_t eval_length = 0;    // evaluation window: steps per row and batch; 0: `length`

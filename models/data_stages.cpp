@@ -8,8 +8,9 @@
 #include "models/data_windows.h"
 #include "music/dataset/augment.h"
 #include "music/dataset/rng.h"
-#include "music/dataset/token_stream.h"
-#include "music/repr/tokenizer.h"
+#include "models/token_stream_source.h"
+#include "music/corpus/store.h"
+#include "music/repr/tokenizer_spec.h"
 #include "music/score/midi_convert.h"
 
 namespace cadenza::models {
@@ -85,80 +86,6 @@ class MemorySource final : public DataSource {
   TokenCondition condition_;
 };
 
-// Token models on a folder of MIDI files: training batches stream through TokenStream;
-// evaluation reads the split's files one at a time.
-class MidiStreamSource final : public DataSource {
- public:
-  MidiStreamSource(std::unique_ptr<repr::Tokenizer> tok, const DataOptions& o, TokenCondition condition, DataUse use,
-                   ds::SkippedFiles& skipped)
-      : tok_(std::move(tok)), o_(o), condition_(std::move(condition)), skipped_(&skipped) {
-    for (DataSplit s : kDataSplits) files_[s] = ds::midi_files(o.path, dataset_split(s), {}, 0);
-    CADENZA_CHECK(use == DataUse::eval || has_split(DataSplit::train), "{}: no MIDI files in the training split",
-                  o.path.string());
-    if (has_split(DataSplit::train)) seek(0);
-  }
-
-  Batch next() override {
-    std::optional<ds::TokenBatch> tb = stream_->next();
-    if (!tb) tb = stream_->next();  // a new epoch
-    CADENZA_CHECK(tb.has_value(), "{}: no readable MIDI file in the training split", o_.path.string());
-    ++position;
-    std::vector<TokenSeq> rows;
-    for (int64_t b = 0; b < tb->batch; ++b) {
-      TokenSeq row;
-      for (int64_t t = 0; t < tb->length && tb->mask[b * tb->length + t]; ++t)
-        row.push_back(tb->tokens[b * tb->length + t]);
-      rows.push_back(std::move(row));
-    }
-    return token_batch(rows, o_.length + 1, condition_);
-  }
-  void seek(int64_t p) override {
-    ds::TokenStreamConfig c;
-    c.batch_size = o_.batch_size;
-    c.window = o_.length + 1;
-    c.max_transpose = o_.max_transpose;
-    c.pad_id = kTokenPadId;
-    c.seed = o_.seed;
-    stream_ = std::make_unique<ds::TokenStream>(files_.at(DataSplit::train), *tok_, c, skipped_);
-    for (position = 0; position < p;) next();
-  }
-  bool has_split(DataSplit s) const override { return !files_.at(s).empty(); }
-  void for_each_eval_batch(DataSplit split, const std::function<void(const Batch&)>& fn, int64_t max_batches,
-                           EvalLayout layout) const override {
-    const std::vector<fs::path>& files = files_.at(split);
-    size_t i = 0;
-    // The split's next readable file; unreadable ones are counted and named, as in training.
-    auto next = [&]() -> std::optional<TokenSeq> {
-      while (i < files.size()) {
-        const fs::path& file = files[i++];
-        try {
-          return tok_->encode(music::load_midi(file));
-        } catch (const std::exception& e) {
-          skipped_->add(file, e.what());
-        }
-      }
-      return std::nullopt;
-    };
-    if (layout == EvalLayout::carried)
-      return LaneBatcher<TokenSeq>(o_.batch_size, eval_window(o_), max_batches, condition_).run(next, fn);
-    EvalBatcher<TokenSeq> batcher(o_.batch_size, eval_window(o_), max_batches, condition_, fn);
-    while (!batcher.done())
-      if (std::optional<TokenSeq> seq = next())
-        batcher.add(*seq);
-      else
-        break;
-    batcher.flush();
-  }
-
- private:
-  std::unique_ptr<repr::Tokenizer> tok_;
-  DataOptions o_;
-  TokenCondition condition_;
-  std::map<DataSplit, std::vector<fs::path>> files_;
-  std::unique_ptr<ds::TokenStream> stream_;
-  ds::SkippedFiles* skipped_;
-};
-
 }  // namespace
 
 repr::RollPiece model_roll(repr::RollPiece piece) {
@@ -190,10 +117,14 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 std::unique_ptr<DataSource> make_shared_source(const Model& model, const DataOptions& o, DataUse use,
                                                ds::SkippedFiles& skipped, TokenCondition condition) {
   // A model with a tokenizer reads tokens; one without reads 88-key rolls.
-  std::unique_ptr<repr::Tokenizer> tok = model.tokenizer().empty() ? nullptr : repr::make_tokenizer(model.tokenizer());
+  std::unique_ptr<repr::Tokenizer> tok = model.tokenizer().empty() ? nullptr : repr::tokenizer_from_spec(model.tokenizer_spec());
   CADENZA_CHECK(tok || condition.width == 0, "model '{}': a per-step condition needs a tokenizer", model.name());
+  if (music::corpus::is_store(o.path)) {
+    CADENZA_CHECK(tok, "{}: a corpus store holds tokens, and model '{}' reads piano rolls", o.path.string(), model.name());
+    return make_store_source(*tok, o, std::move(condition), use);
+  }
   if (tok && fs::is_directory(o.path))
-    return std::make_unique<MidiStreamSource>(std::move(tok), o, std::move(condition), use, skipped);
+    return make_midi_stream_source(std::move(tok), o, std::move(condition), use, skipped);
   std::map<DataSplit, std::vector<repr::RollPiece>> rolls = load_roll_splits(o, skipped);
   CADENZA_CHECK(use == DataUse::eval || (rolls.count(DataSplit::train) && !rolls[DataSplit::train].empty()),
                 "{}: no training pieces", o.path.string());

@@ -76,6 +76,9 @@ class Model : public nn::Module {
   virtual std::string name() const = 0;                 // the registry name, e.g. "poly_rnn"
   virtual nlohmann::json config() const = 0;            // everything make() needs to rebuild it
   virtual std::string tokenizer() const { return {}; }  // token models: music::repr name; rolls: empty
+  // The tokenizer as music/repr/tokenizer_spec.h names it: its name, unless the model reads
+  // a learned (BPE) tokenizer, whose whole object its config then holds.
+  virtual nlohmann::json tokenizer_spec() const { return tokenizer(); }
   // Logits: tokens [B, T, V]; rolls [B, T, 88] (Bernoulli logits).
   virtual Tensor forward(const Batch& batch) = 0;
   virtual LossResult loss(const Batch& batch) = 0;

@@ -1,6 +1,7 @@
 // cadenza train --model NAME --out DIR [--data PATH] [--preset P] [--steps N] [--batch B]
 //               [--lr X] [--seed S] [--resume] [--config FILE.json] [--device cpu|vulkan[:N]]
 //               [--init-from RUN_DIR[/best.safetensors]] [--freeze GROUP,...] [--patience N]
+//               [--tokenizer NAME|BPE.json|STORE]
 // Runs models::train (models/train.h). Ctrl-C finishes the current step, saves a
 // checkpoint and exits 0; a NaN/Inf loss exits 1 with the step named. Started by an MPI
 // launcher (`mpirun -np N cadenza train ...`), the N processes train data-parallel
@@ -17,6 +18,8 @@
 #include "models/registry.h"
 #include "models/train.h"
 #include "models/transfer.h"
+#include "music/corpus/store.h"
+#include "music/repr/tokenizer_spec.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 
@@ -40,12 +43,23 @@ void install_sigint_handler() {
 }
 
 struct TrainCli {
-  std::string model, out, data, preset = "small", config_file, device, init_from, freeze;
+  std::string model, out, data, preset = "small", config_file, device, init_from, freeze, tokenizer;
   int64_t steps = 0, batch = 0, patience = 0;
   double lr = 0;
   uint64_t seed = 0;
   bool resume = false, strict_data = false;
 };
+
+// The model config's "tokenizer" for --tokenizer: a name, a BPE file (its whole object) or
+// a corpus store (the tokenizer it was built with).
+nlohmann::json tokenizer_spec_of(const std::string& arg) {
+  try {
+    if (music::corpus::is_store(arg)) return music::corpus::Store(arg).tokenizer_spec();
+    return music::repr::tokenizer_spec(*music::repr::load_tokenizer(arg));
+  } catch (const std::exception& e) {
+    fail("--tokenizer: {}", e.what());
+  }
+}
 
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
@@ -85,7 +99,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
     if (!o.model.empty() && o.model != spec.model)
       fail("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model);
     for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze",
-                             "--patience", "--strict-data"})
+                             "--patience", "--strict-data", "--tokenizer"})
       if (given(flag)) fail("--resume continues with the run's own settings; only --steps may change, not {}", flag);
   } else {
     const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
@@ -100,6 +114,7 @@ void run_train(const TrainCli& o, const CLI::App& cmd) {
       spec = models::make_run_spec(o.model, o.preset, patch);
     }
     if (given("--freeze")) spec.train.freeze = o.freeze;
+    if (given("--tokenizer")) spec.config["tokenizer"] = tokenizer_spec_of(o.tokenizer);
     if (given("--data")) {
       spec.data.path = o.data;
       // The new corpus's grid is looked up again, unless --config sets it.
@@ -154,8 +169,11 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "Model family: " + fmt::format("{}", fmt::join(models::model_names(), ", ")));
   cmd->add_option("--out", o->out, "Run directory")->required();
   cmd->add_option("--data", o->data,
-                  "JSON piano-roll corpus, folder of MIDI files, or a family's own format (default: the "
-                  "family's corpus, mostly the bundled JSB Chorales)");
+                  "JSON piano-roll corpus, folder of MIDI files, corpus store (cadenza corpus build), or a family's "
+                  "own format (default: the family's corpus, mostly the bundled JSB Chorales)");
+  cmd->add_option("--tokenizer", o->tokenizer,
+                  "Token models: remi, performance, ..., a BPE file, or a corpus store (the tokenizer it was built "
+                  "with); sets the model config's \"tokenizer\"");
   cmd->add_option("--preset", o->preset, "Model preset: small or paper");
   cmd->add_option("--steps", o->steps, "Optimizer steps in total");
   cmd->add_option("--batch", o->batch, "Sequences per batch");

@@ -23,5 +23,6 @@ void add_interpolate_command(CLI::App& app);
 void add_corpus_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_tokenizer_command(CLI::App& app);
 
 }  // namespace cadenza::tools

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   cadenza::tools::add_interpolate_command(app);
   cadenza::tools::add_corpus_command(app);
   cadenza::tools::add_export_command(app);
+  cadenza::tools::add_tokenizer_command(app);
   cadenza::tools::add_devices_command(app);
   try {
     app.parse(argc, argv);

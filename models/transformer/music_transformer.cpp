@@ -9,7 +9,9 @@
 #include "models/common/config_read.h"
 #include "models/common/sample_checks.h"
 #include "music/repr/performance.h"
+#include "music/repr/bpe.h"
 #include "music/repr/remi.h"
+#include "music/repr/tokenizer_spec.h"
 #include "nn/init.h"
 #include "ops/binary.h"
 #include "ops/copy.h"
@@ -35,9 +37,19 @@ MusicTransformerConfig MusicTransformerConfig::from_json(const nlohmann::json& j
                   fmt::join(names, ", "));
   if (j.contains("tokenizer")) {
     const nlohmann::json& t = j["tokenizer"];
-    CADENZA_CHECK(t == "performance" || t == "remi",
-                  "music_transformer: config key 'tokenizer' must be \"performance\" or \"remi\", got {}", t.dump());
-    c.tokenizer = t.get<std::string>();
+    if (t.is_object()) {
+      try {
+        music::repr::BpeTokenizer::from_json(t);
+      } catch (const std::invalid_argument& e) {
+        fail("music_transformer: config key 'tokenizer': {}", e.what());
+      }
+    } else {
+      CADENZA_CHECK(t == "performance" || t == "remi",
+                    "music_transformer: config key 'tokenizer' must be \"performance\", \"remi\" or a BPE tokenizer "
+                    "object, got {}",
+                    t.dump().substr(0, 80));
+    }
+    c.tokenizer = t;
   }
   c.layers = config_int(j, kModel, "layers", c.layers, 1);
   c.d_model = config_int(j, kModel, "d_model", c.d_model, 1);
@@ -61,7 +73,7 @@ nlohmann::json MusicTransformerConfig::to_json() const {
 // ---- model
 
 MusicTransformer::MusicTransformer(const MusicTransformerConfig& config, Generator& gen)
-    : config_(config), tok_(music::repr::make_tokenizer(config.tokenizer)), vocab_(tok_->vocab_size()) {
+    : config_(config), tok_(music::repr::tokenizer_from_spec(config.tokenizer)), vocab_(tok_->vocab_size()) {
   const int64_t d = config.d_model;
   embedding_ = register_module("embedding", std::make_shared<nn::Embedding>(vocab_, d, gen));
   // tensor2tensor: N(0, d^-1/2), scaled back up by sqrt(d) in embed(), so inputs start at unit scale.
@@ -114,7 +126,9 @@ LossResult MusicTransformer::loss(const Batch& batch) {
 
 int32_t MusicTransformer::start_token() const {
   using music::repr::PerformanceTokenizer;
-  if (config_.tokenizer == "remi") return music::repr::RemiTokenizer::kBar;
+  // A BPE tokenizer keeps its base's ids, so the base's start token serves it too.
+  const auto* bpe = dynamic_cast<const music::repr::BpeTokenizer*>(tok_.get());
+  if ((bpe ? bpe->base() : *tok_).name() == "remi") return music::repr::RemiTokenizer::kBar;
   return PerformanceTokenizer::kVelocity + music::repr::velocity_to_bin(64, PerformanceTokenizer::kVelocityBins);
 }
 
@@ -141,7 +155,7 @@ std::vector<int32_t> MusicTransformer::generate(std::vector<int32_t> tokens, con
                                                 Generator& gen, Decoding decoding, std::vector<int64_t>* call_lengths) {
   check_options(options);
   CADENZA_CHECK(!tokens.empty(), "music_transformer: generate needs at least one prompt token");
-  music::repr::check_tokens(tokens, static_cast<int32_t>(vocab_), config_.tokenizer);
+  music::repr::check_tokens(tokens, static_cast<int32_t>(vocab_), tok_->name());
   NoGradGuard no_grad;
   nn::EvalScope eval_mode(*this);
   const int64_t window = config_.max_length;

@@ -1,7 +1,7 @@
 #pragma once
 // Music Transformer (Huang et al. 2018): a decoder-only Transformer with learned relative
 // position embeddings (memory-efficient skewing, ops/attention.h) over event tokens
-// ("performance", 388 events, or "remi"):
+// ("performance", 388 events, or "remi", or a BPE tokenizer over either):
 //   embedding * sqrt(d_model)  ->  dropout  ->  N pre-norm decoder blocks  ->  LayerNorm
 //   ->  output projection (its own Linear, or the embedding transposed when tied).
 // The embedding is initialised N(0, d_model^-1/2) and scaled by sqrt(d_model), as
@@ -29,7 +29,9 @@
 namespace cadenza::models {
 
 struct MusicTransformerConfig {
-  std::string tokenizer = "performance";  // "performance" or "remi"
+  // "performance", "remi", or a BPE tokenizer over either (its whole object, music/repr/bpe.h,
+  // so that a checkpoint needs no other file).
+  nlohmann::json tokenizer = "performance";
   int64_t layers = 4;
   int64_t d_model = 128;
   int64_t heads = 4;
@@ -50,7 +52,8 @@ class MusicTransformer : public Model {
 
   std::string name() const override { return "music_transformer"; }
   nlohmann::json config() const override { return config_.to_json(); }
-  std::string tokenizer() const override { return config_.tokenizer; }
+  std::string tokenizer() const override { return tok_->name(); }
+  nlohmann::json tokenizer_spec() const override { return config_.tokenizer; }
   int64_t vocab_size() const { return vocab_; }
 
   // inputs i64 [B, T] (right-padded with any valid token; causal attention never lets a

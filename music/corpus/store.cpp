@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "music/corpus/store_index.h"
+#include "music/repr/tokenizer_spec.h"
 
 namespace cadenza::music::corpus {
 namespace fs = std::filesystem;
@@ -44,6 +45,7 @@ Store::Store(const fs::path& dir) : dir_(dir) {
     tokenizer_name_ = j.at("tokenizer").at("name").get<std::string>();
     vocab_size_ = j.at("tokenizer").at("vocab_size").get<int32_t>();
     vocab_hash_ = j.at("tokenizer").at("vocab_hash").get<std::string>();
+    tokenizer_spec_ = j.at("tokenizer").value("bpe", nlohmann::json(tokenizer_name_));
     fractions_.valid = j.at("splits").at("valid").get<double>();
     fractions_.test = j.at("splits").at("test").get<double>();
     split_seed_ = j.at("splits").at("seed").get<uint64_t>();
@@ -80,8 +82,14 @@ Store::Store(const fs::path& dir) : dir_(dir) {
 }
 
 std::unique_ptr<repr::Tokenizer> Store::make_tokenizer() const {
-  auto tokenizer = repr::make_tokenizer(tokenizer_name_);
-  if (tokenizer->vocab_size() != vocab_size_ || fmt::format("{:016x}", vocab_hash(*tokenizer)) != vocab_hash_)
+  std::unique_ptr<repr::Tokenizer> tokenizer;
+  try {
+    tokenizer = repr::tokenizer_from_spec(tokenizer_spec_);
+  } catch (const std::invalid_argument& e) {
+    bad_store(dir_, e.what());
+  }
+  if (tokenizer->name() != tokenizer_name_ || tokenizer->vocab_size() != vocab_size_ ||
+      fmt::format("{:016x}", corpus::vocab_hash(*tokenizer)) != vocab_hash_)
     bad_store(dir_, fmt::format("built with another version of the {} tokenizer", tokenizer_name_));
   return tokenizer;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ class Store {
   int32_t vocab_size() const { return vocab_size_; }
   // The tokenizer the store was built with; throws if it no longer names tokens the same.
   std::unique_ptr<repr::Tokenizer> make_tokenizer() const;
+  // Its spec (repr/tokenizer_spec.h): the name, or a BPE tokenizer's object.
+  const nlohmann::json& tokenizer_spec() const { return tokenizer_spec_; }
+  const std::string& vocab_hash() const { return vocab_hash_; }  // 16 hex digits (store_index.h)
   const std::string& config_json() const { return config_json_; }
 
   // Each throws std::out_of_range for a piece >= size().
@@ -50,6 +54,7 @@ class Store {
 
   std::filesystem::path dir_;
   std::string config_json_, tokenizer_name_, vocab_hash_;
+  nlohmann::json tokenizer_spec_;
   int32_t vocab_size_ = 0;
   dataset::SplitFractions fractions_;
   uint64_t split_seed_ = 0;

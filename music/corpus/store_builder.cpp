@@ -16,7 +16,7 @@
 #include "music/corpus/shard_file.h"
 #include "music/corpus/store_index.h"
 #include "music/midi/read_midi.h"
-#include "music/repr/tokenizer.h"
+#include "music/repr/tokenizer_spec.h"
 #include "music/score/midi_convert.h"
 
 namespace cadenza::music::corpus {
@@ -99,7 +99,7 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
   if (options.files_per_shard < 1) throw std::invalid_argument("corpus build: files per shard must be positive");
   if (options.fractions.valid < 0 || options.fractions.test < 0 || options.fractions.valid + options.fractions.test > 1)
     throw std::invalid_argument("corpus build: the valid and test fractions must be >= 0 and sum to at most 1");
-  const auto tokenizer = repr::make_tokenizer(options.tokenizer);
+  const auto tokenizer = repr::load_tokenizer(options.tokenizer);
   const uint32_t token_bytes = token_bytes_for(tokenizer->vocab_size());
   const FileList files(folder);
   fs::create_directories(out);
@@ -112,7 +112,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
   BuildReport report;
   report.files = files.size();
   std::unordered_set<uint64_t> seen;
-  uint64_t fingerprint = mix(dataset::stable_hash(tokenizer->name(), tokenizer->vocab_size()),
+  // The vocabulary hash tells two BPE files of the same size apart.
+  uint64_t fingerprint = mix(vocab_hash(*tokenizer),
                              options.files_per_shard * 8 + token_bytes + kStoreVersion * 1000003ull);
   std::vector<Encoded> batch(kFilesInFlight);
   for (size_t first = 0, shard = 0; first < files.size(); first += options.files_per_shard, ++shard) {

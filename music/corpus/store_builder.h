@@ -17,7 +17,7 @@
 namespace cadenza::music::corpus {
 
 struct BuildOptions {
-  std::string tokenizer = "remi";  // a name make_tokenizer knows
+  std::string tokenizer = "remi";  // a built-in name, or the path of a BPE file (repr::load_tokenizer)
   int jobs = 0;                    // threads reading files; 0 = one per core
   size_t files_per_shard = 1024;
   dataset::SplitFractions fractions;

@@ -7,6 +7,7 @@
 
 #include "engine/serialize/atomic_file.h"
 #include "music/corpus/shard_file.h"
+#include "music/repr/tokenizer_spec.h"
 
 namespace cadenza::music::corpus {
 namespace fs = std::filesystem;
@@ -69,6 +70,8 @@ void write_config(const fs::path& store, const repr::Tokenizer& tokenizer, uint3
                     {"vocab_size", tokenizer.vocab_size()},
                     {"parts", parts},
                     {"vocab_hash", fmt::format("{:016x}", vocab_hash(tokenizer))}};
+  // A learned tokenizer travels with the store, so training and evaluation need no other file.
+  if (const nlohmann::json spec = repr::tokenizer_spec(tokenizer); !spec.is_string()) j["tokenizer"]["bpe"] = spec;
   j["token_bytes"] = token_bytes;
   j["files_per_shard"] = options.files_per_shard;
   j["shards"] = report.shards;
