@@ -53,3 +53,15 @@ for n in "${sizes[@]}"; do
   printf '%8s %10s %10s %8s %12s %10s %12s\n' "$n" "$seconds" "$rate" "$cpu" "$rss" "$pieces" "$open"
   rm -rf "$in"
 done
+
+# Training from the largest store: the wall time of a whole one-step run of the small
+# music_transformer (start-up, opening the store, the first batch and step, the closing
+# validation on one batch and the checkpoint): an upper bound on the time to its first step.
+store="$work/store-$largest"
+echo '{"train": {"valid_batches": 1, "log_every": 1}}' > "$work/one_step.json"
+start=$(date +%s.%N)
+"$build/tools/cadenza" train --model music_transformer --tokenizer "$store" --data "$store" --steps 1 \
+  --config "$work/one_step.json" --out "$work/train-one-step" > "$work/train-one-step.txt" 2>&1 ||
+  { cat "$work/train-one-step.txt"; exit 1; }
+awk -v n="$largest" -v a="$start" -v b="$(date +%s.%N)" \
+  'BEGIN {printf "train --data store-%s --steps 1: %.2f s wall (start-up to checkpoint)\n", n, b - a}'
