@@ -6,10 +6,10 @@
 
 #include "engine/error.h"
 #include "models/data_windows.h"
-#include "music/dataset/augment.h"
-#include "music/dataset/rng.h"
 #include "models/token_stream_source.h"
 #include "music/corpus/store.h"
+#include "music/dataset/augment.h"
+#include "music/dataset/rng.h"
 #include "music/repr/tokenizer_spec.h"
 #include "music/score/midi_convert.h"
 
@@ -117,10 +117,12 @@ std::map<DataSplit, std::vector<repr::RollPiece>> load_roll_splits(const DataOpt
 std::unique_ptr<DataSource> make_shared_source(const Model& model, const DataOptions& o, DataUse use,
                                                ds::SkippedFiles& skipped, TokenCondition condition) {
   // A model with a tokenizer reads tokens; one without reads 88-key rolls.
-  std::unique_ptr<repr::Tokenizer> tok = model.tokenizer().empty() ? nullptr : repr::tokenizer_from_spec(model.tokenizer_spec());
+  std::unique_ptr<repr::Tokenizer> tok =
+      model.tokenizer().empty() ? nullptr : repr::tokenizer_from_spec(model.tokenizer_spec());
   CADENZA_CHECK(tok || condition.width == 0, "model '{}': a per-step condition needs a tokenizer", model.name());
   if (music::corpus::is_store(o.path)) {
-    CADENZA_CHECK(tok, "{}: a corpus store holds tokens, and model '{}' reads piano rolls", o.path.string(), model.name());
+    CADENZA_CHECK(tok, "{}: a corpus store holds tokens, and model '{}' reads piano rolls", o.path.string(),
+                  model.name());
     return make_store_source(*tok, o, std::move(condition), use);
   }
   if (tok && fs::is_directory(o.path))

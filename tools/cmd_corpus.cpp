@@ -68,7 +68,10 @@ void add_corpus_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingDirectory);
   build->add_option("--out", args->out, "Store folder to write")->required();
-  build->add_option("--tokenizer", args->options.tokenizer, "remi, performance, melody, trio, or a BPE file (cadenza tokenizer train)")->capture_default_str();
+  build
+      ->add_option("--tokenizer", args->options.tokenizer,
+                   "remi, performance, melody, trio, or a BPE file (cadenza tokenizer train)")
+      ->capture_default_str();
   build->add_option("--jobs", args->options.jobs, "Threads reading files (0: one per core)")->capture_default_str();
   build->add_option("--files-per-shard", args->options.files_per_shard, "Input files per shard")
       ->capture_default_str()

@@ -43,10 +43,11 @@ void run_train(const TrainArgs& a) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const repr::BpeTokenizer bpe(std::move(base), r.merges);
   repr::save_bpe(bpe, a.out);
-  fmt::print("{} merges (vocabulary {}) from {} train pieces, {} distinct words, in {:.2f} s: {} tokens -> {} ({:.3f}x "
-             "shorter)\n",
-             r.merges.size(), bpe.vocab_size(), pieces.size(), words.words().size(), seconds, r.tokens_before,
-             r.tokens_after, static_cast<double>(r.tokens_before) / std::max<uint64_t>(r.tokens_after, 1));
+  fmt::print(
+      "{} merges (vocabulary {}) from {} train pieces, {} distinct words, in {:.2f} s: {} tokens -> {} ({:.3f}x "
+      "shorter)\n",
+      r.merges.size(), bpe.vocab_size(), pieces.size(), words.words().size(), seconds, r.tokens_before, r.tokens_after,
+      static_cast<double>(r.tokens_before) / std::max<uint64_t>(r.tokens_after, 1));
   if (bpe.vocab_size() < a.vocab)
     fmt::print("stopped at vocabulary {} of {}: no pair occurs {} times any more\n", bpe.vocab_size(), a.vocab,
                a.min_count);

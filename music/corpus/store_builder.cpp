@@ -113,8 +113,8 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
   report.files = files.size();
   std::unordered_set<uint64_t> seen;
   // The vocabulary hash tells two BPE files of the same size apart.
-  uint64_t fingerprint = mix(vocab_hash(*tokenizer),
-                             options.files_per_shard * 8 + token_bytes + kStoreVersion * 1000003ull);
+  uint64_t fingerprint =
+      mix(vocab_hash(*tokenizer), options.files_per_shard * 8 + token_bytes + kStoreVersion * 1000003ull);
   std::vector<Encoded> batch(kFilesInFlight);
   for (size_t first = 0, shard = 0; first < files.size(); first += options.files_per_shard, ++shard) {
     const size_t count = std::min(options.files_per_shard, files.size() - first);

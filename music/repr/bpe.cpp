@@ -16,9 +16,7 @@ namespace {
 constexpr char kFormat[] = "cadenza-bpe";
 constexpr int kVersion = 1;
 
-uint64_t pair_key(int32_t a, int32_t b) {
-  return uint64_t{static_cast<uint32_t>(a)} << 32 | static_cast<uint32_t>(b);
-}
+uint64_t pair_key(int32_t a, int32_t b) { return uint64_t{static_cast<uint32_t>(a)} << 32 | static_cast<uint32_t>(b); }
 
 [[noreturn]] void bad(const std::string& why) { throw std::invalid_argument("BPE tokenizer: " + why); }
 
@@ -45,7 +43,8 @@ BpeTokenizer::BpeTokenizer(std::unique_ptr<Tokenizer> base, std::vector<TokenPai
 std::unique_ptr<BpeTokenizer> BpeTokenizer::from_json(const nlohmann::json& j) {
   try {
     if (!j.is_object() || j.value("format", "") != kFormat) bad(fmt::format("not a \"{}\" object", kFormat));
-    if (j.at("version") != kVersion) bad(fmt::format("version {} (this build reads {})", j.at("version").dump(), kVersion));
+    if (j.at("version") != kVersion)
+      bad(fmt::format("version {} (this build reads {})", j.at("version").dump(), kVersion));
     auto base = make_tokenizer(j.at("base").get<std::string>());
     if (j.at("base_vocab_size").get<int32_t>() != base->vocab_size())
       bad(fmt::format("made over a {} vocabulary of {} tokens; this build's has {}", base->name(),
@@ -71,12 +70,9 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::from_json(const nlohmann::json& j) {
 nlohmann::ordered_json BpeTokenizer::to_json() const {
   nlohmann::ordered_json merges = nlohmann::ordered_json::array();
   for (const auto& [l, r] : merges_) merges.push_back({l, r});
-  return {{"format", kFormat},
-          {"version", kVersion},
-          {"base", base_->name()},
-          {"base_vocab_size", base_->vocab_size()},
-          {"vocab_size", vocab_size()},
-          {"merges", std::move(merges)}};
+  return {{"format", kFormat},          {"version", kVersion},
+          {"base", base_->name()},      {"base_vocab_size", base_->vocab_size()},
+          {"vocab_size", vocab_size()}, {"merges", std::move(merges)}};
 }
 
 // The merges in the order learned, each left to right over the word, as learn_bpe did.

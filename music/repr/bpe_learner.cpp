@@ -64,7 +64,8 @@ class Learner {
       for (size_t i = 0; i < e.word.size(); ++i) {
         const int32_t t = e.word[i];
         if (t < 0 || t >= base_vocab)
-          throw std::invalid_argument(fmt::format("BPE: token {} is outside the base vocabulary 0..{}", t, base_vocab - 1));
+          throw std::invalid_argument(
+              fmt::format("BPE: token {} is outside the base vocabulary 0..{}", t, base_vocab - 1));
         sym_.push_back(t);
         count_.push_back(e.count);
         prev_.push_back(i == 0 ? -1 : first + static_cast<int32_t>(i) - 1);

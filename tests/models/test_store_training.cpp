@@ -69,7 +69,8 @@ TEST_CASE("store source: batches are windows of train pieces, evaluation reads e
     for (int64_t t = 0; t < 16 && mask[b * 16 + t] > 0; ++t) row.push_back(static_cast<int32_t>(in[b * 16 + t]));
     REQUIRE(row.size() >= 2);
     bool found = false;
-    for (const auto& piece : train) found = found || std::search(piece.begin(), piece.end(), row.begin(), row.end()) != piece.end();
+    for (const auto& piece : train)
+      found = found || std::search(piece.begin(), piece.end(), row.begin(), row.end()) != piece.end();
     CHECK(found);
   }
   // Evaluation predicts every token of every test piece but its first, once.
@@ -90,8 +91,9 @@ TEST_CASE("a music_transformer trains, evaluates and samples on a BPE store", "[
   const std::string train = "train --model music_transformer --data " + dir / "bpe" + " --config " + dir / "tiny.json" +
                             " --batch 4 --steps 3 --out " + dir / "run";
   // The model must read the store's tokens: the preset's performance tokens do not.
-  check_one_line_error(run_cadenza(train), "the store holds bpe-remi tokens (vocabulary 400) but the model reads "
-                                           "performance tokens");
+  check_one_line_error(run_cadenza(train),
+                       "the store holds bpe-remi tokens (vocabulary 400) but the model reads "
+                       "performance tokens");
   require_ok(run_cadenza(train + " --tokenizer " + dir / "bpe.json"));
   // The run's config holds the whole tokenizer: nothing else is needed to sample or evaluate.
   fs::remove(dir.path / "bpe.json");
@@ -128,19 +130,19 @@ TEST_CASE("store and BPE input errors: one line, exit 1", "[store][cli]") {
   write(dir.path / "corrupt.json", R"({"format": "cadenza-bpe", "version": 1, "base": "remi", "base_vocab_size": 273,
     "vocab_size": 275, "merges": [[0, 1], [0, 999]]})");
   const std::string mid = "'" + (cadenza::test::test_data("freedoom") / "d_e1m1.mid").string() + "'";
-  check_one_line_error(run_cadenza("tokenizer encode --tokenizer " + dir / "corrupt.json" + " " + mid + " --out " +
-                                   dir / "x.tok"),
-                       "merge 1 (0, 999) names a token outside 0..273");
-  check_one_line_error(run_cadenza("corpus build " + kFreedoom + " --out " + dir / "bad" + " --tokenizer " +
-                                   dir / "corrupt.json"),
-                       "merge 1 (0, 999)");
+  check_one_line_error(
+      run_cadenza("tokenizer encode --tokenizer " + dir / "corrupt.json" + " " + mid + " --out " + dir / "x.tok"),
+      "merge 1 (0, 999) names a token outside 0..273");
+  check_one_line_error(
+      run_cadenza("corpus build " + kFreedoom + " --out " + dir / "bad" + " --tokenizer " + dir / "corrupt.json"),
+      "merge 1 (0, 999)");
   write(dir.path / "torn.json", R"({"format": "cadenza-bpe", "merges": [[0,)");
-  check_one_line_error(run_cadenza("tokenizer encode --tokenizer " + dir / "torn.json" + " " + mid + " --out " +
-                                   dir / "x.tok"),
-                       "not JSON");
+  check_one_line_error(
+      run_cadenza("tokenizer encode --tokenizer " + dir / "torn.json" + " " + mid + " --out " + dir / "x.tok"),
+      "not JSON");
   require_ok(run_cadenza("tokenizer encode --tokenizer remi " + mid + " --out " + dir / "x.tok"));
-  check_one_line_error(run_cadenza("tokenizer decode --tokenizer performance " + dir / "x.tok" + " --out " +
-                                   dir / "x.mid"),
-                       "holds remi tokens, not performance");
+  check_one_line_error(
+      run_cadenza("tokenizer decode --tokenizer performance " + dir / "x.tok" + " --out " + dir / "x.mid"),
+      "holds remi tokens, not performance");
   require_ok(run_cadenza("tokenizer decode --tokenizer remi " + dir / "x.tok" + " --out " + dir / "x.mid"));
 }

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <map>
 
-#include "engine/serialize/atomic_file.h"
 #include "bpe_checks.h"
+#include "engine/serialize/atomic_file.h"
 #include "music/corpus/piece_hash.h"
 #include "music/corpus/store.h"
 #include "music/corpus/store_builder.h"
