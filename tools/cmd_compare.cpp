@@ -7,7 +7,8 @@
 //                        pieces of the same corpus score.
 // REFERENCE is a folder of MIDI files (all of them, or --split S of the data stage's split
 // by name) or a JSON piano-roll corpus (--split, default test; --separated for a chorale
-// corpus of [S, A, T, B] steps, read as four voices). Four-track sets get the chorale
+// corpus of [S, A, T, B] steps, read as four voices); --as REPR reads every piece as a
+// representation sees it (melody: the top line). Four-track sets get the chorale
 // voice-leading rates too. --json prints JSON instead of the tables; --out FILE writes it.
 #include <fmt/format.h>
 
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 namespace mm = music::metrics;
 
 struct CompareOptions {
-  std::string generated, reference, split, baseline = "shuffled", out;
+  std::string generated, reference, split, baseline = "shuffled", out, as;
   int steps_per_quarter = 0;
   uint64_t seed = 0;
   bool train = false, json = false, separated = false;
@@ -38,7 +39,7 @@ struct CompareOptions {
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 void run_compare(const CompareOptions& o) {
-  CorpusReading reading{o.split, o.steps_per_quarter, o.separated};
+  CorpusReading reading{o.split, o.steps_per_quarter, o.separated, o.as};
   std::error_code ec;
   const bool corpus = !fs::is_directory(o.reference, ec);
   if (corpus && reading.split.empty()) reading.split = "test";
@@ -46,7 +47,9 @@ void run_compare(const CompareOptions& o) {
   CADENZA_CHECK(!o.train || reading.split != "train", "--train compares the train split with another: --split {}",
                 reading.split);
   CADENZA_CHECK(fs::is_directory(o.generated, ec), "{}: GENERATED must be a folder of MIDI files", o.generated);
-  const PieceSet generated = read_piece_set(o.generated, {});
+  CorpusReading as_is;
+  as_is.as = o.as;
+  const PieceSet generated = read_piece_set(o.generated, as_is);
   const PieceSet reference = read_piece_set(o.reference, reading);
   CADENZA_CHECK(reference.pieces.size() >= 2, "{}: a reference needs 2 or more pieces", reference.description);
 
@@ -134,6 +137,9 @@ void add_compare_command(CLI::App& app) {
   cmd->add_flag("--separated", o->separated,
                 "The JSON corpus keeps its four voices apart ([S, A, T, B] per step, -1 silent, as "
                 "Jsb16thSeparated.json): read each piece as four tracks");
+  cmd->add_option("--as", o->as,
+                  "Read every piece, generated and reference, as this representation sees it (encoded and "
+                  "decoded): melody (the top line a melody model learns), trio (melody, bass, drums), ...");
   cmd->add_option("--steps-per-quarter", o->steps_per_quarter,
                   "Grid of a JSON roll corpus (default from its name: quarter 1, 8th 2, else 4)")
       ->check(CLI::PositiveNumber);

@@ -31,6 +31,13 @@ std::string read_all(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// "/data/nottingham_train.json" -> "nottingham_train.json"; "/data/freedoom/" -> "freedoom".
+std::string corpus_name(const fs::path& path) {
+  fs::path p = path.lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  return p.filename().string();
+}
+
 void run(const ExportOptions& o) {
   const fs::path out = o.out;
   CADENZA_CHECK(!fs::exists(models::config_path(out)), "{}: already holds a model; remove it or choose another --out",
@@ -39,9 +46,14 @@ void run(const ExportOptions& o) {
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
   models::RunSpec spec = trained.spec;
   // The family's bundled corpus is recorded as "" (its default), so the exported model
-  // finds it wherever cadenza is checked out or installed.
+  // finds it wherever cadenza is checked out or installed. Any other corpus by its file name
+  // alone: this machine's folders mean nothing on another, and `eval` without --data then
+  // names the file it needs instead of reading whatever lies at an old path.
   std::error_code ec;
-  if (fs::equivalent(spec.data.path, models::default_corpus_path(*trained.model), ec)) spec.data.path.clear();
+  if (fs::equivalent(spec.data.path, models::default_corpus_path(*trained.model), ec))
+    spec.data.path.clear();
+  else if (!spec.data.path.empty())
+    spec.data.path = corpus_name(spec.data.path);
   fs::create_directories(out);
   optim::save_checkpoint(models::checkpoint_path(out), *trained.model, nullptr, {trained.step, 0});
   if (const fs::path attributes = models::attributes_path(source.dir); fs::exists(attributes))

@@ -10,6 +10,7 @@
 #include "models/deepbach/chorale_grid.h"
 #include "music/dataset/split.h"
 #include "music/repr/json_roll.h"
+#include "music/repr/tokenizer.h"
 #include "music/score/midi_convert.h"
 
 namespace cadenza::tools {
@@ -77,9 +78,7 @@ PieceSet read_json_corpus(const fs::path& path, const CorpusReading& r) {
   return set;
 }
 
-}  // namespace
-
-PieceSet read_piece_set(const fs::path& path, const CorpusReading& reading) {
+PieceSet read_as_is(const fs::path& path, const CorpusReading& reading) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     CADENZA_CHECK(!reading.separated, "{}: --separated reads a JSON corpus, not a folder", path.string());
@@ -89,6 +88,19 @@ PieceSet read_piece_set(const fs::path& path, const CorpusReading& reading) {
   CADENZA_CHECK(path.extension() == ".json", "{}: neither a folder of MIDI files nor a JSON corpus", path.string());
   CADENZA_CHECK(!reading.split.empty(), "{}: a corpus needs --split", path.string());
   return read_json_corpus(path, reading);
+}
+
+}  // namespace
+
+PieceSet read_piece_set(const fs::path& path, const CorpusReading& reading) {
+  // Made first: an unknown name fails before a large corpus is read.
+  const auto tokenizer = reading.as.empty() ? nullptr : music::repr::make_tokenizer(reading.as);
+  PieceSet set = read_as_is(path, reading);
+  if (tokenizer) {
+    for (music::Score& piece : set.pieces) piece = tokenizer->decode(tokenizer->encode(piece));
+    set.description += ", as " + reading.as;
+  }
+  return set;
 }
 
 }  // namespace cadenza::tools

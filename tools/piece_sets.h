@@ -22,10 +22,13 @@ struct CorpusReading {
   std::string split;          // "" for a MIDI folder: every file
   int steps_per_quarter = 0;  // a roll corpus's grid; 0: from the file name (models/data.h)
   bool separated = false;     // a JSON corpus of [S, A, T, B] steps
+  // Each piece as this representation sees it, encoded and decoded again ("melody": the
+  // top line a melody model learns; "trio": melody, bass and drums). "": as read.
+  std::string as;
 };
 
 // A folder of MIDI files or a JSON corpus. Throws one line on a missing path, an empty
-// set, or unreadable MIDI files (each named, and counted).
+// set, unreadable MIDI files (each named, and counted) or an unknown representation.
 PieceSet read_piece_set(const std::filesystem::path& path, const CorpusReading& reading);
 
 }  // namespace cadenza::tools

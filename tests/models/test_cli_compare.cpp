@@ -27,7 +27,7 @@ const fs::path kSeparated = fs::path(CADENZA_SOURCE_DIR) / "data" / "Jsb16thSepa
 
 // The first `n` pieces of a corpus split written as MIDI files into `dir`.
 void write_pieces(const fs::path& corpus, const std::string& split, bool separated, size_t n, const fs::path& dir) {
-  const auto set = cadenza::tools::read_piece_set(corpus, {split, 0, separated});
+  const auto set = cadenza::tools::read_piece_set(corpus, {split, 0, separated, ""});
   REQUIRE(set.pieces.size() >= n);
   for (size_t i = 0; i < n; ++i) cadenza::music::save_midi(set.pieces[i], dir / ("piece" + std::to_string(i) + ".mid"));
 }
@@ -88,6 +88,28 @@ TEST_CASE("compare: SATB chorales get voice leading, Bach's far cleaner than shu
   require_ok(table);
   CHECK(table.out.find("parallel fifths") != std::string::npos);
   CHECK(table.out.find("S-A") != std::string::npos);
+}
+
+TEST_CASE("compare --as melody measures the top line of every piece, generated and reference", "[cli][compare]") {
+  TempDir gen("as_melody");
+  write_pieces(kJsbPath, "valid", false, 4, gen.path);
+  const auto chords = run_json(gen / "" + " " + kJsbArg + " --baseline none");
+  const auto melody = run_json(gen / "" + " " + kJsbArg + " --baseline none --as melody");
+  CHECK(melody["reference"].get<std::string>().find("as melody") != std::string::npos);
+  // Mean pitches sounding at once, in the generated set and in the reference.
+  const auto polyphony = [](const nlohmann::json& j, const char* set) {
+    for (const auto& f : j["comparisons"]["generated"]["features"])
+      if (f["name"] == "polyphony") return f[set]["mean"].get<double>();
+    FAIL("no polyphony feature");
+    return 0.0;
+  };
+  for (const char* set : {"set", "reference"}) {
+    INFO(set);
+    CHECK(polyphony(chords, set) > 3.5);           // four-part chords
+    CHECK(polyphony(melody, set) == Approx(1.0));  // one line
+  }
+  check_one_line_error(run_cadenza("compare " + gen / "" + " " + kJsbArg + " --as nosuch"),
+                       "unknown representation 'nosuch'");
 }
 
 TEST_CASE("compare: bad input is one line", "[cli][compare]") {

@@ -63,6 +63,13 @@ TEST_CASE("export writes config and weights alone, and the export samples exactl
   CHECK(read_bytes(dir.path / "a.mid") == read_bytes(dir.path / "b.mid"));
   require_ok(run_cadenza("eval --checkpoint " + dir / "zoo/toy" + " --samples 0"));
 
+  // A corpus that is not bundled is recorded by its name alone: no path of this machine.
+  fs::copy_file(cadenza::test::kJsbPath, dir.path / "mine.json");
+  require_ok(run_cadenza("train --model toy_roll --out " + dir / "run2" + " --data " + dir / "mine.json" +
+                         " --steps 2 --batch 4"));
+  require_ok(run_cadenza("export --checkpoint " + dir / "run2" + " --out " + dir / "zoo/mine"));
+  CHECK(nlohmann::json::parse(read_bytes(dir.path / "zoo/mine/config.json"))["data"]["path"] == "mine.json");
+
   // Never over an existing model.
   check_one_line_error(run_cadenza("export --checkpoint " + dir / "run" + " --out " + dir / "zoo/toy"),
                        "already holds a model");
