@@ -136,6 +136,22 @@ TEST_CASE("Ctrl-C finishes the step, saves a checkpoint and exits 0", "[cli]") {
   CHECK(r.status == 0);
 }
 
+TEST_CASE("train --resume takes the starting command again, and refuses a flag that would change the run", "[cli]") {
+  TempDir dir("resume_flags");
+  { std::ofstream(dir.path / "patch.json") << R"({"train": {"warmup": 2}})"; }
+  const std::string start =
+      "train --model toy_roll --out " + dir / "run" + " --data " + kJsb + " --batch 2 --config " + dir / "patch.json";
+  require_ok(run_cadenza(start + " --lr 0.01 --steps 2"));
+  // The same command, more steps (a script rerun until the run is done).
+  require_ok(run_cadenza(start + " --lr 0.01 --steps 3 --resume"));
+  check_one_line_error(run_cadenza(start + " --lr 0.02 --steps 4 --resume"),
+                       "only --steps and --device may change, not train.lr (the run's: 0.01, given: 0.02)");
+  { std::ofstream(dir.path / "patch.json") << R"({"train": {"warmup": 5}})"; }
+  check_one_line_error(run_cadenza(start + " --steps 4 --resume"), "not train.warmup");
+  check_one_line_error(run_cadenza("train --out " + dir / "run" + " --resume --steps 4 --data " + dir / "other.json"),
+                       "not data.path");
+}
+
 TEST_CASE("bad input: one line, exit 1", "[cli]") {
   TempDir dir("bad");
   const std::string out = " --out " + dir / "run";

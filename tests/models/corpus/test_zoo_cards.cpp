@@ -22,7 +22,8 @@ TEST_CASE("every zoo card's figures are what cadenza eval gives", "[zoo][corpus]
   for (const auto& m : nlohmann::json::parse(list.out)) {
     const std::string name = m["name"];
     INFO(name);
-    const auto card = nlohmann::json::parse(cadenza::test::read_bytes(fs::path(m["dir"].get<std::string>()) / "card.json"));
+    const auto card =
+        nlohmann::json::parse(cadenza::test::read_bytes(fs::path(m["dir"].get<std::string>()) / "card.json"));
     if (!card.contains("eval")) continue;
     const nlohmann::json& eval = card["eval"];
     std::string command = "eval --model " + name + " --json --samples 0 --split " + eval["split"].get<std::string>();
