@@ -38,6 +38,17 @@ std::string corpus_name(const fs::path& path) {
   return p.filename().string();
 }
 
+// Whether `path` is the family's bundled corpus; a family without one (multitrack models)
+// says so by throwing.
+bool is_bundled_corpus(const fs::path& path, const models::Model& model) {
+  try {
+    std::error_code ec;
+    return fs::equivalent(path, models::default_corpus_path(model), ec);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void run(const ExportOptions& o) {
   const fs::path out = o.out;
   CADENZA_CHECK(!fs::exists(models::config_path(out)), "{}: already holds a model; remove it or choose another --out",
@@ -49,8 +60,7 @@ void run(const ExportOptions& o) {
   // finds it wherever cadenza is checked out or installed. Any other corpus by its file name
   // alone: this machine's folders mean nothing on another, and `eval` without --data then
   // names the file it needs instead of reading whatever lies at an old path.
-  std::error_code ec;
-  if (fs::equivalent(spec.data.path, models::default_corpus_path(*trained.model), ec))
+  if (is_bundled_corpus(spec.data.path, *trained.model))
     spec.data.path.clear();
   else if (!spec.data.path.empty())
     spec.data.path = corpus_name(spec.data.path);
