@@ -17,9 +17,7 @@
 #include "engine/error.h"
 #include "models/registry.h"
 #include "models/train.h"
-#include "models/transfer.h"
-#include "music/corpus/store.h"
-#include "music/repr/tokenizer_spec.h"
+#include "models/train_request.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 
@@ -50,17 +48,6 @@ struct TrainCli {
   bool resume = false, strict_data = false;
 };
 
-// The model config's "tokenizer" for --tokenizer: a name, a BPE file (its whole object) or
-// a corpus store (the tokenizer it was built with).
-nlohmann::json tokenizer_spec_of(const std::string& arg) {
-  try {
-    if (music::corpus::is_store(arg)) return music::corpus::Store(arg).tokenizer_spec();
-    return music::repr::tokenizer_spec(*music::repr::load_tokenizer(arg));
-  } catch (const std::exception& e) {
-    fail("--tokenizer: {}", e.what());
-  }
-}
-
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail("{}: cannot read the config file", path);
@@ -86,49 +73,30 @@ models::TrainResult train_or_end_job(const std::string& out, const models::RunSp
   }
 }
 
-void run_train(const TrainCli& o, const CLI::App& cmd) {
+// The flags given, as a models::TrainRequest (an option not given stays unset).
+models::TrainRequest train_request(const TrainCli& o, const CLI::App& cmd) {
   auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
-  if (given("--steps") && o.steps <= 0) fail("--steps must be positive, not {}", o.steps);
-  if (given("--batch") && o.batch <= 0) fail("--batch must be positive, not {}", o.batch);
-  if (given("--lr") && !(o.lr > 0)) fail("--lr must be positive, not {}", o.lr);
-  if (given("--patience") && o.patience < 0) fail("--patience must be 0 (off) or positive, not {}", o.patience);
+  models::TrainRequest r;
+  r.model = o.model;
+  if (given("--preset")) r.preset = o.preset;
+  if (given("--config")) r.patch = read_config_file(o.config_file);
+  if (given("--data")) r.data = o.data;
+  if (given("--tokenizer")) r.tokenizer = o.tokenizer;
+  if (given("--init-from")) r.init_from = o.init_from;
+  if (given("--freeze")) r.freeze = o.freeze;
+  if (given("--device")) r.device = o.device;
+  if (given("--steps")) r.steps = o.steps;
+  if (given("--batch")) r.batch = o.batch;
+  if (given("--patience")) r.patience = o.patience;
+  if (given("--lr")) r.lr = o.lr;
+  if (given("--seed")) r.seed = o.seed;
+  r.resume = o.resume;
+  r.strict_data = o.strict_data;
+  return r;
+}
 
-  models::RunSpec spec;
-  if (o.resume) {
-    spec = models::load_run_spec(o.out);
-    if (!o.model.empty() && o.model != spec.model)
-      fail("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model);
-    for (const char* flag : {"--data", "--preset", "--batch", "--lr", "--seed", "--config", "--init-from", "--freeze",
-                             "--patience", "--strict-data", "--tokenizer"})
-      if (given(flag)) fail("--resume continues with the run's own settings; only --steps may change, not {}", flag);
-  } else {
-    const nlohmann::json patch = o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
-    if (given("--init-from")) {
-      if (given("--preset"))
-        fail("--init-from takes the model, its preset and config from the checkpoint; drop --preset");
-      spec = models::fine_tune_spec(o.init_from, patch);
-      if (!o.model.empty() && o.model != spec.model)
-        fail("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model);
-    } else {
-      if (o.model.empty()) fail("train needs --model (known: {})", fmt::join(models::model_names(), ", "));
-      spec = models::make_run_spec(o.model, o.preset, patch);
-    }
-    if (given("--freeze")) spec.train.freeze = o.freeze;
-    if (given("--tokenizer")) spec.config["tokenizer"] = tokenizer_spec_of(o.tokenizer);
-    if (given("--data")) {
-      spec.data.path = o.data;
-      // The new corpus's grid is looked up again, unless --config sets it.
-      if (!patch.contains("data") || !patch["data"].contains("steps_per_quarter")) spec.data.steps_per_quarter = 0;
-    }
-    if (given("--patience")) spec.train.patience = o.patience;
-    if (o.strict_data) spec.data.strict_data = true;
-    if (given("--batch")) spec.data.batch_size = o.batch;
-    if (given("--lr")) spec.train.lr = o.lr;
-    if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
-  }
-  if (given("--steps")) spec.train.steps = o.steps;
-  // Recorded in config.json; a resumed run may continue on another device.
-  if (given("--device")) spec.train.device = o.device;
+void run_train(const TrainCli& o, const CLI::App& cmd) {
+  const models::RunSpec spec = models::train_run_spec(o.out, train_request(o, cmd));
   select_device(spec.train.device);
 
   install_sigint_handler();
