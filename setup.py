@@ -23,7 +23,11 @@ from setuptools.command.build_ext import build_ext
 
 SOURCE = Path(__file__).resolve().parent
 BUILD = SOURCE / "build-pip"
-(BUILD / "setuptools").mkdir(parents=True, exist_ok=True)  # egg_info writes there before the build
+# setuptools' own folder starts empty each time: files a previous install staged there
+# (build/lib) would otherwise be installed again even when they are no longer part of the
+# package. CMake's build beside it is kept, for incremental builds.
+shutil.rmtree(BUILD / "setuptools", ignore_errors=True)
+(BUILD / "setuptools").mkdir(parents=True)  # egg_info writes there before the build
 
 
 class CMakeExtension(Extension):

@@ -74,7 +74,7 @@ struct TrainHooks {
   // Called after every step (after its validation, before its checkpoint), for one process
   // only (comm null). Returning false stops training there as an interrupt does: the
   // checkpoint is saved and the status is interrupted. What it throws ends train() at once.
-  std::function<bool(const StepReport&)> on_step;
+  std::function<bool(const StepReport&)> on_step{};
 };
 
 // Trains the run `spec` in `dir` (created if needed) and writes config.json. resume=false

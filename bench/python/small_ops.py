@@ -1,6 +1,7 @@
 """A Python loop of small ops, cadenza against PyTorch 1.13: the same loop on the same
 tensors (float32, 4x4 and 16 elements), so the time is the binding's cost per call plus
-the engine's dispatch, not arithmetic.
+the engine's dispatch, not arithmetic. Twice: under no_grad, and recording autograd
+history (the inputs require grad; each iteration's graph is built and dropped).
 
     PYTHONPATH=build/python /usr/bin/python3 bench/python/small_ops.py [--rounds 7] [--iters 20000]
 
@@ -47,25 +48,25 @@ def main():
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(16).astype(np.float32), rng.standard_normal(16).astype(np.float32),
               rng.standard_normal((4, 4)).astype(np.float32)]
-    libs = {"cadenza": (cz, [cz.tensor(x) for x in arrays]),
-            "pytorch": (torch, [torch.from_numpy(x.copy()) for x in arrays])}
-    # Same result from both: the loop computes the same thing.
-    got = {name: float(step(lib, *ts)) for name, (lib, ts) in libs.items()}
-    assert abs(got["cadenza"] - got["pytorch"]) < 1e-4, got
-    times = {name: [] for name in libs}
-    for r in range(args.rounds):
-        order = list(libs) if r % 2 == 0 else list(libs)[::-1]
-        for name in order:
-            lib, ts = libs[name]
-            with torch.no_grad(), cz.no_grad():
-                times[name].append(time_loop(lib, ts, args.iters))
-    med = {name: statistics.median(v) for name, v in times.items()}
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.rounds} rounds x {args.iters} iterations")
-    for name, v in times.items():
-        print(f"{name:8s} median {med[name] * 1e6:7.2f} us/iteration  rounds: "
-              + " ".join(f"{t * 1e6:.2f}" for t in v))
-    print(f"ratio cadenza/pytorch {med['cadenza'] / med['pytorch']:.2f} (target <= 2.00)")
+    for grad in (False, True):
+        libs = {"cadenza": (cz, [cz.tensor(x, requires_grad=grad) for x in arrays]),
+                "pytorch": (torch, [torch.from_numpy(x.copy()).requires_grad_(grad) for x in arrays])}
+        # Same result from both: the loop computes the same thing.
+        got = {name: step(lib, *ts).item() for name, (lib, ts) in libs.items()}
+        assert abs(got["cadenza"] - got["pytorch"]) < 1e-4, got
+        times = {name: [] for name in libs}
+        for r in range(args.rounds):
+            for name in (list(libs) if r % 2 == 0 else list(libs)[::-1]):
+                lib, ts = libs[name]
+                times[name].append(time_loop(lib, ts, args.iters))
+        med = {name: statistics.median(v) for name, v in times.items()}
+        print("recording autograd history" if grad else "no autograd (inputs without requires_grad)")
+        for name, v in times.items():
+            print(f"  {name:8s} median {med[name] * 1e6:7.2f} us/iteration  rounds: "
+                  + " ".join(f"{t * 1e6:.2f}" for t in v))
+        print(f"  ratio cadenza/pytorch {med['cadenza'] / med['pytorch']:.2f} (target <= 2.00)")
 
 
 if __name__ == "__main__":
