@@ -1,6 +1,9 @@
 """cadenza.models: zoo models, sampling, evaluation, and training with a callback."""
 import math
+import os
 import pathlib
+import signal
+import threading
 
 import numpy as np
 import pytest
@@ -100,6 +103,19 @@ def test_an_exception_in_the_callback_stops_training_cleanly(tmp_path):
     assert models.load(tmp_path / "run").step == 2
     r = models.train(tmp_path / "run", resume=True, steps=3)
     assert r["step"] == 3 and r["status"] == "finished"
+
+
+def test_ctrl_c_stops_training_like_the_command(tmp_path):
+    """SIGINT while the loop runs without the GIL: KeyboardInterrupt, the checkpoint saved."""
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            models.train(tmp_path / "run", steps=5000, **TINY)
+    finally:
+        timer.cancel()
+    step = models.load(tmp_path / "run").step
+    assert 1 <= step < 5000
 
 
 def test_python_and_cli_runs_share_their_rules(tmp_path):
