@@ -84,6 +84,8 @@ def test_train_a_few_steps_with_a_callback(tmp_path):
     assert math.isfinite(seen[-1]["valid_nll"])  # the last step validates
     trained = models.load(tmp_path / "run")
     assert trained.step == 3 and trained.config["hidden"] == 16
+    # The one validation (at the last step) is the best so far: best.safetensors holds it.
+    assert r["best_step"] == 3 and models.load(tmp_path / "run" / "best.safetensors").step == 3
     # Resuming continues where the run stopped; only steps may change.
     more = []
     r = models.train(tmp_path / "run", resume=True, steps=5, callback=more.append)
