@@ -201,3 +201,12 @@ def test_metrics_match_their_definitions():
     assert set(cm.metric_units(s)) == set(m)
     hist = cm.note_length_histogram(s)
     assert sum(hist.values()) == pytest.approx(1.0)
+
+
+def test_a_trio_token_packs_three_parts():
+    tok = cm.Tokenizer("trio")
+    assert tok.parts == [("melody", 38), ("bass", 38), ("drums", 512)]
+    assert tok.vocab_size == 38 * 38 * 512
+    tokens = tok.encode(cm.read_midi(CHORALE))
+    assert len(tokens) > 0 and (tokens < tok.vocab_size).all()
+    np.testing.assert_array_equal(tok.encode(tok.decode(tokens)), tokens)
