@@ -61,6 +61,7 @@ EvalResult evaluate(Model& model, const Dataset& data, DataSplit split, int64_t 
 TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, const TrainHooks& hooks) {
   RunSpec spec = spec_in;
   validate(spec.train);
+  CADENZA_CHECK(!hooks.on_step || !hooks.comm, "train: a step callback needs a single process");
   const TrainOptions& o = spec.train;
   const fs::path ckpt = checkpoint_path(dir);
   if (resume)
@@ -170,12 +171,13 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
     const bool last = step == o.steps;
     const bool interrupted = r.stop;
     const bool validate_now = can_validate && (last || (o.valid_every > 0 && step % o.valid_every == 0));
+    StepReport report{step, o.steps, r.loss, lr, tokens_per_s, NAN};
     if (step % o.log_every == 0 || last || interrupted || validate_now) {
       MetricsRow row{step,         interval_loss / interval_steps,           NAN, lr,
                      tokens_per_s, seconds_before + seconds_since(run_start)};
       if (validate_now) {
         const EvalResult v = evaluate(*model, data, DataSplit::valid, o.valid_batches);
-        row.valid_nll = result.valid_nll = v.nll;
+        row.valid_nll = result.valid_nll = report.valid_nll = v.nll;
         result.valid_text = describe_validation(*model, v.nll, v.accuracy);
         progress.message(fmt::format("step {}: {}", step, result.valid_text));
         if (track_best && early.record(step, v.nll)) save_to(best_checkpoint_path(dir));
@@ -185,10 +187,12 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
       interval_loss = interval_tokens = 0, interval_steps = 0, interval_start = Clock::now();
       if (validate_now || last || interrupted) plot();
     }
-    const bool stop_now = interrupted || (stop_early && ranks.size() == 1);
+    const bool stopped_by_hook = hooks.on_step && !hooks.on_step(report);
+    if (stopped_by_hook && !last && !interrupted && !validate_now) plot();
+    const bool stop_now = interrupted || stopped_by_hook || (stop_early && ranks.size() == 1);
     if (last || stop_now || step % o.checkpoint_every == 0) save();
     if (stop_now && !last) {
-      result.status = stop_early ? TrainStatus::stopped_early : TrainStatus::interrupted;
+      result.status = stop_early && !stopped_by_hook ? TrainStatus::stopped_early : TrainStatus::interrupted;
       break;
     }
   }

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "dist/communicator.h"
@@ -53,6 +54,16 @@ struct TrainResult {
   std::string message;  // diverged: what happened, for the user
 };
 
+// One optimizer step as TrainHooks::on_step sees it.
+struct StepReport {
+  int64_t step = 0;   // steps taken so far
+  int64_t steps = 0;  // the run's total
+  double loss = NAN;  // this step's training loss
+  double lr = NAN;
+  double tokens_per_s = NAN;  // over the current logging interval
+  double valid_nll = NAN;     // when this step validated, else NaN
+};
+
 struct TrainHooks {
   const std::atomic<bool>* stop = nullptr;  // checked after every step (Ctrl-C)
   std::FILE* log = stderr;                  // progress; null: silent
@@ -60,6 +71,10 @@ struct TrainHooks {
   // several, each trains on its share of every batch, and only rank 0 writes the run
   // directory, logs and validates.
   dist::Communicator* comm = nullptr;
+  // Called after every step (after its validation, before its checkpoint), for one process
+  // only (comm null). Returning false stops training there as an interrupt does: the
+  // checkpoint is saved and the status is interrupted. What it throws ends train() at once.
+  std::function<bool(const StepReport&)> on_step{};
 };
 
 // Trains the run `spec` in `dir` (created if needed) and writes config.json. resume=false

@@ -10,7 +10,7 @@ packages=(
   libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   libfluidsynth-dev fluid-soundfont-gm
   libopenmpi-dev openmpi-bin
-  python3-dev pybind11-dev python3-numpy python3-pytest
+  python3-dev pybind11-dev python3-numpy python3-pytest python3-setuptools python3-wheel python3-venv
 )
 # Reference peers for fixtures and benchmarks (PyTorch, mido); only with --with-peers.
 peer_packages=(python3-torch python3-mido)

@@ -12,15 +12,12 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
-#include <functional>
 
 #include "dist/communicator.h"
 #include "engine/error.h"
 #include "models/registry.h"
 #include "models/train.h"
-#include "models/transfer.h"
-#include "music/corpus/store.h"
-#include "music/repr/tokenizer_spec.h"
+#include "models/train_request.h"
 #include "tools/cli_util.h"
 #include "tools/commands.h"
 
@@ -51,17 +48,6 @@ struct TrainCli {
   bool resume = false, strict_data = false;
 };
 
-// The model config's "tokenizer" for --tokenizer: a name, a BPE file (its whole object) or
-// a corpus store (the tokenizer it was built with).
-nlohmann::json tokenizer_spec_of(const std::string& arg) {
-  try {
-    if (music::corpus::is_store(arg)) return music::corpus::Store(arg).tokenizer_spec();
-    return music::repr::tokenizer_spec(*music::repr::load_tokenizer(arg));
-  } catch (const std::exception& e) {
-    fail("--tokenizer: {}", e.what());
-  }
-}
-
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail("{}: cannot read the config file", path);
@@ -87,93 +73,30 @@ models::TrainResult train_or_end_job(const std::string& out, const models::RunSp
   }
 }
 
-using Given = std::function<bool(const char*)>;
-
-// The flags that set one option each, applied to `spec`.
-void apply_option_flags(models::RunSpec& spec, const TrainCli& o, const Given& given, const nlohmann::json& patch) {
-  if (given("--freeze")) spec.train.freeze = o.freeze;
-  if (given("--tokenizer")) spec.config["tokenizer"] = tokenizer_spec_of(o.tokenizer);
-  if (given("--data")) {
-    spec.data.path = o.data;
-    // The new corpus's grid is looked up again, unless --config sets it.
-    if (!patch.contains("data") || !patch["data"].contains("steps_per_quarter")) spec.data.steps_per_quarter = 0;
-  }
-  if (given("--patience")) spec.train.patience = o.patience;
-  if (o.strict_data) spec.data.strict_data = true;
-  if (given("--batch")) spec.data.batch_size = o.batch;
-  if (given("--lr")) spec.train.lr = o.lr;
-  if (given("--seed")) spec.train.seed = spec.data.seed = o.seed;
-}
-
-nlohmann::json config_patch(const TrainCli& o) {
-  return o.config_file.empty() ? nlohmann::json() : read_config_file(o.config_file);
-}
-
-// The run the flags describe, as a new run starts it.
-models::RunSpec new_run_spec(const TrainCli& o, const Given& given) {
-  models::RunSpec spec;
-  const nlohmann::json patch = config_patch(o);
-  if (given("--init-from")) {
-    if (given("--preset"))
-      fail("--init-from takes the model, its preset and config from the checkpoint; drop --preset");
-    spec = models::fine_tune_spec(o.init_from, patch);
-    if (!o.model.empty() && o.model != spec.model)
-      fail("--init-from {} holds a '{}' model, not '{}'", o.init_from, spec.model, o.model);
-  } else {
-    if (o.model.empty()) fail("train needs --model (known: {})", fmt::join(models::model_names(), ", "));
-    spec = models::make_run_spec(o.model, o.preset, patch);
-  }
-  apply_option_flags(spec, o, given, patch);
-  return spec;
-}
-
-// --resume continues with the run's own settings. The command that started the run may be
-// given again (a script reruns one command until the run is done): every flag given must
-// say what the run already has; one that would change the run is refused, naming the first
-// setting that differs. --steps and --device may change.
-void check_resume_flags(const TrainCli& o, const Given& given, const models::RunSpec& run) {
-  const nlohmann::json had = models::to_json(run);
-  nlohmann::json asked_json = had;
-  const nlohmann::json patch = config_patch(o);
-  if (patch.is_object())
-    for (const auto& [key, value] : patch.items()) asked_json[key].merge_patch(value);
-  if (given("--preset")) asked_json["preset"] = o.preset;
-  models::RunSpec asked = models::run_spec_from_json(asked_json);
-  if (given("--init-from")) asked.train.init_from = models::fine_tune_spec(o.init_from, nullptr).train.init_from;
-  apply_option_flags(asked, o, given, patch);
-  std::error_code ec;
-  if (given("--data") && std::filesystem::equivalent(o.data, run.data.path, ec)) asked.data.path = run.data.path;
-  if (asked.data.steps_per_quarter == 0) asked.data.steps_per_quarter = run.data.steps_per_quarter;
-  const nlohmann::json diff = nlohmann::json::diff(had, models::to_json(asked));
-  if (diff.empty()) return;
-  const nlohmann::json::json_pointer where(diff[0]["path"].get<std::string>());
-  std::string setting = where.to_string().substr(1);
-  std::replace(setting.begin(), setting.end(), '/', '.');
-  fail(
-      "--resume continues with the run's own settings; only --steps and --device may change, not {} (the run's: {}, "
-      "given: {})",
-      setting, had.contains(where) ? had[where].dump() : "none", diff[0].value("value", nlohmann::json()).dump());
+// The flags given, as a models::TrainRequest (an option not given stays unset).
+models::TrainRequest train_request(const TrainCli& o, const CLI::App& cmd) {
+  auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  models::TrainRequest r;
+  r.model = o.model;
+  if (given("--preset")) r.preset = o.preset;
+  if (given("--config")) r.patch = read_config_file(o.config_file);
+  if (given("--data")) r.data = o.data;
+  if (given("--tokenizer")) r.tokenizer = o.tokenizer;
+  if (given("--init-from")) r.init_from = o.init_from;
+  if (given("--freeze")) r.freeze = o.freeze;
+  if (given("--device")) r.device = o.device;
+  if (given("--steps")) r.steps = o.steps;
+  if (given("--batch")) r.batch = o.batch;
+  if (given("--patience")) r.patience = o.patience;
+  if (given("--lr")) r.lr = o.lr;
+  if (given("--seed")) r.seed = o.seed;
+  r.resume = o.resume;
+  r.strict_data = o.strict_data;
+  return r;
 }
 
 void run_train(const TrainCli& o, const CLI::App& cmd) {
-  const Given given = [&](const char* flag) { return cmd.count(flag) > 0; };
-  if (given("--steps") && o.steps <= 0) fail("--steps must be positive, not {}", o.steps);
-  if (given("--batch") && o.batch <= 0) fail("--batch must be positive, not {}", o.batch);
-  if (given("--lr") && !(o.lr > 0)) fail("--lr must be positive, not {}", o.lr);
-  if (given("--patience") && o.patience < 0) fail("--patience must be 0 (off) or positive, not {}", o.patience);
-
-  models::RunSpec spec;
-  if (o.resume) {
-    spec = models::load_run_spec(o.out);
-    if (!o.model.empty() && o.model != spec.model)
-      fail("{} holds a run of model '{}', not '{}'", o.out, spec.model, o.model);
-    check_resume_flags(o, given, spec);
-  } else {
-    spec = new_run_spec(o, given);
-  }
-  if (given("--steps")) spec.train.steps = o.steps;
-  // Recorded in config.json; a resumed run may continue on another device.
-  if (given("--device")) spec.train.device = o.device;
+  const models::RunSpec spec = models::train_run_spec(o.out, train_request(o, cmd));
   select_device(spec.train.device);
 
   install_sigint_handler();

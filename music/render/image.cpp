@@ -39,7 +39,7 @@ void append_png_bytes(png_structp png, png_bytep data, png_size_t n) {
 }
 }  // namespace
 
-void write_png(const Image& image, const std::filesystem::path& path) {
+std::string encode_png(const Image& image) {
   std::string bytes;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -50,7 +50,7 @@ void write_png(const Image& image, const std::filesystem::path& path) {
   // libpng reports errors by longjmp; no C++ object with a destructor lives below here.
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, &info);
-    throw std::runtime_error(fmt::format("libpng failed writing {}", path.string()));
+    throw std::runtime_error(fmt::format("libpng failed encoding a {}x{} image", image.width, image.height));
   }
   png_set_write_fn(png, &bytes, &append_png_bytes, nullptr);
   png_set_IHDR(png, info, static_cast<png_uint_32>(image.width), static_cast<png_uint_32>(image.height), 8,
@@ -60,7 +60,11 @@ void write_png(const Image& image, const std::filesystem::path& path) {
     png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 3));
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  serialize::write_file_atomic(path, bytes);
+  return bytes;
+}
+
+void write_png(const Image& image, const std::filesystem::path& path) {
+  serialize::write_file_atomic(path, encode_png(image));
 }
 
 }  // namespace cadenza::music::render

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace cadenza::music::render {
@@ -20,6 +21,8 @@ struct Image {
   void fill_rect(int x0, int y0, int x1, int y1, Rgb c);  // [x0, x1) x [y0, y1), clipped
 };
 
+// The PNG file's bytes (RGB, 8 bits a channel), and the same written atomically to `path`.
+std::string encode_png(const Image& image);
 void write_png(const Image& image, const std::filesystem::path& path);
 
 }  // namespace cadenza::music::render

@@ -80,6 +80,7 @@ struct Score {
 
   int64_t end_tick() const;  // end of the last note (0 for an empty score)
   size_t note_count() const;
+  bool operator==(const Score&) const = default;
 };
 
 // MIDI channel for the n-th melodic part: 0..15 in turn, skipping the drum channel.

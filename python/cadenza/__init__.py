@@ -12,7 +12,7 @@ import contextlib as _contextlib
 
 from ._cadenza import *  # noqa: F401,F403  (Tensor, the ops, grad, backward, ...)
 from ._cadenza import Error, Tensor, _set_grad_enabled, is_grad_enabled  # noqa: F401
-from . import nn, optim  # noqa: F401
+from . import models, music, nn, optim  # noqa: F401
 
 __all__ = [name for name in dir() if not name.startswith("_")]
 

@@ -23,7 +23,8 @@ void bind_autograd(py::module_& m) {
           [](const Tensor& root, const std::optional<Tensor>& grad_output, bool retain_graph, bool create_graph) {
             backward(root, grad_output.value_or(Tensor()), retain_graph, create_graph);
           },
-          py::arg("grad_output") = py::none(), py::arg("retain_graph") = false, py::arg("create_graph") = false);
+          py::arg("grad_output") = py::none(), py::arg("retain_graph") = false, py::arg("create_graph") = false,
+          "backward(self, ...): accumulates the gradient of this tensor into every leaf's .grad");
   m.def(
       "grad",
       [](const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs, const std::vector<Tensor>& grad_outputs,
@@ -36,7 +37,7 @@ void bind_autograd(py::module_& m) {
       py::arg("outputs"), py::arg("inputs"), py::arg("grad_outputs") = std::vector<Tensor>{},
       py::arg("retain_graph") = false, py::arg("create_graph") = false, py::arg("allow_unused") = false,
       "d outputs / d inputs without touching .grad; create_graph=True records it for higher orders.");
-  m.def("is_grad_enabled", &GradMode::enabled);
+  m.def("is_grad_enabled", &GradMode::enabled, "Whether ops record autograd history (False inside no_grad())");
   m.def(
       "_set_grad_enabled",
       [](bool on) {

@@ -7,7 +7,7 @@
 
 PYBIND11_MODULE(_cadenza, m) {
   namespace py = pybind11;
-  m.doc() = "cadenza's engine: tensors, ops, autograd, layers and optimizers";
+  m.doc() = "cadenza's engine: tensors, ops, autograd, layers, optimizers, music and models";
   // The engine's one-line messages reach Python unchanged, as cadenza.Error (a RuntimeError).
   static py::exception<cadenza::Error> error(m, "Error", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr p) {
@@ -22,4 +22,10 @@ PYBIND11_MODULE(_cadenza, m) {
   cadenza::python::bind_autograd(m);
   cadenza::python::bind_nn(m);
   cadenza::python::bind_optim(m);
+  py::module_ music = m.def_submodule("_music", "cadenza's music module (use cadenza.music)");
+  cadenza::python::bind_music_score(music);
+  cadenza::python::bind_music_repr(music);
+  py::module_ models = m.def_submodule("_models", "cadenza's models (use cadenza.models)");
+  cadenza::python::bind_models(models);
+  cadenza::python::bind_models_train(models);
 }

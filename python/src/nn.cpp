@@ -30,7 +30,7 @@ py::class_<M, Module, std::shared_ptr<M>> layer(py::module_& m, const char* name
 template <class M, class C>
 void call_one(C& c) {
   auto f = [](M& self, const Tensor& x) { return self.forward(x); };
-  c.def("forward", f, py::arg("x")).def("__call__", f, py::arg("x"));
+  c.def("forward", f, py::arg("x"), "The layer applied to x").def("__call__", f, py::arg("x"), "forward(x)");
 }
 
 template <class M, class Options>
@@ -58,35 +58,38 @@ void bind_nn(py::module_& parent) {
   py::module_ m = parent.def_submodule("_nn", "The layers of cadenza's nn/ (use cadenza.nn)");
 
   py::class_<Module, std::shared_ptr<Module>>(m, "Module", "A C++ layer: parameters, buffers, train/eval mode.")
-      .def("named_parameters", &Module::named_parameters)
-      .def("parameters", &Module::parameters)
-      .def("named_buffers", &Module::named_buffers)
+      .def("named_parameters", &Module::named_parameters, "[(dotted name, tensor)] in registration order")
+      .def("parameters", &Module::parameters, "The trainable tensors")
+      .def("named_buffers", &Module::named_buffers, "[(dotted name, tensor)] of the non-trained state")
       .def(
           "train",
           [](Module& self, bool on) {
             self.train(on);
             return &self;
           },
-          py::arg("mode") = true, py::return_value_policy::reference_internal)
+          py::arg("mode") = true, py::return_value_policy::reference_internal,
+          "Training mode (dropout on) or, with False, evaluation mode; returns the module")
       .def(
           "eval",
           [](Module& self) {
             self.eval();
             return &self;
           },
-          py::return_value_policy::reference_internal)
+          py::return_value_policy::reference_internal, "Evaluation mode (dropout off); returns the module")
       .def_property_readonly("training", &Module::is_training)
-      .def("state_dict", &Module::state_dict)
-      .def("load_state_dict", &Module::load_state_dict, py::arg("state"), py::arg("strict") = true)
-      .def("zero_grad", &Module::zero_grad)
-      .def("num_parameters", &Module::num_parameters)
+      .def("state_dict", &Module::state_dict, "[(dotted name, tensor)]: parameters and buffers")
+      .def("load_state_dict", &Module::load_state_dict, py::arg("state"), py::arg("strict") = true,
+           "Copies the tensors of state (name to tensor) in; strict: the names must match exactly")
+      .def("zero_grad", &Module::zero_grad, "Clears every parameter's gradient")
+      .def("num_parameters", &Module::num_parameters, "The number of trainable elements")
       .def(
           "to",
           [](Module& self, const std::string& device) {
             self.to(device_arg(device));
             return &self;
           },
-          py::arg("device"), py::return_value_policy::reference_internal);
+          py::arg("device"), py::return_value_policy::reference_internal,
+          "Moves the parameters and buffers to a device ('cpu', 'vulkan'); returns the module");
 
   auto linear = layer<nn::Linear>(m, "Linear", "y = x Wᵀ + b, as torch.nn.Linear.");
   linear
@@ -136,7 +139,7 @@ void bind_nn(py::module_& parent) {
   };
   lstm.def("forward", lstm_forward, py::arg("x"), py::arg("state") = py::none(),
            "(output, (h_n, c_n)) from x and an optional (h_0, c_0).")
-      .def("__call__", lstm_forward, py::arg("x"), py::arg("state") = py::none());
+      .def("__call__", lstm_forward, py::arg("x"), py::arg("state") = py::none(), "forward(x, state)");
 
   auto gru = layer<nn::GRU>(m, "GRU", "A multi-layer GRU, as torch.nn.GRU.");
   gru.def(py::init([rnn_options](int64_t in, int64_t hidden, int64_t layers, bool bias, bool batch_first,
@@ -151,7 +154,7 @@ void bind_nn(py::module_& parent) {
     return py::make_tuple(r.output, r.h);
   };
   gru.def("forward", gru_forward, py::arg("x"), py::arg("h0") = py::none(), "(output, h_n) from x and an optional h_0.")
-      .def("__call__", gru_forward, py::arg("x"), py::arg("h0") = py::none());
+      .def("__call__", gru_forward, py::arg("x"), py::arg("h0") = py::none(), "forward(x, h0)");
 
   auto mha = layer<nn::MultiheadAttention>(
       m, "MultiheadAttention",
@@ -165,9 +168,11 @@ void bind_nn(py::module_& parent) {
     return self.forward(q, k.value_or(q), v.value_or(k.value_or(q)), causal, padding.value_or(Tensor()));
   };
   mha.def("forward", mha_forward, py::arg("query"), py::arg("key") = py::none(), py::arg("value") = py::none(),
-          py::arg("causal") = false, py::arg("key_padding_mask") = py::none())
+          py::arg("causal") = false, py::arg("key_padding_mask") = py::none(),
+          "Attention of query over key and value (both default to query: self-attention); causal masks the "
+          "future, key_padding_mask [B, S] the padded keys")
       .def("__call__", mha_forward, py::arg("query"), py::arg("key") = py::none(), py::arg("value") = py::none(),
-           py::arg("causal") = false, py::arg("key_padding_mask") = py::none());
+           py::arg("causal") = false, py::arg("key_padding_mask") = py::none(), "forward(query, key, value, ...)");
 
   bind_conv<nn::Conv1d, ConvOptions>(m, "Conv1d");
   bind_conv<nn::Conv2d, ConvOptions>(m, "Conv2d");

@@ -23,12 +23,12 @@ void bind_optim(py::module_& parent) {
   py::module_ m = parent.def_submodule("_optim", "cadenza's optimizers (use cadenza.optim)");
   using optim::Optimizer;
   py::class_<Optimizer>(m, "Optimizer", "Updates its tensors from their .grad at each step().")
-      .def("step", &Optimizer::step)
-      .def("zero_grad", &Optimizer::zero_grad)
+      .def("step", &Optimizer::step, "One update of every tensor from its .grad")
+      .def("zero_grad", &Optimizer::zero_grad, "Clears the gradients of the tensors")
       .def_property("lr", &Optimizer::lr, &Optimizer::set_lr)
       .def_property_readonly("step_count", &Optimizer::step_count)
-      .def("state_dict", &Optimizer::state_dict)
-      .def("load_state_dict", &Optimizer::load_state_dict, py::arg("state"));
+      .def("state_dict", &Optimizer::state_dict, "The optimizer's state (moments, step count) by name")
+      .def("load_state_dict", &Optimizer::load_state_dict, py::arg("state"), "Restores a state_dict()");
 
   py::class_<optim::SGD, Optimizer>(m, "SGD", "torch.optim.SGD, step for step.")
       .def(py::init([](const py::iterable& params, double lr, double momentum, double dampening, double weight_decay,

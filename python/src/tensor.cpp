@@ -171,7 +171,7 @@ a NumPy array made from one another share memory.)doc");
             py::array a = to_numpy(x);
             return dtype.is_none() ? a : a.attr("astype")(dtype).cast<py::array>();
           },
-          py::arg("dtype") = py::none())
+          py::arg("dtype") = py::none(), "NumPy's hook: np.asarray(t) is a view (a copy with another dtype)")
       .def_buffer([](const Tensor& x) -> py::buffer_info {
         CADENZA_CHECK(x.device().is_cpu(), "buffer protocol: the tensor is on {}; call .numpy() or .to('cpu')",
                       x.device().str());
@@ -186,23 +186,29 @@ a NumPy array made from one another share memory.)doc");
       .def_property_readonly("dtype", [](const Tensor& x) { return dtype_str(x.dtype()); })
       .def_property_readonly("device", [](const Tensor& x) { return x.device().str(); })
       .def_property_readonly("ndim", &Tensor::dim)
-      .def("dim", &Tensor::dim)
-      .def("numel", &Tensor::numel)
+      .def("dim", &Tensor::dim, "The number of axes")
+      .def("numel", &Tensor::numel, "The number of elements")
       .def(
-          "size", [](const Tensor& x, int64_t axis) { return x.size(axis); }, py::arg("axis"))
-      .def("__len__",
-           [](const Tensor& x) {
-             CADENZA_CHECK(x.dim() > 0, "len() of a 0-d tensor");
-             return x.size(0);
-           })
-      .def("is_contiguous", &Tensor::is_contiguous)
-      .def("item",
-           [](const Tensor& x) -> py::object {
-             CADENZA_CHECK(x.numel() == 1, "item: the tensor has {} elements, not 1", x.numel());
-             if (is_floating(x.dtype())) return py::float_(contiguous(x.detach()).to_vector<double>()[0]);
-             return py::int_(to_dtype(x.detach(), DType::i64).to_vector<int64_t>()[0]);
-           })
-      .def("tolist", [](const Tensor& x) { return to_numpy(x).attr("tolist")(); })
+          "size", [](const Tensor& x, int64_t axis) { return x.size(axis); }, py::arg("axis"),
+          "The length of an axis (negative counts from the last)")
+      .def(
+          "__len__",
+          [](const Tensor& x) {
+            CADENZA_CHECK(x.dim() > 0, "len() of a 0-d tensor");
+            return x.size(0);
+          },
+          "The length of the first axis")
+      .def("is_contiguous", &Tensor::is_contiguous, "Whether the elements are in row-major order without gaps")
+      .def(
+          "item",
+          [](const Tensor& x) -> py::object {
+            CADENZA_CHECK(x.numel() == 1, "item: the tensor has {} elements, not 1", x.numel());
+            if (is_floating(x.dtype())) return py::float_(contiguous(x.detach()).to_vector<double>()[0]);
+            return py::int_(to_dtype(x.detach(), DType::i64).to_vector<int64_t>()[0]);
+          },
+          "The value of a one-element tensor as a Python float or int")
+      .def(
+          "tolist", [](const Tensor& x) { return to_numpy(x).attr("tolist")(); }, "The values as nested lists")
       .def(
           "to",
           [](const Tensor& x, const std::string& where) {
@@ -211,9 +217,11 @@ a NumPy array made from one another share memory.)doc");
             return to(x, device_arg(where));
           },
           py::arg("device_or_dtype"), "A copy on another device ('cpu', 'vulkan') or of another dtype.")
-      .def("detach", &Tensor::detach)
-      .def("clone", [](const Tensor& x) { return clone(x); })
-      .def("contiguous", [](const Tensor& x) { return contiguous(x); })
+      .def("detach", &Tensor::detach, "The same values without autograd history (shares the storage)")
+      .def(
+          "clone", [](const Tensor& x) { return clone(x); }, "A copy with its own storage (differentiable)")
+      .def(
+          "contiguous", [](const Tensor& x) { return contiguous(x); }, "Row-major: the tensor itself or a copy")
       .def_property("requires_grad", &Tensor::requires_grad, [](Tensor& x, bool r) { x.set_requires_grad(r); })
       .def(
           "requires_grad_",
@@ -221,7 +229,7 @@ a NumPy array made from one another share memory.)doc");
             x.set_requires_grad(r);
             return x;
           },
-          py::arg("requires_grad") = true)
+          py::arg("requires_grad") = true, "Sets requires_grad in place; returns the tensor")
       .def_property(
           "grad",
           [](const Tensor& x) -> py::object {
@@ -242,39 +250,40 @@ a NumPy array made from one another share memory.)doc");
             fill_(x, v);
             return x;
           },
-          py::arg("value"))
+          py::arg("value"), "Sets every element to value in place; returns the tensor")
       .def(
           "copy_",
           [](Tensor& x, const Tensor& src) {
             copy_(x, src);
             return x;
           },
-          py::arg("src"))
-      .def("__repr__", &repr)
+          py::arg("src"), "Copies src (broadcast) into the tensor in place; returns the tensor")
+      .def("__repr__", &repr, "tensor([...], dtype=..., device=...)")
       .def_static(
           "zeros",
           [](const Shape& s, const std::string& dtype, const std::string& device) {
             return Tensor::zeros(s, dtype_arg(dtype), device_arg(device));
           },
-          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu", "A tensor of zeros")
       .def_static(
           "ones",
           [](const Shape& s, const std::string& dtype, const std::string& device) {
             return Tensor::ones(s, dtype_arg(dtype), device_arg(device));
           },
-          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+          py::arg("shape"), py::arg("dtype") = "float32", py::arg("device") = "cpu", "A tensor of ones")
       .def_static(
           "full",
           [](const Shape& s, double v, const std::string& dtype, const std::string& device) {
             return Tensor::full(s, v, dtype_arg(dtype), device_arg(device));
           },
-          py::arg("shape"), py::arg("value"), py::arg("dtype") = "float32", py::arg("device") = "cpu")
+          py::arg("shape"), py::arg("value"), py::arg("dtype") = "float32", py::arg("device") = "cpu",
+          "A tensor with every element value")
       .def_static(
           "arange",
           [](int64_t n, const std::string& dtype, const std::string& device) {
             return Tensor::arange(n, dtype_arg(dtype), device_arg(device));
           },
-          py::arg("n"), py::arg("dtype") = "int64", py::arg("device") = "cpu");
+          py::arg("n"), py::arg("dtype") = "int64", py::arg("device") = "cpu", "0, 1, ..., n - 1");
 
   m.def("tensor", &new_tensor, py::arg("data"), py::arg("dtype") = "float32", py::arg("requires_grad") = false,
         "A tensor holding a copy of data (a NumPy array, a nested list or a number).");
