@@ -42,8 +42,8 @@ double clock_ghz() {
 }
 
 // The triad itself, vectorised (the build's -O2 leaves a loop with a remainder scalar).
-__attribute__((optimize("O3"))) void triad(float* __restrict a, const float* __restrict b,
-                                           const float* __restrict c, size_t lo, size_t hi) {
+__attribute__((optimize("O3"))) void triad(float* __restrict a, const float* __restrict b, const float* __restrict c,
+                                           size_t lo, size_t hi) {
   for (size_t i = lo; i < hi; ++i) a[i] = b[i] + 0.5f * c[i];
 }
 
