@@ -1,4 +1,4 @@
-// cadenza's side of bench/compare: one workload of issue 12's table per process, so each
+// cadenza's side of bench/compare: one workload of its table per process, so each
 // training loop's peak resident memory is its own. bench/models/torch_workloads.py is the
 // PyTorch side with the same names, sizes and output.
 //
@@ -41,7 +41,7 @@ using nlohmann::json;
 
 namespace {
 
-// Issue 12's sizes.
+// The table's sizes (torch_workloads.py uses the same).
 constexpr int64_t kLstmVocab = 390, kLstmEmbed = 256, kLstmHidden = 512, kLstmLayers = 2;
 constexpr int64_t kLstmBatch = 32, kLstmLength = 128;
 constexpr int64_t kTfLayers = 4, kTfModel = 256, kTfHeads = 8, kTfFf = 1024, kTfBatch = 16, kTfLength = 256;

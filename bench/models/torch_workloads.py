@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 import peer_measure
 
-# Issue 12's sizes (as in compare_workloads.cpp).
+# The table's sizes (as in compare_workloads.cpp).
 LSTM_VOCAB, LSTM_EMBED, LSTM_HIDDEN, LSTM_LAYERS, LSTM_BATCH, LSTM_LENGTH = 390, 256, 512, 2, 32, 128
 TF_VOCAB, TF_LAYERS, TF_MODEL, TF_HEADS, TF_FF, TF_BATCH, TF_LENGTH = 388, 4, 256, 8, 1024, 16, 256
 SAMPLE_TOKENS = 256
