@@ -65,8 +65,11 @@ def device_facts(devices, vulkaninfo, name):
             out["devices_line"] = line.strip()
             m = re.search(r"subgroup (\d+)", line)
             out["subgroup_size"] = int(m.group(1)) if m else None
+    # vulkaninfo --summary lists every device ("GPU0:", "GPU1:", ...): read the one named.
+    blocks = re.split(r"^GPU\d+:\s*$", vulkaninfo, flags=re.M)[1:]
+    block = next((b for b in blocks if name and re.search(rf"deviceName\s*=\s*{re.escape(name)}\s*$", b, re.M)), "")
     for key in ("driverName", "driverInfo", "driverID", "conformanceVersion", "apiVersion"):
-        m = re.search(rf"^\s*{key}\s*=\s*(.*)$", vulkaninfo, re.M)
+        m = re.search(rf"^\s*{key}\s*=\s*(.*)$", block, re.M)
         if m:
             out[key] = m.group(1).strip()
     return out
