@@ -1,5 +1,7 @@
 // sgemm through the engine (matmul op: TBB slabs over single-threaded OpenBLAS) against
-// OpenBLAS called directly with its own threads, at the shapes cadenza's models use.
+// OpenBLAS called directly, at the shapes cadenza's models use: a single product on
+// OpenBLAS's own threads, a batch of small products on single-threaded OpenBLAS with the
+// batch split over plain threads.
 // Both sides use the same thread count (CADENZA_THREADS, default: cores).
 //
 // Each side runs in its own process: OpenBLAS's worker threads spin for a while after a
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/cpu/parallel.h"
@@ -66,8 +69,8 @@ const std::vector<Shape3> kShapes = {
 // One side, every shape: GFLOP/s, the median of `rounds` timings of about 2 GFLOP each.
 nlohmann::json run_side(bool engine_side, int rounds) {
   nlohmann::json out = nlohmann::json::array();
-  if (!engine_side) openblas_set_num_threads(cpu::num_threads());
   for (const Shape3& s : kShapes) {
+    if (!engine_side) openblas_set_num_threads(s.batch == 1 ? cpu::num_threads() : 1);
     Tensor a = testing::uniform_input({s.batch, s.M, s.K}, DType::f32);
     Tensor b = s.trans_b ? testing::uniform_input({s.batch, s.N, s.K}, DType::f32)
                          : testing::uniform_input({s.batch, s.K, s.N}, DType::f32);
@@ -75,11 +78,23 @@ nlohmann::json run_side(bool engine_side, int rounds) {
     double flops = 2.0 * s.batch * s.M * s.N * s.K;
     int reps = std::max(1, static_cast<int>(2e9 / flops));
     auto engine = [&] { Tensor r = matmul(a, b, false, s.trans_b); };
+    auto product = [&](int64_t i) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, s.trans_b ? CblasTrans : CblasNoTrans, s.M, s.N, s.K, 1.f,
+                  a.data<float>() + i * s.M * s.K, s.K, b.data<float>() + i * s.N * s.K, s.trans_b ? s.K : s.N, 0.f,
+                  c.data<float>() + i * s.M * s.N, s.N);
+    };
+    // A single product runs on OpenBLAS's own threads; a batch of small ones on
+    // single-threaded OpenBLAS per product, the batch split over the threads (what the
+    // engine does, and what a user batching small products would write).
     auto direct = [&] {
-      for (int64_t i = 0; i < s.batch; ++i)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, s.trans_b ? CblasTrans : CblasNoTrans, s.M, s.N, s.K, 1.f,
-                    a.data<float>() + i * s.M * s.K, s.K, b.data<float>() + i * s.N * s.K, s.trans_b ? s.K : s.N, 0.f,
-                    c.data<float>() + i * s.M * s.N, s.N);
+      if (s.batch == 1) return product(0);
+      const int64_t nt = std::min<int64_t>(cpu::num_threads(), s.batch);
+      std::vector<std::thread> pool;
+      for (int64_t t = 0; t < nt; ++t)
+        pool.emplace_back([&, t] {
+          for (int64_t i = t * s.batch / nt; i < (t + 1) * s.batch / nt; ++i) product(i);
+        });
+      for (std::thread& th : pool) th.join();
     };
     std::vector<double> t;
     engine_side ? engine() : direct();  // warm-up

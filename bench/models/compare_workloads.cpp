@@ -1,4 +1,4 @@
-// cadenza's side of bench/compare: one workload of issue 12's table per process, so each
+// cadenza's side of bench/compare: one workload of its table per process, so each
 // training loop's peak resident memory is its own. bench/models/torch_workloads.py is the
 // PyTorch side with the same names, sizes and output.
 //
@@ -6,7 +6,8 @@
 //
 // Prints one JSON line: {"workload", "rate" (median over the timed reps), "unit",
 // "items_per_rep", "flops_per_item" (GEMM FLOPs counted by the engine, training only),
-// "bytes_per_item" (weights + cache read per sampled token, sampling only), "maxrss_mb"}.
+// "bytes_per_item" (weights + cache read per sampled token, sampling only), "maxrss_mb",
+// "baseline_rss_mb", "peak_rss_mb", "net_peak_mb", "memory_method" (process_memory.h)}.
 // The limit workloads measure the machine with OpenBLAS called directly:
 //   limit_sgemm    GFLOP/s of the largest GEMMs these models run;
 //   limit_stream   GB/s of an sgemv over the LSTM LM's weights (a batch-1 step's floor).
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "bench/models/lstm_lm.h"
+#include "bench/models/process_memory.h"
 #include "engine/cpu/blas.h"
 #include "engine/cpu/parallel.h"
 #include "models/data_parallel.h"
@@ -39,7 +41,7 @@ using nlohmann::json;
 
 namespace {
 
-// Issue 12's sizes.
+// The table's sizes (torch_workloads.py uses the same).
 constexpr int64_t kLstmVocab = 390, kLstmEmbed = 256, kLstmHidden = 512, kLstmLayers = 2;
 constexpr int64_t kLstmBatch = 32, kLstmLength = 128;
 constexpr int64_t kTfLayers = 4, kTfModel = 256, kTfHeads = 8, kTfFf = 1024, kTfBatch = 16, kTfLength = 256;
@@ -63,8 +65,15 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// The memory of the last time_reps call (one workload per process).
+bench::PeakMemory* g_memory = nullptr;
+
 // Median seconds of `rep` after `warmup` untimed calls; GEMM FLOPs of one rep through `flops`.
+// Called once the model is built: the memory baseline is taken here.
 double time_reps(const Options& o, const std::function<void()>& rep, double* flops = nullptr) {
+  static bench::PeakMemory memory;
+  memory = bench::PeakMemory{};
+  g_memory = &memory;
   for (int i = 0; i < o.warmup; ++i) rep();
   std::vector<double> t;
   for (int i = 0; i < o.reps; ++i) {
@@ -316,6 +325,11 @@ int main(int argc, char** argv) {
            {"items_per_rep", r.items_per_rep},
            {"threads", cpu::num_threads()},
            {"maxrss_mb", maxrss_mb()}};
+  if (g_memory) {
+    const double peak = g_memory->peak_mb();
+    out["baseline_rss_mb"] = g_memory->baseline_mb, out["peak_rss_mb"] = peak;
+    out["net_peak_mb"] = peak - g_memory->baseline_mb, out["memory_method"] = g_memory->method();
+  }
   if (r.flops_per_item > 0) out["flops_per_item"] = r.flops_per_item;
   if (r.bytes_per_item > 0) out["bytes_per_item"] = r.bytes_per_item;
   std::printf("%s\n", out.dump().c_str());

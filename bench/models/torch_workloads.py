@@ -4,24 +4,27 @@ sizes, batches and output line), written as a PyTorch user writes them.
 
     /usr/bin/python3 bench/models/torch_workloads.py <workload> [--warmup N] [--reps N]
 
-Prints one JSON line {"workload", "rate", "unit", "items_per_rep", "threads", "maxrss_mb"}.
-Threads: torch.set_num_threads(2) unless CADENZA_THREADS says otherwise (the harness sets
-both sides alike). float32, dropout off, Adam, forward + backward + optimizer step.
+Prints one JSON line {"workload", "rate", "unit", "items_per_rep", "threads", "maxrss_mb",
+"baseline_rss_mb", "peak_rss_mb", "net_peak_mb", "memory_method", "parallel_info"} (memory:
+bench/models/peer_measure.py). Threads: torch.set_num_threads(--threads, else CADENZA_THREADS,
+else 2); the BLAS and OpenMP pools follow their environment variables, which bench/compare
+sets per workload (--tune-peer). float32, dropout off, Adam, forward + backward + optimizer step.
 """
 import argparse
 import json
 import math
 import os
 import resource
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# Issue 12's sizes (as in compare_workloads.cpp).
+sys.dont_write_bytecode = True  # the helper module leaves no cache in the source tree
+import peer_measure  # noqa: E402
+
+# The table's sizes (as in compare_workloads.cpp).
 LSTM_VOCAB, LSTM_EMBED, LSTM_HIDDEN, LSTM_LAYERS, LSTM_BATCH, LSTM_LENGTH = 390, 256, 512, 2, 32, 128
 TF_VOCAB, TF_LAYERS, TF_MODEL, TF_HEADS, TF_FF, TF_BATCH, TF_LENGTH = 388, 4, 256, 8, 1024, 16, 256
 SAMPLE_TOKENS = 256
@@ -29,14 +32,8 @@ VAE_BATCH, GAN_BATCH = 64, 16
 
 
 def time_reps(args, rep):
-    for _ in range(args.warmup):
-        rep()
-    times = []
-    for _ in range(args.reps):
-        t0 = time.perf_counter()
-        rep()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    """(median seconds per rep, memory report); the model is built: this is the baseline."""
+    return peer_measure.time_reps(args.warmup, args.reps, rep)
 
 
 def adam_step(model, loss_fn, lr=1e-3, betas=(0.9, 0.999)):
@@ -107,7 +104,7 @@ def transformer_lm_train(args):
     return time_reps(args, rep), TF_BATCH * TF_LENGTH, "tokens/s"
 
 
-def transformer_sample(args):
+def transformer_sample_uncached(args):
     m = TransformerLm().eval()
 
     @torch.no_grad()
@@ -116,6 +113,60 @@ def transformer_sample(args):
         for _ in range(SAMPLE_TOKENS):  # no cache: the whole prefix again for every token
             logits = m(seq)[:, -1]
             seq = torch.cat([seq, torch.multinomial(F.softmax(logits, -1), 1)], 1)
+    return time_reps(args, rep), SAMPLE_TOKENS, "tokens/s"
+
+
+class KvCache:
+    """Each layer's keys and values, one row written per token (Hugging Face's
+    past_key_values, preallocated as its static cache so appending copies nothing)."""
+
+    def __init__(self, length):
+        shape = (TF_LAYERS, 1, TF_HEADS, length, TF_MODEL // TF_HEADS)
+        self.keys, self.values, self.length = torch.empty(shape), torch.empty(shape), 0
+
+
+def cached_step(m, token, cache):
+    """Logits [1, V] of the next token after `token` [1, 1], through the weights of m's
+    nn.TransformerEncoderLayers (pre-norm, ReLU): the new position's query attends to the
+    cached keys and values of every earlier one, which needs no causal mask."""
+    H, dh, t = TF_HEADS, TF_MODEL // TF_HEADS, cache.length
+    x = m.embedding(token) * math.sqrt(TF_MODEL)
+    for i, layer in enumerate(m.blocks.layers):
+        attn = layer.self_attn
+        q, k, v = F.linear(layer.norm1(x), attn.in_proj_weight, attn.in_proj_bias).view(1, 3, H, 1, dh).unbind(1)
+        cache.keys[i, :, :, t:t + 1] = k
+        cache.values[i, :, :, t:t + 1] = v
+        keys, values = cache.keys[i, :, :, :t + 1], cache.values[i, :, :, :t + 1]
+        weights = F.softmax(q @ keys.transpose(-1, -2) / math.sqrt(dh), -1)
+        x = x + attn.out_proj((weights @ values).reshape(1, 1, TF_MODEL))
+        x = x + layer.linear2(F.relu(layer.linear1(layer.norm2(x))))
+    cache.length = t + 1
+    return m.output(m.blocks.norm(x))[:, -1]
+
+
+def check_cached(m, tokens=8):
+    """The cached step's logits equal the whole-prefix forward's at every position."""
+    seq = torch.randint(0, TF_VOCAB, (1, tokens))
+    cache = KvCache(tokens)
+    with torch.no_grad():
+        full = m(seq)[0]
+        for t in range(tokens):
+            step = cached_step(m, seq[:, t:t + 1], cache)[0]
+            if not torch.allclose(step, full[t], rtol=1e-4, atol=1e-4):
+                diff = (step - full[t]).abs().max().item()
+                raise RuntimeError(f"cached Transformer step differs from the full forward at position {t} ({diff})")
+
+
+def transformer_sample(args):
+    m = TransformerLm().eval()
+    check_cached(m)
+
+    @torch.no_grad()
+    def rep():
+        token, cache = torch.zeros(1, 1, dtype=torch.long), KvCache(SAMPLE_TOKENS)
+        for _ in range(SAMPLE_TOKENS):
+            logits = cached_step(m, token, cache)
+            token = torch.multinomial(F.softmax(logits, -1), 1)
     return time_reps(args, rep), SAMPLE_TOKENS, "tokens/s"
 
 
@@ -256,6 +307,7 @@ WORKLOADS = {
     "lstm_sample_f32": lstm_sample,
     "lstm_sample_bf16": lstm_sample,
     "transformer_sample": transformer_sample,
+    "transformer_sample_uncached": transformer_sample_uncached,
     "music_vae_train": music_vae_train,
     "musegan_train": musegan_train,
 }
@@ -266,14 +318,15 @@ def main():
     p.add_argument("workload", choices=sorted(WORKLOADS))
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--threads", type=int, help="torch.set_num_threads (default: CADENZA_THREADS, else 2)")
     args = p.parse_args()
-    threads = int(os.environ.get("CADENZA_THREADS", "2"))
-    torch.set_num_threads(threads)
+    torch.set_num_threads(args.threads or int(os.environ.get("CADENZA_THREADS", "2")))
     torch.manual_seed(1)
-    seconds, items, unit = WORKLOADS[args.workload](args)
+    (seconds, memory), items, unit = WORKLOADS[args.workload](args)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({"workload": args.workload, "rate": items / seconds, "unit": unit, "items_per_rep": items,
-                      "threads": torch.get_num_threads(), "maxrss_mb": rss}))
+                      "threads": torch.get_num_threads(), "maxrss_mb": rss, **memory,
+                      "parallel_info": torch.__config__.parallel_info()}))
     return 0
 
 
