@@ -30,6 +30,17 @@ int default_steps_per_quarter(const fs::path& path) {
   return 4;
 }
 
+std::string corpus_name(const fs::path& path) {
+  fs::path p = path.lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  return p.filename().string();
+}
+
+void use_corpus(DataOptions& data, const fs::path& path) {
+  if (corpus_name(path) != corpus_name(data.path)) data.steps_per_quarter = 0;
+  data.path = path;
+}
+
 DataSplit parse_data_split(const std::string& name) {
   for (size_t i = 0; i < kSplitNames.size(); ++i)
     if (name == kSplitNames[i]) return static_cast<DataSplit>(i);

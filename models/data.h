@@ -86,6 +86,15 @@ int64_t eval_window(const DataOptions& o);
 // (16th notes, and MIDI folders).
 int default_steps_per_quarter(const std::filesystem::path& path);
 
+// A corpus by its name alone: "/data/nottingham_train.json" -> "nottingham_train.json",
+// "/data/freedoom/" -> "freedoom". What an exported model records of a corpus that is not
+// bundled, since another machine's folders mean nothing.
+std::string corpus_name(const std::filesystem::path& path);
+
+// Points `data` at `path`. The run's own corpus, wherever it lies now (found by its name),
+// keeps the run's grid; another corpus's grid is looked up again (0: from its name).
+void use_corpus(DataOptions& data, const std::filesystem::path& path);
+
 // JSON round trip; from_json rejects unknown keys and nonsense values with the key named.
 nlohmann::json to_json(const DataOptions& o);
 void update_from_json(DataOptions& o, const nlohmann::json& j);

@@ -35,11 +35,13 @@ void apply_options(RunSpec& spec, const TrainRequest& r) {
   if (r.freeze) spec.train.freeze = *r.freeze;
   if (r.tokenizer) spec.config["tokenizer"] = tokenizer_spec_of(*r.tokenizer);
   if (r.data) {
-    spec.data.path = *r.data;
-    // The new corpus's grid is looked up again, unless the patch sets it.
+    // Another corpus's grid is looked up again, unless the patch sets it.
     const bool grid_given = r.patch.is_object() && r.patch.contains("data") && r.patch["data"].is_object() &&
                             r.patch["data"].contains("steps_per_quarter");
-    if (!grid_given) spec.data.steps_per_quarter = 0;
+    if (grid_given)
+      spec.data.path = *r.data;
+    else
+      use_corpus(spec.data, *r.data);
   }
   if (r.patience) spec.train.patience = *r.patience;
   if (r.strict_data) spec.data.strict_data = true;

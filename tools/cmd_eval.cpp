@@ -140,7 +140,7 @@ void run_checkpoint(const EvalOptions& o) {
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
   trained.model->to(device);
   models::DataOptions data = trained.spec.data;
-  if (!o.data.empty()) data.path = o.data, data.steps_per_quarter = 0;
+  if (!o.data.empty()) models::use_corpus(data, o.data);
   if (o.eval_length != 0) data.eval_length = o.eval_length;
   data.strict_data = o.strict_data;
   const models::FamilyHooks& family = models::family_hooks(*trained.model);

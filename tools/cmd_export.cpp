@@ -10,6 +10,7 @@
 #include "engine/error.h"
 #include "engine/serialize/atomic_file.h"
 #include "models/bundled_data.h"
+#include "models/data.h"
 #include "models/family.h"
 #include "models/run_dir.h"
 #include "models/vae/attribute_vectors.h"
@@ -29,13 +30,6 @@ std::string read_all(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   CADENZA_CHECK(in.good(), "{}: cannot read", path.string());
   return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// "/data/nottingham_train.json" -> "nottingham_train.json"; "/data/freedoom/" -> "freedoom".
-std::string corpus_name(const fs::path& path) {
-  fs::path p = path.lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();
-  return p.filename().string();
 }
 
 // Whether `path` is the family's bundled corpus; a family without one (multitrack models)
@@ -63,7 +57,7 @@ void run(const ExportOptions& o) {
   if (is_bundled_corpus(spec.data.path, *trained.model))
     spec.data.path.clear();
   else if (!spec.data.path.empty())
-    spec.data.path = corpus_name(spec.data.path);
+    spec.data.path = models::corpus_name(spec.data.path);
   fs::create_directories(out);
   optim::save_checkpoint(models::checkpoint_path(out), *trained.model, nullptr, {trained.step, 0});
   if (const fs::path attributes = models::attributes_path(source.dir); fs::exists(attributes))

@@ -25,7 +25,7 @@ VaeRun load_vae_run(const fs::path& checkpoint) {
 
 models::AttributeVectors compute_and_save_attributes(VaeRun& run, const AttributeJob& job) {
   models::DataOptions data = run.trained.spec.data;
-  if (!job.data.empty()) data.path = job.data, data.steps_per_quarter = 0;
+  if (!job.data.empty()) models::use_corpus(data, job.data);
   if (data.steps_per_quarter == 0) data.steps_per_quarter = models::default_steps_per_quarter(data.path);
   NoGradGuard no_grad;
   const auto train = models::corpus_segments(*run.vae, data, models::DataSplit::train, job.max_segments);

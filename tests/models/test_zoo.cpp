@@ -64,11 +64,21 @@ TEST_CASE("export writes config and weights alone, and the export samples exactl
   require_ok(run_cadenza("eval --checkpoint " + dir / "zoo/toy" + " --samples 0"));
 
   // A corpus that is not bundled is recorded by its name alone: no path of this machine.
+  // Evaluated on that corpus wherever it lies now, the export keeps the run's grid (here a
+  // quarter note, which the file name would not give) and so its likelihood.
   fs::copy_file(cadenza::test::kJsbPath, dir.path / "mine.json");
-  require_ok(run_cadenza("train --model toy_roll --out " + dir / "run2" + " --data " + dir / "mine.json" +
-                         " --steps 2 --batch 4"));
+  cadenza::test::write_bytes(dir.path / "grid.json", R"({"data": {"steps_per_quarter": 1}})");
+  require_ok(run_cadenza("train --model toy_tokens --out " + dir / "run2" + " --data " + dir / "mine.json" +
+                         " --config " + dir / "grid.json" + " --steps 2 --batch 4"));
   require_ok(run_cadenza("export --checkpoint " + dir / "run2" + " --out " + dir / "zoo/mine"));
   CHECK(nlohmann::json::parse(read_bytes(dir.path / "zoo/mine/config.json"))["data"]["path"] == "mine.json");
+  const auto nll = [&](const std::string& args) {
+    const CliResult r = run_cadenza("eval " + args + " --split valid --samples 0 --json");
+    require_ok(r);
+    return nlohmann::json::parse(r.out)["nll"].get<double>();
+  };
+  CHECK(nll("--checkpoint " + dir / "zoo/mine" + " --data " + dir / "mine.json") ==
+        nll("--checkpoint " + dir / "run2"));
 
   // Never over an existing model.
   check_one_line_error(run_cadenza("export --checkpoint " + dir / "run" + " --out " + dir / "zoo/toy"),
