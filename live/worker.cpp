@@ -31,11 +31,6 @@ Worker::Worker(std::shared_ptr<models::Model> model, Controls& controls, Channel
 
 Worker::~Worker() { stop(); }
 
-void Worker::start() {
-  stopping_.store(false);
-  thread_ = std::thread([this] { run(); });
-}
-
 void Worker::stop() {
   stopping_.store(true);
   channels_.wake.post();
@@ -47,26 +42,33 @@ std::string Worker::last_error() const {
   return last_error_;
 }
 
-void Worker::run() {
-  while (!stopping_.load()) {
-    channels_.wake.wait_for(kTickMicros);
-    drain_input();
-    const ControlValues values = snapshot(controls_);
-    const int64_t now = channels_.now.load(std::memory_order_acquire);
-    const int64_t pause = int64_t(values.pause_ms * 1e-3 * options_.sample_rate);
-    try {
-      if (values.mode == Mode::accompany)
-        accompany(values, now);
-      else if (stream_ && tracker_.has_phrase() && tracker_.held() == 0 && answered_epoch_ != tracker_.epoch())
-        continue_phrase(values);
-    } catch (const std::exception& e) {
-      stats_.errors.fetch_add(1);
-      std::lock_guard lock(error_mutex_);
-      last_error_ = e.what();
-      answered_epoch_ = tracker_.epoch();  // not again for the same phrase
+void Worker::start() {
+  stopping_.store(false);
+  thread_ = std::thread([this] {
+    while (!stopping_.load()) {
+      channels_.wake.wait_for(kTickMicros);
+      tick();
     }
-    if (tracker_.ended(now, pause)) tracker_.close_phrase();
+  });
+}
+
+void Worker::tick() {
+  drain_input();
+  const ControlValues values = snapshot(controls_);
+  const int64_t now = channels_.now.load(std::memory_order_acquire);
+  const int64_t pause = int64_t(values.pause_ms * 1e-3 * options_.sample_rate);
+  try {
+    if (values.mode == Mode::accompany)
+      accompany(values, now);
+    else if (stream_ && tracker_.has_phrase() && tracker_.held() == 0 && answered_epoch_ != tracker_.epoch())
+      continue_phrase(values);
+  } catch (const std::exception& e) {
+    stats_.errors.fetch_add(1);
+    std::lock_guard lock(error_mutex_);
+    last_error_ = e.what();
+    answered_epoch_ = tracker_.epoch();  // not again for the same phrase
   }
+  if (tracker_.ended(now, pause)) tracker_.close_phrase();
 }
 
 void Worker::drain_input() {

@@ -49,14 +49,17 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Either a thread of its own (start/stop) or the host's: the LV2 plugin calls tick()
+  // from the host's worker thread (the LV2 worker extension) instead of start().
   void start();
   void stop();  // joins; safe to call twice
+  // One pass: read the input, then answer a finished phrase or post the next beat's chord.
+  void tick();
   const WorkerStats& stats() const { return stats_; }
   // The last error a continuation failed with ("" if none); the worker keeps running.
   std::string last_error() const;
 
  private:
-  void run();
   void drain_input();
   void continue_phrase(const ControlValues& values);
   void accompany(const ControlValues& values, int64_t now);
