@@ -28,11 +28,15 @@ class Wakeup {
 };
 
 struct Channels {
-  SpscQueue<MidiEvent, 1024> input;        // real-time side -> worker: what the player played
-  SpscQueue<MidiEvent, 4096> output;       // worker -> real-time side: what to play, and when
-  std::atomic<uint32_t> epoch{0};          // bumped by every note-on the player plays
-  std::atomic<int64_t> now{0};             // first frame of the real-time side's current period
-  std::atomic<int64_t> beat_origin{0};     // a frame a beat falls on (the host's, or 0)
+  SpscQueue<MidiEvent, 1024> input;     // real-time side -> worker: what the player played
+  SpscQueue<MidiEvent, 4096> output;    // worker -> real-time side: what to play, and when
+  std::atomic<uint32_t> epoch{0};       // bumped by every note-on the player plays
+  std::atomic<int64_t> now{0};          // first frame of the real-time side's current period
+  std::atomic<int64_t> beat_origin{0};  // a frame a beat falls on (the host's, MIDI clock's, or 0)
+  // MIDI clock (24 ticks a quarter) on the input: the frames of its last beat and the
+  // frame of its last tick (INT64_MIN: none yet); accompaniment follows it while it ticks.
+  std::atomic<int64_t> clock_frames_per_beat{0};
+  std::atomic<int64_t> clock_last_tick{INT64_MIN};
   std::atomic<uint64_t> dropped_input{0};  // input refused by a full queue
   std::atomic<uint64_t> late_output{0};    // output that arrived after its time (played at once)
   std::atomic<uint64_t> stale_output{0};   // output dropped because the player played on

@@ -9,7 +9,28 @@ void RtScheduler::begin_period(int64_t start, uint32_t nframes) {
   ch_.now.store(start, std::memory_order_release);
 }
 
+void RtScheduler::clock(uint8_t status, int64_t frame) {
+  if (status == 0xfa) {  // start: the song begins at its first beat
+    clock_ticks_ = 0;
+    clock_beat_frame_ = INT64_MIN;
+    return;
+  }
+  if (status != 0xf8) return;  // continue and stop leave the grid as it is
+  if (clock_ticks_ % 24 == 0) {
+    if (clock_beat_frame_ != INT64_MIN && frame > clock_beat_frame_)
+      ch_.clock_frames_per_beat.store(frame - clock_beat_frame_, std::memory_order_relaxed);
+    ch_.beat_origin.store(frame, std::memory_order_release);
+    clock_beat_frame_ = frame;
+  }
+  ++clock_ticks_;
+  ch_.clock_last_tick.store(frame, std::memory_order_release);
+}
+
 void RtScheduler::input(const uint8_t* bytes, uint32_t size, uint32_t offset) {
+  if (size >= 1 && bytes[0] >= 0xf8) {
+    clock(bytes[0], start_ + offset);
+    return;
+  }
   MidiEvent e = from_bytes(start_ + offset, bytes, size);
   if (e.size == 0) return;
   if (e.is_note_on()) ch_.epoch.store(++epoch_, std::memory_order_release);

@@ -5,6 +5,7 @@
 //   begin_period(start, n)   the period's first frame on the host clock and its length;
 //   input(bytes, offset)     each incoming MIDI event: timestamped and queued for the
 //                            worker; a note-on starts a new epoch (the player plays on);
+//                            MIDI clock (start, ticks) sets the beat grid and tempo;
 //   emit_due(emit)           the worker's events that fall within the period, in time
 //                            order, as emit(offset, bytes, size);
 //   end_period()             wakes the worker if anything was queued.
@@ -50,6 +51,8 @@ class RtScheduler {
  private:
   // Moves the queue into pending_, then the period's due events into due_, in time order.
   void collect();
+  // Reads MIDI clock: 0xFA (start) makes the next tick a downbeat, every 24th tick a beat.
+  void clock(uint8_t status, int64_t frame);
 
   Channels& ch_;
   std::array<MidiEvent, kPending> pending_{};
@@ -58,6 +61,8 @@ class RtScheduler {
   size_t due_count_ = 0;
   std::array<uint16_t, 128> sounding_{};  // generated notes sounding, per key
   uint32_t epoch_ = 0;
+  int64_t clock_ticks_ = 0;
+  int64_t clock_beat_frame_ = INT64_MIN;
   int64_t start_ = 0;
   uint32_t nframes_ = 0;
   bool queued_ = false;

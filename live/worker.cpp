@@ -16,6 +16,8 @@ namespace {
 constexpr int64_t kTickMicros = 2000;
 // How long before a beat its chord is posted: worker wake-up jitter plus a period or two.
 constexpr double kBeatLookaheadSeconds = 0.06;
+// A chord is posted at least this long before its beat, or not at all (about a period).
+constexpr double kBeatMarginSeconds = 0.006;
 
 }  // namespace
 
@@ -126,16 +128,29 @@ void Worker::continue_phrase(const ControlValues& v) {
 
 void Worker::accompany(const ControlValues& v, int64_t now) {
   const double sr = options_.sample_rate;
-  const double frames_per_beat = sr * 60.0 / v.tempo_bpm;
+  double frames_per_beat = sr * 60.0 / v.tempo_bpm;
+  // A MIDI clock that ticked within the last half second sets the tempo (its beat grid is
+  // already in beat_origin); without one, the tempo control (or the host's) does.
+  const int64_t clock_beat = channels_.clock_frames_per_beat.load(std::memory_order_relaxed);
+  const int64_t last_tick = channels_.clock_last_tick.load(std::memory_order_acquire);
+  const bool ticking = last_tick != INT64_MIN && now - last_tick < int64_t(0.5 * sr);
+  if (ticking && clock_beat == 0) return;  // a clock has started: no grid until its second beat
+  if (ticking) frames_per_beat = double(clock_beat);
+  const double bpm = sr * 60.0 / frames_per_beat;
   const int64_t origin = channels_.beat_origin.load(std::memory_order_acquire);
   const int64_t next = int64_t(std::floor(double(now - origin) / frames_per_beat)) + 1;
   const int64_t beat_frame = origin + std::llround(double(next) * frames_per_beat);
-  if (next == last_beat_ || double(beat_frame - now) > kBeatLookaheadSeconds * sr) return;
-  last_beat_ = next;
+  // By frame, not by index: the origin moves with every beat of a MIDI clock.
+  if (beat_frame <= last_beat_frame_ + int64_t(frames_per_beat / 2)) return;
+  if (double(beat_frame - now) > kBeatLookaheadSeconds * sr) return;
+  last_beat_frame_ = beat_frame;
+  // A beat already within the period being played (a clock's grid just found) would sound
+  // late: better no chord than a late one.
+  if (double(beat_frame - now) < kBeatMarginSeconds * sr) return;
   const std::array<double, 12> seconds = tracker_.pitch_class_time(beat_frame - int64_t(frames_per_beat), now, sr);
   const std::optional<Chord> chord = choose_chord(seconds, v.key);
   if (!chord) return;
-  const int voices = int(std::lround(v.density * 60.0 / v.tempo_bpm));
+  const int voices = int(std::lround(v.density * 60.0 / bpm));
   const int64_t off = beat_frame + int64_t(0.9 * frames_per_beat);  // a breath before the next chord
   const std::vector<int> pitches = voice_chord(*chord, voices);
   for (int p : pitches)

@@ -76,7 +76,7 @@ class Worker {
   PhraseTracker tracker_;
   Generator gen_;
   std::optional<uint32_t> answered_epoch_;
-  int64_t last_beat_ = -1;
+  int64_t last_beat_frame_ = INT64_MIN;  // the beat the last chord was posted for
   WorkerStats stats_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

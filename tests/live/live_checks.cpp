@@ -27,7 +27,7 @@ void Drive::run(const std::vector<MidiEvent>& input, int64_t until, int wall_us)
     rt.begin_period(clock, kPeriod);
     for (; next < input.size() && input[next].frame < clock + kPeriod; ++next) {
       const uint8_t bytes[3] = {input[next].status, input[next].data1, input[next].data2};
-      rt.input(bytes, 3, uint32_t(std::max<int64_t>(0, input[next].frame - clock)));
+      rt.input(bytes, input[next].size, uint32_t(std::max<int64_t>(0, input[next].frame - clock)));
     }
     rt.emit_due(
         [&](uint32_t offset, const uint8_t* b, uint32_t size) { out.push_back(from_bytes(clock + offset, b, size)); });

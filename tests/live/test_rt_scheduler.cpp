@@ -120,3 +120,25 @@ TEST_CASE("rt scheduler: a period never allocates", "[live]") {
   std::vector<int> v(100);
   CHECK(count.count() >= 1);
 }
+
+TEST_CASE("rt scheduler: MIDI clock sets the beat grid and the tempo", "[live]") {
+  Channels ch;
+  RtScheduler rt(ch);
+  const uint8_t start[1] = {0xfa}, tick[1] = {0xf8};
+  rt.begin_period(0, 256);
+  rt.input(start, 1, 10);
+  rt.end_period();
+  CHECK(ch.clock_frames_per_beat.load() == 0);
+  // 120 BPM at 48 kHz: 24 ticks a beat, one every 1000 frames, from frame 5000.
+  for (int64_t t = 0; t <= 48; ++t) {
+    rt.begin_period(5000 + t * 1000, 1000);
+    rt.input(tick, 1, 0);
+    rt.end_period();
+    if (t == 0) CHECK(ch.beat_origin.load() == 5000);
+  }
+  CHECK(ch.clock_frames_per_beat.load() == 24000);
+  CHECK(ch.beat_origin.load() == 5000 + 48000);
+  CHECK(ch.clock_last_tick.load() == 5000 + 48000);
+  MidiEvent e;
+  CHECK_FALSE(ch.input.pop(e));  // clock is not the player's music
+}

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "live_checks.h"
@@ -121,4 +122,32 @@ TEST_CASE("worker: accompany plays the chord of the last beat on each beat", "[l
   // Beats 1..4 follow a beat with C E G sounding; after beat 4 nothing sounds, nothing is played.
   CHECK(beats == std::set<int64_t>{1, 2, 3, 4});
   CHECK(engine.channels().late_output.load() == 0);
+}
+
+TEST_CASE("worker: accompany locks to a MIDI clock", "[live]") {
+  LiveEngine engine(tiny_model("performance_rnn"), {.sample_rate = kRate, .seed = 5});
+  ControlValues v = values(Mode::accompany);
+  v.density = 5;      // 3 voices at the clock's 100 BPM
+  v.tempo_bpm = 120;  // overruled by the clock
+  store(engine.controls(), v);
+  engine.start();
+  Drive d(engine);
+  const int64_t beat = int64_t(kRate * 60 / 100), origin = 5000;
+  std::vector<MidiEvent> in;
+  in.push_back({origin - 100, 0, 0xfa, 0, 0, 1});
+  for (int64_t t = 0; t <= 7 * 24; ++t) in.push_back({origin + t * beat / 24, 0, 0xf8, 0, 0, 1});
+  for (int p : {60, 64, 67}) in.push_back(note_on(origin + 1000, p, 80));
+  for (int p : {60, 64, 67}) in.push_back(note_off(origin + 4 * beat, p));
+  std::stable_sort(in.begin(), in.end(), [](const MidiEvent& a, const MidiEvent& b) { return a.frame < b.frame; });
+  d.run(in, origin + 7 * beat, kRealTimeUs);
+  engine.stop();
+  check_note_stream(d.out);
+  std::set<int64_t> beats;
+  for (const MidiEvent& e : d.out) {
+    if (!e.is_note_on()) continue;
+    CHECK((e.frame - origin) % beat == 0);
+    beats.insert((e.frame - origin) / beat);
+  }
+  // The grid is known from the clock's second beat on; C E G sound until beat 4.
+  CHECK(beats == std::set<int64_t>{2, 3, 4});
 }
