@@ -11,9 +11,9 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "engine/serialize/atomic_file.h"
 #include "live/live_engine.h"
@@ -42,15 +42,26 @@ double rss_mb() {
   return double(resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
 
-// Reads one line from standard input if one is ready within `ms`; false at end of input.
-bool read_command(int ms, std::string& line, bool& got) {
-  got = false;
-  pollfd p{STDIN_FILENO, POLLIN, 0};
-  if (poll(&p, 1, ms) <= 0) return true;
-  if (!std::getline(std::cin, line)) return false;
-  got = true;
-  return true;
-}
+// Lines typed on standard input, read without blocking the main loop for long. Reads
+// the descriptor itself: a buffered stream would hold a second line poll() cannot see.
+class CommandLines {
+ public:
+  // Waits up to `ms` for input; false once standard input has ended.
+  bool poll_lines(int ms, std::vector<std::string>& lines) {
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0) return true;
+    char buf[1024];
+    const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+    if (n <= 0) return false;
+    pending_.append(buf, size_t(n));
+    for (size_t end; (end = pending_.find('\n')) != std::string::npos; pending_.erase(0, end + 1))
+      lines.push_back(pending_.substr(0, end));
+    return true;
+  }
+
+ private:
+  std::string pending_;
+};
 
 void run(const LiveArgs& a) {
   live::ControlValues values;
@@ -85,14 +96,15 @@ void run(const LiveArgs& a) {
   const double warm_at = std::max(10.0, seconds / 6);
   double rss_warm = -1, rss_max = 0, next_sample = 0;
   bool stdin_open = true;
+  CommandLines commands;
   while (!g_stop && !jack.shut_down() && (seconds <= 0 || elapsed() < seconds)) {
-    std::string line;
-    bool got = false;
+    std::vector<std::string> lines;
     if (stdin_open)
-      stdin_open = read_command(100, line, got);
+      stdin_open = commands.poll_lines(100, lines);
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (got && !line.empty()) {
+    for (const std::string& line : lines) {
+      if (line.empty()) continue;
       try {
         live::apply_command(engine.controls(), line);
         fmt::print("cadenza live: {}\n", line);

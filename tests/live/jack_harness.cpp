@@ -35,23 +35,38 @@ bool on_path(const std::string& program) {
 
 }  // namespace
 
-Child::Child(const std::vector<std::string>& argv, const std::string& log_path) {
+Child::Child(const std::vector<std::string>& argv, const std::string& log_path, bool piped_stdin) {
+  int pipe_fds[2] = {-1, -1};
+  if (piped_stdin) REQUIRE(pipe(pipe_fds) == 0);
   pid_ = fork();
   REQUIRE(pid_ >= 0);
   if (pid_ == 0) {
     const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int devnull = open("/dev/null", O_RDONLY);
+    const int in = piped_stdin ? pipe_fds[0] : open("/dev/null", O_RDONLY);
     if (fd >= 0) dup2(fd, 1), dup2(fd, 2);
-    if (devnull >= 0) dup2(devnull, 0);
+    if (in >= 0) dup2(in, 0);
+    if (piped_stdin) close(pipe_fds[1]);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
   }
+  if (piped_stdin) {
+    close(pipe_fds[0]);
+    stdin_ = pipe_fds[1];
+  }
 }
 
-Child::~Child() { stop(5); }
+Child::~Child() {
+  stop(5);
+  if (stdin_ >= 0) close(stdin_);
+}
+
+void Child::write_stdin(const std::string& text) {
+  REQUIRE(stdin_ >= 0);
+  REQUIRE(write(stdin_, text.data(), text.size()) == ssize_t(text.size()));
+}
 
 bool Child::running() {
   if (done_) return false;

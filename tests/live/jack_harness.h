@@ -21,7 +21,9 @@ namespace cadenza::live::test {
 // A child process (argv[0] looked up on PATH), killed with SIGTERM at destruction.
 class Child {
  public:
-  Child(const std::vector<std::string>& argv, const std::string& log_path);
+  // With `piped_stdin`, write_stdin() feeds its standard input; otherwise /dev/null.
+  Child(const std::vector<std::string>& argv, const std::string& log_path, bool piped_stdin = false);
+  void write_stdin(const std::string& text);
   ~Child();
   // Sends SIGTERM and waits; the exit status (-1 if killed by a signal).
   int stop(int timeout_seconds = 30);
@@ -30,6 +32,7 @@ class Child {
 
  private:
   pid_t pid_ = -1;
+  int stdin_ = -1;  // our end of its standard input, when piped
   int status_ = -1;
   bool done_ = false;
 };

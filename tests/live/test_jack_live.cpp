@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "jack_harness.h"
@@ -75,6 +76,41 @@ TEST_CASE("jack: cadenza live answers a phrase played into it, in range and on t
   CHECK(report["dropped_input"] == 0);
   // Its process callback takes a small part of the period: no xrun is of its making.
   CHECK(report["max_process_us"].get<double>() < report["period_us"].get<double>() / 4);
+}
+
+TEST_CASE("jack: controls typed while it runs switch it to accompany at a new tempo", "[live][jack]") {
+  DummyServer server;
+  const fs::path dir = scratch("cadenza_live_controls");
+  Child live({CADENZA_BINARY, "live", "--model", "bach_chorales", "--mode", "continue", "--name", "under_test",
+              "--duration", "60", "--density", "5"},
+             (dir / "live.log").string(), true);
+  INFO("cadenza live's log: " << (dir / "live.log").string());
+  REQUIRE(wait_for_port("under_test:out", 60));
+  live.write_stdin("mode accompany\ntempo 100\n");
+  TestClient player("player"), listener("listener");
+  player.connect_to("under_test:in");
+  listener.connect_from("under_test:out");
+  const double sr = player.sample_rate();
+  const int64_t beat = int64_t(sr * 60 / 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the commands are read every 100 ms
+  // C, E and G held for four beats: chords (C major, 3 voices at 100 BPM) on the beats of
+  // the JACK clock at the typed tempo.
+  std::vector<MidiEvent> chord{note_on(0, 60, 80),     note_on(0, 64, 80),     note_on(0, 67, 80),
+                               note_off(4 * beat, 60), note_off(4 * beat, 64), note_off(4 * beat, 67)};
+  const int64_t base = player.play(chord);
+  for (int i = 0; i < 300 && listener.now() < base + 6 * beat; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(live.stop() == 0);
+  const std::vector<MidiEvent> got = listener.received();
+  check_note_stream(got);
+  std::set<int64_t> beats;
+  for (const MidiEvent& e : got) {
+    if (!e.is_note_on()) continue;
+    CHECK(e.frame % beat == 0);  // on the grid of the typed tempo (120 BPM's would be 24000)
+    CHECK((e.data1 == 48 || e.data1 == 55 || e.data1 == 64));
+    beats.insert(e.frame / beat);
+  }
+  CHECK(beats.size() >= 3);
 }
 
 TEST_CASE("jack: without a server cadenza live says so in one line", "[live][jack]") {
