@@ -11,6 +11,7 @@ packages=(
   libfluidsynth-dev fluid-soundfont-gm
   libopenmpi-dev openmpi-bin
   python3-dev pybind11-dev python3-numpy python3-pytest python3-setuptools python3-wheel python3-venv
+  jackd2 libjack-jackd2-dev lv2-dev liblilv-dev lilv-utils
 )
 # Reference peers for fixtures and benchmarks (PyTorch, mido); only with --with-peers.
 peer_packages=(python3-torch python3-mido)

@@ -4,8 +4,9 @@
 #                                      the repository alone (a test that cannot run here, e.g.
 #                                      without a Vulkan device, is reported as skipped)
 #   bash scripts/test.sh --sanitize    the quick suite under AddressSanitizer + UBSan (build-asan/)
-#   bash scripts/test.sh --label L     another CTest label: slow, vulkan, quick, corpus (the
-#                                      public corpora from $CADENZA_CORPORA, default ../shared/data),
+#   bash scripts/test.sh --label L     another CTest label: slow, vulkan, quick, soak (a minute of
+#                                      `cadenza live` on a dummy JACK server), corpus (the public
+#                                      corpora from $CADENZA_CORPORA, default ../shared/data),
 #                                      or pip (pip install . into a fresh venv, offline)
 #   bash scripts/test.sh --label fuzz  the libFuzzer targets, a minute each (clang, build-fuzz/;
 #                                      docs/FUZZING.md)

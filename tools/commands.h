@@ -24,5 +24,8 @@ void add_corpus_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_tokenizer_command(CLI::App& app);
+#ifdef CADENZA_HAVE_JACK
+void add_live_command(CLI::App& app);  // JACK found at build time
+#endif
 
 }  // namespace cadenza::tools

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   cadenza::tools::add_export_command(app);
   cadenza::tools::add_tokenizer_command(app);
   cadenza::tools::add_devices_command(app);
+#ifdef CADENZA_HAVE_JACK
+  cadenza::tools::add_live_command(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -19,7 +19,7 @@ class PerformanceRnn : public TokenRnn {
   PerformanceRnn(TokenRnnConfig c, nlohmann::json json, PerformanceControls controls)
       : TokenRnn("performance_rnn", std::move(c), std::move(json)), controls_(controls) {}
 
- protected:
+ public:
   std::vector<float> sampling_condition(const nlohmann::json& controls) const override {
     return performance_control_row(controls, controls_);
   }

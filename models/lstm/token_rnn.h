@@ -58,12 +58,13 @@ class TokenRnn : public Model {
   // -> logits [B, T, V], carrying `state` across calls.
   Tensor step(const Tensor& tokens, const Tensor& condition, TokenRnnState& state);
   int64_t vocab_size() const { return vocab_; }
-
- protected:
-  // The per-step condition used while sampling ([C] values; empty when C = 0).
+  // The per-step condition used while sampling ([C] values; empty when C = 0); public for
+  // samplers that drive step() themselves (a live continuation).
   virtual std::vector<float> sampling_condition(const nlohmann::json& controls) const;
   // The SampleOptions.controls keys the model follows (others are refused).
   virtual std::vector<std::string> control_names() const { return {}; }
+
+ protected:
   const TokenRnnConfig& token_config() const { return cfg_; }
 
  private:

@@ -21,7 +21,8 @@ set(layers
   "dist/"          "engine/ ops/"
   "music/"         "engine/serialize/atomic_file.h"
   "models/"        "engine/ ops/ nn/ optim/ dist/ music/"
-  "tools/"         "engine/ ops/ nn/ optim/ dist/ music/ models/"
+  "live/"          "engine/ ops/ nn/ optim/ dist/ music/ models/"
+  "tools/"         "engine/ ops/ nn/ optim/ dist/ music/ models/ live/"
   "python/"        "engine/ ops/ nn/ optim/ dist/ music/ models/")
 # What engine/ outside engine/vulkan/ may not reach although the prefix "engine/" allows it.
 set(engine_core_denied "engine/vulkan/")

@@ -1,0 +1,67 @@
+#pragma once
+// `cadenza live` on JACK: one client with a MIDI input and a MIDI output port whose
+// process callback is the real-time side of a live::LiveEngine (live/rt_scheduler.h),
+// optionally with a simulated player in place of the input port (soak runs). The
+// callback never allocates, locks or waits; it also times itself, so a run can show that
+// the xruns it reports (if any) were not its doing.
+#include <jack/jack.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "live/live_engine.h"
+#include "live/simulated_player.h"
+
+namespace cadenza::tools {
+
+struct JackLiveOptions {
+  std::string client_name = "cadenza";
+  std::string connect_in, connect_out;  // ports to connect to ours ("" = none)
+  bool simulate = false;                // play SimulatedPlayer into the input
+  uint64_t seed = 0;
+};
+
+class JackLive {
+ public:
+  // Opens the client (the server named by $JACK_DEFAULT_SERVER, never started by us) and
+  // registers the ports; throws when there is no server.
+  explicit JackLive(JackLiveOptions options);
+  ~JackLive();
+  JackLive(const JackLive&) = delete;
+  JackLive& operator=(const JackLive&) = delete;
+
+  double sample_rate() const;
+  uint32_t period() const;
+  std::string port_name(bool input) const;
+  // Starts calling `engine` from the process callback and makes the requested connections.
+  void activate(live::LiveEngine& engine);
+  void deactivate();
+
+  uint64_t xruns() const { return xruns_.load(); }
+  uint64_t cycles() const { return cycles_.load(); }
+  double max_process_micros() const { return double(max_process_ns_.load()) * 1e-3; }
+  uint64_t simulated_phrases() const { return simulated_phrases_.load(); }
+  bool shut_down() const { return shutdown_.load(); }
+
+ private:
+  static int process(jack_nframes_t nframes, void* self);
+  static int on_xrun(void* self);
+  static void on_shutdown(void* self);
+  int64_t unwrap(jack_nframes_t frame);
+
+  JackLiveOptions options_;
+  jack_client_t* client_ = nullptr;
+  jack_port_t* in_ = nullptr;
+  jack_port_t* out_ = nullptr;
+  live::LiveEngine* engine_ = nullptr;
+  std::unique_ptr<live::SimulatedPlayer> player_;
+  bool active_ = false;
+  uint32_t last_frame32_ = 0;
+  int64_t frames_ = 0;
+  bool clock_started_ = false;
+  std::atomic<uint64_t> xruns_{0}, cycles_{0}, max_process_ns_{0}, simulated_phrases_{0};
+  std::atomic<bool> shutdown_{false};
+};
+
+}  // namespace cadenza::tools
