@@ -132,6 +132,7 @@ void run(const LiveArgs& a) {
                            {"cycles", jack.cycles()},
                            {"xruns", jack.xruns()},
                            {"max_process_us", jack.max_process_micros()},
+                           {"max_process_cpu_us", jack.max_process_cpu_micros()},
                            {"period_us", 1e6 * jack.period() / jack.sample_rate()},
                            {"simulated_phrases", jack.simulated_phrases()},
                            {"continuations", s.continuations.load()},

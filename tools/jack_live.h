@@ -40,7 +40,9 @@ class JackLive {
 
   uint64_t xruns() const { return xruns_.load(); }
   uint64_t cycles() const { return cycles_.load(); }
+  // The longest process callback, in wall time and in the callback thread's CPU time.
   double max_process_micros() const { return double(max_process_ns_.load()) * 1e-3; }
+  double max_process_cpu_micros() const { return double(max_process_cpu_ns_.load()) * 1e-3; }
   uint64_t simulated_phrases() const { return simulated_phrases_.load(); }
   bool shut_down() const { return shutdown_.load(); }
 
@@ -60,7 +62,7 @@ class JackLive {
   uint32_t last_frame32_ = 0;
   int64_t frames_ = 0;
   bool clock_started_ = false;
-  std::atomic<uint64_t> xruns_{0}, cycles_{0}, max_process_ns_{0}, simulated_phrases_{0};
+  std::atomic<uint64_t> xruns_{0}, cycles_{0}, max_process_ns_{0}, max_process_cpu_ns_{0}, simulated_phrases_{0};
   std::atomic<bool> shutdown_{false};
 };
 

@@ -23,7 +23,10 @@ void note_allocation() {
 #endif
 
 #ifdef CADENZA_ASAN
-#include <sanitizer/allocator_interface.h>
+// The sanitizer runtime's hook, declared here: gcc ships the runtime (libasan) but not
+// clang's <sanitizer/allocator_interface.h>; both runtimes export this function.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, size_t),
+                                                         void (*free_hook)(const volatile void*));
 
 namespace {
 void on_malloc(const volatile void*, size_t) { note_allocation(); }

@@ -74,8 +74,9 @@ TEST_CASE("jack: cadenza live answers a phrase played into it, in range and on t
   CHECK(report["continuations"].get<int>() >= 1);
   CHECK(report["late_output"] == 0);
   CHECK(report["dropped_input"] == 0);
-  // Its process callback takes a small part of the period: no xrun is of its making.
-  CHECK(report["max_process_us"].get<double>() < report["period_us"].get<double>() / 4);
+  // Its process callback works a small part of the period: no xrun is of its making. CPU
+  // time, not wall time: on a busy machine the callback's thread may be preempted.
+  CHECK(report["max_process_cpu_us"].get<double>() < report["period_us"].get<double>() / 4);
 }
 
 TEST_CASE("jack: controls typed while it runs switch it to accompany at a new tempo", "[live][jack]") {

@@ -40,8 +40,9 @@ TEST_CASE("jack soak: simulated playing with no xrun of its making and flat memo
   CHECK(r["continuations"].get<double>() >= minutes * 5);
   CHECK(r["errors"] == 0);
   CHECK(r["dropped_input"] == 0);
-  // No xrun of its making: its process callback never takes more than a quarter period.
-  CHECK(r["max_process_us"].get<double>() < r["period_us"].get<double>() / 4);
+  // No xrun of its making: its process callback never works more than a quarter period (CPU
+  // time: wall time also counts the preemptions of a busy machine).
+  CHECK(r["max_process_cpu_us"].get<double>() < r["period_us"].get<double>() / 4);
   // Flat memory once warm: RSS grows by less than 8 MB over the rest of the run.
   CHECK(r["rss_warm_mb"].get<double>() > 0);
   CHECK(r["rss_max_mb"].get<double>() - r["rss_warm_mb"].get<double>() < 8);
