@@ -136,7 +136,8 @@ void Plugin::run(uint32_t frames) {
   rt.end_period();
   // A pass for the worker when something was played, or every few milliseconds; never
   // two outstanding (the host queues them; one is enough to catch up).
-  if ((played || frame - last_work >= int64_t(kWorkEverySeconds * rate)) && !work_pending.load() && schedule) {
+  const bool due = last_work == INT64_MIN || frame - last_work >= int64_t(kWorkEverySeconds * rate);
+  if ((played || due) && !work_pending.load() && schedule) {
     work_pending.store(true);
     const uint32_t token = 0;
     if (schedule->schedule_work(schedule->handle, sizeof token, &token) == LV2_WORKER_SUCCESS)

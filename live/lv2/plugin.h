@@ -59,7 +59,7 @@ struct Plugin {
   const LV2_Atom_Sequence* in = nullptr;
   LV2_Atom_Sequence* out = nullptr;
   int64_t frame = 0;              // the running frame count: the live clock
-  int64_t last_work = INT64_MIN;  // frame of the last scheduled work
+  int64_t last_work = INT64_MIN;  // frame of the last scheduled work (INT64_MIN: none yet)
   bool host_tempo = false;        // a time:Position with a tempo has come
   std::atomic<bool> work_pending{false};
 };
