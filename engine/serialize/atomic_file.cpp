@@ -1,9 +1,11 @@
 #include "engine/serialize/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -80,6 +82,23 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
   AtomicFile f(path);
   f.write(bytes.data(), bytes.size());
   f.commit();
+}
+
+void remove_stale_temporaries(const std::filesystem::path& dir) {
+  static constexpr std::string_view kMark = ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(kMark);
+    if (at == std::string::npos) continue;
+    const char* first = name.data() + at + kMark.size();
+    const char* last = name.data() + name.size();
+    pid_t pid = 0;
+    if (const auto r = std::from_chars(first, last, pid); r.ec != std::errc() || r.ptr != last || pid <= 0) continue;
+    // A live process (or one we may not signal) may still be writing it.
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::filesystem::remove(entry.path(), ec);
+  }
 }
 
 }  // namespace cadenza::serialize

@@ -28,4 +28,9 @@ class AtomicFile {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
+// A writer killed in the instant between naming its temporary file and the rename leaves
+// that name ("<target>.tmp-<pid>") behind. Removes such files in `dir` whose process is
+// gone; a program that owns a folder (a corpus store) calls it before writing there.
+void remove_stale_temporaries(const std::filesystem::path& dir);
+
 }  // namespace cadenza::serialize

@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "engine/serialize/atomic_file.h"
 #include "music/corpus/file_list.h"
 #include "music/corpus/piece_hash.h"
 #include "music/corpus/shard_file.h"
@@ -103,6 +104,7 @@ BuildReport build_store(const fs::path& folder, const fs::path& out, const Build
   const uint32_t token_bytes = token_bytes_for(tokenizer->vocab_size());
   const FileList files(folder);
   fs::create_directories(out);
+  serialize::remove_stale_temporaries(out);
   // Without its config a store reads as incomplete, for as long as this build runs.
   fs::remove(out / kConfigFile);
 
