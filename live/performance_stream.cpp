@@ -64,6 +64,7 @@ class TransformerStepper : public TokenStepper {
   Tensor prime(std::span<const int32_t> tokens, double) override {
     caches_.clear();
     caches_.resize(size_t(model_->config().value("layers", int64_t(4))));
+    for (nn::KVCache& c : caches_) c.reserve(2 * window_);  // it plays on: the window slides
     std::vector<int32_t> prompt(tokens.begin(), tokens.end());
     if (prompt.empty()) prompt.push_back(model_->start_token());
     if (int64_t(prompt.size()) > window_) prompt.erase(prompt.begin(), prompt.end() - window_);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/error.h"
 #include "models/bundled_data.h"
 #include "models/registry.h"
 #include "models/train.h"
@@ -28,9 +29,14 @@ std::string describe_validation(const Model& model, double loss, double accuracy
 
 bool tracks_best(const Model& model) { return family_hooks(model).tracks_best; }
 
-std::filesystem::path default_corpus_path(const Model& model) {
+std::optional<std::filesystem::path> bundled_corpus_path(const Model& model) {
   const FamilyHooks& f = family_hooks(model);
-  return f.default_corpus ? f.default_corpus(model) : bundled_data_file("jsb-chorales-quarter.json");
+  return f.bundled_corpus ? f.bundled_corpus(model) : bundled_data_file("jsb-chorales-quarter.json");
+}
+
+std::filesystem::path default_corpus_path(const Model& model) {
+  if (auto path = bundled_corpus_path(model)) return *path;
+  fail("{} needs --data {}: no such corpus is bundled", model.name(), family_hooks(model).required_data);
 }
 
 EvalReport evaluate_report(Model& model, const Dataset& data, DataSplit split) {

@@ -46,6 +46,10 @@ struct SampleEvalReport {
   std::string text;     // printed after "<model> at step <n>: "
 };
 
+// What --data must name for the multitrack families (no multitrack corpus is bundled:
+// MuseGAN's LPD-5 is far too large to ship).
+inline constexpr const char* kMultitrackData = "FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music)";
+
 struct FamilyHooks {
   // The family's own data; returning nullptr (a config that reads tokens or rolls) falls
   // back to the shared stages, as does leaving it empty.
@@ -57,9 +61,10 @@ struct FamilyHooks {
   std::function<std::string(const Model&, const EvalResult&)> describe_validation;
   // Whether validation is a likelihood, so that the best checkpoint and patience apply.
   bool tracks_best = true;
-  // The corpus when none is given (it may throw, saying to pass --data); default the
-  // bundled jsb-chorales-quarter.json.
-  std::function<std::filesystem::path(const Model&)> default_corpus;
+  // The bundled corpus used when none is given, or nullopt for a model none is bundled for
+  // (then `required_data` says what --data must name); default jsb-chorales-quarter.json.
+  std::function<std::optional<std::filesystem::path>(const Model&)> bundled_corpus;
+  std::string required_data;  // e.g. "FOLDER of multitrack MIDI files (e.g. ...)"
   // One evaluation pass giving the shared figures and the family's; default evaluate().
   std::function<EvalReport(Model&, const Dataset&, DataSplit)> evaluate;
   // Set for a family whose evaluation is no likelihood: replaces the NLL pass.
@@ -72,6 +77,9 @@ const FamilyHooks& family_hooks(const Model& model);
 std::string step_unit(const Model& model);
 std::string describe_validation(const Model& model, double loss, double accuracy);
 bool tracks_best(const Model& model);
+// The family's bundled corpus for `model`, if it has one.
+std::optional<std::filesystem::path> bundled_corpus_path(const Model& model);
+// The same, or an error saying which --data the model needs.
 std::filesystem::path default_corpus_path(const Model& model);
 EvalReport evaluate_report(Model& model, const Dataset& data, DataSplit split);
 

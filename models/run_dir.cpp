@@ -1,8 +1,7 @@
 #include "models/run_dir.h"
 
-#include <fstream>
-
 #include "engine/error.h"
+#include "engine/serialize/json_file.h"
 #include "models/family.h"
 #include "models/registry.h"
 #include "models/zoo.h"
@@ -88,10 +87,8 @@ RunSpec make_run_spec(const std::string& model, const std::string& preset, const
 RunSpec load_run_spec(const fs::path& dir) {
   const fs::path path = config_path(dir);
   CADENZA_CHECK(fs::is_directory(dir), "{}: no such run directory", dir.string());
-  std::ifstream in(path);
-  CADENZA_CHECK(in.good(), "{}: no config.json (not a cadenza train directory)", dir.string());
-  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  CADENZA_CHECK(!j.is_discarded(), "{}: not valid JSON", path.string());
+  CADENZA_CHECK(fs::exists(path), "{}: no config.json (not a cadenza train directory)", dir.string());
+  const nlohmann::json j = serialize::read_json_object(path);
   try {
     return run_spec_from_json(j);
   } catch (const std::exception& e) {
@@ -112,6 +109,7 @@ RunCheckpoint resolve_checkpoint(const fs::path& run) {
 TrainedModel load_trained_model(const fs::path& run) {
   const auto [dir, ckpt] = resolve_checkpoint(run);
   TrainedModel out;
+  out.dir = dir;
   out.spec = load_run_spec(dir);
   try {
     out.model = find_model(out.spec.model).make(out.spec.config);

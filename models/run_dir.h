@@ -43,6 +43,7 @@ struct TrainedModel {
   RunSpec spec;
   std::shared_ptr<Model> model;  // in eval mode
   int64_t step = 0;
+  std::filesystem::path dir;  // the run directory (or zoo folder) it was read from
 };
 // Where a run's weights are: given a run directory, that directory and its last checkpoint;
 // given one of its checkpoint files (DIR/best.safetensors), the file's directory and the file;

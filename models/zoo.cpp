@@ -1,10 +1,10 @@
 #include "models/zoo.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/error.h"
+#include "engine/serialize/json_file.h"
 #include "models/bundled_data.h"
 #include "models/run_dir.h"
 
@@ -12,14 +12,6 @@ namespace cadenza::models {
 namespace fs = std::filesystem;
 
 namespace {
-
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  CADENZA_CHECK(in.good(), "{}: missing", path.string());
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  CADENZA_CHECK(j.is_object(), "{}: not a JSON object", path.string());
-  return j;
-}
 
 std::string text(const nlohmann::json& card, const char* key, const fs::path& path) {
   CADENZA_CHECK(card.contains(key) && card[key].is_string(), "{}: no \"{}\" string", path.string(), key);
@@ -32,7 +24,7 @@ ZooModel read_entry(const fs::path& dir) {
   m.dir = dir;
   m.family = load_run_spec(dir).model;
   const fs::path card_path = dir / "card.json";
-  const nlohmann::json card = read_json(card_path);
+  const nlohmann::json card = serialize::read_json_object(card_path);
   m.summary = text(card, "summary", card_path);
   m.corpus = text(card, "corpus", card_path);
   m.license = text(card, "license", card_path);

@@ -1,5 +1,6 @@
 #include "nn/attention.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/autograd.h"
@@ -65,25 +66,59 @@ void MultiheadAttention::quantize_for_inference(WeightPrecision p) {
                           : HalfMatrix{};
 }
 
+void KVCache::append(const Tensor& k_new, const Tensor& v_new) {
+  if (GradMode::enabled() && (k_new.requires_grad() || v_new.requires_grad() || k.requires_grad())) {
+    k = k.defined() ? concat({k, k_new}, 2) : k_new;
+    v = v.defined() ? concat({v, v_new}, 2) : v_new;
+    k_buffer_ = v_buffer_ = Tensor();
+    start_ = 0;
+    return;
+  }
+  NoGradGuard no_grad;
+  const int64_t held = length(), added = k_new.size(2);
+  const int64_t capacity = k_buffer_.defined() ? k_buffer_.size(2) : 0;
+  if (start_ + held + added > capacity) {
+    if (held + added <= capacity / 2) {
+      // Slid far enough that the held rows fit before their start: move them to the front
+      // (the ranges cannot overlap, start_ >= capacity / 2 >= held).
+      copy_(narrow(k_buffer_, 2, 0, held), k);
+      copy_(narrow(v_buffer_, 2, 0, held), v);
+    } else {
+      Shape shape = k_new.shape();
+      shape[2] = std::max(held + added > reserved_ ? 2 * (held + added) : reserved_, int64_t{16});
+      Tensor kb = Tensor::empty(shape, k_new.dtype(), k_new.device());
+      shape[3] = v_new.size(3);
+      Tensor vb = Tensor::empty(shape, v_new.dtype(), v_new.device());
+      if (held > 0) {
+        copy_(narrow(kb, 2, 0, held), k);
+        copy_(narrow(vb, 2, 0, held), v);
+      }
+      k_buffer_ = kb;
+      v_buffer_ = vb;
+    }
+    start_ = 0;
+  }
+  copy_(narrow(k_buffer_, 2, start_ + held, added), k_new);
+  copy_(narrow(v_buffer_, 2, start_ + held, added), v_new);
+  k = narrow(k_buffer_, 2, start_, held + added);
+  v = narrow(v_buffer_, 2, start_, held + added);
+}
+
 void KVCache::keep_last(int64_t n) {
   CADENZA_CHECK(n >= 0, "KVCache::keep_last: n must be at least 0, got {}", n);
-  if (length() <= n) return;
-  k = narrow(k, 2, length() - n, n);
-  v = narrow(v, 2, length() - n, n);
+  const int64_t drop = length() - n;
+  if (drop <= 0) return;
+  if (k_buffer_.defined()) start_ += drop;
+  k = narrow(k, 2, drop, n);
+  v = narrow(v, 2, drop, n);
 }
 
 Tensor MultiheadAttention::forward_cached(const Tensor& x, KVCache& cache) const {
   CADENZA_CHECK(x.dim() == 3 && x.size(2) == embed_dim_ && (!cache.k.defined() || cache.k.size(0) == x.size(0)),
                 "MultiheadAttention::forward_cached: x {} should be [B, L, {}] with B = the cache's {}",
                 shape_str(x.shape()), embed_dim_, cache.k.defined() ? cache.k.size(0) : x.size(0));
-  Tensor k = project(x, 1), v = project(x, 2);
-  if (cache.k.defined()) {
-    k = concat({cache.k, k}, 2);
-    v = concat({cache.v, v}, 2);
-  }
-  cache.k = k;
-  cache.v = v;
-  return merge_heads(attention(project(x, 0), k, v, /*causal=*/true, {}, rel_emb));
+  cache.append(project(x, 1), project(x, 2));
+  return merge_heads(attention(project(x, 0), cache.k, cache.v, /*causal=*/true, {}, rel_emb));
 }
 
 }  // namespace cadenza::nn

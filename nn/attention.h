@@ -19,11 +19,27 @@ namespace cadenza::nn {
 // Keys and values of the positions seen so far, [B, heads, S, head_dim] each, for
 // incremental decoding: forward_cached appends the new positions' projections, so a step
 // projects only its own tokens and attends over the whole history.
-struct KVCache {
+// k and v are views into buffers with room to spare: a step writes its rows in place (no
+// copy of the history, no new allocation), and a sliding window moves the views' start
+// forward, moving the rows back to the buffers' front only when the views reach their end
+// (a copy every few hundred steps, not every step). A cached forward that records a
+// gradient keeps the differentiable concatenation instead.
+class KVCache {
+ public:
   Tensor k, v;
   int64_t length() const { return k.defined() ? k.size(2) : 0; }
+  // Adds positions [B, heads, L, head_dim] after the ones held.
+  void append(const Tensor& k_new, const Tensor& v_new);
   // Forgets all but the newest n positions (a sliding window over a long history).
   void keep_last(int64_t n);
+  // Sizes the buffers' first allocation for this many positions (a sampler that knows its
+  // length allocates once; a window that slides needs twice the window).
+  void reserve(int64_t positions) { reserved_ = positions; }
+
+ private:
+  Tensor k_buffer_, v_buffer_;  // [B, heads, capacity, head_dim]; undefined on the concat path
+  int64_t start_ = 0;           // where k and v begin in the buffers
+  int64_t reserved_ = 0;
 };
 
 struct AttentionOptions {

@@ -32,22 +32,16 @@ std::string read_all(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// Whether `path` is the family's bundled corpus; a family without one (multitrack models)
-// says so by throwing.
 bool is_bundled_corpus(const fs::path& path, const models::Model& model) {
-  try {
-    std::error_code ec;
-    return fs::equivalent(path, models::default_corpus_path(model), ec);
-  } catch (const std::exception&) {
-    return false;
-  }
+  const auto bundled = models::bundled_corpus_path(model);
+  std::error_code ec;
+  return bundled && fs::equivalent(path, *bundled, ec);
 }
 
 void run(const ExportOptions& o) {
   const fs::path out = o.out;
   CADENZA_CHECK(!fs::exists(models::config_path(out)), "{}: already holds a model; remove it or choose another --out",
                 out.string());
-  const models::RunCheckpoint source = models::resolve_checkpoint(o.checkpoint);
   models::TrainedModel trained = models::load_trained_model(o.checkpoint);
   models::RunSpec spec = trained.spec;
   // The family's bundled corpus is recorded as "" (its default), so the exported model
@@ -60,7 +54,7 @@ void run(const ExportOptions& o) {
     spec.data.path = models::corpus_name(spec.data.path);
   fs::create_directories(out);
   optim::save_checkpoint(models::checkpoint_path(out), *trained.model, nullptr, {trained.step, 0});
-  if (const fs::path attributes = models::attributes_path(source.dir); fs::exists(attributes))
+  if (const fs::path attributes = models::attributes_path(trained.dir); fs::exists(attributes))
     serialize::write_file_atomic(models::attributes_path(out), read_all(attributes));
   // config.json last: a folder without it is not a model yet (an interrupted export).
   serialize::write_file_atomic(models::config_path(out), models::to_json(spec).dump(2) + "\n");

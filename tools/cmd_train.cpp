@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 
 #include "dist/communicator.h"
 #include "engine/error.h"
+#include "engine/serialize/json_file.h"
 #include "models/registry.h"
 #include "models/train.h"
 #include "models/train_request.h"
@@ -48,14 +48,6 @@ struct TrainCli {
   bool resume = false, strict_data = false;
 };
 
-nlohmann::json read_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail("{}: cannot read the config file", path);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) fail("{}: not a JSON object", path);
-  return j;
-}
-
 // With several ranks, an error on one (a failed collective, a full disk on rank 0) would
 // leave the others waiting in a collective: that rank says what happened and ends the job.
 models::TrainResult train_or_end_job(const std::string& out, const models::RunSpec& spec, bool resume,
@@ -79,7 +71,7 @@ models::TrainRequest train_request(const TrainCli& o, const CLI::App& cmd) {
   models::TrainRequest r;
   r.model = o.model;
   if (given("--preset")) r.preset = o.preset;
-  if (given("--config")) r.patch = read_config_file(o.config_file);
+  if (given("--config")) r.patch = serialize::read_json_object(o.config_file);
   if (given("--data")) r.data = o.data;
   if (given("--tokenizer")) r.tokenizer = o.tokenizer;
   if (given("--init-from")) r.init_from = o.init_from;

@@ -222,7 +222,7 @@ FamilyHooks deepbach_family() {
   FamilyHooks f;
   f.data_source = make_chorale_source;
   f.step_unit = [](const Model&) -> std::string { return "voice-step"; };
-  f.default_corpus = [](const Model&) { return bundled_data_file("Jsb16thSeparated.json"); };
+  f.bundled_corpus = [](const Model&) { return std::optional(bundled_data_file("Jsb16thSeparated.json")); };
   f.evaluate = voice_eval_report;
   return f;
 }

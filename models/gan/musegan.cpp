@@ -288,12 +288,8 @@ FamilyHooks musegan_family() {
     return fmt::format("valid critic gap {:.4f} (E[D(fake)] - E[D(real)])", r.nll);
   };
   f.tracks_best = false;
-  // No multitrack corpus is bundled (MuseGAN's LPD-5 is far too large to ship).
-  f.default_corpus = [](const Model&) -> std::filesystem::path {
-    fail(
-        "musegan needs --data FOLDER of multitrack MIDI files (e.g. ../shared/data/freedoom_music); no multitrack "
-        "corpus is bundled");
-  };
+  f.bundled_corpus = [](const Model&) { return std::optional<std::filesystem::path>(); };
+  f.required_data = kMultitrackData;
   f.evaluate_samples = musegan_sample_eval;
   return f;
 }

@@ -160,6 +160,9 @@ std::vector<int32_t> MusicTransformer::generate(std::vector<int32_t> tokens, con
   nn::EvalScope eval_mode(*this);
   const int64_t window = config_.max_length;
   std::vector<nn::KVCache> caches(blocks_.size());
+  // Room for every position at once, or for a window that slides.
+  const int64_t positions = std::min<int64_t>(int64_t(tokens.size()), window) + options.length;
+  for (auto& c : caches) c.reserve(positions <= window ? positions : 2 * window);
 
   // Logits [1, V] of the token after the last one fed.
   auto call = [&](std::span<const int32_t> in, bool cached) {

@@ -166,12 +166,11 @@ FamilyHooks music_vae_family() {
   f.data_source = make_trio_source;  // melodies: the shared token stage
   // A trio step is one grid step of all three parts; its NLL is their sum.
   f.step_unit = [](const Model& m) -> std::string { return is_trio(m) ? "trio-step" : "token"; };
-  f.default_corpus = [](const Model& m) -> std::filesystem::path {
-    CADENZA_CHECK(!is_trio(m),
-                  "a trio music_vae needs --data FOLDER of multitrack MIDI files (e.g. "
-                  "../shared/data/freedoom_music); no multitrack corpus is bundled");
+  f.bundled_corpus = [](const Model& m) -> std::optional<std::filesystem::path> {
+    if (is_trio(m)) return std::nullopt;
     return bundled_data_file("jsb-chorales-quarter.json");
   };
+  f.required_data = kMultitrackData;
   f.evaluate = vae_eval_report;
   return f;
 }

@@ -163,7 +163,7 @@ TEST_CASE("bad input: one line, exit 1", "[cli]") {
   check_one_line_error(run_cadenza("train --model toy_roll --lr -1" + out), "--lr must be positive");
   check_one_line_error(run_cadenza("train --model toy_roll --batch 0" + out), "--batch must be positive");
   check_one_line_error(run_cadenza("train --model toy_roll --steps many" + out), "--steps");
-  check_one_line_error(run_cadenza("train --model toy_roll --config /no/such.json" + out), "cannot read the config");
+  check_one_line_error(run_cadenza("train --model toy_roll --config /no/such.json" + out), "missing");
   { std::ofstream(dir.path / "bad.json") << "{not json"; }
   check_one_line_error(run_cadenza("train --model toy_roll --config " + dir / "bad.json" + out), "not a JSON object");
   { std::ofstream(dir.path / "typo.json") << R"({"train": {"stesp": 3}})"; }

@@ -1,5 +1,6 @@
 // MultiheadAttention (causal + key padding, cross, relative positions) and the pre-norm
 // decoder block against PyTorch (tests/fixtures/attention.safetensors).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -78,4 +79,31 @@ TEST_CASE("the decoder block's key/value cache equals the full causal forward", 
   mha.forward_cached(Tensor::ones({1, 2, 8}), cache);
   CHECK_THROWS_WITH(mha.forward_cached(Tensor::ones({3, 1, 8}), cache),
                     Contains("forward_cached") && Contains("[3, 1, 8]"));
+}
+
+TEST_CASE("the key/value cache grows, slides and compacts its buffers without changing a step's output",
+          "[nn][attention]") {
+  // One attention layer: a position's key and value depend on its input alone, so step t
+  // with the cache holding the window's earlier positions equals the last row of the full
+  // causal forward over that window. 150 single steps pass the buffers' first capacity
+  // (growth); with a window of 10 the views reach the buffers' end again and again
+  // (compaction). Without a gradient to record (as samplers run) the rows are written into
+  // the buffers; with one, the cache concatenates.
+  Generator gen(7);
+  nn::MultiheadAttention mha(8, 2, {.max_relative_position = 5}, gen);
+  Tensor x = testing::uniform_input({2, 150, 8}, DType::f32);
+  for (auto [window, grad] : {std::pair{int64_t{0}, false}, {int64_t{10}, false}, {int64_t{10}, true}}) {
+    GradModeGuard mode(grad);
+    nn::KVCache cache;
+    for (int64_t t = 0; t < 150; ++t) {
+      Tensor step = mha.forward_cached(narrow(x, 1, t, 1), cache);
+      const int64_t first = window > 0 ? std::max<int64_t>(0, t - window + 1) : 0;
+      Tensor full = mha.forward(narrow(x, 1, first, t + 1 - first), /*causal=*/true);
+      auto a = narrow(full, 1, t - first, 1).to_vector<float>(), b = step.to_vector<float>();
+      INFO("window " << window << ", grad " << grad << ", step " << t);
+      for (size_t i = 0; i < a.size(); ++i) REQUIRE(a[i] == Approx(b[i]).margin(1e-5));
+      if (window > 0) cache.keep_last(window - 1);
+    }
+    CHECK(cache.length() == (window > 0 ? window - 1 : 150));
+  }
 }
