@@ -11,7 +11,7 @@
 namespace cadenza::models {
 
 struct HarmonizeOptions {
-  int64_t iterations = 0;  // 0: about 4 redraws of every free cell
+  int64_t iterations = 0;  // 0: the model's default (deepbach: about kRedrawsPerCell redraws of every free cell)
   int64_t cells_per_voice = 1;
   double temperature = 1.0;  // the final sampling temperature (> 0)
   uint64_t seed = 0;

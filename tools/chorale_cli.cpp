@@ -4,12 +4,15 @@
 
 #include "engine/error.h"
 #include "models/capability.h"
+#include "models/deepbach/gibbs.h"
 #include "tools/cli_util.h"
 
 namespace cadenza::tools {
 
 void add_gibbs_options(CLI::App& cmd, GibbsCli& o) {
-  cmd.add_option("--iterations", o.iterations, "Pseudo-Gibbs iterations (default: about 4 redraws of every free cell)");
+  cmd.add_option("--iterations", o.iterations,
+                 fmt::format("Pseudo-Gibbs iterations (default: deepbach redraws every free cell about {} times)",
+                             models::deepbach::kRedrawsPerCell));
   cmd.add_option("--cells-per-voice", o.cells_per_voice, "Cells of a voice redrawn together per iteration");
   cmd.add_option("--temperature", o.temperature, "Final sampling temperature (> 0; annealed from 1.5)");
   cmd.add_option("--seed", o.seed, "Random seed");

@@ -13,7 +13,7 @@
 namespace cadenza::tools {
 
 struct GibbsCli {
-  int64_t iterations = 0;  // 0: 4 per free cell, spread over the voices' updates
+  int64_t iterations = 0;  // 0: the model's default
   int64_t cells_per_voice = 1;
   double temperature = 1.0;
   uint64_t seed = 0;

@@ -195,7 +195,7 @@ music::Score DeepBach::sample(const SampleOptions& o, Generator& gen) {
   GibbsOptions g;
   g.temperature = o.temperature;
   g.cells_per_voice = o.controls.value("cells_per_voice", int64_t(1));
-  g.iterations = o.controls.value("iterations", 4 * o.length / std::max<int64_t>(1, g.cells_per_voice) + 1);
+  g.iterations = o.controls.value("iterations", default_iterations(o.length, g.cells_per_voice));
   g.start_temperature = o.controls.value("start_temperature", 1.5);
   g.seed = uint64_t(philox(gen.reserve(1), gen.seed())[0]);
   return grid_to_score(gibbs_sample(*this, std::move(grid), fixed, g), cfg_.ranges);

@@ -69,7 +69,7 @@ class DeepBach : public Harmonizer {
   LossResult loss(const Batch& batch) override;
   // A chorale of `length` 16th steps (after the primer, which stays fixed) by
   // pseudo-Gibbs sampling from random notes (gibbs.h). options.temperature is the final
-  // temperature; controls: {"iterations": N (default 4 x the free cells),
+  // temperature; controls: {"iterations": N (default: kRedrawsPerCell x the free cells),
   // "cells_per_voice": K (default 1), "start_temperature": T0 (default 1.5)}. top-k,
   // top-p and beam are rejected.
   music::Score sample(const SampleOptions& options, Generator& gen) override;
@@ -84,8 +84,8 @@ class DeepBach : public Harmonizer {
 
   const DeepBachConfig& settings() const { return cfg_; }
 
-  // Harmonizer, by pseudo-Gibbs sampling (gibbs.h): the iterations default to about 4
-  // redraws of every free cell, annealed from max(1.5, temperature).
+  // Harmonizer, by pseudo-Gibbs sampling (gibbs.h): the iterations default to about
+  // kRedrawsPerCell redraws of every free cell, annealed from max(1.5, temperature).
   std::vector<std::string> voice_names() const override;
   music::Score harmonize(const music::Score& melody, const std::vector<int>& voices,
                          const HarmonizeOptions& options) override;

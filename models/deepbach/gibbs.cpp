@@ -120,14 +120,16 @@ music::Score infill(DeepBach& model, const music::Score& chorale, double from_be
   return grid_to_score(infill(model, score_to_grid(chorale, ranges), from_beat, to_beat, options, voices), ranges);
 }
 
+int64_t default_iterations(int64_t free_steps, int64_t cells_per_voice) {
+  return kRedrawsPerCell * free_steps / std::max<int64_t>(1, cells_per_voice) + 1;
+}
+
 namespace {
 
-// The pseudo-Gibbs schedule of `o` for `free_steps` steps: each iteration redraws
-// cells_per_voice cells of every free voice, so 4 x steps / cells_per_voice iterations
-// redraw each free cell about 4 times (as sample() does).
+// The pseudo-Gibbs schedule of `o` for `free_steps` steps (as sample() does).
 GibbsOptions gibbs_schedule(const HarmonizeOptions& o, int64_t free_steps) {
   GibbsOptions g;
-  g.iterations = o.iterations > 0 ? o.iterations : 4 * free_steps / std::max<int64_t>(1, o.cells_per_voice) + 1;
+  g.iterations = o.iterations > 0 ? o.iterations : default_iterations(free_steps, o.cells_per_voice);
   g.cells_per_voice = o.cells_per_voice;
   g.temperature = o.temperature;
   g.start_temperature = std::max(1.5, o.temperature);

@@ -35,6 +35,12 @@ struct GibbsOptions {
   uint64_t seed = 0;
 };
 
+// Without an iteration count, each free cell is redrawn about kRedrawsPerCell times.
+constexpr int64_t kRedrawsPerCell = 4;
+// The iterations that redraw each of `free_steps` cells per voice about kRedrawsPerCell
+// times, cells_per_voice at a time.
+int64_t default_iterations(int64_t free_steps, int64_t cells_per_voice);
+
 // T_i of the schedule above, i in [0, iterations).
 double gibbs_temperature(const GibbsOptions& o, int64_t i);
 
