@@ -13,7 +13,8 @@ packages=(
   python3-dev pybind11-dev python3-numpy python3-pytest python3-setuptools python3-wheel python3-venv
   jackd2 libjack-jackd2-dev lv2-dev liblilv-dev lilv-utils
 )
-# Reference peers for fixtures and benchmarks (PyTorch, mido); only with --with-peers.
+# Reference peers (PyTorch, mido), which the test suite and the benchmarks check cadenza
+# against; only with --with-peers (scripts/test.sh asks for them, the quickstart does not).
 peer_packages=(python3-torch python3-mido)
 
 want=("${packages[@]}")

@@ -44,7 +44,8 @@ if [[ "$label" == fuzz ]]; then
   targets=(fuzzers)
 fi
 
-bash scripts/setup.sh
+# With the reference peers: the suite checks cadenza against PyTorch and mido too.
+bash scripts/setup.sh --with-peers
 jobs=$(nproc)
 mkdir -p "$build"
 cmake -S . -B "$build" "${cmake_args[@]}" > "$build/configure.log" 2>&1 || { cat "$build/configure.log"; exit 1; }
