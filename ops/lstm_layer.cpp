@@ -46,9 +46,11 @@ std::vector<T> summed_bias(const Tensor& b_ih, const Tensor& b_hh, int64_t G4) {
   std::vector<T> bias;
   if (!b_ih.defined() && !b_hh.defined()) return bias;
   bias.assign(static_cast<size_t>(G4), T(0));
-  for (const Tensor* b : {&b_ih, &b_hh})
-    if (b->defined())
-      for (int64_t j = 0; j < G4; ++j) bias[size_t(j)] += b->data<T>()[j];
+  for (const Tensor* b : {&b_ih, &b_hh}) {
+    if (!b->defined()) continue;
+    const T* v = b->data<T>();  // once: data() checks the dtype and device on every call
+    for (int64_t j = 0; j < G4; ++j) bias[size_t(j)] += v[j];
+  }
   return bias;
 }
 
