@@ -8,14 +8,12 @@ namespace cadenza::models::deepbach {
 namespace {
 
 // Chorale models (deepbach): the SATB grids of every split in memory, encoded with the
-// model's voice ranges; batch p is random_chorale_batch(..., p), so seek is exact.
+// model's voice ranges; batch p is random_chorale_batch(..., p), so seek is exact. Training
+// windows are transposed within the voice ranges by up to max_transpose semitones.
 class ChoraleSource final : public DataSource {
  public:
-  ChoraleSource(const DeepBach& model, const DataOptions& o, DataUse use) : window_(model.settings().window), o_(o) {
-    CADENZA_CHECK(o.max_transpose == 0,
-                  "{}: chorale data cannot be transposed (max_transpose {}): the voices would "
-                  "leave the model's ranges",
-                  o.path.string(), o.max_transpose);
+  ChoraleSource(const DeepBach& model, const DataOptions& o, DataUse use)
+      : window_(model.settings().window), ranges_(model.settings().ranges), o_(o) {
     for (auto& [key, chorales] : load_separated_chorales(o.path)) {
       std::vector<ChoraleGrid>& grids = splits_[parse_data_split(key)];
       for (const auto& c : chorales)
@@ -25,7 +23,8 @@ class ChoraleSource final : public DataSource {
   }
 
   Batch next() override {
-    return random_chorale_batch(splits_.at(DataSplit::train), window_, o_.batch_size, o_.seed, position++);
+    return random_chorale_batch(splits_.at(DataSplit::train), window_, o_.batch_size, o_.seed, position++, ranges_,
+                                o_.max_transpose);
   }
   void seek(int64_t p) override { position = p; }
   bool has_split(DataSplit s) const override { return splits_.count(s) && !splits_.at(s).empty(); }
@@ -36,6 +35,7 @@ class ChoraleSource final : public DataSource {
 
  private:
   int64_t window_;
+  VoiceRanges ranges_;
   DataOptions o_;
   std::map<DataSplit, std::vector<ChoraleGrid>> splits_;
 };

@@ -106,8 +106,8 @@ TEST_CASE("deepbach data: chorale batches resume exactly at a data position", "[
                                [&](const cadenza::models::Batch& b) { windows += b.inputs.shape()[0]; });
   std::ifstream in(o.path);
   CHECK(windows == int64_t(nlohmann::json::parse(in)["valid"][0].size()));  // every step once
-  o.max_transpose = 2;
-  CHECK_THROWS_WITH(cadenza::models::Dataset(*model, o), Catch::Matchers::Contains("transposed"));
+  o.max_transpose = 2;  // windows transposed within the ranges (test_deepbach.cpp checks how)
+  CHECK_NOTHROW(cadenza::models::Dataset(*model, o));
 }
 
 TEST_CASE("deepbach: train, then eval reports nats per voice-step and per-voice NLL", "[models][deepbach][cli]") {

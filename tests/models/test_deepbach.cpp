@@ -2,8 +2,12 @@
 // and pseudo-Gibbs harmonisation / infilling keeping fixed cells.
 #include <algorithm>
 #include <catch2/catch.hpp>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "models/deepbach/chorale_batch.h"
 #include "models/deepbach/gibbs.h"
@@ -107,6 +111,42 @@ TEST_CASE("deepbach batch windows pad with start/end tokens and carry the bar po
   std::vector<ChoraleGrid> pieces{g, excerpt(20)};
   CHECK(random_chorale_batch(pieces, 3, 5, 9, 2).inputs.to_vector<int64_t>() ==
         random_chorale_batch(pieces, 3, 5, 9, 2).inputs.to_vector<int64_t>());
+}
+
+TEST_CASE("deepbach: transposed training windows shift every pitch alike and keep it in its voice's range",
+          "[models][deepbach]") {
+  const VoiceRanges ranges = jsb_voice_ranges();
+  std::vector<ChoraleGrid> pieces;
+  for (size_t i = 0; i < 4; ++i) pieces.push_back(encode_chorale(corpus().at("train")[i], ranges));
+  const int64_t W = 4, L = 2 * W + 1, B = 64;
+  const Batch plain = random_chorale_batch(pieces, W, B, 5, 3);
+  const Batch moved = random_chorale_batch(pieces, W, B, 5, 3, ranges, 3);
+  const auto a = plain.inputs.to_vector<int64_t>(), b = moved.inputs.to_vector<int64_t>();
+  const auto ta = plain.targets.to_vector<int64_t>(), tb = moved.targets.to_vector<int64_t>();
+  std::set<int64_t> shifts;
+  for (int64_t w = 0; w < B; ++w) {
+    std::optional<int64_t> shift;
+    for (int64_t i = 0; i < L; ++i)
+      for (int v = 0; v < kVoices; ++v) {
+        const size_t at = size_t((w * L + i) * kVoices + v);
+        if (a[at] < kFirstPitch) {  // start, end, rest and hold are not pitches: unchanged
+          CHECK(b[at] == a[at]);
+          continue;
+        }
+        if (!shift) shift = b[at] - a[at];
+        CHECK(b[at] - a[at] == *shift);
+        CHECK(b[at] >= kFirstPitch);
+        CHECK(b[at] < kFirstPitch + ranges[size_t(v)].hi - ranges[size_t(v)].lo + 1);
+      }
+    if (!shift) continue;
+    CHECK(std::abs(*shift) <= 3);
+    shifts.insert(*shift);
+    for (int v = 0; v < kVoices; ++v) {  // the targets are the centre's tokens, moved alike
+      const size_t at = size_t(w * kVoices + v);
+      CHECK(tb[at] == (ta[at] + kPadTokens >= kFirstPitch ? ta[at] + *shift : ta[at]));
+    }
+  }
+  CHECK(shifts.size() >= 5);  // the shifts vary from window to window
 }
 
 TEST_CASE("deepbach loss is the mean cross-entropy per voice-step, logits pad missing classes", "[models][deepbach]") {
