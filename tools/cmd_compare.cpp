@@ -8,14 +8,17 @@
 // REFERENCE is a folder of MIDI files (all of them, or --split S of the data stage's split
 // by name) or a JSON piano-roll corpus (--split, default test; --separated for a chorale
 // corpus of [S, A, T, B] steps, read as four voices); --as REPR reads every piece as a
-// representation sees it (melody: the top line). Four-track sets get the chorale
-// voice-leading rates too. --json prints JSON instead of the tables; --out FILE writes it.
+// representation sees it (melody: the top line). A JSON roll corpus says nothing of its
+// time grid, so --model reads it from the run (or zoo model) whose samples these are: the
+// grid it was trained on. Four-track sets get the chorale voice-leading rates too. --json prints JSON instead of the
+// tables; --out FILE writes it.
 #include <fmt/format.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "engine/error.h"
+#include "models/run_dir.h"
 #include "music/metrics/set_compare.h"
 #include "music/metrics/shuffled_baseline.h"
 #include "tools/cli_util.h"
@@ -30,7 +33,7 @@ namespace fs = std::filesystem;
 namespace mm = music::metrics;
 
 struct CompareOptions {
-  std::string generated, reference, split, baseline = "shuffled", out, as;
+  std::string generated, reference, split, baseline = "shuffled", out, as, model;
   int steps_per_quarter = 0;
   uint64_t seed = 0;
   bool train = false, json = false, separated = false;
@@ -39,7 +42,10 @@ struct CompareOptions {
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
 void run_compare(const CompareOptions& o) {
-  CorpusReading reading{o.split, o.steps_per_quarter, o.separated, o.as};
+  const int grid = o.model.empty()
+                       ? o.steps_per_quarter
+                       : models::load_run_spec(models::resolve_checkpoint(o.model).dir).data.steps_per_quarter;
+  CorpusReading reading{o.split, grid, o.separated, o.as};
   std::error_code ec;
   const bool corpus = !fs::is_directory(o.reference, ec);
   if (corpus && reading.split.empty()) reading.split = "test";
@@ -140,9 +146,13 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--as", o->as,
                   "Read every piece, generated and reference, as this representation sees it (encoded and "
                   "decoded): melody (the top line a melody model learns), trio (melody, bass, drums), ...");
-  cmd->add_option("--steps-per-quarter", o->steps_per_quarter,
-                  "Grid of a JSON roll corpus (default from its name: quarter 1, 8th 2, else 4)")
-      ->check(CLI::PositiveNumber);
+  CLI::Option* grid = cmd->add_option("--steps-per-quarter", o->steps_per_quarter,
+                                      "Grid of a JSON roll corpus (default from its name: quarter 1, 8th 2, else 4)")
+                          ->check(CLI::PositiveNumber);
+  cmd->add_option("--model", o->model,
+                  "The run directory or zoo model that wrote GENERATED: read a JSON roll corpus on the grid it was "
+                  "trained on")
+      ->excludes(grid);
   cmd->add_flag("--json", o->json, "Print JSON instead of the tables");
   cmd->add_option("--out", o->out, "Also write the JSON to this file");
   cmd->callback([o] { run_compare(*o); });

@@ -112,6 +112,32 @@ TEST_CASE("compare --as melody measures the top line of every piece, generated a
                        "unknown representation 'nosuch'");
 }
 
+TEST_CASE("compare --model reads a roll corpus on the grid the model was trained on", "[cli][compare]") {
+  TempDir dir("model_grid");
+  fs::create_directories(dir.path / "gen");
+  write_pieces(kJsbPath, "valid", false, 4, dir.path / "gen");
+  // A run directory whose model was trained on the corpus read at two steps a quarter
+  // note (the file name says one).
+  const fs::path run = dir.path / "run";
+  fs::create_directories(run);
+  const fs::path zoo = fs::path(CADENZA_SOURCE_DIR) / "zoo" / "bach_chorales";
+  nlohmann::json config = nlohmann::json::parse(std::ifstream(zoo / "config.json"));
+  config["data"]["steps_per_quarter"] = 2;
+  std::ofstream(run / "config.json") << config.dump();
+  fs::copy_file(zoo / "checkpoint.safetensors", run / "checkpoint.safetensors");
+
+  const std::string base = (dir / "gen") + " " + kJsbArg + " --split valid --baseline none";
+  const auto by_model = run_json(base + " --model " + run.string());
+  const auto by_grid = run_json(base + " --steps-per-quarter 2");
+  const auto by_name = run_json(base);
+  CHECK(by_model["comparisons"] == by_grid["comparisons"]);
+  // Read twice as fast, the pieces' note lengths no longer match the generated ones.
+  CHECK(by_model["comparisons"] != by_name["comparisons"]);
+  check_one_line_error(run_cadenza("compare " + base + " --model " + run.string() + " --steps-per-quarter 2"),
+                       "excludes");
+  check_one_line_error(run_cadenza("compare " + base + " --model " + (dir / "nothing")), "nothing");
+}
+
 TEST_CASE("compare: bad input is one line", "[cli][compare]") {
   TempDir dir("errors");
   fs::create_directories(dir.path / "empty");
