@@ -10,8 +10,8 @@
 // corpus of [S, A, T, B] steps, read as four voices); --as REPR reads every piece as a
 // representation sees it (melody: the top line). A JSON roll corpus says nothing of its
 // time grid, so --model reads it from the run (or zoo model) whose samples these are: the
-// grid it was trained on. Four-track sets get the chorale voice-leading rates too. --json prints JSON instead of the
-// tables; --out FILE writes it.
+// grid it was trained on. Four-track sets get the chorale voice-leading rates too. --json
+// prints JSON instead of the tables; --out FILE writes it.
 #include <fmt/format.h>
 
 #include <memory>
