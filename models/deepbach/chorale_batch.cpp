@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/error.h"
+#include "models/data_source.h"
 #include "music/dataset/rng.h"
 
 namespace cadenza::models::deepbach {
@@ -55,7 +56,7 @@ Batch random_chorale_batch(const std::vector<ChoraleGrid>& pieces, int64_t windo
   int64_t total = 0;
   for (const auto& p : pieces) ends.push_back(total += p.steps);
   CADENZA_CHECK(total > 0 && batch_size >= 1, "deepbach: no chorale steps to draw a batch from");
-  music::dataset::Rng rng(seed ^ (0x9E3779B97F4A7C15ull * uint64_t(batch_index + 1)));
+  music::dataset::Rng rng(batch_seed(seed, batch_index));
   std::vector<WindowRef> refs;
   for (int64_t b = 0; b < batch_size; ++b) {
     const int64_t s = int64_t(rng.below(uint64_t(total)));

@@ -169,14 +169,31 @@ LossResult DeepBach::loss(const Batch& batch) {
   return r;
 }
 
+void DeepBach::VoiceNll::add(const VoiceNll& o) {
+  for (int v = 0; v < kVoices; ++v) {
+    nll_sum[v] += o.nll_sum[v], cells[v] += o.cells[v];
+    for (int k = 0; k < kCellKinds; ++k)
+      kind_nll[v][k] += o.kind_nll[v][k], kind_cells[v][k] += o.kind_cells[v][k],
+          kind_correct[v][k] += o.kind_correct[v][k];
+  }
+}
+
 DeepBach::VoiceNll DeepBach::voice_nll(const Batch& batch) {
-  std::array<Tensor, kVoices> nll = voice_step_nll(batch, nullptr);
+  std::array<Tensor, kVoices> logits;
+  std::array<Tensor, kVoices> nll = voice_step_nll(batch, &logits);
   std::vector<int64_t> t = batch.targets.to_vector<int64_t>();
   VoiceNll out;
   for (int v = 0; v < kVoices; ++v) {
     std::vector<float> x = nll[size_t(v)].to_vector<float>();
-    for (size_t b = 0; b < x.size(); ++b)
-      if (t[b * kVoices + size_t(v)] != -100) out.nll_sum[size_t(v)] += x[b], out.cells[size_t(v)] += 1;
+    std::vector<int64_t> best = argmax(logits[size_t(v)], 1).to_vector<int64_t>();
+    for (size_t b = 0; b < x.size(); ++b) {
+      const int64_t target = t[b * kVoices + size_t(v)];
+      if (target == -100) continue;
+      const int kind = target == kRest - kPadTokens ? kRestCell : target == kHold - kPadTokens ? kHoldCell : kOnsetCell;
+      out.nll_sum[size_t(v)] += x[b], out.cells[size_t(v)] += 1;
+      out.kind_nll[size_t(v)][kind] += x[b], out.kind_cells[size_t(v)][kind] += 1;
+      out.kind_correct[size_t(v)][kind] += best[b] == target;
+    }
   }
   return out;
 }

@@ -76,9 +76,14 @@ class DeepBach : public Harmonizer {
 
   // Logits [B, classes of voice v] of a batch's inputs and condition.
   Tensor voice_logits(int v, const Batch& batch);
-  // Summed NLL (nats) and counted cells per voice, for the per-voice evaluation.
+  // Summed NLL (nats), counted cells and argmax hits per voice and per kind of target
+  // cell, for the per-voice evaluation. Most cells hold the note before them, so the
+  // NLL over all cells hides how well the network chooses a pitch: that is the onsets'.
+  enum CellKind { kRestCell, kHoldCell, kOnsetCell, kCellKinds };
   struct VoiceNll {
     std::array<double, kVoices> nll_sum{}, cells{};
+    std::array<std::array<double, kCellKinds>, kVoices> kind_nll{}, kind_cells{}, kind_correct{};
+    void add(const VoiceNll& other);
   };
   VoiceNll voice_nll(const Batch& batch);
 

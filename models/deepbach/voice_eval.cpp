@@ -17,16 +17,27 @@ EvalReport voice_eval_report(Model& model, const Dataset& data, DataSplit split)
   nn::EvalScope eval_mode(model);
   NoGradGuard no_grad;
   DeepBach::VoiceNll total;
-  data.for_each_eval_batch(split, [&](const Batch& batch) {
-    const auto r = deepbach->voice_nll(to_device(batch, model.device()));
-    for (int v = 0; v < kVoices; ++v) total.nll_sum[v] += r.nll_sum[v], total.cells[v] += r.cells[v];
-  });
+  data.for_each_eval_batch(
+      split, [&](const Batch& batch) { total.add(deepbach->voice_nll(to_device(batch, model.device()))); });
   const std::vector<std::string> names = deepbach->voice_names();
-  nlohmann::json voices = nlohmann::json::object();
-  for (int v = 0; v < kVoices; ++v) voices[names[v]] = total.cells[v] > 0 ? total.nll_sum[v] / total.cells[v] : NAN;
-  for (const auto& [voice, nll] : voices.items())
-    report.text += fmt::format("  {:<8}{:.4f} nats per voice-step\n", voice, nll.get<double>());
+  const char* kinds[DeepBach::kCellKinds] = {"rests", "holds", "onsets"};
+  const auto ratio = [](double a, double b) { return b > 0 ? a / b : NAN; };
+  nlohmann::json voices = nlohmann::json::object(), by_kind = nlohmann::json::object();
+  report.text += "  voice   nats per voice-step; at note onsets: share of cells, nats, accuracy; at holds: nats\n";
+  for (int v = 0; v < kVoices; ++v) {
+    voices[names[v]] = ratio(total.nll_sum[v], total.cells[v]);
+    for (int k = 0; k < DeepBach::kCellKinds; ++k)
+      by_kind[names[v]][kinds[k]] = {{"share", ratio(total.kind_cells[v][k], total.cells[v])},
+                                     {"nll", ratio(total.kind_nll[v][k], total.kind_cells[v][k])},
+                                     {"accuracy", ratio(total.kind_correct[v][k], total.kind_cells[v][k])}};
+    const auto& onsets = by_kind[names[v]]["onsets"];
+    report.text +=
+        fmt::format("  {:<8}{:.4f}  onsets {:.3f}: {:.4f}, {:.3f}  holds {:.4f}\n", names[v],
+                    voices[names[v]].get<double>(), onsets["share"].get<double>(), onsets["nll"].get<double>(),
+                    onsets["accuracy"].get<double>(), by_kind[names[v]]["holds"]["nll"].get<double>());
+  }
   report.figures["voice_nll"] = voices;
+  report.figures["voice_cells"] = by_kind;
   return report;
 }
 

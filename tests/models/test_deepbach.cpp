@@ -288,3 +288,45 @@ TEST_CASE("deepbach sample is deterministic from the seed, keeps the primer, rej
   CHECK(gibbs_temperature({.iterations = 5, .start_temperature = 2, .temperature = 0.5}, 4) == Approx(0.5));
   CHECK(gibbs_temperature({.iterations = 5, .start_temperature = 2, .temperature = 0.5}, 2) == Approx(1));
 }
+
+TEST_CASE("deepbach: a window's loss depends on its own window only, in training and in evaluation",
+          "[models][deepbach]") {
+  auto model = tiny_deepbach();
+  std::vector<ChoraleGrid> pieces;
+  for (size_t i = 0; i < 3; ++i) pieces.push_back(encode_chorale(corpus().at("train")[i], jsb_voice_ranges()));
+  const Batch batch = random_chorale_batch(pieces, 4, 40, 7, 0);
+  for (bool training : {true, false}) {
+    INFO("training mode " << training);
+    model->train(training);
+    std::array<Tensor, kVoices> z;
+    for (int v = 0; v < kVoices; ++v) z[size_t(v)] = model->voice_logits(v, batch);
+    for (int64_t b = 0; b < 40; b += 13) {
+      const Batch one{contiguous(narrow(batch.inputs, 0, b, 1)), contiguous(narrow(batch.targets, 0, b, 1)),
+                      contiguous(narrow(batch.mask, 0, b, 1)), contiguous(narrow(batch.condition, 0, b, 1))};
+      for (int v = 0; v < kVoices; ++v) {
+        INFO("window " << b << ", voice " << v);
+        const std::vector<float> alone = model->voice_logits(v, one).to_vector<float>();
+        const std::vector<float> within = contiguous(narrow(z[size_t(v)], 0, b, 1)).to_vector<float>();
+        REQUIRE(alone.size() == within.size());
+        for (size_t c = 0; c < alone.size(); ++c) CHECK(alone[c] == Approx(within[c]).margin(1e-5));
+      }
+    }
+  }
+}
+
+TEST_CASE("deepbach: every training batch draws fresh windows", "[models][deepbach]") {
+  std::vector<ChoraleGrid> pieces;
+  for (const auto& c : corpus().at("train")) pieces.push_back(encode_chorale(c, jsb_voice_ranges()));
+  // 10 batches of 64 from about 55,000 steps: a few windows may come twice by chance,
+  // not whole batches again (a batch that shares its generator's stream with the next
+  // one repeats all but one of its windows there).
+  std::set<std::vector<int64_t>> windows;
+  for (int64_t p = 0; p < 10; ++p) {
+    const Batch b = random_chorale_batch(pieces, 16, 64, 0, p);
+    const std::vector<int64_t> tokens = b.inputs.to_vector<int64_t>();
+    const size_t row = tokens.size() / 64;
+    for (size_t i = 0; i < 64; ++i)
+      windows.insert(std::vector<int64_t>(tokens.begin() + long(i * row), tokens.begin() + long((i + 1) * row)));
+  }
+  CHECK(windows.size() > 620);
+}
