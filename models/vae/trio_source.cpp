@@ -1,5 +1,7 @@
 #include "models/vae/trio_source.h"
 
+#include <span>
+
 #include "engine/error.h"
 #include "music/dataset/rng.h"
 #include "music/repr/trio.h"
@@ -15,14 +17,14 @@ namespace {
 
 // Trio windows (music_vae's trio setting): every split's pieces in memory with their
 // window starts; batch p draws batch_size (piece, start) pairs with an RNG seeded by
-// (seed, p), so seek is exact.
+// (seed, p), so seek is exact. With max_transpose > 0 each training window's melody and
+// bass move by a shift drawn uniformly from [-max_transpose, max_transpose] (after the
+// windows, so a batch holds the same windows either way); the drums stay.
 class TrioSource final : public DataSource {
  public:
   TrioSource(const DataOptions& o, DataUse use, ds::SkippedFiles& skipped) : o_(o) {
     CADENZA_CHECK(fs::is_directory(o.path), "{}: trio models read a folder of multitrack MIDI files, not a file",
                   o.path.string());
-    CADENZA_CHECK(o.max_transpose == 0, "{}: trios are not transposed (max_transpose {}): drums have no pitch",
-                  o.path.string(), o.max_transpose);
     CADENZA_CHECK(o.steps_per_quarter == tok_.config().steps_per_quarter(),
                   "{}: trios are on a grid of {} steps per quarter, not {}", o.path.string(),
                   tok_.config().steps_per_quarter(), o.steps_per_quarter);
@@ -49,6 +51,8 @@ class TrioSource final : public DataSource {
     ds::Rng rng(batch_seed(o_.seed, position++));
     std::vector<Window> rows;
     for (int64_t b = 0; b < o_.batch_size; ++b) rows.push_back(windows[rng.below(windows.size())]);
+    if (o_.max_transpose > 0)
+      for (Window& w : rows) w.shift = int(rng.between(-o_.max_transpose, o_.max_transpose));
     return batch(rows);
   }
   void seek(int64_t p) override { position = p; }
@@ -79,14 +83,18 @@ class TrioSource final : public DataSource {
   struct Window {
     size_t piece;
     int64_t start;
+    int shift = 0;  // semitones for the melody and the bass
   };
   Batch batch(const std::vector<Window>& rows) const {
     const int64_t B = int64_t(rows.size()), L = o_.length;
     std::vector<int64_t> tokens;
     tokens.reserve(size_t(B * L));
     for (const Window& w : rows) {
-      const auto& t = pieces_[w.piece].tokens;
-      tokens.insert(tokens.end(), t.begin() + w.start, t.begin() + w.start + L);
+      const std::span<const int32_t> t(pieces_[w.piece].tokens.data() + w.start, size_t(L));
+      if (w.shift == 0)
+        tokens.insert(tokens.end(), t.begin(), t.end());
+      else
+        for (int32_t token : tok_.transposed(t, w.shift)) tokens.push_back(token);
     }
     const Tensor x = Tensor::from_vector<int64_t>(tokens, {B, L});
     return {x, x, Tensor::ones({B, L}), Tensor()};

@@ -21,6 +21,11 @@ int MelodyTokenizer::fold_into_range(int pitch) const {
   return pitch;
 }
 
+int32_t MelodyTokenizer::transposed(int32_t token, int semitones) const {
+  if (token < 2) return token;
+  return 2 + fold_into_range(config_.min_pitch + token - 2 + semitones) - config_.min_pitch;
+}
+
 std::vector<int32_t> MelodyTokenizer::encode(const Score& score) const {
   std::vector<GridNote> notes;
   for (const Track& t : score.tracks)

@@ -38,6 +38,9 @@ class MelodyTokenizer final : public Tokenizer {
   Score decode(std::span<const int32_t> tokens) const override;
   std::string token_name(int32_t token) const override;
   const MelodyConfig& config() const { return config_; }
+  // `token` with its pitch moved by `semitones` and folded back into the range by octaves,
+  // as encode() folds pitches outside it; kNoEvent and kNoteOff stay.
+  int32_t transposed(int32_t token, int semitones) const;
 
  private:
   int fold_into_range(int pitch) const;

@@ -103,6 +103,13 @@ TrioParts TrioTokenizer::unpack(std::span<const int32_t> tokens) const {
   return t;
 }
 
+std::vector<int32_t> TrioTokenizer::transposed(std::span<const int32_t> tokens, int semitones) const {
+  TrioParts parts = unpack(tokens);
+  for (int32_t& t : parts.melody) t = melody_.transposed(t, semitones);
+  for (int32_t& t : parts.bass) t = bass_.transposed(t, semitones);
+  return pack(parts);
+}
+
 std::vector<int32_t> TrioTokenizer::encode(const Score& score) const { return pack(encode_trio(score, config_)); }
 
 Score TrioTokenizer::decode(std::span<const int32_t> tokens) const { return decode_trio(unpack(tokens), config_); }

@@ -72,6 +72,9 @@ class TrioTokenizer final : public Tokenizer {
   int32_t notes_off_token() const;
   std::vector<int32_t> pack(const TrioParts& parts) const;
   TrioParts unpack(std::span<const int32_t> tokens) const;
+  // The melody and the bass moved by `semitones` (each folded back into its range by
+  // octaves, as encoding folds), the drums as they are: a transposed copy for training.
+  std::vector<int32_t> transposed(std::span<const int32_t> tokens, int semitones) const;
   const TrioConfig& config() const { return config_; }
 
  private:

@@ -189,9 +189,29 @@ TEST_CASE("music_vae trio data: 16-bar windows from multitrack MIDI, one-line er
 
   CHECK_THROWS_WITH(Dataset(*vae, DataOptions{.path = dir.path / "midi", .length = 250, .steps_per_quarter = 4}),
                     Contains("whole 4/4 bars"));
-  CHECK_THROWS_WITH(
-      Dataset(*vae, DataOptions{.path = dir.path / "midi", .length = 256, .steps_per_quarter = 4, .max_transpose = 2}),
-      Contains("not transposed"));
+  // Transposed training windows: the same windows, their melody and bass moved by one
+  // shift per window within +-2 semitones, the drums untouched; evaluation is not moved.
+  Dataset moved(
+      *vae, DataOptions{
+                .path = dir.path / "midi", .batch_size = 3, .length = 256, .steps_per_quarter = 4, .max_transpose = 2});
+  const Batch m = moved.next_train_batch();
+  const repr::TrioTokenizer tok;
+  const auto plain_tokens = b.targets.to_vector<int64_t>(), moved_tokens = m.targets.to_vector<int64_t>();
+  CHECK(m.inputs.to_vector<int64_t>() == moved_tokens);
+  int shifted_rows = 0;
+  for (size_t row = 0; row < 3; ++row) {
+    const std::vector<int32_t> p(plain_tokens.begin() + long(row * 256), plain_tokens.begin() + long(row * 256 + 256));
+    const std::vector<int32_t> q(moved_tokens.begin() + long(row * 256), moved_tokens.begin() + long(row * 256 + 256));
+    CHECK(tok.unpack(p).drums == tok.unpack(q).drums);
+    int matching = 0;
+    for (int shift = -2; shift <= 2; ++shift) matching += tok.transposed(p, shift) == q;
+    CHECK(matching >= 1);
+    shifted_rows += p != q;
+  }
+  CHECK(shifted_rows >= 1);
+  int64_t moved_rows = 0;
+  moved.for_each_eval_batch(DataSplit::valid, [&](const Batch& e) { moved_rows += e.targets.size(0); });
+  CHECK(moved_rows == rows);
   // A folder whose files lack a part: no window.
   std::filesystem::create_directories(dir.path / "no_trio");
   std::filesystem::copy_file(cadenza::test::test_data("freedoom") / "d_dm11.mid", dir.path / "no_trio" / "d_dm11.mid");

@@ -154,6 +154,27 @@ TEST_CASE("trio: decoding gives melody (program 0), bass (33) and drums (channel
   CHECK(tok.encode(midi) == tokens);
 }
 
+TEST_CASE("trio: transposing moves the melody and the bass, folding by octaves, and keeps the drums", "[repr][trio]") {
+  const TrioTokenizer tok;
+  // Melody C4, then B5 (83, the top of its range); bass E1 (28), then G#3 (56, its top);
+  // a kick on each step.
+  TrioParts parts;
+  parts.melody = {2 + 60 - 48, MelodyTokenizer::kNoteOff, 2 + 83 - 48};
+  parts.bass = {2 + 28 - 21, MelodyTokenizer::kNoEvent, 2 + 56 - 21};
+  parts.drums = {1, 0, 1};
+  const std::vector<int32_t> tokens = tok.pack(parts);
+  const TrioParts up = tok.unpack(tok.transposed(tokens, 2));
+  CHECK(up.melody == std::vector<int32_t>{2 + 62 - 48, MelodyTokenizer::kNoteOff, 2 + 73 - 48});  // 85 folds to 73
+  CHECK(up.bass == std::vector<int32_t>{2 + 30 - 21, MelodyTokenizer::kNoEvent, 2 + 46 - 21});    // 58 folds to 46
+  CHECK(up.drums == parts.drums);
+  CHECK(tok.transposed(tokens, 0) == tokens);
+  // Away from the edges, down undoes up.
+  parts.melody[2] = 2 + 70 - 48, parts.bass[2] = 2 + 40 - 21;
+  const std::vector<int32_t> inner = tok.pack(parts);
+  CHECK(tok.transposed(tok.transposed(inner, -5), 5) == inner);
+  CHECK(tok.transposed(inner, 12) != inner);
+}
+
 TEST_CASE("trio windows: whole 4/4 bars where all three play, short gaps forgiven", "[repr][trio]") {
   // 12 bars: melody and drums play in every bar; the bass rests in bar 3 (forgiven: its
   // neighbours play) and in bars 7..9 (bar 8 has no playing neighbour within one bar).
