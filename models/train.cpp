@@ -79,12 +79,21 @@ TrainResult train(const fs::path& dir, const RunSpec& spec_in, bool resume, cons
   const bool track_best = tracks_best(*model);
   CADENZA_CHECK(track_best || o.patience == 0, "patience: {}'s validation is not a likelihood, so it cannot stop early",
                 spec.model);
-  // A fine-tuning run starts from another run's weights (a resumed one from its own).
-  if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
   // The default corpus is the family's, hence only now.
   if (spec.data.path.empty()) spec.data.path = default_corpus_path(*model);
   spec.data.path = fs::absolute(spec.data.path);  // sample and eval may run from elsewhere
   if (spec.data.steps_per_quarter == 0) spec.data.steps_per_quarter = default_steps_per_quarter(spec.data.path);
+  // A model that keeps a time grid in its config (poly_rnn: the grid of its primers and
+  // samples) learns the data's frames, so its grid is the data's. Remade from the same
+  // seed, it starts from the same weights.
+  if (spec.config.contains("steps_per_quarter") && spec.config["steps_per_quarter"] != spec.data.steps_per_quarter) {
+    spec.config["steps_per_quarter"] = spec.data.steps_per_quarter;
+    manual_seed(o.seed);
+    model = find_model(spec.model).make(spec.config);
+    model->train();
+  }
+  // A fine-tuning run starts from another run's weights (a resumed one from its own).
+  if (!o.init_from.empty() && !resume) load_initial_weights(*model, o.init_from);
   // Initialised on the host (same values on every device), then moved before the
   // optimizer exists, so its state is created on the parameters' device.
   const Device device = parse_device(o.device);

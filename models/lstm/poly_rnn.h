@@ -24,7 +24,8 @@
 //
 // Config keys: hidden, num_layers, input_size (0 = frames go straight into the LSTM),
 // dropout (between LSTM layers and on its output), steps_per_quarter (the grid of primer
-// and output scores; 1 for the quarter-note JSB corpus), output, nade_hidden.
+// and output scores; `cadenza train` sets it to the training data's grid), output,
+// nade_hidden.
 #include <nlohmann/json.hpp>
 
 #include "models/lstm/nade.h"

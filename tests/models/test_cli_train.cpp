@@ -283,3 +283,18 @@ TEST_CASE("unreadable corpus files are named and counted, --strict-data refuses 
   CHECK(lenient.err.find("files skipped") != std::string::npos);  // the total at the end
   check_one_line_error(run_cadenza(train + " --strict-data --out " + dir / "strict"), "--strict-data");
 }
+
+TEST_CASE("poly_rnn trained on a corpus read on an eighth-note grid samples on that grid", "[cli]") {
+  TempDir dir("grid");
+  std::ofstream(dir.path / "eighths.json") << R"({"data": {"steps_per_quarter": 2}})";
+  require_ok(run_cadenza("train --model poly_rnn --steps 2 --batch 2 --out " + dir / "run" + " --data " + kJsb +
+                         " --config " + dir / "eighths.json"));
+  const auto config = nlohmann::json::parse(std::ifstream(dir.path / "run" / "config.json"));
+  CHECK(config["data"]["steps_per_quarter"] == 2);
+  CHECK(config["config"]["steps_per_quarter"] == 2);
+  // 32 frames of eighth notes: 16 quarter notes at most.
+  require_ok(run_cadenza("sample --model " + dir / "run" + " --out " + dir / "s.mid" + " --length 32 --png none"));
+  const cadenza::music::Score s = cadenza::music::load_midi(dir.path / "s.mid");
+  CHECK(s.end_tick() > 0);
+  CHECK(s.end_tick() <= 16 * s.ticks_per_quarter);
+}
