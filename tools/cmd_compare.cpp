@@ -10,8 +10,9 @@
 // corpus of [S, A, T, B] steps, read as four voices); --as REPR reads every piece as a
 // representation sees it (melody: the top line). A JSON roll corpus says nothing of its
 // time grid, so --model reads it from the run (or zoo model) whose samples these are: the
-// grid it was trained on. Four-track sets get the chorale voice-leading rates too. --json
-// prints JSON instead of the tables; --out FILE writes it.
+// grid it was trained on. --excerpt-beats N cuts every set into N-beat excerpts first, so
+// short samples meet pieces of their own length. Four-track sets get the chorale
+// voice-leading rates too. --json prints JSON instead of the tables; --out FILE writes it.
 #include <fmt/format.h>
 
 #include <memory>
@@ -35,6 +36,7 @@ namespace mm = music::metrics;
 struct CompareOptions {
   std::string generated, reference, split, baseline = "shuffled", out, as, model;
   int steps_per_quarter = 0;
+  double excerpt_beats = 0;
   uint64_t seed = 0;
   bool train = false, json = false, separated = false;
 };
@@ -55,8 +57,9 @@ void run_compare(const CompareOptions& o) {
   CADENZA_CHECK(fs::is_directory(o.generated, ec), "{}: GENERATED must be a folder of MIDI files", o.generated);
   CorpusReading as_is;
   as_is.as = o.as;
-  const PieceSet generated = read_piece_set(o.generated, as_is);
-  const PieceSet reference = read_piece_set(o.reference, reading);
+  PieceSet generated = read_piece_set(o.generated, as_is);
+  PieceSet reference = read_piece_set(o.reference, reading);
+  if (o.excerpt_beats > 0) cut_into_excerpts(generated, o.excerpt_beats), cut_into_excerpts(reference, o.excerpt_beats);
   CADENZA_CHECK(reference.pieces.size() >= 2, "{}: a reference needs 2 or more pieces", reference.description);
 
   struct Compared {
@@ -73,6 +76,7 @@ void run_compare(const CompareOptions& o) {
     CorpusReading train = reading;
     train.split = "train";
     PieceSet t = read_piece_set(o.reference, train);
+    if (o.excerpt_beats > 0) cut_into_excerpts(t, o.excerpt_beats);
     sets.push_back({"train", t.description + " (the ceiling)", std::move(t.pieces)});
   }
   std::vector<const std::vector<music::Score>*> all = {&reference.pieces};
@@ -153,6 +157,10 @@ void add_compare_command(CLI::App& app) {
                   "The run directory or zoo model that wrote GENERATED: read a JSON roll corpus on the grid it was "
                   "trained on")
       ->excludes(grid);
+  cmd->add_option("--excerpt-beats", o->excerpt_beats,
+                  "Cut every piece of every set into excerpts of this many quarter notes first (the last kept "
+                  "from half that length), so samples meet held-out pieces of their own length")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json, "Print JSON instead of the tables");
   cmd->add_option("--out", o->out, "Also write the JSON to this file");
   cmd->callback([o] { run_compare(*o); });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/error.h"
 #include "models/data.h"
@@ -101,6 +102,20 @@ PieceSet read_piece_set(const fs::path& path, const CorpusReading& reading) {
     set.description += ", as " + reading.as;
   }
   return set;
+}
+
+void cut_into_excerpts(PieceSet& set, double beats) {
+  CADENZA_CHECK(beats > 0, "excerpts need a positive length in beats, not {}", beats);
+  std::vector<music::Score> cut;
+  for (const music::Score& piece : set.pieces) {
+    const auto length = int64_t(std::llround(beats * piece.ticks_per_quarter));
+    const int64_t end = piece.end_tick();
+    for (int64_t from = 0; from < end && end - from >= length / 2; from += length)
+      cut.push_back(music::excerpt(piece, from, from + length));
+  }
+  CADENZA_CHECK(!cut.empty(), "{}: no piece lasts half of {} beats", set.description, beats);
+  set.description += fmt::format(", cut into {} excerpts of {} beats", cut.size(), beats);
+  set.pieces = std::move(cut);
 }
 
 }  // namespace cadenza::tools

@@ -31,4 +31,9 @@ struct CorpusReading {
 // set, unreadable MIDI files (each named, and counted) or an unknown representation.
 PieceSet read_piece_set(const std::filesystem::path& path, const CorpusReading& reading);
 
+// Every piece cut into consecutive excerpts of `beats` quarter notes (music::excerpt),
+// the last kept when it lasts half of that or more: sets of pieces of one length, so a
+// length-bound feature (pitch range, pitches used) compares like with like.
+void cut_into_excerpts(PieceSet& set, double beats);
+
 }  // namespace cadenza::tools

@@ -43,4 +43,44 @@ Score resample(const Score& score, int new_tpq) {
   return out;
 }
 
+namespace {
+
+// The events of `events` in [from, to), moved by -from; with `in_force`, also the last one
+// before `from`, at 0 (a tempo or signature that still holds there), unless one starts at
+// `from` itself.
+template <class Event>
+std::vector<Event> events_within(const std::vector<Event>& events, int64_t from, int64_t to, bool in_force) {
+  std::vector<Event> out;
+  const Event* held = nullptr;
+  for (const Event& e : events) {
+    if (e.tick < from)
+      held = &e;
+    else if (e.tick < to)
+      out.push_back(e), out.back().tick -= from;
+  }
+  if (in_force && held && (out.empty() || out.front().tick > 0)) out.insert(out.begin(), *held), out.front().tick = 0;
+  return out;
+}
+
+}  // namespace
+
+Score excerpt(const Score& score, int64_t from, int64_t to) {
+  Score out;
+  out.ticks_per_quarter = score.ticks_per_quarter;
+  out.tempos = events_within(score.tempos, from, to, true);
+  out.time_signatures = events_within(score.time_signatures, from, to, true);
+  out.key_signatures = events_within(score.key_signatures, from, to, true);
+  for (const Track& t : score.tracks) {
+    Track& cut = out.tracks.emplace_back(t);
+    cut.notes.clear();
+    for (const Note& n : t.notes)
+      if (n.start < to && n.end > from && n.end > n.start)
+        cut.notes.push_back({std::max(n.start, from) - from, std::min(n.end, to) - from, n.pitch, n.velocity});
+    cut.program_changes = events_within(t.program_changes, from, to, false);
+    cut.controls = events_within(t.controls, from, to, false);
+    cut.pitch_bends = events_within(t.pitch_bends, from, to, false);
+  }
+  return out;
+}
+
 }  // namespace cadenza::music

@@ -95,4 +95,10 @@ int64_t bar_ticks(const TimeSignature& ts, int ticks_per_quarter);
 // Returns a copy with every tick multiplied by new_tpq / score.ticks_per_quarter (rounded).
 Score resample(const Score& score, int new_ticks_per_quarter);
 
+// The ticks [from, to) of `score`, moved to start at 0: notes sounding there, cut at both
+// ends; the tempo, time and key signatures in force at `from`, and every later change
+// before `to`; the controls, program changes and pitch bends inside. Tracks keep their
+// settings, emptied or not.
+Score excerpt(const Score& score, int64_t from, int64_t to);
+
 }  // namespace cadenza::music

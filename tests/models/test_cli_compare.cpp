@@ -162,3 +162,26 @@ TEST_CASE("compare: bad input is one line", "[cli][compare]") {
   check_one_line_error(run_cadenza("compare " + (dir / "gen")), "reference");
   check_one_line_error(run_cadenza("compare " + kJsbArg + " " + kJsbArg), "GENERATED must be a folder");
 }
+
+TEST_CASE("compare --excerpt-beats cuts every set into excerpts of one length", "[cli][compare]") {
+  TempDir dir("excerpts");
+  fs::create_directories(dir.path / "gen");
+  write_pieces(kJsbPath, "valid", false, 4, dir.path / "gen");
+  const std::string base = (dir / "gen") + " " + kJsbArg + " --train";
+  const auto whole = run_json(base);
+  const auto cut = run_json(base + " --excerpt-beats 16");
+  // 77 test chorales of 32 to 160 quarter notes make far more 16-beat excerpts.
+  CHECK(cut["comparisons"]["shuffled"]["pieces"].get<int>() > 2 * 77);
+  CHECK(cut["comparisons"]["train"]["pieces"].get<int>() > 2 * 229);
+  CHECK(cut["comparisons"]["generated"]["pieces"].get<int>() > 4);
+  CHECK(cut["reference"].get<std::string>().find("excerpts of 16 beats") != std::string::npos);
+  // A length-bound feature: excerpts use fewer pitches than whole chorales.
+  auto reference_mean = [](const nlohmann::json& j, const std::string& feature) {
+    for (const auto& f : j["comparisons"]["generated"]["features"])
+      if (f["name"] == feature) return f["reference"]["mean"].get<double>();
+    FAIL("no feature " << feature);
+    return 0.0;
+  };
+  CHECK(reference_mean(cut, "n_pitches_used") < reference_mean(whole, "n_pitches_used") - 2);
+  check_one_line_error(run_cadenza("compare " + base + " --excerpt-beats 1000"), "no piece lasts half of 1000 beats");
+}

@@ -37,3 +37,22 @@ TEST_CASE("bars, resampling and channels", "[score]") {
   CHECK(melodic_channel(14) == 15);
   CHECK(melodic_channel(15) == 0);
 }
+
+TEST_CASE("an excerpt cuts notes at its ends and keeps the tempo and metre in force", "[score]") {
+  Score s = test::one_track({{0, 960, 60, 90}, {480, 1440, 62, 80}, {1440, 1920, 64, 70}, {2000, 2400, 65, 60}}, 480);
+  s.tempos = {{0, 500000}, {960, 400000}, {1920, 300000}};
+  s.time_signatures = {{0, 3, 4}, {1440, 4, 4}};
+  s.tracks[0].controls = {{500, 64, 127}, {1500, 64, 0}};
+  const Score e = excerpt(s, 720, 1920);
+  REQUIRE(e.tracks.size() == 1);
+  const std::vector<Note> expected = {{0, 240, 60, 90}, {0, 720, 62, 80}, {720, 1200, 64, 70}};
+  CHECK(e.tracks[0].notes == expected);
+  CHECK(e.tempos == std::vector<Tempo>{{0, 500000}, {240, 400000}});
+  CHECK(e.time_signatures == std::vector<TimeSignature>{{0, 3, 4}, {720, 4, 4}});
+  CHECK(e.tracks[0].controls == std::vector<ControlChange>{{780, 64, 0}});
+  CHECK(e.end_tick() == 1200);
+  // A change exactly at the start replaces the one before it.
+  CHECK(excerpt(s, 960, 1000).tempos == std::vector<Tempo>{{0, 400000}});
+  // Nothing sounding: the track stays, empty.
+  CHECK(excerpt(s, 2400, 3000).tracks[0].notes.empty());
+}
