@@ -109,6 +109,7 @@ void cut_into_excerpts(PieceSet& set, double beats) {
   std::vector<music::Score> cut;
   for (const music::Score& piece : set.pieces) {
     const auto length = int64_t(std::llround(beats * piece.ticks_per_quarter));
+    CADENZA_CHECK(length > 0, "{}: excerpts of {} beats are shorter than one tick", set.description, beats);
     const int64_t end = piece.end_tick();
     for (int64_t from = 0; from < end && end - from >= length / 2; from += length)
       cut.push_back(music::excerpt(piece, from, from + length));

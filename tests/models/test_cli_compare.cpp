@@ -184,4 +184,5 @@ TEST_CASE("compare --excerpt-beats cuts every set into excerpts of one length", 
   };
   CHECK(reference_mean(cut, "n_pitches_used") < reference_mean(whole, "n_pitches_used") - 2);
   check_one_line_error(run_cadenza("compare " + base + " --excerpt-beats 1000"), "no piece lasts half of 1000 beats");
+  check_one_line_error(run_cadenza("compare " + base + " --excerpt-beats 0.0001"), "shorter than one tick");
 }

@@ -289,7 +289,7 @@ TEST_CASE("deepbach sample is deterministic from the seed, keeps the primer, rej
   CHECK(gibbs_temperature({.iterations = 5, .start_temperature = 2, .temperature = 0.5}, 2) == Approx(1));
 }
 
-TEST_CASE("deepbach: a window's loss depends on its own window only, in training and in evaluation",
+TEST_CASE("deepbach: a window's logits depend on its own window only, in training and in evaluation",
           "[models][deepbach]") {
   auto model = tiny_deepbach();
   std::vector<ChoraleGrid> pieces;
