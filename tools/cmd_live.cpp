@@ -147,7 +147,22 @@ void run(const LiveArgs& a) {
                            {"rss_warm_mb", rss_warm},
                            {"rss_max_mb", rss_max},
                            {"rss_end_mb", rss_mb()}};
+  // What lets a reader set the xruns beside the machine's own stalls: how long every
+  // callback worked (counts under 1, 2, 4, ... microseconds of CPU time; the last, the
+  // rest) and, in the file, when each xrun happened and when, where and how long each
+  // callback that passed a quarter period ran.
+  const auto bins = jack.cpu_histogram();
+  std::vector<int> bounds;
+  for (size_t i = 0; i + 1 < bins.size(); ++i) bounds.push_back(1 << i);
+  report["process_cpu_us_under"] = bounds;
+  report["process_cpu_counts"] = bins;
   fmt::print("cadenza live: report {}\n", report.dump());
+  nlohmann::json long_callbacks = nlohmann::json::array();
+  for (const LongCallback& c : jack.long_callbacks())
+    long_callbacks.push_back(
+        {{"start_ns", c.start_ns}, {"wall_us", c.wall_ns * 1e-3}, {"cpu_us", c.cpu_ns * 1e-3}, {"cpu", c.cpu}});
+  report["xrun_times_ns"] = jack.xrun_times();
+  report["long_callbacks"] = long_callbacks;
   if (!a.report.empty()) serialize::write_file_atomic(a.report, report.dump(2) + "\n");
 }
 

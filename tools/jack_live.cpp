@@ -2,6 +2,8 @@
 
 #include <jack/midiport.h>
 
+#include <sched.h>
+
 #include <atomic>
 #include <ctime>
 
@@ -46,6 +48,7 @@ std::string JackLive::port_name(bool input) const { return jack_port_name(input 
 
 void JackLive::activate(live::LiveEngine& engine) {
   engine_ = &engine;
+  long_cpu_ns_ = int64_t(250e6 * period() / sample_rate());
   jack_set_process_callback(client_, &JackLive::process, this);
   jack_set_xrun_callback(client_, &JackLive::on_xrun, this);
   jack_on_shutdown(client_, &JackLive::on_shutdown, this);
@@ -100,15 +103,48 @@ int JackLive::process(jack_nframes_t nframes, void* arg) {
   rt.end_period();
   // Wall time includes any preemption by other processes; the thread's CPU time is the work
   // the callback itself did, what decides whether an xrun is of its making.
-  keep_max(self->max_process_ns_, uint64_t(clock_ns(CLOCK_MONOTONIC) - t0));
-  keep_max(self->max_process_cpu_ns_, uint64_t(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0));
+  const int64_t wall = clock_ns(CLOCK_MONOTONIC) - t0, cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+  keep_max(self->max_process_ns_, uint64_t(wall));
+  keep_max(self->max_process_cpu_ns_, uint64_t(cpu));
+  size_t bin = 0;
+  while (bin + 1 < kHistogramBins && cpu >= int64_t(1000) << bin) ++bin;
+  self->cpu_bins_[bin].fetch_add(1, std::memory_order_relaxed);
+  if (cpu > self->long_cpu_ns_) {
+    const size_t i = self->long_count_.load(std::memory_order_relaxed);
+    if (i < kKept) {
+      self->long_[i] = {t0, wall, cpu, sched_getcpu()};
+      self->long_count_.store(i + 1, std::memory_order_release);
+    }
+  }
   self->cycles_.fetch_add(1, std::memory_order_relaxed);
   return 0;
 }
 
 int JackLive::on_xrun(void* arg) {
-  static_cast<JackLive*>(arg)->xruns_.fetch_add(1);
+  auto* self = static_cast<JackLive*>(arg);
+  const size_t i = self->xruns_.fetch_add(1);
+  if (i < kKept) {
+    self->xrun_at_[i].store(clock_ns(CLOCK_MONOTONIC), std::memory_order_relaxed);
+    self->xrun_count_.fetch_add(1, std::memory_order_release);
+  }
   return 0;
+}
+
+std::array<uint64_t, JackLive::kHistogramBins> JackLive::cpu_histogram() const {
+  std::array<uint64_t, kHistogramBins> out{};
+  for (size_t i = 0; i < kHistogramBins; ++i) out[i] = cpu_bins_[i].load(std::memory_order_relaxed);
+  return out;
+}
+
+std::vector<int64_t> JackLive::xrun_times() const {
+  std::vector<int64_t> out(xrun_count_.load(std::memory_order_acquire));
+  for (size_t i = 0; i < out.size(); ++i) out[i] = xrun_at_[i].load(std::memory_order_relaxed);
+  return out;
+}
+
+std::vector<LongCallback> JackLive::long_callbacks() const {
+  const size_t n = long_count_.load(std::memory_order_acquire);
+  return {long_.begin(), long_.begin() + ptrdiff_t(n)};
 }
 
 void JackLive::on_shutdown(void* arg) { static_cast<JackLive*>(arg)->shutdown_.store(true); }

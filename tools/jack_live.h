@@ -2,13 +2,17 @@
 // `cadenza live` on JACK: one client with a MIDI input and a MIDI output port whose
 // process callback is the real-time side of a live::LiveEngine (live/rt_scheduler.h),
 // optionally with a simulated player in place of the input port (soak runs). The
-// callback never allocates, locks or waits; it also times itself, so a run can show that
-// the xruns it reports (if any) were not its doing.
+// callback never allocates, locks or waits; it also times itself, and keeps the moments
+// of every xrun and of every callback that worked past a quarter period, so a run can set
+// them beside what else stalled the machine at those moments (tests/live/stall_monitor.h).
 #include <jack/jack.h>
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "live/live_engine.h"
 #include "live/simulated_player.h"
@@ -22,8 +26,17 @@ struct JackLiveOptions {
   uint64_t seed = 0;
 };
 
+// A process callback that ran long: its start on CLOCK_MONOTONIC, its wall and CPU time,
+// and the CPU it ended on.
+struct LongCallback {
+  int64_t start_ns = 0, wall_ns = 0, cpu_ns = 0;
+  int cpu = -1;
+};
+
 class JackLive {
  public:
+  static constexpr size_t kKept = 4096;         // xrun moments and long callbacks kept: the first ones
+  static constexpr size_t kHistogramBins = 14;  // CPU time per callback, by powers of two of a microsecond
   // Opens the client (the server named by $JACK_DEFAULT_SERVER, never started by us) and
   // registers the ports; throws when there is no server.
   explicit JackLive(JackLiveOptions options);
@@ -43,6 +56,12 @@ class JackLive {
   // The longest process callback, in wall time and in the callback thread's CPU time.
   double max_process_micros() const { return double(max_process_ns_.load()) * 1e-3; }
   double max_process_cpu_micros() const { return double(max_process_cpu_ns_.load()) * 1e-3; }
+  // CPU time per callback: bin i counts callbacks under 2^i microseconds (the last: the rest).
+  std::array<uint64_t, kHistogramBins> cpu_histogram() const;
+  // CLOCK_MONOTONIC moments of the xruns JACK reported, and the callbacks whose CPU time
+  // passed a quarter period (the first kKept of each).
+  std::vector<int64_t> xrun_times() const;
+  std::vector<LongCallback> long_callbacks() const;
   uint64_t simulated_phrases() const { return simulated_phrases_.load(); }
   bool shut_down() const { return shutdown_.load(); }
 
@@ -64,6 +83,12 @@ class JackLive {
   bool clock_started_ = false;
   std::atomic<uint64_t> xruns_{0}, cycles_{0}, max_process_ns_{0}, max_process_cpu_ns_{0}, simulated_phrases_{0};
   std::atomic<bool> shutdown_{false};
+  int64_t long_cpu_ns_ = 0;  // a quarter period, set at activation
+  std::array<std::atomic<uint64_t>, kHistogramBins> cpu_bins_{};
+  std::array<std::atomic<int64_t>, kKept> xrun_at_{};
+  std::atomic<size_t> xrun_count_{0};
+  std::array<LongCallback, kKept> long_{};
+  std::atomic<size_t> long_count_{0};
 };
 
 }  // namespace cadenza::tools

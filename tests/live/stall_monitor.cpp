@@ -1,0 +1,81 @@
+#include "stall_monitor.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+
+namespace cadenza::live::test {
+namespace {
+
+int64_t now_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+timespec to_timespec(int64_t ns) { return {time_t(ns / 1'000'000'000), long(ns % 1'000'000'000)}; }
+
+// Above jackd's default real-time priorities (its server threads at 10 and clients' at 5 with
+// `-P 10`), so no JACK thread preempts the monitor.
+constexpr int kPriority = 80;
+
+}  // namespace
+
+StallMonitor::StallMonitor() {
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  per_cpu_.resize(size_t(std::max(1L, cpus)));
+  for (size_t i = 0; i < per_cpu_.size(); ++i) {
+    per_cpu_[i].reserve(1 << 18);  // no allocation while monitoring (an hour has some 20,000)
+    threads_.emplace_back([this, i] { run(int(i), i); });
+  }
+  while (started_.load() < int(threads_.size())) std::this_thread::yield();
+}
+
+StallMonitor::~StallMonitor() { stop(); }
+
+void StallMonitor::run(int cpu, size_t slot) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_param p{};
+  p.sched_priority = kPriority;
+  const bool ready = pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0 &&
+                     pthread_setschedparam(pthread_self(), SCHED_FIFO, &p) == 0;
+  if (!ready) failed_.fetch_add(1);
+  started_.fetch_add(1);
+  if (!ready) return;
+  std::vector<Stall>& out = per_cpu_[slot];
+  int64_t due = now_ns() + kTickNs;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    const timespec t = to_timespec(due);
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, nullptr);
+    const int64_t late = now_ns() - due;
+    if (late >= kRecordedLateNs && out.size() < out.capacity()) out.push_back({cpu, due, late});
+    due += kTickNs;
+    if (due < now_ns()) due = now_ns() + kTickNs;  // after a long stall, skip the missed ticks
+  }
+}
+
+std::vector<Stall> StallMonitor::stop() {
+  stop_.store(true);
+  for (std::thread& t : threads_)
+    if (t.joinable()) t.join();
+  std::vector<Stall> all;
+  for (const auto& v : per_cpu_) all.insert(all.end(), v.begin(), v.end());
+  return all;
+}
+
+const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns) {
+  const Stall* best = nullptr;
+  int64_t best_overlap = 0;
+  for (const Stall& s : stalls) {
+    const int64_t overlap = std::min(to_ns, s.due_ns + s.late_ns) - std::max(from_ns, s.due_ns);
+    if (overlap > best_overlap) best_overlap = overlap, best = &s;
+  }
+  return best;
+}
+
+}  // namespace cadenza::live::test
