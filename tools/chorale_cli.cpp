@@ -13,7 +13,9 @@ void add_gibbs_options(CLI::App& cmd, GibbsCli& o) {
   cmd.add_option("--iterations", o.iterations,
                  fmt::format("Pseudo-Gibbs iterations (default: deepbach redraws every free cell about {} times)",
                              models::deepbach::kRedrawsPerCell));
-  cmd.add_option("--cells-per-voice", o.cells_per_voice, "Cells of a voice redrawn together per iteration");
+  cmd.add_option("--cells-per-voice", o.cells_per_voice,
+                 "Cells of a voice redrawn together per iteration (one batched pass)")
+      ->capture_default_str();
   cmd.add_option("--temperature", o.temperature, "Final sampling temperature (> 0; annealed from 1.5)");
   cmd.add_option("--seed", o.seed, "Random seed");
 }

@@ -14,7 +14,7 @@ namespace cadenza::tools {
 
 struct GibbsCli {
   int64_t iterations = 0;  // 0: the model's default
-  int64_t cells_per_voice = 1;
+  int64_t cells_per_voice = models::HarmonizeOptions{}.cells_per_voice;
   double temperature = 1.0;
   uint64_t seed = 0;
 };

@@ -211,7 +211,7 @@ music::Score DeepBach::sample(const SampleOptions& o, Generator& gen) {
   std::fill(fixed.begin(), fixed.begin() + primer_steps * kVoices, 1);
   GibbsOptions g;
   g.temperature = o.temperature;
-  g.cells_per_voice = o.controls.value("cells_per_voice", int64_t(1));
+  g.cells_per_voice = o.controls.value("cells_per_voice", HarmonizeOptions{}.cells_per_voice);
   g.iterations = o.controls.value("iterations", default_iterations(o.length, g.cells_per_voice));
   g.start_temperature = o.controls.value("start_temperature", 1.5);
   g.seed = uint64_t(philox(gen.reserve(1), gen.seed())[0]);

@@ -70,7 +70,7 @@ class DeepBach : public Harmonizer {
   // A chorale of `length` 16th steps (after the primer, which stays fixed) by
   // pseudo-Gibbs sampling from random notes (gibbs.h). options.temperature is the final
   // temperature; controls: {"iterations": N (default: kRedrawsPerCell x the free cells),
-  // "cells_per_voice": K (default 1), "start_temperature": T0 (default 1.5)}. top-k,
+  // "cells_per_voice": K (default HarmonizeOptions's, 8), "start_temperature": T0 (default 1.5)}. top-k,
   // top-p and beam are rejected.
   music::Score sample(const SampleOptions& options, Generator& gen) override;
 

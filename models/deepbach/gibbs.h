@@ -29,7 +29,7 @@ namespace cadenza::models::deepbach {
 
 struct GibbsOptions {
   int64_t iterations = 1000;
-  int64_t cells_per_voice = 1;
+  int64_t cells_per_voice = HarmonizeOptions{}.cells_per_voice;
   double start_temperature = 1.5;
   double temperature = 1.0;  // the final temperature
   uint64_t seed = 0;
