@@ -57,6 +57,7 @@ constexpr int kTimingsPerChild = 3;
 const std::vector<Shape3> kShapes = {
     {"LSTM input gates  [4096x256]@[256x2048]^T", 1, 4096, 2048, 256, true},
     {"LSTM recurrent    [32x512]@[512x2048]^T", 1, 32, 2048, 512, true},
+    {"DeepBach recurrent [8x200]@[200x800]^T", 1, 8, 800, 200, true},
     {"LSTM grad weights [2048x4096]@[4096x512]", 1, 2048, 512, 4096, false},
     {"Transformer FFN   [4096x256]@[256x1024]", 1, 4096, 1024, 256, false},
     {"attention scores  128 x [256x32]@[32x256]", 128, 256, 256, 32, true},

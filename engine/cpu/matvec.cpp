@@ -88,6 +88,40 @@ void dot_rows(const float* w, int64_t ldw, int64_t cols, const float* x, float* 
 #endif
 }
 
+// out[i * ldo + j] = Σ_k W[i, k] X[j, k] for i < 4, j < C: each load of a weight row serves
+// the C rows of X and each load of an X row the four weight rows, 4·C sums in registers.
+template <int C>
+void dot_block(const float* w, int64_t ldw, int64_t cols, const float* x, int64_t ldx, float* out, int64_t ldo) {
+#ifdef __AVX512F__
+  __m512 acc[C][4];
+#pragma GCC unroll 4
+  for (int j = 0; j < C; ++j)
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) acc[j][i] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < cols; k += 16) {
+    const __mmask16 mask = cols - k >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (cols - k)) - 1);
+    __m512 wv[4];
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; ++i) wv[i] = _mm512_maskz_loadu_ps(mask, w + i * ldw + k);
+#pragma GCC unroll 4
+    for (int j = 0; j < C; ++j) {
+      const __m512 xv = _mm512_maskz_loadu_ps(mask, x + j * ldx + k);
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) acc[j][i] = _mm512_fmadd_ps(wv[i], xv, acc[j][i]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < C; ++j) hsum4(acc[j], out + j * ldo);
+#else
+  for (int j = 0; j < C; ++j)
+    for (int i = 0; i < 4; ++i) {
+      float s = 0;
+      for (int64_t k = 0; k < cols; ++k) s += w[i * ldw + k] * x[j * ldx + k];
+      out[j * ldo + i] = s;
+    }
+#endif
+}
+
 // bf16 rows read 32 weights at a time as 16 32-bit lanes: lane j holds w[k + 2j] in its low
 // half and w[k + 2j + 1] in its high half, and a bf16 is the high half of an f32, so
 // `lane << 16` and `lane & 0xFFFF0000` are the even and the odd weights as exact f32s —
@@ -182,6 +216,46 @@ float Bf16Matrix::at(int64_t r, int64_t c) const { return from_bf16(data[size_t(
 
 void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float* x, float* y, bool accumulate) {
   split_rows(rows, cols * 4, [&](int64_t r0, int64_t r1) { matvec_rows(W, ldw, r0, r1, cols, x, y, accumulate); });
+}
+
+namespace {
+
+// Rows [r0, r1) of Y[m] = W X[m] (+ Y[m]) for m < M, C rows of X at a time.
+template <int C>
+void small_block(const float* W, int64_t ldw, int64_t r, int64_t cols, const float* X, int64_t ldx, float* Y,
+                 int64_t ldy, bool accumulate) {
+  float d[C * 4];
+  dot_block<C>(W + r * ldw, ldw, cols, X, ldx, d, 4);
+  for (int j = 0; j < C; ++j)
+    for (int i = 0; i < 4; ++i) {
+      float& y = Y[j * ldy + r + i];
+      y = accumulate ? y + d[j * 4 + i] : d[j * 4 + i];
+    }
+}
+
+void small_rows(const float* W, int64_t ldw, int64_t r0, int64_t r1, int64_t cols, int64_t M, const float* X,
+                int64_t ldx, float* Y, int64_t ldy, bool accumulate) {
+  int64_t r = r0;
+  for (; r + 4 <= r1; r += 4)
+    for (int64_t m = 0; m < M; m += 4) {
+      const float* x = X + m * ldx;
+      float* y = Y + m * ldy;
+      switch (std::min<int64_t>(4, M - m)) {
+        case 4: small_block<4>(W, ldw, r, cols, x, ldx, y, ldy, accumulate); break;
+        case 3: small_block<3>(W, ldw, r, cols, x, ldx, y, ldy, accumulate); break;
+        case 2: small_block<2>(W, ldw, r, cols, x, ldx, y, ldy, accumulate); break;
+        default: small_block<1>(W, ldw, r, cols, x, ldx, y, ldy, accumulate); break;
+      }
+    }
+  for (int64_t m = 0; m < M && r < r1; ++m) matvec_rows(W, ldw, r, r1, cols, X + m * ldx, Y + m * ldy, accumulate);
+}
+
+}  // namespace
+
+void matmul_small(const float* W, int64_t ldw, int64_t rows, int64_t cols, int64_t M, const float* X, int64_t ldx,
+                  float* Y, int64_t ldy, bool accumulate) {
+  split_rows(rows, cols * 4,
+             [&](int64_t r0, int64_t r1) { small_rows(W, ldw, r0, r1, cols, M, X, ldx, Y, ldy, accumulate); });
 }
 
 void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate) {

@@ -12,6 +12,12 @@ namespace cadenza::cpu {
 // y[r] = Σ_k W[r, k] x[k] (+ y[r] when accumulate), W [rows, cols] with row stride ldw.
 void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float* x, float* y, bool accumulate);
 
+// Y[m, r] = Σ_k W[r, k] X[m, k] (+ Y[m, r] when accumulate) for m < M, a few rows of X (a
+// small batch through a layer): each weight is loaded once per four rows of X, where
+// OpenBLAS's sgemm first copies all of W into its packed layout on every call.
+void matmul_small(const float* W, int64_t ldw, int64_t rows, int64_t cols, int64_t M, const float* X, int64_t ldx,
+                  float* Y, int64_t ldy, bool accumulate);
+
 // A row-major matrix of bfloat16 values (the upper half of an f32, rounded to nearest even).
 struct Bf16Matrix {
   int64_t rows = 0, cols = 0;

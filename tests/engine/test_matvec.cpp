@@ -1,4 +1,5 @@
-// The batch-1 matvec and the bf16 weight store against plain double-precision sums.
+// The batch-1 matvec, the small-batch product and the bf16 weight store against plain
+// double-precision sums.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
@@ -52,6 +53,50 @@ TEST_CASE("gemm with one row routes through matvec and still equals the product"
   std::vector<float> c(size_t(N), 0.f);
   cpu::gemm<float>(false, true, 1, N, K, 1.f, a.data(), K, b.data(), K, 0.f, c.data(), N);
   for (int64_t n = 0; n < N; ++n) CHECK(c[size_t(n)] == Approx(want[size_t(n)]).margin(1e-4));
+}
+
+TEST_CASE("matmul_small equals the product for every small batch, tails and strides included", "[matvec]") {
+  // Batches of every size up to past two blocks of four, rows with a tail under four,
+  // cols with a tail under sixteen, strides wider than the rows they hold.
+  for (auto [rows, cols, ldw] : {std::tuple<int64_t, int64_t, int64_t>{803, 200, 200}, {7, 37, 40}, {4, 16, 16}}) {
+    for (int64_t M = 1; M <= 9; ++M) {
+      INFO(rows << " x " << cols << ", ldw " << ldw << ", batch " << M);
+      const int64_t ldx = cols + 3, ldy = rows + 5;
+      auto w = random_values(rows * ldw, 5), x = random_values(M * ldx, 6);
+      for (bool accumulate : {false, true}) {
+        std::vector<float> y(size_t(M * ldy), accumulate ? 1.f : 123.f);
+        cpu::matmul_small(w.data(), ldw, rows, cols, M, x.data(), ldx, y.data(), ldy, accumulate);
+        double worst = 0;
+        for (int64_t m = 0; m < M; ++m) {
+          const std::vector<float> xm(x.begin() + m * ldx, x.begin() + m * ldx + cols);
+          const std::vector<double> want = reference(w, ldw, rows, cols, xm);
+          for (int64_t r = 0; r < rows; ++r)
+            worst = std::max(worst, std::abs(y[size_t(m * ldy + r)] - (want[size_t(r)] + (accumulate ? 1 : 0))));
+          // The padding between rows of Y is never written.
+          for (int64_t r = rows; r < ldy && m + 1 < M; ++r) CHECK(y[size_t(m * ldy + r)] == (accumulate ? 1.f : 123.f));
+        }
+        CHECK(worst < 1e-4 * std::sqrt(double(cols)));
+      }
+    }
+  }
+}
+
+TEST_CASE("gemm with a few rows routes through matmul_small and still equals the product", "[matvec]") {
+  const int64_t N = 300, K = 70;
+  for (int64_t M : {2, 5, 32, 33}) {
+    INFO("M " << M);
+    auto a = random_values(M * K, 7), b = random_values(N * K, 8);
+    for (float beta : {0.f, 1.f}) {
+      std::vector<float> c(size_t(M * N), 0.5f);
+      cpu::gemm<float>(false, true, M, N, K, 1.f, a.data(), K, b.data(), K, beta, c.data(), N);
+      for (int64_t m = 0; m < M; ++m) {
+        const std::vector<float> am(a.begin() + m * K, a.begin() + (m + 1) * K);
+        const std::vector<double> want = reference(b, K, N, K, am);
+        for (int64_t n = 0; n < N; ++n)
+          CHECK(c[size_t(m * N + n)] == Approx(want[size_t(n)] + beta * 0.5).margin(1e-4));
+      }
+    }
+  }
 }
 
 TEST_CASE("bf16 rounds to nearest even and keeps infinities", "[matvec][bf16]") {
