@@ -13,8 +13,10 @@ namespace cadenza::models {
 struct HarmonizeOptions {
   int64_t iterations = 0;  // 0: the model's default (deepbach: about kRedrawsPerCell redraws of every free cell)
   // Cells of a voice redrawn together from one batched pass of its network: the DeepBach
-  // code's parallel update (batch_size_per_voice = 8), several times faster per cell than
-  // one at a time and no worse in our harmonisations (docs/RESULTS.md).
+  // code's parallel update (batch_size_per_voice = 8). Harmonising 20 JSB validation
+  // sopranos (32 redraws a cell, temperature 0.5) it took 39 s against 103 s one cell at
+  // a time, mean OA against Bach's 0.739 against 0.759, parallel fifths and octaves alike
+  // (docs/RESULTS.md).
   int64_t cells_per_voice = 8;
   double temperature = 1.0;  // the final sampling temperature (> 0)
   uint64_t seed = 0;
