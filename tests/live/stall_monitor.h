@@ -7,6 +7,7 @@
 // running). A soak run sets its xruns and long callbacks beside these stalls.
 #include <atomic>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
@@ -23,7 +24,7 @@ class StallMonitor {
   static constexpr int64_t kTickNs = 500'000;          // wake-ups asked for, per CPU
   static constexpr int64_t kRecordedLateNs = 200'000;  // lateness worth recording
   // Starts the threads and waits until each has its CPU and SCHED_FIFO priority or has
-  // failed to get them (`ok()`).
+  // failed to get them (`ok()`: not without the right to real-time scheduling).
   StallMonitor();
   ~StallMonitor();
   StallMonitor(const StallMonitor&) = delete;
@@ -42,5 +43,13 @@ class StallMonitor {
 
 // The stall in `stalls` that overlaps [from_ns, to_ns] for the longest, or null.
 const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns);
+
+// Catch checks of a `cadenza live` report (its long callbacks, xrun moments and late
+// output) against the stalls a real-time monitor saw over the same run: no xrun and no
+// late event of the client's making. Its own work — a callback's CPU time less the part of
+// it the machine was stalled on that CPU — stays under a quarter period; every xrun
+// follows a stall of a millisecond or more; output goes out late only when JACK missed
+// cycles. Prints what it matched, for the record.
+void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector<Stall>& stalls);
 
 }  // namespace cadenza::live::test

@@ -10,6 +10,7 @@
 
 #include "jack_harness.h"
 #include "live_checks.h"
+#include "stall_monitor.h"
 
 using namespace cadenza::live;
 using namespace cadenza::live::test;
@@ -33,6 +34,7 @@ nlohmann::json read_report(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("jack: cadenza live answers a phrase played into it, in range and on time", "[live][jack]") {
+  StallMonitor monitor;  // without real-time rights it cannot tell the machine's stalls apart
   DummyServer server;
   const fs::path dir = scratch("cadenza_live_jack");
   Child live(
@@ -52,6 +54,7 @@ TEST_CASE("jack: cadenza live answers a phrase played into it, in range and on t
   const int64_t until = last + pause + int64_t(3.0 * sr);
   for (int i = 0; i < 300 && listener.now() < until; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE(live.stop() == 0);
+  const std::vector<Stall> stalls = monitor.stop();
 
   const std::vector<MidiEvent> got = listener.received();
   REQUIRE(!got.empty());
@@ -72,11 +75,15 @@ TEST_CASE("jack: cadenza live answers a phrase played into it, in range and on t
   INFO(report.dump());
   CHECK(report["errors"] == 0);
   CHECK(report["continuations"].get<int>() >= 1);
-  CHECK(report["late_output"] == 0);
   CHECK(report["dropped_input"] == 0);
-  // Its process callback works a small part of the period: no xrun is of its making. CPU
-  // time, not wall time: on a busy machine the callback's thread may be preempted.
-  CHECK(report["max_process_cpu_us"].get<double>() < report["period_us"].get<double>() / 4);
+  if (monitor.ok()) {
+    check_no_xrun_of_its_making(report, stalls);
+  } else {
+    // Then nothing may go out late and the callback's CPU time, stalls included, stays
+    // under a quarter period.
+    CHECK(report["late_output"] == 0);
+    CHECK(report["max_process_cpu_us"].get<double>() < report["period_us"].get<double>() / 4);
+  }
 }
 
 TEST_CASE("jack: controls typed while it runs switch it to accompany at a new tempo", "[live][jack]") {

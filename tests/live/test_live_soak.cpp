@@ -47,46 +47,7 @@ TEST_CASE("jack soak: simulated playing with no xrun of its making and flat memo
   CHECK(r["continuations"].get<double>() >= minutes * 5);
   CHECK(r["errors"] == 0);
   CHECK(r["dropped_input"] == 0);
-  // No xrun of its making. Its own work, a callback's CPU time less the part of it the
-  // machine was stalled (the monitor's wake-ups on that CPU came late), stays under a
-  // quarter period; the monitor asks every tick, so a stall may have begun up to a tick
-  // before it saw it.
-  const double period_ns = r["period_us"].get<double>() * 1e3, budget_ns = period_ns / 4;
-  size_t stalls_over_1ms = 0;
-  for (const Stall& s : stalls) stalls_over_1ms += s.late_ns >= 1'000'000;
-  std::printf("machine stalls: %zu recorded (>= 0.2 ms), %zu of 1 ms or more\n", stalls.size(), stalls_over_1ms);
-  for (const auto& c : r["long_callbacks"]) {
-    const int64_t start = c["start_ns"], wall = int64_t(c["wall_us"].get<double>() * 1e3);
-    const double cpu_ns = c["cpu_us"].get<double>() * 1e3;
-    std::vector<Stall> same_cpu;
-    for (const Stall& s : stalls)
-      if (s.cpu == c["cpu"].get<int>()) same_cpu.push_back(s);
-    const Stall* s = longest_overlap(same_cpu, start, start + wall);
-    const int64_t overlap = s ? std::min(start + wall, s->due_ns + s->late_ns) - std::max(start, s->due_ns) : 0;
-    std::printf("long callback: cpu %.0f us, wall %.0f us, stalled %.0f us of it\n", cpu_ns * 1e-3, wall * 1e-3,
-                overlap * 1e-3);
-    INFO("callback at " << start << " ns: " << c.dump());
-    CHECK(cpu_ns - double(overlap) - double(StallMonitor::kTickNs) < budget_ns);
-  }
-  // Every xrun follows a stall of the machine of a millisecond or more, ended within the
-  // last two periods (JACK notices an xrun at the next cycle and tells the clients after).
-  std::vector<Stall> long_stalls;
-  for (const Stall& s : stalls)
-    if (s.late_ns >= 1'000'000) long_stalls.push_back(s);
-  for (const auto& x : r["xrun_times_ns"]) {
-    const int64_t t = x;
-    const Stall* s = longest_overlap(long_stalls, t - int64_t(2 * period_ns), t);
-    if (s) {
-      std::printf("xrun: after a stall of %.1f ms on CPU %d that ended %.1f ms before\n", s->late_ns * 1e-6, s->cpu,
-                  (t - s->due_ns - s->late_ns) * 1e-6);
-    } else {
-      const Stall* near = longest_overlap(long_stalls, t - 1'000'000'000, t);
-      std::printf("xrun: no stall of 1 ms or more in the two periods before%s\n",
-                  near ? " (one in the second before)" : "");
-    }
-    INFO("xrun at " << t << " ns");
-    CHECK(s != nullptr);
-  }
+  check_no_xrun_of_its_making(r, stalls);
   // Flat memory once warm: RSS grows by less than 8 MB over the rest of the run.
   CHECK(r["rss_warm_mb"].get<double>() > 0);
   CHECK(r["rss_max_mb"].get<double>() - r["rss_warm_mb"].get<double>() < 8);
