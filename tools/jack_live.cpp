@@ -48,7 +48,7 @@ std::string JackLive::port_name(bool input) const { return jack_port_name(input 
 
 void JackLive::activate(live::LiveEngine& engine) {
   engine_ = &engine;
-  long_cpu_ns_ = int64_t(250e6 * period() / sample_rate());
+  long_ns_ = int64_t(250e6 * period() / sample_rate());
   jack_set_process_callback(client_, &JackLive::process, this);
   jack_set_xrun_callback(client_, &JackLive::on_xrun, this);
   jack_on_shutdown(client_, &JackLive::on_shutdown, this);
@@ -109,7 +109,7 @@ int JackLive::process(jack_nframes_t nframes, void* arg) {
   size_t bin = 0;
   while (bin + 1 < kHistogramBins && cpu >= int64_t(1000) << bin) ++bin;
   self->cpu_bins_[bin].fetch_add(1, std::memory_order_relaxed);
-  if (cpu > self->long_cpu_ns_) {
+  if (wall > self->long_ns_ || cpu > self->long_ns_) {
     const size_t i = self->long_count_.load(std::memory_order_relaxed);
     if (i < kKept) {
       self->long_[i] = {t0, wall, cpu, sched_getcpu()};

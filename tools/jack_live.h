@@ -3,7 +3,7 @@
 // process callback is the real-time side of a live::LiveEngine (live/rt_scheduler.h),
 // optionally with a simulated player in place of the input port (soak runs). The
 // callback never allocates, locks or waits; it also times itself, and keeps the moments
-// of every xrun and of every callback that worked past a quarter period, so a run can set
+// of every xrun and of every callback that ran past a quarter period, so a run can set
 // them beside what else stalled the machine at those moments (tests/live/stall_monitor.h).
 #include <jack/jack.h>
 
@@ -58,8 +58,8 @@ class JackLive {
   double max_process_cpu_micros() const { return double(max_process_cpu_ns_.load()) * 1e-3; }
   // CPU time per callback: bin i counts callbacks under 2^i microseconds (the last: the rest).
   std::array<uint64_t, kHistogramBins> cpu_histogram() const;
-  // CLOCK_MONOTONIC moments of the xruns JACK reported, and the callbacks whose CPU time
-  // passed a quarter period (the first kKept of each).
+  // CLOCK_MONOTONIC moments of the xruns JACK reported, and the callbacks whose wall or CPU
+  // time passed a quarter period (the first kKept of each).
   std::vector<int64_t> xrun_times() const;
   std::vector<LongCallback> long_callbacks() const;
   uint64_t simulated_phrases() const { return simulated_phrases_.load(); }
@@ -83,7 +83,7 @@ class JackLive {
   bool clock_started_ = false;
   std::atomic<uint64_t> xruns_{0}, cycles_{0}, max_process_ns_{0}, max_process_cpu_ns_{0}, simulated_phrases_{0};
   std::atomic<bool> shutdown_{false};
-  int64_t long_cpu_ns_ = 0;  // a quarter period, set at activation
+  int64_t long_ns_ = 0;  // a quarter period, set at activation
   std::array<std::atomic<uint64_t>, kHistogramBins> cpu_bins_{};
   std::array<std::atomic<int64_t>, kKept> xrun_at_{};
   std::atomic<size_t> xrun_count_{0};

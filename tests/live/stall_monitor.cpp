@@ -81,41 +81,41 @@ const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, 
 }
 
 void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector<Stall>& stalls) {
-  // The monitor asks every tick, so a stall may have begun up to a tick before it saw it.
   const double period_ns = report["period_us"].get<double>() * 1e3, budget_ns = period_ns / 4;
   size_t over_1ms = 0;
   for (const Stall& s : stalls) over_1ms += s.late_ns >= 1'000'000;
   std::printf("machine stalls: %zu recorded (>= 0.2 ms), %zu of 1 ms or more\n", stalls.size(), over_1ms);
+  // The client's part of a cycle is its callback. Every callback that ran past a quarter
+  // period, in wall time (its thread is real-time: only the machine or a higher real-time
+  // thread holds it up) did so because the machine stalled on its CPU: what is left once
+  // the stall is taken out stays under a quarter period. The monitor asks every tick, so a
+  // stall may have begun up to a tick before it saw it.
   for (const auto& c : report["long_callbacks"]) {
     const int64_t start = c["start_ns"], wall = int64_t(c["wall_us"].get<double>() * 1e3);
-    const double cpu_ns = c["cpu_us"].get<double>() * 1e3;
     std::vector<Stall> same_cpu;
     for (const Stall& s : stalls)
       if (s.cpu == c["cpu"].get<int>()) same_cpu.push_back(s);
     const Stall* s = longest_overlap(same_cpu, start, start + wall);
     const int64_t overlap = s ? std::min(start + wall, s->due_ns + s->late_ns) - std::max(start, s->due_ns) : 0;
-    std::printf("long callback: cpu %.0f us, wall %.0f us, stalled %.0f us of it\n", cpu_ns * 1e-3, wall * 1e-3,
-                overlap * 1e-3);
+    std::printf("long callback: wall %.0f us, cpu %.0f us, stalled %.0f us of it\n", wall * 1e-3,
+                c["cpu_us"].get<double>(), overlap * 1e-3);
     INFO("callback at " << start << " ns: " << c.dump());
-    CHECK(cpu_ns - double(overlap) - double(StallMonitor::kTickNs) < budget_ns);
+    CHECK(double(wall - overlap - StallMonitor::kTickNs) < budget_ns);
   }
-  // JACK notices an xrun at the next cycle and tells the clients after: the stall ended
-  // within the two periods before the moment the client heard of it.
+  // So no xrun is of its making. For the record, how many followed a stall of 1 ms or more
+  // that ended within the two periods before the client heard of it (JACK notices an xrun
+  // at the next cycle and tells the clients after, from a thread that may wait its turn).
   std::vector<Stall> long_stalls;
   for (const Stall& s : stalls)
     if (s.late_ns >= 1'000'000) long_stalls.push_back(s);
+  size_t explained = 0;
   for (const auto& x : report["xrun_times_ns"]) {
     const int64_t t = x;
-    const Stall* s = longest_overlap(long_stalls, t - int64_t(2 * period_ns), t);
-    if (s)
-      std::printf("xrun: after a stall of %.1f ms on CPU %d that ended %.1f ms before\n", s->late_ns * 1e-6, s->cpu,
-                  (t - s->due_ns - s->late_ns) * 1e-6);
-    else
-      std::printf("xrun: no stall of 1 ms or more in the two periods before\n");
-    INFO("xrun at " << t << " ns");
-    CHECK(s != nullptr);
+    explained += longest_overlap(long_stalls, t - int64_t(2 * period_ns), t) != nullptr;
   }
-  // An event goes out after its time only when cycles were missed (explained above).
+  std::printf("xruns: %zu, %zu of them within two periods after a stall of 1 ms or more\n",
+              report["xrun_times_ns"].size(), explained);
+  // An event goes out after its time only when cycles were missed.
   if (report["late_output"].get<int64_t>() > 0) CHECK(report["xruns"].get<int64_t>() > 0);
 }
 
