@@ -70,11 +70,18 @@ std::vector<Stall> StallMonitor::stop() {
   return all;
 }
 
+namespace {
+// How long stall `s` and [from_ns, to_ns] overlap (negative: they do not).
+int64_t overlap_ns(const Stall& s, int64_t from_ns, int64_t to_ns) {
+  return std::min(to_ns, s.due_ns + s.late_ns) - std::max(from_ns, s.due_ns);
+}
+}  // namespace
+
 const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns) {
   const Stall* best = nullptr;
   int64_t best_overlap = 0;
   for (const Stall& s : stalls) {
-    const int64_t overlap = std::min(to_ns, s.due_ns + s.late_ns) - std::max(from_ns, s.due_ns);
+    const int64_t overlap = overlap_ns(s, from_ns, to_ns);
     if (overlap > best_overlap) best_overlap = overlap, best = &s;
   }
   return best;
@@ -82,9 +89,10 @@ const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, 
 
 void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector<Stall>& stalls) {
   const double period_ns = report["period_us"].get<double>() * 1e3, budget_ns = period_ns / 4;
-  size_t over_1ms = 0;
-  for (const Stall& s : stalls) over_1ms += s.late_ns >= 1'000'000;
-  std::printf("machine stalls: %zu recorded (>= 0.2 ms), %zu of 1 ms or more\n", stalls.size(), over_1ms);
+  std::vector<Stall> long_stalls;
+  for (const Stall& s : stalls)
+    if (s.late_ns >= 1'000'000) long_stalls.push_back(s);
+  std::printf("machine stalls: %zu recorded (>= 0.2 ms), %zu of 1 ms or more\n", stalls.size(), long_stalls.size());
   // The client's part of a cycle is its callback. Every callback that ran past a quarter
   // period, in wall time (its thread is real-time: only the machine or a higher real-time
   // thread holds it up) did so because the machine stalled on its CPU: what is left once
@@ -96,7 +104,7 @@ void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector
     for (const Stall& s : stalls)
       if (s.cpu == c["cpu"].get<int>()) same_cpu.push_back(s);
     const Stall* s = longest_overlap(same_cpu, start, start + wall);
-    const int64_t overlap = s ? std::min(start + wall, s->due_ns + s->late_ns) - std::max(start, s->due_ns) : 0;
+    const int64_t overlap = s ? overlap_ns(*s, start, start + wall) : 0;
     std::printf("long callback: wall %.0f us, cpu %.0f us, stalled %.0f us of it\n", wall * 1e-3,
                 c["cpu_us"].get<double>(), overlap * 1e-3);
     INFO("callback at " << start << " ns: " << c.dump());
@@ -105,9 +113,6 @@ void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector
   // So no xrun is of its making. For the record, how many followed a stall of 1 ms or more
   // that ended within the two periods before the client heard of it (JACK notices an xrun
   // at the next cycle and tells the clients after, from a thread that may wait its turn).
-  std::vector<Stall> long_stalls;
-  for (const Stall& s : stalls)
-    if (s.late_ns >= 1'000'000) long_stalls.push_back(s);
   size_t explained = 0;
   for (const auto& x : report["xrun_times_ns"]) {
     const int64_t t = x;
