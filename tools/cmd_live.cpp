@@ -159,8 +159,15 @@ void run(const LiveArgs& a) {
   fmt::print("cadenza live: report {}\n", report.dump());
   nlohmann::json long_callbacks = nlohmann::json::array();
   for (const LongCallback& c : jack.long_callbacks())
-    long_callbacks.push_back(
-        {{"start_ns", c.start_ns}, {"wall_us", c.wall_ns * 1e-3}, {"cpu_us", c.cpu_ns * 1e-3}, {"cpu", c.cpu}});
+    long_callbacks.push_back({{"start_ns", c.start_ns},
+                              {"wall_us", c.wall_ns * 1e-3},
+                              {"cpu_us", c.cpu_ns * 1e-3},
+                              {"cpu_begin", c.cpu_begin},
+                              {"cpu_end", c.cpu_end},
+                              {"minor_faults", c.minor_faults},
+                              {"major_faults", c.major_faults},
+                              {"waits", c.waits},
+                              {"preemptions", c.preemptions}});
   report["xrun_times_ns"] = jack.xrun_times();
   report["long_callbacks"] = long_callbacks;
   if (!a.report.empty()) serialize::write_file_atomic(a.report, report.dump(2) + "\n");

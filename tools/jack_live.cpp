@@ -3,6 +3,7 @@
 #include <jack/midiport.h>
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <ctime>
@@ -16,6 +17,13 @@ int64_t clock_ns(clockid_t clock) {
   timespec t{};
   clock_gettime(clock, &t);  // never blocks: safe on the real-time thread
   return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+// The calling thread's counters (a system call that takes no lock a callback could wait on).
+rusage thread_usage() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return u;
 }
 
 void keep_max(std::atomic<uint64_t>& max, uint64_t value) {
@@ -83,6 +91,8 @@ int64_t JackLive::unwrap(jack_nframes_t frame) {
 int JackLive::process(jack_nframes_t nframes, void* arg) {
   auto* self = static_cast<JackLive*>(arg);
   const int64_t t0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+  const int cpu_begin = sched_getcpu();
+  const rusage u0 = thread_usage();
   live::RtScheduler& rt = self->engine_->rt();
   rt.begin_period(self->unwrap(jack_last_frame_time(self->client_)), nframes);
   void* in = jack_port_get_buffer(self->in_, nframes);
@@ -113,7 +123,16 @@ int JackLive::process(jack_nframes_t nframes, void* arg) {
   if (wall > self->long_ns_ || cpu > self->long_ns_) {
     const size_t i = self->long_count_.load(std::memory_order_relaxed);
     if (i < kKept) {
-      self->long_[i] = {t0, wall, cpu, sched_getcpu()};
+      const rusage u1 = thread_usage();
+      self->long_[i] = {t0,
+                        wall,
+                        cpu,
+                        cpu_begin,
+                        sched_getcpu(),
+                        u1.ru_minflt - u0.ru_minflt,
+                        u1.ru_majflt - u0.ru_majflt,
+                        u1.ru_nvcsw - u0.ru_nvcsw,
+                        u1.ru_nivcsw - u0.ru_nivcsw};
       self->long_count_.store(i + 1, std::memory_order_release);
     }
   }

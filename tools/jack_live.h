@@ -27,10 +27,13 @@ struct JackLiveOptions {
 };
 
 // A process callback that ran long: its start on CLOCK_MONOTONIC, its wall and CPU time,
-// and the CPU it ended on.
+// the CPUs it began and ended on, and what the kernel counted for its thread meanwhile:
+// page faults (a first touch of memory), voluntary context switches (the callback waited,
+// which it must never do) and involuntary ones (a higher-priority thread took its CPU).
 struct LongCallback {
   int64_t start_ns = 0, wall_ns = 0, cpu_ns = 0;
-  int cpu = -1;
+  int cpu_begin = -1, cpu_end = -1;
+  int64_t minor_faults = 0, major_faults = 0, waits = 0, preemptions = 0;
 };
 
 class JackLive {

@@ -44,11 +44,14 @@ class StallMonitor {
 // The stall in `stalls` that overlaps [from_ns, to_ns] for the longest, or null.
 const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns);
 
+// How much of [from_ns, to_ns] some CPU of `stalls` was stalled (their union, clipped).
+int64_t stalled_ns(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns);
+
 // Catch checks of a `cadenza live` report (its long callbacks and late output) against
 // the stalls a real-time monitor saw over the same run: no xrun and no late event of the
-// client's making. Its own time — a callback's wall time less the part of it the machine
-// was stalled on that CPU — stays under a quarter period; output goes out late only when
-// JACK missed cycles. Prints what it matched, and how many xruns followed a stall.
+// client's making. Its own time — a callback's wall time less the part of it some CPU was
+// stalled — stays under a quarter period, and it never waits; output goes out late only
+// when JACK missed cycles. Prints what it matched, and how many xruns followed a stall.
 void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector<Stall>& stalls);
 
 }  // namespace cadenza::live::test
