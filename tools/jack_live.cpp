@@ -90,9 +90,10 @@ int64_t JackLive::unwrap(jack_nframes_t frame) {
 
 int JackLive::process(jack_nframes_t nframes, void* arg) {
   auto* self = static_cast<JackLive*>(arg);
-  const int64_t t0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+  // The kernel's counters are read outside the timed span, so its times are the callback's.
   const int cpu_begin = sched_getcpu();
   const rusage u0 = thread_usage();
+  const int64_t t0 = clock_ns(CLOCK_MONOTONIC), cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
   live::RtScheduler& rt = self->engine_->rt();
   rt.begin_period(self->unwrap(jack_last_frame_time(self->client_)), nframes);
   void* in = jack_port_get_buffer(self->in_, nframes);
@@ -111,9 +112,9 @@ int JackLive::process(jack_nframes_t nframes, void* arg) {
   rt.emit_due(
       [&](uint32_t offset, const uint8_t* bytes, uint32_t size) { jack_midi_event_write(out, offset, bytes, size); });
   rt.end_period();
-  // Both wall and CPU time include any time the host took the virtual CPU away (the guest
-  // counts it as the running thread's): a callback past a quarter period in either is kept,
-  // with its moment and CPU, so a run can take out what the machine's own stalls explain.
+  // Wall time includes any time the host took the virtual CPU away, and CPU time often does
+  // too (unless the host reports it as steal): a callback past a quarter period in either is
+  // kept, with its moment and CPUs, so a run can take out what the machine's stalls explain.
   const int64_t wall = clock_ns(CLOCK_MONOTONIC) - t0, cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
   keep_max(self->max_process_ns_, uint64_t(wall));
   keep_max(self->max_process_cpu_ns_, uint64_t(cpu));

@@ -77,16 +77,6 @@ int64_t overlap_ns(const Stall& s, int64_t from_ns, int64_t to_ns) {
 }
 }  // namespace
 
-const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns) {
-  const Stall* best = nullptr;
-  int64_t best_overlap = 0;
-  for (const Stall& s : stalls) {
-    const int64_t overlap = overlap_ns(s, from_ns, to_ns);
-    if (overlap > best_overlap) best_overlap = overlap, best = &s;
-  }
-  return best;
-}
-
 int64_t stalled_ns(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns) {
   std::vector<std::pair<int64_t, int64_t>> spans;
   for (const Stall& s : stalls)
@@ -129,7 +119,7 @@ void check_no_xrun_of_its_making(const nlohmann::json& report, const std::vector
   size_t explained = 0;
   for (const auto& x : report["xrun_times_ns"]) {
     const int64_t t = x;
-    explained += longest_overlap(long_stalls, t - int64_t(2 * period_ns), t) != nullptr;
+    explained += stalled_ns(long_stalls, t - int64_t(2 * period_ns), t) > 0;
   }
   std::printf("xruns: %zu, %zu of them within two periods after a stall of 1 ms or more\n",
               report["xrun_times_ns"].size(), explained);

@@ -3,7 +3,7 @@
 // above JACK's, that asks to wake every half millisecond and records every wake-up that
 // came late. Being above JACK's threads, no JACK client's work can delay it; what does is
 // what no client controls — on a virtual machine mostly the host taking the virtual CPU
-// away (steal time, which the guest also counts as CPU time of whatever thread was
+// away (steal time, which the guest often counts as CPU time of whatever thread was
 // running). A soak run sets its xruns and long callbacks beside these stalls.
 #include <atomic>
 #include <cstdint>
@@ -40,9 +40,6 @@ class StallMonitor {
   std::atomic<bool> stop_{false};
   std::atomic<int> failed_{0}, started_{0};
 };
-
-// The stall in `stalls` that overlaps [from_ns, to_ns] for the longest, or null.
-const Stall* longest_overlap(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns);
 
 // How much of [from_ns, to_ns] some CPU of `stalls` was stalled (their union, clipped).
 int64_t stalled_ns(const std::vector<Stall>& stalls, int64_t from_ns, int64_t to_ns);
