@@ -22,10 +22,11 @@ while (($#)); do
   case "$1" in
     # -O1: at -O0 the sanitized tests run 5 to 11 times slower than RelWithDebInfo (the quick
     # suite would take an hour or more on 2 cores), far over CI's budget; -O1 keeps ASan's
-    # reports and the asserts.
+    # reports and the asserts. -g1: the line tables the sanitizers' reports need, no more
+    # (full DWARF in every sanitized test program made an 8 GB tree).
     --sanitize) build=build-asan
       # No Python module: /usr/bin/python3 is not built with the sanitizers, so it cannot load one that is.
-      cmake_args=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" -DCADENZA_SANITIZE=ON -DCADENZA_BUILD_BENCH=OFF
+      cmake_args=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DCADENZA_SANITIZE=ON -DCADENZA_BUILD_BENCH=OFF
                   -DCADENZA_PYTHON=OFF) ;;
     --label) label="$2"; shift ;;
     *) echo "test.sh: unknown option '$1'" >&2; exit 2 ;;

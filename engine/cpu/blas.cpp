@@ -6,6 +6,7 @@
 
 #include "engine/cpu/matvec.h"
 #include "engine/cpu/parallel.h"
+#include "engine/cpu/sgemm.h"
 
 namespace cadenza::cpu {
 namespace {
@@ -19,7 +20,9 @@ void gemm_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, con
   g_gemm_flops.fetch_add(2 * M * N * K, std::memory_order_relaxed);
   auto opa = ta ? CblasTrans : CblasNoTrans;
   auto opb = tb ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<T, float>)
+  if constexpr (std::is_same_v<T, float> && kHaveOwnSgemm)
+    sgemm_packed(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  else if constexpr (std::is_same_v<T, float>)
     cblas_sgemm(CblasRowMajor, opa, opb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   else
     cblas_dgemm(CblasRowMajor, opa, opb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -50,7 +53,7 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A
   // Split the larger of M and N into `parts` slabs; each is an independent GEMM.
   bool split_m = M >= N;
   int64_t len = split_m ? M : N;
-  int64_t unit = split_m ? 4 : 16;  // keep slabs aligned to micro-kernel widths
+  int64_t unit = split_m ? 12 : 32;  // keep slabs aligned to micro-kernel tiles (sgemm.h)
   int64_t chunk = ((len + parts - 1) / parts + unit - 1) / unit * unit;
   int64_t nchunks = (len + chunk - 1) / chunk;
   parallel_for(nchunks, 1, [&](int64_t b, int64_t e) {

@@ -1,6 +1,8 @@
 #pragma once
-// Row-major GEMM on OpenBLAS, split across the TBB threads (OpenBLAS runs single-threaded
-// inside each part), so GEMMs and the engine's other parallel loops share one pool.
+// Row-major GEMM split across the TBB threads, so GEMMs and the engine's other parallel
+// loops share one pool. Each part runs single-threaded: f32 on the engine's packed AVX-512
+// kernel (sgemm.h) where the CPU has AVX-512, else on OpenBLAS, as f64 always is; products
+// of a few rows by a transposed matrix go to the weight-streaming kernels (matvec.h).
 #include <cstdint>
 
 namespace cadenza::cpu {

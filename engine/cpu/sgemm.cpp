@@ -1,0 +1,155 @@
+// gcc 12's AVX-512 header warns, wherever an unmasked intrinsic is inlined, that a value
+// inside the header is used uninitialised (gcc bug 105593); silenced for the header alone.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+
+#include "engine/cpu/sgemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#ifdef __AVX512F__
+namespace cadenza::cpu {
+namespace {
+
+// The micro-tile: 12 rows of C by 32 columns (two zmm), 24 accumulators plus two B vectors
+// and a broadcast A value: 27 of the 32 registers, enough independent FMAs to cover their
+// 4-cycle latency on two pipes.
+constexpr int kMR = 12, kNR = 32;
+// Panels: a KC x NR sliver of B (32 KiB) stays in L1 while the MC x KC block of A (192 KiB)
+// streams from L2; the KC x NC block of B (1 MiB) sits in L2/L3 across the A blocks.
+constexpr int64_t kKC = 256, kMC = 16 * kMR, kNC = 32 * kNR;
+
+struct Panels {
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float[], Free> a{static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kMC * kKC))};
+  std::unique_ptr<float[], Free> b{static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kKC * kNC))};
+};
+
+// One pair of panels per thread, made on its first product and kept (1.2 MiB).
+Panels& panels() {
+  thread_local Panels p;
+  return p;
+}
+
+// Rows [i0, i0 + mc) and columns [p0, p0 + kc) of alpha * op(A), as MR-row slivers, each
+// stored k-major (MR values per k), rows past mc zero.
+void pack_a(bool ta, const float* A, int64_t lda, float alpha, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
+            float* out) {
+  for (int64_t s = 0; s < mc; s += kMR, out += kMR * kc) {
+    const int64_t rows = std::min<int64_t>(kMR, mc - s);
+    if (ta) {  // op(A)[i, k] = A[k, i]: for each k, the sliver's rows are contiguous in A
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = A + (p0 + k) * lda + i0 + s;
+        float* dst = out + k * kMR;
+        for (int64_t i = 0; i < rows; ++i) dst[i] = alpha * src[i];
+        for (int64_t i = rows; i < kMR; ++i) dst[i] = 0.f;
+      }
+    } else {
+      for (int64_t i = 0; i < rows; ++i) {
+        const float* src = A + (i0 + s + i) * lda + p0;
+        for (int64_t k = 0; k < kc; ++k) out[k * kMR + i] = alpha * src[k];
+      }
+      for (int64_t i = rows; i < kMR; ++i)
+        for (int64_t k = 0; k < kc; ++k) out[k * kMR + i] = 0.f;
+    }
+  }
+}
+
+// Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as NR-column slivers, each stored
+// k-major (NR values per k), columns past nc zero.
+void pack_b(bool tb, const float* B, int64_t ldb, int64_t j0, int64_t nc, int64_t p0, int64_t kc, float* out) {
+  for (int64_t t = 0; t < nc; t += kNR, out += kNR * kc) {
+    const int64_t cols = std::min<int64_t>(kNR, nc - t);
+    if (tb) {  // op(B)[k, j] = B[j, k]: each column of the sliver is a contiguous row of B
+      for (int64_t j = 0; j < cols; ++j) {
+        const float* src = B + (j0 + t + j) * ldb + p0;
+        for (int64_t k = 0; k < kc; ++k) out[k * kNR + j] = src[k];
+      }
+      for (int64_t j = cols; j < kNR; ++j)
+        for (int64_t k = 0; k < kc; ++k) out[k * kNR + j] = 0.f;
+    } else {
+      const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
+      const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : cols > 16 ? __mmask16((1u << (cols - 16)) - 1) : 0;
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = B + (p0 + k) * ldb + j0 + t;
+        _mm512_store_ps(out + k * kNR, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_store_ps(out + k * kNR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+      }
+    }
+  }
+}
+
+// C[0:m, 0:n] = a·b + beta·C for one MR x NR tile of packed slivers (m <= MR, n <= NR);
+// with beta 0, C is only written.
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n, float beta) {
+  __m512 lo[kMR], hi[kMR];
+#pragma GCC unroll 12
+  for (int i = 0; i < kMR; ++i) lo[i] = hi[i] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k, a += kMR, b += kNR) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+    for (int i = 0; i < kMR; ++i) {
+      const __m512 ai = _mm512_set1_ps(a[i]);
+      lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
+      hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
+    }
+  }
+  const __mmask16 m0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
+  const __mmask16 m1 = n >= 32 ? __mmask16(0xFFFF) : n > 16 ? __mmask16((1u << (n - 16)) - 1) : 0;
+  const __m512 bv = _mm512_set1_ps(beta);
+#pragma GCC unroll 12
+  for (int i = 0; i < kMR; ++i) {
+    if (i >= m) break;
+    float* row = c + i * ldc;
+    __m512 r0 = lo[i], r1 = hi[i];
+    if (beta != 0.f) {
+      r0 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m0, row), r0);
+      r1 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m1, row + 16), r1);
+    }
+    _mm512_mask_storeu_ps(row, m0, r0);
+    _mm512_mask_storeu_ps(row + 16, m1, r1);
+  }
+}
+
+// C = beta·C (beta 0 writes zeros, whatever C held): a product with nothing to sum.
+void scale(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == 0.f ? 0.f : beta * C[i * ldc + j];
+}
+
+}  // namespace
+
+void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                  const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.f) return scale(M, N, beta, C, ldc);
+  Panels& p = panels();
+  // K in equal blocks of at most KC: a short last block would pay a full pass over C.
+  const int64_t kblocks = (K + kKC - 1) / kKC, kstep = (K + kblocks - 1) / kblocks;
+  for (int64_t jc = 0; jc < N; jc += kNC) {
+    const int64_t nc = std::min(kNC, N - jc);
+    for (int64_t pc = 0; pc < K; pc += kstep) {
+      const int64_t kc = std::min(kstep, K - pc);
+      pack_b(tb, B, ldb, jc, nc, pc, kc, p.b.get());
+      const float beta_here = pc == 0 ? beta : 1.f;  // later K blocks add to what the first wrote
+      for (int64_t ic = 0; ic < M; ic += kMC) {
+        const int64_t mc = std::min(kMC, M - ic);
+        pack_a(ta, A, lda, alpha, ic, mc, pc, kc, p.a.get());
+        for (int64_t jr = 0; jr < nc; jr += kNR)
+          for (int64_t ir = 0; ir < mc; ir += kMR)
+            micro_kernel(kc, p.a.get() + ir * kc, p.b.get() + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc,
+                         int(std::min<int64_t>(kMR, mc - ir)), int(std::min<int64_t>(kNR, nc - jr)), beta_here);
+      }
+    }
+  }
+}
+
+}  // namespace cadenza::cpu
+#endif
