@@ -1,8 +1,13 @@
-// sgemm through the engine (matmul op: TBB slabs over single-threaded OpenBLAS) against
-// OpenBLAS called directly, at the shapes cadenza's models use: a single product on
-// OpenBLAS's own threads, a batch of small products on single-threaded OpenBLAS with the
-// batch split over plain threads.
+// sgemm through the engine (matmul op: TBB slabs over the engine's AVX-512 kernel, or over
+// single-threaded OpenBLAS without AVX-512) against OpenBLAS called directly, at the shapes
+// cadenza's models use: a single product on OpenBLAS's own threads, a batch of small
+// products on single-threaded OpenBLAS with the batch split over plain threads.
 // Both sides use the same thread count (CADENZA_THREADS, default: cores).
+//
+// Where the environment pins OpenBLAS's kernels (OPENBLAS_CORETYPE, with OPENBLAS_L2_SIZE),
+// OpenBLAS also runs unpinned, in a child without both variables: the kernels its own
+// dispatch picks for this CPU (AVX-512 ones on Zen 4/5), each product checked against the
+// engine's. The peer of each shape is the faster of the two.
 //
 // Each side runs in its own process: OpenBLAS's worker threads spin for a while after a
 // call, and TBB's after a loop, so timing one side right after the other in one process
@@ -13,11 +18,15 @@
 //
 //   build/bench/engine/bench_gemm [--json] [rounds]
 //   build/bench/engine/bench_gemm --side engine|openblas   (one child: a JSON line)
-// --json prints one line: [{"shape", "engine", "openblas"} (GFLOP/s), ...] for bench/compare.
+// --json prints one line: [{"shape", "engine", "openblas", "openblas_unpinned",
+// "openblas_core", "openblas_unpinned_core", "unpinned_max_error"}, ...] (GFLOP/s) for
+// bench/compare; without a pin the unpinned fields are null.
 #include <cblas.h>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -67,9 +76,12 @@ const std::vector<Shape3> kShapes = {
     {"Transformer logits [4096x256]@[256x388]^T", 1, 4096, 388, 256, true},
 };
 
-// One side, every shape: GFLOP/s, the median of `rounds` timings of about 2 GFLOP each.
+// One side, every shape: {"core": OpenBLAS's kernel set, "gflops": [the median of `rounds`
+// timings of about 2 GFLOP each], "max_error": [OpenBLAS's largest difference from the
+// engine's product over sqrt(K), per shape; none on the engine's side]}.
 nlohmann::json run_side(bool engine_side, int rounds) {
-  nlohmann::json out = nlohmann::json::array();
+  nlohmann::json out = {
+      {"core", openblas_get_corename()}, {"gflops", nlohmann::json::array()}, {"max_error", nlohmann::json::array()}};
   for (const Shape3& s : kShapes) {
     if (!engine_side) openblas_set_num_threads(s.batch == 1 ? cpu::num_threads() : 1);
     Tensor a = testing::uniform_input({s.batch, s.M, s.K}, DType::f32);
@@ -100,13 +112,23 @@ nlohmann::json run_side(bool engine_side, int rounds) {
     std::vector<double> t;
     engine_side ? engine() : direct();  // warm-up
     for (int r = 0; r < rounds; ++r) t.push_back(engine_side ? seconds_of(engine, reps) : seconds_of(direct, reps));
-    out.push_back(flops / median(t) / 1e9);
+    out["gflops"].push_back(flops / median(t) / 1e9);
+    if (!engine_side) {
+      const std::vector<float> got = c.to_vector<float>(), want = matmul(a, b, false, s.trans_b).to_vector<float>();
+      double worst = 0;
+      for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, double(std::abs(got[i] - want[i])));
+      out["max_error"].push_back(worst / std::sqrt(double(s.K)));
+    }
   }
   return out;
 }
 
-nlohmann::json run_child(const std::string& self, const char* side, int rounds) {
-  std::string cmd = self + " --side " + side + " " + std::to_string(rounds);
+// The variables that pin OpenBLAS's kernels; a child with `unpinned` runs without them.
+bool pinned() { return std::getenv("OPENBLAS_CORETYPE") != nullptr; }
+
+nlohmann::json run_child(const std::string& self, const char* side, int rounds, bool unpinned = false) {
+  std::string cmd = (unpinned ? "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE " : "") + self + " --side " + side + " " +
+                    std::to_string(rounds);
   FILE* p = popen(cmd.c_str(), "r");
   std::string text;
   char buf[4096];
@@ -131,30 +153,53 @@ int main(int argc, char** argv) {
   const bool json = argc > 1 && !std::strcmp(argv[1], "--json");
   if (json) --argc, ++argv;
   int rounds = argc > 1 ? std::stoi(argv[1]) : 6;
-  std::vector<std::vector<double>> ge(kShapes.size()), gd(kShapes.size());
+  // Per shape, the rates of: the engine, OpenBLAS as the environment has it, OpenBLAS unpinned.
+  std::vector<std::vector<double>> rates[3];
+  for (auto& r : rates) r.resize(kShapes.size());
+  std::vector<double> unpinned_error(kShapes.size(), 0.0);
+  std::string core[3];
+  const int sides = pinned() ? 3 : 2;
   for (int r = 0; r < rounds; ++r) {
-    for (int k = 0; k < 2; ++k) {
-      bool engine_side = (r + k) % 2 == 0;
-      nlohmann::json g = run_child(self, engine_side ? "engine" : "openblas", kTimingsPerChild);
-      for (size_t i = 0; i < kShapes.size(); ++i) (engine_side ? ge : gd)[i].push_back(g[i].get<double>());
+    for (int k = 0; k < sides; ++k) {
+      const int side = (r + k) % sides;  // each side leads in turn
+      nlohmann::json g = run_child(self, side == 0 ? "engine" : "openblas", kTimingsPerChild, side == 2);
+      core[side] = g["core"].get<std::string>();
+      for (size_t i = 0; i < kShapes.size(); ++i) {
+        rates[side][i].push_back(g["gflops"][i].get<double>());
+        if (side == 2) unpinned_error[i] = std::max(unpinned_error[i], g["max_error"][i].get<double>());
+      }
     }
   }
+  const auto& ge = rates[0];
+  const auto& gd = rates[1];
   nlohmann::json rows = nlohmann::json::array();
   if (!json) {
     std::printf(
         "sgemm, %d threads, median of %d rounds x %d timings, each side in its own process\n"
-        "(GFLOP/s; ratio = engine / OpenBLAS)\n",
-        cpu::num_threads(), rounds, kTimingsPerChild);
-    std::printf("%-45s %10s %10s %7s\n", "shape", "engine", "OpenBLAS", "ratio");
+        "(GFLOP/s; ratio = engine / the faster OpenBLAS; OpenBLAS kernels: %s%s%s)\n",
+        cpu::num_threads(), rounds, kTimingsPerChild, core[1].c_str(), pinned() ? ", unpinned " : "", core[2].c_str());
+    std::printf("%-45s %10s %10s %10s %7s %10s\n", "shape", "engine", "OpenBLAS", "unpinned", "ratio", "max err");
   }
   for (size_t i = 0; i < kShapes.size(); ++i) {
-    double e = median(ge[i]), d = median(gd[i]);
+    const double e = median(ge[i]), d = median(gd[i]);
+    const double u = pinned() ? median(rates[2][i]) : 0.0;
     if (json) {
       std::string what = kShapes[i].what;
       while (what.find("  ") != std::string::npos) what.erase(what.find("  "), 1);
-      rows.push_back({{"shape", what}, {"engine", e}, {"openblas", d}});
+      nlohmann::json row = {{"shape", what},
+                            {"engine", e},
+                            {"openblas", d},
+                            {"openblas_core", core[1]},
+                            {"openblas_unpinned", nullptr},
+                            {"openblas_unpinned_core", nullptr},
+                            {"unpinned_max_error", nullptr}};
+      if (pinned())
+        row.update(
+            {{"openblas_unpinned", u}, {"openblas_unpinned_core", core[2]}, {"unpinned_max_error", unpinned_error[i]}});
+      rows.push_back(row);
     } else {
-      std::printf("%-45s %10.1f %10.1f %7.2f\n", kShapes[i].what, e, d, e / d);
+      std::printf("%-45s %10.1f %10.1f %10.1f %7.2f %10.1e\n", kShapes[i].what, e, d, u, e / std::max(d, u),
+                  unpinned_error[i]);
     }
   }
   if (json) std::printf("%s\n", rows.dump().c_str());

@@ -64,62 +64,44 @@ void hsum_rows(const __m512* acc, float* out) {
 }
 #endif
 
-// out[i] = Σ_k W[i, k] x[k] for i < N, f32 weights: N rows share each load of x, their
-// sums stay in registers.
-template <int N>
-void dot_rows(const float* w, int64_t ldw, int64_t cols, const float* x, float* out) {
-#ifdef __AVX512F__
-  __m512 acc[N];
-#pragma GCC unroll 4
-  for (int i = 0; i < N; ++i) acc[i] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < cols; k += 16) {
-    const __mmask16 mask = cols - k >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (cols - k)) - 1);
-    const __m512 xv = _mm512_maskz_loadu_ps(mask, x + k);
-#pragma GCC unroll 4
-    for (int i = 0; i < N; ++i) acc[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, w + i * ldw + k), xv, acc[i]);
-  }
-  hsum_rows<N>(acc, out);
-#else
-  for (int i = 0; i < N; ++i) {
-    float s = 0;
-    for (int64_t k = 0; k < cols; ++k) s += w[i * ldw + k] * x[k];
-    out[i] = s;
-  }
-#endif
-}
-
-// out[i * ldo + j] = Σ_k W[i, k] X[j, k] for i < 4, j < C: each load of a weight row serves
-// the C rows of X and each load of an X row the four weight rows, 4·C sums in registers.
-template <int C>
+// out[j * ldo + i] = Σ_k W[i, k] X[j, k] for i < R, j < C: each load of a weight row serves
+// the C rows of X and each load of an X row the R weight rows, R·C sums in registers.
+template <int R, int C>
 void dot_block(const float* w, int64_t ldw, int64_t cols, const float* x, int64_t ldx, float* out, int64_t ldo) {
 #ifdef __AVX512F__
-  __m512 acc[C][4];
+  __m512 acc[C][R];
 #pragma GCC unroll 4
   for (int j = 0; j < C; ++j)
 #pragma GCC unroll 4
-    for (int i = 0; i < 4; ++i) acc[j][i] = _mm512_setzero_ps();
+    for (int i = 0; i < R; ++i) acc[j][i] = _mm512_setzero_ps();
   for (int64_t k = 0; k < cols; k += 16) {
     const __mmask16 mask = cols - k >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (cols - k)) - 1);
-    __m512 wv[4];
+    __m512 wv[R];
 #pragma GCC unroll 4
-    for (int i = 0; i < 4; ++i) wv[i] = _mm512_maskz_loadu_ps(mask, w + i * ldw + k);
+    for (int i = 0; i < R; ++i) wv[i] = _mm512_maskz_loadu_ps(mask, w + i * ldw + k);
 #pragma GCC unroll 4
     for (int j = 0; j < C; ++j) {
       const __m512 xv = _mm512_maskz_loadu_ps(mask, x + j * ldx + k);
 #pragma GCC unroll 4
-      for (int i = 0; i < 4; ++i) acc[j][i] = _mm512_fmadd_ps(wv[i], xv, acc[j][i]);
+      for (int i = 0; i < R; ++i) acc[j][i] = _mm512_fmadd_ps(wv[i], xv, acc[j][i]);
     }
   }
 #pragma GCC unroll 4
-  for (int j = 0; j < C; ++j) hsum4(acc[j], out + j * ldo);
+  for (int j = 0; j < C; ++j) hsum_rows<R>(acc[j], out + j * ldo);
 #else
   for (int j = 0; j < C; ++j)
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < R; ++i) {
       float s = 0;
       for (int64_t k = 0; k < cols; ++k) s += w[i * ldw + k] * x[j * ldx + k];
       out[j * ldo + i] = s;
     }
 #endif
+}
+
+// out[i] = Σ_k W[i, k] x[k] for i < N, f32 weights: N rows share each load of x.
+template <int N>
+void dot_rows(const float* w, int64_t ldw, int64_t cols, const float* x, float* out) {
+  dot_block<N, 1>(w, ldw, cols, x, 0, out, 0);
 }
 
 // bf16 rows read 32 weights at a time as 16 32-bit lanes: lane j holds w[k + 2j] in its low
@@ -225,7 +207,7 @@ template <int C>
 void small_block(const float* W, int64_t ldw, int64_t r, int64_t cols, const float* X, int64_t ldx, float* Y,
                  int64_t ldy, bool accumulate) {
   float d[C * 4];
-  dot_block<C>(W + r * ldw, ldw, cols, X, ldx, d, 4);
+  dot_block<4, C>(W + r * ldw, ldw, cols, X, ldx, d, 4);
   for (int j = 0; j < C; ++j)
     for (int i = 0; i < 4; ++i) {
       float& y = Y[j * ldy + r + i];

@@ -38,26 +38,63 @@ Panels& panels() {
   return p;
 }
 
+// r[j] = column j of the 16 x 16 block whose rows are r[0..15]: pairs of rows interleave,
+// then pairs of pairs, within each 128-bit lane; then the lanes are gathered across.
+void transpose16(__m512* r) {
+  __m512 t[16], u[16];
+  for (int m = 0; m < 8; ++m) {
+    t[2 * m] = _mm512_unpacklo_ps(r[2 * m], r[2 * m + 1]);
+    t[2 * m + 1] = _mm512_unpackhi_ps(r[2 * m], r[2 * m + 1]);
+  }
+  // u[4q + c], in lane L: column 4L + c of rows 4q .. 4q + 3.
+  for (int q = 0; q < 4; ++q) {
+    u[4 * q] = _mm512_shuffle_ps(t[4 * q], t[4 * q + 2], 0x44);
+    u[4 * q + 1] = _mm512_shuffle_ps(t[4 * q], t[4 * q + 2], 0xEE);
+    u[4 * q + 2] = _mm512_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0x44);
+    u[4 * q + 3] = _mm512_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0xEE);
+  }
+  for (int c = 0; c < 4; ++c) {
+    const __m512 x0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x88), x1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xDD);
+    const __m512 y0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x88);
+    const __m512 y1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xDD);
+    r[c] = _mm512_shuffle_f32x4(x0, y0, 0x88);
+    r[4 + c] = _mm512_shuffle_f32x4(x1, y1, 0x88);
+    r[8 + c] = _mm512_shuffle_f32x4(x0, y0, 0xDD);
+    r[12 + c] = _mm512_shuffle_f32x4(x1, y1, 0xDD);
+  }
+}
+
+__mmask16 first(int64_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
+
+// out[k * width + j] = scale · src[j * ld + k] for j < rows (zero for rows <= j < 16), k < kc:
+// 16 strided rows become k-major columns, 16 x 16 at a time through registers.
+void pack_transposed(const float* src, int64_t ld, int64_t rows, int64_t kc, float scale, float* out, int width) {
+  const __m512 sv = _mm512_set1_ps(scale);
+  const __mmask16 store = first(width);
+  for (int64_t k = 0; k < kc; k += 16) {
+    const __mmask16 cols = first(kc - k);
+    __m512 r[16];
+    for (int j = 0; j < 16; ++j)
+      r[j] = j < rows ? _mm512_mul_ps(sv, _mm512_maskz_loadu_ps(cols, src + j * ld + k)) : _mm512_setzero_ps();
+    transpose16(r);
+    for (int64_t kk = 0; kk < std::min<int64_t>(16, kc - k); ++kk)
+      _mm512_mask_storeu_ps(out + (k + kk) * width, store, r[kk]);
+  }
+}
+
 // Rows [i0, i0 + mc) and columns [p0, p0 + kc) of alpha * op(A), as MR-row slivers, each
 // stored k-major (MR values per k), rows past mc zero.
 void pack_a(bool ta, const float* A, int64_t lda, float alpha, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
             float* out) {
+  const __m512 av = _mm512_set1_ps(alpha);
   for (int64_t s = 0; s < mc; s += kMR, out += kMR * kc) {
     const int64_t rows = std::min<int64_t>(kMR, mc - s);
     if (ta) {  // op(A)[i, k] = A[k, i]: for each k, the sliver's rows are contiguous in A
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* src = A + (p0 + k) * lda + i0 + s;
-        float* dst = out + k * kMR;
-        for (int64_t i = 0; i < rows; ++i) dst[i] = alpha * src[i];
-        for (int64_t i = rows; i < kMR; ++i) dst[i] = 0.f;
-      }
+      for (int64_t k = 0; k < kc; ++k)
+        _mm512_mask_storeu_ps(out + k * kMR, first(kMR),
+                              _mm512_mul_ps(av, _mm512_maskz_loadu_ps(first(rows), A + (p0 + k) * lda + i0 + s)));
     } else {
-      for (int64_t i = 0; i < rows; ++i) {
-        const float* src = A + (i0 + s + i) * lda + p0;
-        for (int64_t k = 0; k < kc; ++k) out[k * kMR + i] = alpha * src[k];
-      }
-      for (int64_t i = rows; i < kMR; ++i)
-        for (int64_t k = 0; k < kc; ++k) out[k * kMR + i] = 0.f;
+      pack_transposed(A + (i0 + s) * lda + p0, lda, rows, kc, alpha, out, kMR);
     }
   }
 }
@@ -67,20 +104,14 @@ void pack_a(bool ta, const float* A, int64_t lda, float alpha, int64_t i0, int64
 void pack_b(bool tb, const float* B, int64_t ldb, int64_t j0, int64_t nc, int64_t p0, int64_t kc, float* out) {
   for (int64_t t = 0; t < nc; t += kNR, out += kNR * kc) {
     const int64_t cols = std::min<int64_t>(kNR, nc - t);
-    if (tb) {  // op(B)[k, j] = B[j, k]: each column of the sliver is a contiguous row of B
-      for (int64_t j = 0; j < cols; ++j) {
-        const float* src = B + (j0 + t + j) * ldb + p0;
-        for (int64_t k = 0; k < kc; ++k) out[k * kNR + j] = src[k];
-      }
-      for (int64_t j = cols; j < kNR; ++j)
-        for (int64_t k = 0; k < kc; ++k) out[k * kNR + j] = 0.f;
+    if (tb) {  // op(B)[k, j] = B[j, k]: the sliver's columns are rows of B, 16 at a time
+      for (int64_t h = 0; h < kNR; h += 16)
+        pack_transposed(B + (j0 + t + h) * ldb + p0, ldb, std::max<int64_t>(0, cols - h), kc, 1.f, out + h, kNR);
     } else {
-      const __mmask16 m0 = cols >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << cols) - 1);
-      const __mmask16 m1 = cols >= 32 ? __mmask16(0xFFFF) : cols > 16 ? __mmask16((1u << (cols - 16)) - 1) : 0;
       for (int64_t k = 0; k < kc; ++k) {
         const float* src = B + (p0 + k) * ldb + j0 + t;
-        _mm512_store_ps(out + k * kNR, _mm512_maskz_loadu_ps(m0, src));
-        _mm512_store_ps(out + k * kNR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+        _mm512_store_ps(out + k * kNR, _mm512_maskz_loadu_ps(first(cols), src));
+        _mm512_store_ps(out + k * kNR + 16, _mm512_maskz_loadu_ps(first(std::max<int64_t>(0, cols - 16)), src + 16));
       }
     }
   }
@@ -101,8 +132,7 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
       hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
     }
   }
-  const __mmask16 m0 = n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
-  const __mmask16 m1 = n >= 32 ? __mmask16(0xFFFF) : n > 16 ? __mmask16((1u << (n - 16)) - 1) : 0;
+  const __mmask16 m0 = first(n), m1 = first(std::max(0, n - 16));
   const __m512 bv = _mm512_set1_ps(beta);
 #pragma GCC unroll 12
   for (int i = 0; i < kMR; ++i) {
