@@ -99,6 +99,14 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                 shape_str(b.shape()));
   if (a.dim() == 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.dim() == 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+  if (b.dim() == 2 && a.dim() > 2 && a.is_contiguous()) {
+    // Rows of a batch times one matrix (a linear layer over [..., M, K]): one product of all
+    // the rows, so the matrix is read (and packed) once, and its gradient is one product
+    // over every row rather than a product per batch entry summed afterwards.
+    Shape out = a.shape();
+    out.back() = b.size(-1);
+    return reshape(matmul(reshape(a, {-1, a.size(-1)}), b), out);
+  }
   Tensor y = matmul_raw(a, b);
   record("matmul", {a, b}, {y}, {a, b}, [](const Grads& g, const Grads& s) -> Grads {
     return {sum_to(matmul(g[0], s[1], false, true), s[0].shape()),
@@ -121,6 +129,7 @@ const bool registered = [] {
          return std::vector<OpSample>{
              {"[3,4] @ [4,5]", {uniform_input({3, 4}, dt), uniform_input({4, 5}, dt)}, f},
              {"[2,1,3,4] @ [3,4,2] broadcast", {uniform_input({2, 1, 3, 4}, dt), uniform_input({3, 4, 2}, dt)}, f},
+             {"[2,3,4] @ [4,5] rows of a batch", {uniform_input({2, 3, 4}, dt), uniform_input({4, 5}, dt)}, f},
              {"[4] @ [4,3] vector", {uniform_input({4}, dt), uniform_input({4, 3}, dt)}, f},
              {"[2,4,3]^T @ [2,5,4]^T", {uniform_input({2, 4, 3}, dt), uniform_input({2, 5, 4}, dt)}, ft},
          };
