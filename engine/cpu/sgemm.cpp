@@ -117,28 +117,47 @@ void pack_b(bool tb, const float* B, int64_t ldb, int64_t j0, int64_t nc, int64_
   }
 }
 
-// C[0:m, 0:n] = a·b + beta·C for one MR x NR tile of packed slivers (m <= MR, n <= NR);
-// with beta 0, C is only written.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int m, int n, float beta) {
+// Where a micro-tile's A comes from: a packed sliver (element (i, k) at a[k * MR + i], rows
+// past m zero), or A itself when it is row-major (at a[i * lda + k]; rows past m are read
+// from row 0 and their sums dropped). Reading A in place skips packing it, which costs more
+// than it saves when each sliver of A meets only one or two slivers of B.
+struct PackedA {
+  const float* a;
+  const float* at(int i, int64_t k) const { return a + k * kMR + i; }
+};
+struct RowsOfA {
+  const float* rows[kMR];
+  RowsOfA(const float* a, int64_t lda, int m) {
+    for (int i = 0; i < kMR; ++i) rows[i] = a + (i < m ? i : 0) * lda;
+  }
+  const float* at(int i, int64_t k) const { return rows[i] + k; }
+};
+
+// C[0:m, 0:n] = alpha·a·b + beta·C for one MR x NR tile (m <= MR, n <= NR), b a packed
+// sliver; with beta 0, C is only written.
+template <class ATile>
+void micro_kernel(int64_t kc, const ATile& a, const float* b, float* c, int64_t ldc, int m, int n, float alpha,
+                  float beta) {
   __m512 lo[kMR], hi[kMR];
 #pragma GCC unroll 12
   for (int i = 0; i < kMR; ++i) lo[i] = hi[i] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; ++k, a += kMR, b += kNR) {
+  for (int64_t k = 0; k < kc; ++k, b += kNR) {
     const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
 #pragma GCC unroll 12
     for (int i = 0; i < kMR; ++i) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
+      const __m512 ai = _mm512_set1_ps(*a.at(i, k));
       lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
       hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
     }
   }
   const __mmask16 m0 = first(n), m1 = first(std::max(0, n - 16));
-  const __m512 bv = _mm512_set1_ps(beta);
+  const __m512 av = _mm512_set1_ps(alpha), bv = _mm512_set1_ps(beta);
 #pragma GCC unroll 12
   for (int i = 0; i < kMR; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
     __m512 r0 = lo[i], r1 = hi[i];
+    if (alpha != 1.f) r0 = _mm512_mul_ps(av, r0), r1 = _mm512_mul_ps(av, r1);
     if (beta != 0.f) {
       r0 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m0, row), r0);
       r1 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m1, row + 16), r1);
@@ -161,6 +180,8 @@ void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0.f) return scale(M, N, beta, C, ldc);
   Panels& p = panels();
+  // A row-major A meeting at most two slivers of B is read in place (see RowsOfA).
+  const bool direct_a = !ta && N <= 2 * kNR;
   // K in equal blocks of at most KC: a short last block would pay a full pass over C.
   const int64_t kblocks = (K + kKC - 1) / kKC, kstep = (K + kblocks - 1) / kblocks;
   for (int64_t jc = 0; jc < N; jc += kNC) {
@@ -171,11 +192,17 @@ void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
       const float beta_here = pc == 0 ? beta : 1.f;  // later K blocks add to what the first wrote
       for (int64_t ic = 0; ic < M; ic += kMC) {
         const int64_t mc = std::min(kMC, M - ic);
-        pack_a(ta, A, lda, alpha, ic, mc, pc, kc, p.a.get());
+        if (!direct_a) pack_a(ta, A, lda, alpha, ic, mc, pc, kc, p.a.get());
         for (int64_t jr = 0; jr < nc; jr += kNR)
-          for (int64_t ir = 0; ir < mc; ir += kMR)
-            micro_kernel(kc, p.a.get() + ir * kc, p.b.get() + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc,
-                         int(std::min<int64_t>(kMR, mc - ir)), int(std::min<int64_t>(kNR, nc - jr)), beta_here);
+          for (int64_t ir = 0; ir < mc; ir += kMR) {
+            const int m = int(std::min<int64_t>(kMR, mc - ir)), n = int(std::min<int64_t>(kNR, nc - jr));
+            float* c = C + (ic + ir) * ldc + jc + jr;
+            const float* b = p.b.get() + jr * kc;
+            if (direct_a)
+              micro_kernel(kc, RowsOfA(A + (ic + ir) * lda + pc, lda, m), b, c, ldc, m, n, alpha, beta_here);
+            else
+              micro_kernel(kc, PackedA{p.a.get() + ir * kc}, b, c, ldc, m, n, 1.f, beta_here);
+          }
       }
     }
   }
