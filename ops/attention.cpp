@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/autograd.h"
+#include "engine/cpu/blas.h"
 #include "engine/cpu/parallel.h"
 #include "engine/op_registry.h"
 #include "ops/binary.h"
@@ -163,8 +164,115 @@ double attention_scale(const Tensor& q) { return 1.0 / std::sqrt(static_cast<dou
 bool attention_cpu_supports(const Tensor& q, const Tensor&, const Tensor&, const Tensor&, const Tensor&, bool) {
   return is_floating(q.dtype());
 }
+
+// Attention without relative positions, over chunks of (batch, head) slices: per chunk the
+// scores by BLAS, the weights in one pass, the output by BLAS, so the weights [B, H, L, S]
+// never exist whole. The backward recomputes each chunk's weights from q and k rather than
+// keeping them: a Transformer train step kept them for every layer (32 MB a layer at B16
+// H8 L=S=256); now it keeps q, k, v, and the weights stay in cache between their products.
+struct ChunkedAttention {
+  Tensor q, k, v, pad;  // dense [B, H, L|S, D|Dv]; pad f32 [B, S], 1 = padding key, or undefined
+  bool causal = false;
+  double scale = 1;
+  int64_t B = 0, H = 0, L = 0, S = 0, D = 0, Dv = 0, chunk = 1;
+
+  ChunkedAttention(const Tensor& q_, const Tensor& k_, const Tensor& v_, const Tensor& key_padding_mask, bool causal_)
+      : q(dense_untracked(q_)),
+        k(dense_untracked(k_)),
+        v(dense_untracked(v_)),
+        pad(key_padding_mask.defined() ? dense_untracked(padding_flags(key_padding_mask.detach())) : Tensor()),
+        causal(causal_),
+        scale(attention_scale(q_)),
+        B(q_.size(0)),
+        H(q_.size(1)),
+        L(q_.size(2)),
+        S(k_.size(2)),
+        D(q_.size(3)),
+        Dv(v_.size(3)) {
+    // About 4 MB of weights per chunk, and a slice for every thread at least.
+    chunk =
+        std::min(B * H, std::max<int64_t>(cpu::num_threads(), (4 << 20) / (L * S * int64_t(dtype_size(q.dtype())))));
+  }
+
+  Tensor buffer() const { return make_tensor({chunk, L, S}, q.dtype(), q.device()); }
+
+  // The weights of slices [s0, s0 + n) into p [n, L, S].
+  template <class T>
+  void weights(int64_t s0, int64_t n, T* p) const {
+    cpu::gemm_batched<T>(n, false, true, L, S, D, T(1), q.data<T>() + s0 * L * D, D, L * D, k.data<T>() + s0 * S * D, D,
+                         S * D, T(0), p, S, L * S);
+    if (pad.defined())
+      for (int64_t i = 0; i < n; ++i) {
+        const float* flags = pad.data<float>() + (s0 + i) / H * S;
+        for (int64_t r = 0; r < L; ++r)
+          for (int64_t j = 0; j < S; ++j)
+            if (flags[j] != 0) p[(i * L + r) * S + j] = -std::numeric_limits<T>::infinity();
+      }
+    scaled_softmax_rows<T>(p, p, n * L, L, S, T(scale), causal);
+  }
+
+  Tensor forward() const {
+    Tensor out = make_tensor({B, H, L, Dv}, q.dtype(), q.device());
+    Tensor p = buffer();
+    dispatch_float(q.dtype(), "attention", [&]<class T>() {
+      for (int64_t s0 = 0; s0 < B * H; s0 += chunk) {
+        const int64_t n = std::min(chunk, B * H - s0);
+        weights<T>(s0, n, p.data<T>());
+        cpu::gemm_batched<T>(n, false, false, L, Dv, S, T(1), p.data<T>(), S, L * S, v.data<T>() + s0 * S * Dv, Dv,
+                             S * Dv, T(0), out.data<T>() + s0 * L * Dv, Dv, L * Dv);
+      }
+    });
+    return out;
+  }
+
+  // dq, dk, dv from the output's gradient g [B, H, L, Dv].
+  std::vector<Tensor> backward(const Tensor& g_) const {
+    const Tensor g = dense_untracked(g_);
+    Tensor dq = make_tensor(q.shape(), q.dtype(), q.device()), dk = make_tensor(k.shape(), k.dtype(), k.device());
+    Tensor dv = make_tensor(v.shape(), v.dtype(), v.device());
+    Tensor p = buffer(), dp = buffer();
+    dispatch_float(q.dtype(), "attention", [&]<class T>() {
+      for (int64_t s0 = 0; s0 < B * H; s0 += chunk) {
+        const int64_t n = std::min(chunk, B * H - s0);
+        const T *gs = g.data<T>() + s0 * L * Dv, *qs = q.data<T>() + s0 * L * D, *ks = k.data<T>() + s0 * S * D;
+        weights<T>(s0, n, p.data<T>());
+        // dv = pᵀ g; d(weights) = g vᵀ, then through the softmax in place; dq = ds k; dk = dsᵀ q.
+        cpu::gemm_batched<T>(n, true, false, S, Dv, L, T(1), p.data<T>(), S, L * S, gs, Dv, L * Dv, T(0),
+                             dv.data<T>() + s0 * S * Dv, Dv, S * Dv);
+        cpu::gemm_batched<T>(n, false, true, L, S, Dv, T(1), gs, Dv, L * Dv, v.data<T>() + s0 * S * Dv, Dv, S * Dv,
+                             T(0), dp.data<T>(), S, L * S);
+        scaled_softmax_backward_rows<T>(p.data<T>(), dp.data<T>(), dp.data<T>(), n * L, S, T(scale));
+        cpu::gemm_batched<T>(n, false, false, L, D, S, T(1), dp.data<T>(), S, L * S, ks, D, S * D, T(0),
+                             dq.data<T>() + s0 * L * D, D, L * D);
+        cpu::gemm_batched<T>(n, true, false, S, D, L, T(1), dp.data<T>(), S, L * S, qs, D, L * D, T(0),
+                             dk.data<T>() + s0 * S * D, D, S * D);
+      }
+    });
+    return {dq, dk, dv};
+  }
+};
+
+Tensor chunked_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
+                         bool causal) {
+  auto a = std::make_shared<ChunkedAttention>(q, k, v, key_padding_mask, causal);
+  Tensor out = a->forward();
+  const Tensor mask = key_padding_mask.defined() ? key_padding_mask.detach() : Tensor();
+  record("attention", {q, k, v}, {out}, {q, k, v},
+         [a, mask, causal](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> {
+           if (!GradMode::enabled()) return a->backward(g[0]);
+           // A graph of the gradient is wanted (to differentiate again): the same formulas in ops.
+           const Tensor &q = s[0], &k = s[1], &v = s[2];
+           const Tensor p = scaled_masked_softmax(mask_padding(matmul(q, k, false, true), mask), a->scale, causal);
+           const Tensor dp = matmul(g[0], v, false, true);
+           const Tensor ds = mul(mul(p, sub(dp, sum(mul(dp, p), {-1}, true))), a->scale);
+           return {matmul(ds, k), matmul(ds, q, true, false), matmul(p, g[0], true, false)};
+         });
+  return out;
+}
+
 Tensor attention_cpu(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& key_padding_mask,
                      const Tensor& rel_emb, bool causal) {
+  if (!rel_emb.defined() && q.size(2) > 0 && k.size(2) > 0) return chunked_attention(q, k, v, key_padding_mask, causal);
   Tensor scores = mask_padding(attention_scores(q, k, rel_emb), key_padding_mask);
   return matmul(scaled_masked_softmax(scores, attention_scale(q), causal), v);
 }
