@@ -86,35 +86,42 @@ void pack_transposed(const float* src, int64_t ld, int64_t rows, int64_t kc, flo
 // stored k-major (MR values per k), rows past mc zero.
 void pack_a(bool ta, const float* A, int64_t lda, float alpha, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
             float* out) {
-  const __m512 av = _mm512_set1_ps(alpha);
-  for (int64_t s = 0; s < mc; s += kMR, out += kMR * kc) {
-    const int64_t rows = std::min<int64_t>(kMR, mc - s);
-    if (ta) {  // op(A)[i, k] = A[k, i]: for each k, the sliver's rows are contiguous in A
-      for (int64_t k = 0; k < kc; ++k)
-        _mm512_mask_storeu_ps(out + k * kMR, first(kMR),
-                              _mm512_mul_ps(av, _mm512_maskz_loadu_ps(first(rows), A + (p0 + k) * lda + i0 + s)));
-    } else {
-      pack_transposed(A + (i0 + s) * lda + p0, lda, rows, kc, alpha, out, kMR);
+  if (ta) {
+    // op(A)[i, k] = A[k, i]: row k of A holds every sliver's values for k, read once in order.
+    const __m512 av = _mm512_set1_ps(alpha);
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = A + (p0 + k) * lda + i0;
+      for (int64_t s = 0; s < mc; s += kMR)
+        _mm512_mask_storeu_ps(out + s * kc + k * kMR, first(kMR),
+                              _mm512_mul_ps(av, _mm512_maskz_loadu_ps(first(std::min<int64_t>(kMR, mc - s)), src + s)));
     }
+    return;
   }
+  for (int64_t s = 0; s < mc; s += kMR)
+    pack_transposed(A + (i0 + s) * lda + p0, lda, std::min<int64_t>(kMR, mc - s), kc, alpha, out + s * kc, kMR);
 }
 
 // Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as NR-column slivers, each stored
 // k-major (NR values per k), columns past nc zero.
 void pack_b(bool tb, const float* B, int64_t ldb, int64_t j0, int64_t nc, int64_t p0, int64_t kc, float* out) {
-  for (int64_t t = 0; t < nc; t += kNR, out += kNR * kc) {
-    const int64_t cols = std::min<int64_t>(kNR, nc - t);
-    if (tb) {  // op(B)[k, j] = B[j, k]: the sliver's columns are rows of B, 16 at a time
-      for (int64_t h = 0; h < kNR; h += 16)
-        pack_transposed(B + (j0 + t + h) * ldb + p0, ldb, std::max<int64_t>(0, cols - h), kc, 1.f, out + h, kNR);
-    } else {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* src = B + (p0 + k) * ldb + j0 + t;
-        _mm512_store_ps(out + k * kNR, _mm512_maskz_loadu_ps(first(cols), src));
-        _mm512_store_ps(out + k * kNR + 16, _mm512_maskz_loadu_ps(first(std::max<int64_t>(0, cols - 16)), src + 16));
+  if (!tb) {
+    // Row k of B holds every sliver's values for k, read once in order.
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = B + (p0 + k) * ldb + j0;
+      for (int64_t t = 0; t < nc; t += kNR) {
+        const int64_t cols = nc - t;
+        float* dst = out + t * kc + k * kNR;
+        _mm512_store_ps(dst, _mm512_maskz_loadu_ps(first(cols), src + t));
+        _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(first(std::max<int64_t>(0, cols - 16)), src + t + 16));
       }
     }
+    return;
   }
+  // op(B)[k, j] = B[j, k]: a sliver's columns are rows of B, 16 at a time.
+  for (int64_t t = 0; t < nc; t += kNR)
+    for (int64_t h = 0; h < kNR; h += 16)
+      pack_transposed(B + (j0 + t + h) * ldb + p0, ldb, std::max<int64_t>(0, std::min<int64_t>(kNR, nc - t) - h), kc,
+                      1.f, out + t * kc + h, kNR);
 }
 
 // Where a micro-tile's A comes from: a packed sliver (element (i, k) at a[k * MR + i], rows
