@@ -93,6 +93,17 @@ std::pair<LstmLayerResult, LayerTape> fused_forward(const Tensor& x, const Tenso
                                                     const Tensor& b_hh, bool reverse) {
   const int64_t B = x.size(1), I = x.size(2), H = h0.size(1), G4 = 4 * H;
   const T *wih = w_ih.data<T>(), *whh = w_hh.data<T>();
+  if constexpr (std::is_same_v<T, float>) {
+    if (x.size(0) == 1 && B == 1) {
+      // One step at batch 1 (sampling): h0 is known up front, so both products run in one
+      // pass over the weight rows.
+      const float* h = h0.data<float>();
+      return fused_forward<T>(
+          x, h0, c0, summed_bias<T>(b_ih, b_hh, G4),
+          [&](const T* X, int64_t, T* G) { cpu::matvec_pair(wih, I, I, X, whh, H, H, h, G4, G); }, [](const T*, T*) {},
+          reverse);
+    }
+  }
   return fused_forward<T>(
       x, h0, c0, summed_bias<T>(b_ih, b_hh, G4),
       [&](const T* X, int64_t rows, T* G) { cpu::gemm<T>(false, true, rows, G4, I, T(1), X, I, wih, I, T(0), G, G4); },

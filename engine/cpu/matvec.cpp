@@ -200,6 +200,14 @@ void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float
   split_rows(rows, cols * 4, [&](int64_t r0, int64_t r1) { matvec_rows(W, ldw, r0, r1, cols, x, y, accumulate); });
 }
 
+void matvec_pair(const float* A, int64_t lda, int64_t cols_a, const float* a, const float* B, int64_t ldb,
+                 int64_t cols_b, const float* b, int64_t rows, float* y) {
+  split_rows(rows, (cols_a + cols_b) * 4, [&](int64_t r0, int64_t r1) {
+    matvec_rows(A, lda, r0, r1, cols_a, a, y, false);
+    matvec_rows(B, ldb, r0, r1, cols_b, b, y, true);
+  });
+}
+
 namespace {
 
 // Rows [r0, r1) of Y[m] = W X[m] (+ Y[m]) for m < M, C rows of X at a time.

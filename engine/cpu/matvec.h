@@ -12,6 +12,12 @@ namespace cadenza::cpu {
 // y[r] = Σ_k W[r, k] x[k] (+ y[r] when accumulate), W [rows, cols] with row stride ldw.
 void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float* x, float* y, bool accumulate);
 
+// y[r] = Σ_k A[r, k] a[k] + Σ_k B[r, k] b[k] for r < rows: two products into one vector in a
+// single pass over the rows (one split across the threads, not two), as an LSTM step at
+// batch 1 adds its input and recurrent products.
+void matvec_pair(const float* A, int64_t lda, int64_t cols_a, const float* a, const float* B, int64_t ldb,
+                 int64_t cols_b, const float* b, int64_t rows, float* y);
+
 // Y[m, r] = Σ_k W[r, k] X[m, k] (+ Y[m, r] when accumulate) for m < M, a few rows of X (a
 // small batch through a layer): each weight is loaded once per four rows of X, where
 // OpenBLAS's sgemm first copies all of W into its packed layout on every call.

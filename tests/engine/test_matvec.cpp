@@ -46,6 +46,20 @@ TEST_CASE("matvec equals the row sums, tails and strides included", "[matvec]") 
   }
 }
 
+TEST_CASE("matvec_pair equals the sum of its two products", "[matvec]") {
+  // Rows not a multiple of 4, column counts with tails under 16, strides wider than cols.
+  const int64_t rows = 2051, ca = 37, cb = 300, lda = 40, ldb = 301;
+  auto A = random_values(rows * lda, 9), B = random_values(rows * ldb, 10);
+  auto a = random_values(ca, 11), b = random_values(cb, 12);
+  std::vector<double> want = reference(A, lda, rows, ca, a), more = reference(B, ldb, rows, cb, b);
+  std::vector<float> y(size_t(rows), 123.f);
+  cpu::matvec_pair(A.data(), lda, ca, a.data(), B.data(), ldb, cb, b.data(), rows, y.data());
+  double worst = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    worst = std::max(worst, std::abs(y[size_t(r)] - (want[size_t(r)] + more[size_t(r)])));
+  CHECK(worst < 1e-4 * std::sqrt(double(ca + cb)));
+}
+
 TEST_CASE("gemm with one row routes through matvec and still equals the product", "[matvec]") {
   const int64_t N = 300, K = 70;
   auto a = random_values(K, 3), b = random_values(N * K, 4);

@@ -49,24 +49,27 @@ std::vector<Tensor> outputs_and_grads(LayerFn fn, const std::vector<Tensor>& in,
 }  // namespace
 
 TEST_CASE("the fused lstm_layer equals the per-step ops, values and gradients", "[lstm]") {
-  const int64_t T = 9, B = 5, I = 24, H = 40;
-  using testing::uniform_input;
-  std::vector<Tensor> in{uniform_input({T, B, I}, DType::f32),
-                         uniform_input({B, H}, DType::f32),
-                         uniform_input({B, H}, DType::f32),
-                         uniform_input({4 * H, I}, DType::f32, -0.3, 0.3),
-                         uniform_input({4 * H, H}, DType::f32, -0.3, 0.3),
-                         uniform_input({4 * H}, DType::f32),
-                         uniform_input({4 * H}, DType::f32)};
-  for (bool bias : {true, false})
-    for (bool reverse : {false, true})
-      for (bool strided : {false, true}) {
-        INFO("bias " << bias << ", reverse " << reverse << ", strided x " << strided);
-        auto fused = outputs_and_grads(&lstm_layer, in, bias, reverse, strided);
-        auto ops = outputs_and_grads(&lstm_layer_composed, in, bias, reverse, strided);
-        const char* names[] = {"output", "h_n", "c_n", "dx", "dh0", "dc0", "dw_ih", "dw_hh", "db_ih", "db_hh"};
-        for (size_t i = 0; i < fused.size(); ++i) check_close(fused[i], ops[i], names[i]);
-      }
+  // A sequence of a batch, and one step at batch 1 (sampling's path: both products in one pass).
+  for (auto [T, B] : {std::pair<int64_t, int64_t>{9, 5}, {1, 1}}) {
+    const int64_t I = 24, H = 40;
+    using testing::uniform_input;
+    std::vector<Tensor> in{uniform_input({T, B, I}, DType::f32),
+                           uniform_input({B, H}, DType::f32),
+                           uniform_input({B, H}, DType::f32),
+                           uniform_input({4 * H, I}, DType::f32, -0.3, 0.3),
+                           uniform_input({4 * H, H}, DType::f32, -0.3, 0.3),
+                           uniform_input({4 * H}, DType::f32),
+                           uniform_input({4 * H}, DType::f32)};
+    for (bool bias : {true, false})
+      for (bool reverse : {false, true})
+        for (bool strided : {false, true}) {
+          INFO("T " << T << ", B " << B << ", bias " << bias << ", reverse " << reverse << ", strided x " << strided);
+          auto fused = outputs_and_grads(&lstm_layer, in, bias, reverse, strided);
+          auto ops = outputs_and_grads(&lstm_layer_composed, in, bias, reverse, strided);
+          const char* names[] = {"output", "h_n", "c_n", "dx", "dh0", "dc0", "dw_ih", "dw_hh", "db_ih", "db_hh"};
+          for (size_t i = 0; i < fused.size(); ++i) check_close(fused[i], ops[i], names[i]);
+        }
+  }
 }
 
 TEST_CASE("lstm_layer names the shapes it expects", "[lstm]") {
