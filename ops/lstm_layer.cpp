@@ -312,8 +312,15 @@ LstmLayerResult lstm_layer_inference(const Tensor& x, const Tensor& h0, const Te
                   t->device().str());
   CADENZA_CHECK(!needs_grad({&x, &h0, &c0}), "lstm_layer_inference: inference only (use NoGradGuard)");
   const int64_t B = x.size(1), G4 = 4 * H;
+  const Tensor h = dense_untracked(h0);
+  if (x.size(0) == 1 && B == 1)  // one step at batch 1: both products in one pass over the rows
+    return fused_forward<float>(
+               dense_untracked(x), h, dense_untracked(c0), w.bias,
+               [&](const float* X, int64_t, float* G) { cpu::matvec_pair(w.w_ih, X, w.w_hh, h.data<float>(), G); },
+               [](const float*, float*) {}, reverse)
+        .first;
   return fused_forward<float>(
-             dense_untracked(x), dense_untracked(h0), dense_untracked(c0), w.bias,
+             dense_untracked(x), h, dense_untracked(c0), w.bias,
              [&](const float* X, int64_t rows, float* G) { cpu::matmul_bf16(w.w_ih, rows, X, I, G, G4, false); },
              [&](const float* h, float* G) { cpu::matmul_bf16(w.w_hh, B, h, H, G, G4, true); }, reverse)
       .first;

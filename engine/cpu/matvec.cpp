@@ -248,6 +248,16 @@ void matmul_small(const float* W, int64_t ldw, int64_t rows, int64_t cols, int64
              [&](int64_t r0, int64_t r1) { small_rows(W, ldw, r0, r1, cols, M, X, ldx, Y, ldy, accumulate); });
 }
 
+void matvec_pair(const Bf16Matrix& A, const float* a, const Bf16Matrix& B, const float* b, float* y) {
+  std::vector<float> as(size_t(split_length(A.cols))), bs(size_t(split_length(B.cols)));
+  split_pairs(a, A.cols, as.data());
+  split_pairs(b, B.cols, bs.data());
+  split_rows(A.rows, (A.cols + B.cols) * 2, [&](int64_t r0, int64_t r1) {
+    matvec_rows(A.data.data(), A.cols, r0, r1, A.cols, as.data(), y, false);
+    matvec_rows(B.data.data(), B.cols, r0, r1, B.cols, bs.data(), y, true);
+  });
+}
+
 void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate) {
   const int64_t ls = split_length(W.cols);
   std::vector<float> xs(size_t(M * ls));

@@ -34,6 +34,9 @@ struct Bf16Matrix {
 uint16_t to_bf16(float v);
 float from_bf16(uint16_t v);
 
+// matvec_pair with bf16 weights: y[r] = Σ_k A[r, k] a[k] + Σ_k B[r, k] b[k], A.rows == B.rows.
+void matvec_pair(const Bf16Matrix& A, const float* a, const Bf16Matrix& B, const float* b, float* y);
+
 // Y[m, r] = Σ_k W[r, k] X[m, k] (+ Y[m, r] when accumulate) for m < M: X [M, W.cols] with
 // row stride ldx, Y [M, W.rows] with row stride ldy. W is read once per block of rows.
 void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate);
