@@ -170,16 +170,47 @@ bool attention_cpu_supports(const Tensor& q, const Tensor&, const Tensor&, const
 // never exist whole. The backward recomputes each chunk's weights from q and k rather than
 // keeping them: a Transformer train step kept them for every layer (32 MB a layer at B16
 // H8 L=S=256); now it keeps q, k, v, and the weights stay in cache between their products.
+// A [B, H, R, C] operand as the products read it: slice (b, h) = b * H + h starts at
+// data + slice * step, its rows ld apart. Views that already have that form (a key/value
+// cache's narrowed buffer, heads split out of a projection) are read in place; others are
+// made dense once.
+struct Slices {
+  Tensor t;
+  int64_t step = 0, ld = 0;
+
+  explicit Slices(const Tensor& x) : t(x) {
+    auto fits = [&] {
+      const auto& st = t.strides();
+      const int64_t B = t.size(0), H = t.size(1), R = t.size(2), C = t.size(3);
+      if (C > 1 && st[3] != 1) return false;
+      if (R > 1 && st[2] < C) return false;
+      if (B > 1 && H > 1 && st[0] != st[1] * H) return false;
+      step = H > 1 ? st[1] : st[0];
+      ld = R > 1 ? st[2] : C;
+      return true;
+    };
+    if (!fits()) {
+      t = dense_untracked(x);
+      fits();
+    }
+  }
+  template <class T>
+  const T* at(int64_t slice) const {
+    return t.data<T>() + slice * step;
+  }
+};
+
 struct ChunkedAttention {
-  Tensor q, k, v, pad;  // dense [B, H, L|S, D|Dv]; pad f32 [B, S], 1 = padding key, or undefined
+  Slices q, k, v;
+  Tensor pad;  // f32 [B, S], 1 = padding key, or undefined
   bool causal = false;
   double scale = 1;
   int64_t B = 0, H = 0, L = 0, S = 0, D = 0, Dv = 0, chunk = 1;
 
   ChunkedAttention(const Tensor& q_, const Tensor& k_, const Tensor& v_, const Tensor& key_padding_mask, bool causal_)
-      : q(dense_untracked(q_)),
-        k(dense_untracked(k_)),
-        v(dense_untracked(v_)),
+      : q(q_.detach()),
+        k(k_.detach()),
+        v(v_.detach()),
         pad(key_padding_mask.defined() ? dense_untracked(padding_flags(key_padding_mask.detach())) : Tensor()),
         causal(causal_),
         scale(attention_scale(q_)),
@@ -191,16 +222,16 @@ struct ChunkedAttention {
         Dv(v_.size(3)) {
     // About 4 MB of weights per chunk, and a slice for every thread at least.
     chunk =
-        std::min(B * H, std::max<int64_t>(cpu::num_threads(), (4 << 20) / (L * S * int64_t(dtype_size(q.dtype())))));
+        std::min(B * H, std::max<int64_t>(cpu::num_threads(), (4 << 20) / (L * S * int64_t(dtype_size(q_.dtype())))));
   }
 
-  Tensor buffer() const { return make_tensor({chunk, L, S}, q.dtype(), q.device()); }
+  Tensor buffer() const { return make_tensor({chunk, L, S}, q.t.dtype(), q.t.device()); }
 
   // The weights of slices [s0, s0 + n) into p [n, L, S].
   template <class T>
   void weights(int64_t s0, int64_t n, T* p) const {
-    cpu::gemm_batched<T>(n, false, true, L, S, D, T(1), q.data<T>() + s0 * L * D, D, L * D, k.data<T>() + s0 * S * D, D,
-                         S * D, T(0), p, S, L * S);
+    cpu::gemm_batched<T>(n, false, true, L, S, D, T(1), q.at<T>(s0), q.ld, q.step, k.at<T>(s0), k.ld, k.step, T(0), p,
+                         S, L * S);
     if (pad.defined())
       for (int64_t i = 0; i < n; ++i) {
         const float* flags = pad.data<float>() + (s0 + i) / H * S;
@@ -212,14 +243,14 @@ struct ChunkedAttention {
   }
 
   Tensor forward() const {
-    Tensor out = make_tensor({B, H, L, Dv}, q.dtype(), q.device());
+    Tensor out = make_tensor({B, H, L, Dv}, q.t.dtype(), q.t.device());
     Tensor p = buffer();
-    dispatch_float(q.dtype(), "attention", [&]<class T>() {
+    dispatch_float(q.t.dtype(), "attention", [&]<class T>() {
       for (int64_t s0 = 0; s0 < B * H; s0 += chunk) {
         const int64_t n = std::min(chunk, B * H - s0);
         weights<T>(s0, n, p.data<T>());
-        cpu::gemm_batched<T>(n, false, false, L, Dv, S, T(1), p.data<T>(), S, L * S, v.data<T>() + s0 * S * Dv, Dv,
-                             S * Dv, T(0), out.data<T>() + s0 * L * Dv, Dv, L * Dv);
+        cpu::gemm_batched<T>(n, false, false, L, Dv, S, T(1), p.data<T>(), S, L * S, v.at<T>(s0), v.ld, v.step, T(0),
+                             out.data<T>() + s0 * L * Dv, Dv, L * Dv);
       }
     });
     return out;
@@ -228,23 +259,25 @@ struct ChunkedAttention {
   // dq, dk, dv from the output's gradient g [B, H, L, Dv].
   std::vector<Tensor> backward(const Tensor& g_) const {
     const Tensor g = dense_untracked(g_);
-    Tensor dq = make_tensor(q.shape(), q.dtype(), q.device()), dk = make_tensor(k.shape(), k.dtype(), k.device());
-    Tensor dv = make_tensor(v.shape(), v.dtype(), v.device());
+    const DType dt = q.t.dtype();
+    const Device dev = q.t.device();
+    Tensor dq = make_tensor({B, H, L, D}, dt, dev), dk = make_tensor({B, H, S, D}, dt, dev);
+    Tensor dv = make_tensor({B, H, S, Dv}, dt, dev);
     Tensor p = buffer(), dp = buffer();
-    dispatch_float(q.dtype(), "attention", [&]<class T>() {
+    dispatch_float(dt, "attention", [&]<class T>() {
       for (int64_t s0 = 0; s0 < B * H; s0 += chunk) {
         const int64_t n = std::min(chunk, B * H - s0);
-        const T *gs = g.data<T>() + s0 * L * Dv, *qs = q.data<T>() + s0 * L * D, *ks = k.data<T>() + s0 * S * D;
+        const T* gs = g.data<T>() + s0 * L * Dv;
         weights<T>(s0, n, p.data<T>());
         // dv = pᵀ g; d(weights) = g vᵀ, then through the softmax in place; dq = ds k; dk = dsᵀ q.
         cpu::gemm_batched<T>(n, true, false, S, Dv, L, T(1), p.data<T>(), S, L * S, gs, Dv, L * Dv, T(0),
                              dv.data<T>() + s0 * S * Dv, Dv, S * Dv);
-        cpu::gemm_batched<T>(n, false, true, L, S, Dv, T(1), gs, Dv, L * Dv, v.data<T>() + s0 * S * Dv, Dv, S * Dv,
-                             T(0), dp.data<T>(), S, L * S);
+        cpu::gemm_batched<T>(n, false, true, L, S, Dv, T(1), gs, Dv, L * Dv, v.at<T>(s0), v.ld, v.step, T(0),
+                             dp.data<T>(), S, L * S);
         scaled_softmax_backward_rows<T>(p.data<T>(), dp.data<T>(), dp.data<T>(), n * L, S, T(scale));
-        cpu::gemm_batched<T>(n, false, false, L, D, S, T(1), dp.data<T>(), S, L * S, ks, D, S * D, T(0),
+        cpu::gemm_batched<T>(n, false, false, L, D, S, T(1), dp.data<T>(), S, L * S, k.at<T>(s0), k.ld, k.step, T(0),
                              dq.data<T>() + s0 * L * D, D, L * D);
-        cpu::gemm_batched<T>(n, true, false, S, D, L, T(1), dp.data<T>(), S, L * S, qs, D, L * D, T(0),
+        cpu::gemm_batched<T>(n, true, false, S, D, L, T(1), dp.data<T>(), S, L * S, q.at<T>(s0), q.ld, q.step, T(0),
                              dk.data<T>() + s0 * S * D, D, S * D);
       }
     });

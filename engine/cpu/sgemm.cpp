@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <new>
 
 #ifdef __AVX512F__
 namespace cadenza::cpu {
@@ -24,15 +25,32 @@ constexpr int kMR = 12, kNR = 32;
 // streams from L2; the KC x NC block of B (1 MiB) sits in L2/L3 across the A blocks.
 constexpr int64_t kKC = 256, kMC = 16 * kMR, kNC = 32 * kNR;
 
-struct Panels {
+// A thread's packing buffer, grown to the largest panel it has needed (at most MC x KC of A
+// and KC x NC of B, 1.2 MiB) and kept: products of a batch-1 step stay at a few kilobytes.
+class Panel {
+ public:
+  float* get(int64_t floats) {
+    if (floats > size_) {
+      const int64_t whole = (floats + 15) / 16 * 16;  // aligned_alloc takes whole multiples of 64 bytes
+      data_.reset(static_cast<float*>(std::aligned_alloc(64, size_t(whole) * sizeof(float))));
+      if (!data_) throw std::bad_alloc();
+      size_ = whole;
+    }
+    return data_.get();
+  }
+
+ private:
   struct Free {
     void operator()(float* p) const { std::free(p); }
   };
-  std::unique_ptr<float[], Free> a{static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kMC * kKC))};
-  std::unique_ptr<float[], Free> b{static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kKC * kNC))};
+  std::unique_ptr<float[], Free> data_;
+  int64_t size_ = 0;
 };
 
-// One pair of panels per thread, made on its first product and kept (1.2 MiB).
+struct Panels {
+  Panel a, b;
+};
+
 Panels& panels() {
   thread_local Panels p;
   return p;
@@ -191,24 +209,28 @@ void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   const bool direct_a = !ta && N <= 2 * kNR;
   // K in equal blocks of at most KC: a short last block would pay a full pass over C.
   const int64_t kblocks = (K + kKC - 1) / kKC, kstep = (K + kblocks - 1) / kblocks;
+  // Panels for the largest blocks this product has: rounded up to whole slivers.
+  const int64_t kfirst = std::min(kstep, K), nfirst = std::min(kNC, N), mfirst = std::min(kMC, M);
+  float* const bp = p.b.get(kfirst * ((nfirst + kNR - 1) / kNR * kNR));
+  float* const ap = direct_a ? nullptr : p.a.get(kfirst * ((mfirst + kMR - 1) / kMR * kMR));
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
     for (int64_t pc = 0; pc < K; pc += kstep) {
       const int64_t kc = std::min(kstep, K - pc);
-      pack_b(tb, B, ldb, jc, nc, pc, kc, p.b.get());
+      pack_b(tb, B, ldb, jc, nc, pc, kc, bp);
       const float beta_here = pc == 0 ? beta : 1.f;  // later K blocks add to what the first wrote
       for (int64_t ic = 0; ic < M; ic += kMC) {
         const int64_t mc = std::min(kMC, M - ic);
-        if (!direct_a) pack_a(ta, A, lda, alpha, ic, mc, pc, kc, p.a.get());
+        if (!direct_a) pack_a(ta, A, lda, alpha, ic, mc, pc, kc, ap);
         for (int64_t jr = 0; jr < nc; jr += kNR)
           for (int64_t ir = 0; ir < mc; ir += kMR) {
             const int m = int(std::min<int64_t>(kMR, mc - ir)), n = int(std::min<int64_t>(kNR, nc - jr));
             float* c = C + (ic + ir) * ldc + jc + jr;
-            const float* b = p.b.get() + jr * kc;
+            const float* b = bp + jr * kc;
             if (direct_a)
               micro_kernel(kc, RowsOfA(A + (ic + ir) * lda + pc, lda, m), b, c, ldc, m, n, alpha, beta_here);
             else
-              micro_kernel(kc, PackedA{p.a.get() + ir * kc}, b, c, ldc, m, n, 1.f, beta_here);
+              micro_kernel(kc, PackedA{ap + ir * kc}, b, c, ldc, m, n, 1.f, beta_here);
           }
       }
     }
