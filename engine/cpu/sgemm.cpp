@@ -17,16 +17,18 @@
 namespace cadenza::cpu {
 namespace {
 
-// The micro-tile: 12 rows of C by 32 columns (two zmm), 24 accumulators plus two B vectors
-// and a broadcast A value: 27 of the 32 registers, enough independent FMAs to cover their
-// 4-cycle latency on two pipes.
-constexpr int kMR = 12, kNR = 32;
-// Panels: a KC x NR sliver of B (32 KiB) stays in L1 while the MC x KC block of A (192 KiB)
-// streams from L2; the KC x NC block of B (1 MiB) sits in L2/L3 across the A blocks.
+// The micro-tile: 6 rows of C by 64 columns (four zmm), 24 accumulators plus four B vectors
+// and a broadcast A value: 29 of the 32 registers. Per k it loads 4 vectors and broadcasts 6
+// values for 24 FMAs; a 12 x 32 tile (the shape BLIS uses on Skylake-X) broadcasts 12 for
+// the same 24 and ran 10-25% slower on AMD Zen 5 (bench_gemm, one thread).
+constexpr int kMR = 6, kNV = 4, kNR = 16 * kNV;
+// Panels: a KC x NR sliver of B (64 KiB) serves the 16 MR-row slivers (6 KiB each) of an MC x
+// KC block of A in turn; the KC x NC block of B (2 MiB) stays in L2/L3 across the A blocks.
+// Chosen by measurement among KC 192/256/384, MC 16-48 slivers, NC 8-32 slivers.
 constexpr int64_t kKC = 256, kMC = 16 * kMR, kNC = 32 * kNR;
 
 // A thread's packing buffer, grown to the largest panel it has needed (at most MC x KC of A
-// and KC x NC of B, 1.2 MiB) and kept: products of a batch-1 step stay at a few kilobytes.
+// and KC x NC of B, 2.1 MiB) and kept: products of a batch-1 step stay at a few kilobytes.
 class Panel {
  public:
   float* get(int64_t floats) {
@@ -122,24 +124,21 @@ void pack_a(bool ta, const float* A, int64_t lda, float alpha, int64_t i0, int64
 // Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as NR-column slivers, each stored
 // k-major (NR values per k), columns past nc zero.
 void pack_b(bool tb, const float* B, int64_t ldb, int64_t j0, int64_t nc, int64_t p0, int64_t kc, float* out) {
-  if (!tb) {
-    // Row k of B holds every sliver's values for k, read once in order.
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* src = B + (p0 + k) * ldb + j0;
-      for (int64_t t = 0; t < nc; t += kNR) {
-        const int64_t cols = nc - t;
-        float* dst = out + t * kc + k * kNR;
-        _mm512_store_ps(dst, _mm512_maskz_loadu_ps(first(cols), src + t));
-        _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(first(std::max<int64_t>(0, cols - 16)), src + t + 16));
+  for (int64_t t = 0; t < nc; t += kNR, out += kNR * kc) {
+    const int64_t cols = std::min<int64_t>(kNR, nc - t);
+    if (tb) {  // op(B)[k, j] = B[j, k]: the sliver's columns are rows of B, 16 at a time
+      for (int64_t h = 0; h < kNR; h += 16)
+        pack_transposed(B + (j0 + t + h) * ldb + p0, ldb, std::max<int64_t>(0, cols - h), kc, 1.f, out + h, kNR);
+    } else {
+      __mmask16 mask[kNV];
+      for (int v = 0; v < kNV; ++v) mask[v] = first(std::max<int64_t>(0, cols - 16 * v));
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = B + (p0 + k) * ldb + j0 + t;
+        for (int v = 0; v < kNV; ++v)
+          _mm512_store_ps(out + k * kNR + 16 * v, _mm512_maskz_loadu_ps(mask[v], src + 16 * v));
       }
     }
-    return;
   }
-  // op(B)[k, j] = B[j, k]: a sliver's columns are rows of B, 16 at a time.
-  for (int64_t t = 0; t < nc; t += kNR)
-    for (int64_t h = 0; h < kNR; h += 16)
-      pack_transposed(B + (j0 + t + h) * ldb + p0, ldb, std::max<int64_t>(0, std::min<int64_t>(kNR, nc - t) - h), kc,
-                      1.f, out + t * kc + h, kNR);
 }
 
 // Where a micro-tile's A comes from: a packed sliver (element (i, k) at a[k * MR + i], rows
@@ -163,32 +162,36 @@ struct RowsOfA {
 template <class ATile>
 void micro_kernel(int64_t kc, const ATile& a, const float* b, float* c, int64_t ldc, int m, int n, float alpha,
                   float beta) {
-  __m512 lo[kMR], hi[kMR];
-#pragma GCC unroll 12
-  for (int i = 0; i < kMR; ++i) lo[i] = hi[i] = _mm512_setzero_ps();
+  __m512 acc[kMR][kNV];
+#pragma GCC unroll 16
+  for (int i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < kNV; ++v) acc[i][v] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k, b += kNR) {
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
-#pragma GCC unroll 12
+    __m512 bv[kNV];
+#pragma GCC unroll 4
+    for (int v = 0; v < kNV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+#pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i) {
       const __m512 ai = _mm512_set1_ps(*a.at(i, k));
-      lo[i] = _mm512_fmadd_ps(ai, b0, lo[i]);
-      hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < kNV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  const __mmask16 m0 = first(n), m1 = first(std::max(0, n - 16));
-  const __m512 av = _mm512_set1_ps(alpha), bv = _mm512_set1_ps(beta);
-#pragma GCC unroll 12
+  __mmask16 mask[kNV];
+  for (int v = 0; v < kNV; ++v) mask[v] = first(std::max(0, n - 16 * v));
+  const __m512 av = _mm512_set1_ps(alpha), betav = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
   for (int i = 0; i < kMR; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
-    __m512 r0 = lo[i], r1 = hi[i];
-    if (alpha != 1.f) r0 = _mm512_mul_ps(av, r0), r1 = _mm512_mul_ps(av, r1);
-    if (beta != 0.f) {
-      r0 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m0, row), r0);
-      r1 = _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(m1, row + 16), r1);
+#pragma GCC unroll 4
+    for (int v = 0; v < kNV; ++v) {
+      __m512 r = acc[i][v];
+      if (alpha != 1.f) r = _mm512_mul_ps(av, r);
+      if (beta != 0.f) r = _mm512_fmadd_ps(betav, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
+      _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
-    _mm512_mask_storeu_ps(row, m0, r0);
-    _mm512_mask_storeu_ps(row + 16, m1, r1);
   }
 }
 

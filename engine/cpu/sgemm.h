@@ -1,7 +1,7 @@
 #pragma once
 // The engine's own single-precision GEMM for AVX-512 machines: operands packed into cache-
 // sized panels (after Goto and van de Geijn's layered blocking, as BLIS and OpenBLAS do),
-// and a 12 x 32 micro-kernel that keeps 24 zmm accumulators busy on both FMA pipes.
+// and a 6 x 64 micro-kernel that keeps 24 zmm accumulators busy on both FMA pipes.
 // OpenBLAS, where its runtime dispatch is pinned to the AVX2 kernels (OPENBLAS_CORETYPE,
 // set on machines where the distribution's build misbehaves with its AVX-512 ones), runs
 // at half a Zen 4/5 core's peak; this kernel does not depend on that dispatch.

@@ -1,5 +1,5 @@
 // The engine's packed AVX-512 sgemm (engine/cpu/sgemm.h) and the threaded gemm over it,
-// against double-precision sums: every transpose, every tail of the 12 x 32 tile, K split
+// against double-precision sums: every transpose, every tail of the 6 x 64 tile, K split
 // into several blocks, N past one column panel, strided operands, alpha and beta.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -68,14 +68,15 @@ std::vector<Case> cases() {
   std::vector<Case> out;
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
-      // Tails of the 12-row and 32-column tile, one row, one column, K = 1, K split in two
-      // and three blocks, N past the 1,024-column panel.
-      for (auto [M, N, K] : {std::tuple<int64_t, int64_t, int64_t>{12, 32, 16},
-                             {13, 33, 7},
+      // Tails of the 6-row and 64-column tile, one row, one column, K = 1, K split in two
+      // and three blocks, N past the 2,048-column panel, A read in place (N <= 128) or packed.
+      for (auto [M, N, K] : {std::tuple<int64_t, int64_t, int64_t>{6, 64, 16},
+                             {13, 65, 7},
                              {1, 1, 1},
                              {25, 70, 513},
                              {200, 31, 300},
-                             {5, 1100, 40},
+                             {5, 2100, 40},
+                             {47, 130, 257},
                              {47, 17, 257}}) {
         out.push_back({ta, tb, M, N, K, 1.f, 0.f});
       }
