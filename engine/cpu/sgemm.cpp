@@ -20,7 +20,8 @@ namespace {
 // The micro-tile: 6 rows of C by 64 columns (four zmm), 24 accumulators plus four B vectors
 // and a broadcast A value: 29 of the 32 registers. Per k it loads 4 vectors and broadcasts 6
 // values for 24 FMAs; a 12 x 32 tile (the shape BLIS uses on Skylake-X) broadcasts 12 for
-// the same 24 and ran 10-25% slower on AMD Zen 5 (bench_gemm, one thread).
+// the same 24, and on AMD Zen 5 ran the largest LSTM product 30% slower, the others about
+// as fast (bench/RESULTS.md).
 constexpr int kMR = 6, kNV = 4, kNR = 16 * kNV;
 // Panels: a KC x NR sliver of B (64 KiB) serves the 16 MR-row slivers (6 KiB each) of an MC x
 // KC block of A in turn; the KC x NC block of B (2 MiB) stays in L2/L3 across the A blocks.
