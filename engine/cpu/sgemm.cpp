@@ -160,39 +160,57 @@ struct RowsOfA {
 
 // C[0:m, 0:n] = alpha·a·b + beta·C for one MR x NR tile (m <= MR, n <= NR), b a packed
 // sliver; with beta 0, C is only written.
-template <class ATile>
+// NV of the tile's kNV column vectors are computed: a last sliver of n <= 16 (NV - 1)
+// columns (a vocabulary of 390 leaves 6) skips the vectors past n.
+template <int NV, class ATile>
 void micro_kernel(int64_t kc, const ATile& a, const float* b, float* c, int64_t ldc, int m, int n, float alpha,
                   float beta) {
-  __m512 acc[kMR][kNV];
+  __m512 acc[kMR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < kMR; ++i)
 #pragma GCC unroll 4
-    for (int v = 0; v < kNV; ++v) acc[i][v] = _mm512_setzero_ps();
+    for (int v = 0; v < NV; ++v) {
+      acc[i][v] = _mm512_setzero_ps();
+      // C's tile is read or written only after the k loop: its lines are on their way by then.
+      if (i < m) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 16 * v), _MM_HINT_T0);
+    }
   for (int64_t k = 0; k < kc; ++k, b += kNR) {
-    __m512 bv[kNV];
+    __m512 bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < kNV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + 16 * v);
 #pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i) {
       const __m512 ai = _mm512_set1_ps(*a.at(i, k));
 #pragma GCC unroll 4
-      for (int v = 0; v < kNV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
-  __mmask16 mask[kNV];
-  for (int v = 0; v < kNV; ++v) mask[v] = first(std::max(0, n - 16 * v));
+  __mmask16 mask[NV];
+  for (int v = 0; v < NV; ++v) mask[v] = first(std::max(0, n - 16 * v));
   const __m512 av = _mm512_set1_ps(alpha), betav = _mm512_set1_ps(beta);
 #pragma GCC unroll 16
   for (int i = 0; i < kMR; ++i) {
     if (i >= m) break;
     float* row = c + i * ldc;
 #pragma GCC unroll 4
-    for (int v = 0; v < kNV; ++v) {
+    for (int v = 0; v < NV; ++v) {
       __m512 r = acc[i][v];
       if (alpha != 1.f) r = _mm512_mul_ps(av, r);
       if (beta != 0.f) r = _mm512_fmadd_ps(betav, _mm512_maskz_loadu_ps(mask[v], row + 16 * v), r);
       _mm512_mask_storeu_ps(row + 16 * v, mask[v], r);
     }
+  }
+}
+
+// One tile, with as many column vectors as its n columns need.
+template <class ATile>
+void tile(int64_t kc, const ATile& a, const float* b, float* c, int64_t ldc, int m, int n, float alpha, float beta) {
+  static_assert(kNV == 4);
+  switch ((n + 15) / 16) {
+    case 1: return micro_kernel<1>(kc, a, b, c, ldc, m, n, alpha, beta);
+    case 2: return micro_kernel<2>(kc, a, b, c, ldc, m, n, alpha, beta);
+    case 3: return micro_kernel<3>(kc, a, b, c, ldc, m, n, alpha, beta);
+    default: return micro_kernel<4>(kc, a, b, c, ldc, m, n, alpha, beta);
   }
 }
 
@@ -232,9 +250,9 @@ void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
             float* c = C + (ic + ir) * ldc + jc + jr;
             const float* b = bp + jr * kc;
             if (direct_a)
-              micro_kernel(kc, RowsOfA(A + (ic + ir) * lda + pc, lda, m), b, c, ldc, m, n, alpha, beta_here);
+              tile(kc, RowsOfA(A + (ic + ir) * lda + pc, lda, m), b, c, ldc, m, n, alpha, beta_here);
             else
-              micro_kernel(kc, PackedA{ap + ir * kc}, b, c, ldc, m, n, 1.f, beta_here);
+              tile(kc, PackedA{ap + ir * kc}, b, c, ldc, m, n, 1.f, beta_here);
           }
       }
     }
