@@ -114,6 +114,12 @@ void scaled_softmax_backward_rows(const T* y, const T* g, T* dx, int64_t rows, i
   });
 }
 
+// dx = scale · y · (g − Σ g·y) over the last axis, in ops: the gradient of softmax(scale · x)
+// = y, as a graph that differentiates again.
+Tensor scaled_softmax_vjp(const Tensor& y, const Tensor& g, double scale) {
+  return mul(mul(y, sub(g, sum(mul(g, y), {-1}, true))), scale);
+}
+
 // The attention weights on the CPU. Backward: dx = scale · y · (g − Σ g·y); masked keys
 // have y = 0, hence no gradient, as through where. With ops when a graph of the gradient
 // is wanted (so it differentiates again), else one fused pass.
@@ -127,7 +133,7 @@ Tensor scaled_masked_softmax(const Tensor& scores, double scale, bool causal) {
     });
   record("attention_softmax", {scores}, {y}, {y},
          [scale](const std::vector<Tensor>& g, const std::vector<Tensor>& s) -> std::vector<Tensor> {
-           if (GradMode::enabled()) return {mul(mul(s[0], sub(g[0], sum(mul(g[0], s[0]), {-1}, true))), scale)};
+           if (GradMode::enabled()) return {scaled_softmax_vjp(s[0], g[0], scale)};
            const Tensor& y = s[0];
            const Tensor gy = dense_untracked(g[0]);
            Tensor dx = make_tensor(y.shape(), y.dtype(), y.device());
@@ -165,11 +171,6 @@ bool attention_cpu_supports(const Tensor& q, const Tensor&, const Tensor&, const
   return is_floating(q.dtype());
 }
 
-// Attention without relative positions, over chunks of (batch, head) slices: per chunk the
-// scores by BLAS, the weights in one pass, the output by BLAS, so the weights [B, H, L, S]
-// never exist whole. The backward recomputes each chunk's weights from q and k rather than
-// keeping them: a Transformer train step kept them for every layer (32 MB a layer at B16
-// H8 L=S=256); now it keeps q, k, v, and the weights stay in cache between their products.
 // A [B, H, R, C] operand as the products read it: slice (b, h) = b * H + h starts at
 // data + slice * step, its rows ld apart. Views that already have that form (a key/value
 // cache's narrowed buffer, heads split out of a projection) are read in place; others are
@@ -200,6 +201,11 @@ struct Slices {
   }
 };
 
+// Attention without relative positions, over chunks of (batch, head) slices: per chunk the
+// scores by BLAS, the weights in one pass, the output by BLAS, so the weights [B, H, L, S]
+// never exist whole. The backward recomputes each chunk's weights from q and k rather than
+// keeping them: a Transformer train step kept them for every layer (32 MB a layer at B16
+// H8 L=S=256); now it keeps q, k, v, and the weights stay in cache between their products.
 struct ChunkedAttention {
   Slices q, k, v;
   Tensor pad;  // f32 [B, S], 1 = padding key, or undefined
@@ -297,7 +303,7 @@ Tensor chunked_attention(const Tensor& q, const Tensor& k, const Tensor& v, cons
            const Tensor &q = s[0], &k = s[1], &v = s[2];
            const Tensor p = scaled_masked_softmax(mask_padding(matmul(q, k, false, true), mask), a->scale, causal);
            const Tensor dp = matmul(g[0], v, false, true);
-           const Tensor ds = mul(mul(p, sub(dp, sum(mul(dp, p), {-1}, true))), a->scale);
+           const Tensor ds = scaled_softmax_vjp(p, dp, a->scale);
            return {matmul(ds, k), matmul(ds, q, true, false), matmul(p, g[0], true, false)};
          });
   return out;

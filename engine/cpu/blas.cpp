@@ -53,7 +53,7 @@ void gemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A
   // Split the larger of M and N into `parts` slabs; each is an independent GEMM.
   bool split_m = M >= N;
   int64_t len = split_m ? M : N;
-  int64_t unit = split_m ? 12 : 64;  // keep slabs aligned to micro-kernel tiles (sgemm.h)
+  int64_t unit = split_m ? kSgemmTileRows : kSgemmTileCols;  // slabs of whole tiles
   int64_t chunk = ((len + parts - 1) / parts + unit - 1) / unit * unit;
   int64_t nchunks = (len + chunk - 1) / chunk;
   parallel_for(nchunks, 1, [&](int64_t b, int64_t e) {

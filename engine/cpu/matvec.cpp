@@ -200,12 +200,24 @@ void matvec(const float* W, int64_t ldw, int64_t rows, int64_t cols, const float
   split_rows(rows, cols * 4, [&](int64_t r0, int64_t r1) { matvec_rows(W, ldw, r0, r1, cols, x, y, accumulate); });
 }
 
-void matvec_pair(const float* A, int64_t lda, int64_t cols_a, const float* a, const float* B, int64_t ldb,
-                 int64_t cols_b, const float* b, int64_t rows, float* y) {
-  split_rows(rows, (cols_a + cols_b) * 4, [&](int64_t r0, int64_t r1) {
+namespace {
+
+// y = A a + B b over [0, rows), one slab of both matrices' rows per thread; a and b as
+// matvec_rows<W> wants them.
+template <class W>
+void pair_rows(const W* A, int64_t lda, int64_t cols_a, const float* a, const W* B, int64_t ldb, int64_t cols_b,
+               const float* b, int64_t rows, float* y) {
+  split_rows(rows, (cols_a + cols_b) * int64_t(sizeof(W)), [&](int64_t r0, int64_t r1) {
     matvec_rows(A, lda, r0, r1, cols_a, a, y, false);
     matvec_rows(B, ldb, r0, r1, cols_b, b, y, true);
   });
+}
+
+}  // namespace
+
+void matvec_pair(const float* A, int64_t lda, int64_t cols_a, const float* a, const float* B, int64_t ldb,
+                 int64_t cols_b, const float* b, int64_t rows, float* y) {
+  pair_rows(A, lda, cols_a, a, B, ldb, cols_b, b, rows, y);
 }
 
 namespace {
@@ -252,10 +264,7 @@ void matvec_pair(const Bf16Matrix& A, const float* a, const Bf16Matrix& B, const
   std::vector<float> as(size_t(split_length(A.cols))), bs(size_t(split_length(B.cols)));
   split_pairs(a, A.cols, as.data());
   split_pairs(b, B.cols, bs.data());
-  split_rows(A.rows, (A.cols + B.cols) * 2, [&](int64_t r0, int64_t r1) {
-    matvec_rows(A.data.data(), A.cols, r0, r1, A.cols, as.data(), y, false);
-    matvec_rows(B.data.data(), B.cols, r0, r1, B.cols, bs.data(), y, true);
-  });
+  pair_rows(A.data.data(), A.cols, A.cols, as.data(), B.data.data(), B.cols, B.cols, bs.data(), A.rows, y);
 }
 
 void matmul_bf16(const Bf16Matrix& W, int64_t M, const float* X, int64_t ldx, float* Y, int64_t ldy, bool accumulate) {

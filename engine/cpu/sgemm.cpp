@@ -22,7 +22,7 @@ namespace {
 // values for 24 FMAs; a 12 x 32 tile (the shape BLIS uses on Skylake-X) broadcasts 12 for
 // the same 24, and on AMD Zen 5 ran the largest LSTM product 30% slower, the others about
 // as fast (bench/RESULTS.md).
-constexpr int kMR = 6, kNV = 4, kNR = 16 * kNV;
+constexpr int kMR = kSgemmTileRows, kNV = kSgemmTileCols / 16, kNR = kSgemmTileCols;
 // Panels: a KC x NR sliver of B (64 KiB) serves the 16 MR-row slivers (6 KiB each) of an MC x
 // KC block of A in turn; the KC x NC block of B (2 MiB) stays in L2/L3 across the A blocks.
 // Chosen by measurement among KC 192/256/384, MC 16-48 slivers, NC 8-32 slivers.
@@ -232,9 +232,9 @@ void sgemm_packed(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha
   // K in equal blocks of at most KC: a short last block would pay a full pass over C.
   const int64_t kblocks = (K + kKC - 1) / kKC, kstep = (K + kblocks - 1) / kblocks;
   // Panels for the largest blocks this product has: rounded up to whole slivers.
-  const int64_t kfirst = std::min(kstep, K), nfirst = std::min(kNC, N), mfirst = std::min(kMC, M);
-  float* const bp = p.b.get(kfirst * ((nfirst + kNR - 1) / kNR * kNR));
-  float* const ap = direct_a ? nullptr : p.a.get(kfirst * ((mfirst + kMR - 1) / kMR * kMR));
+  const int64_t nfirst = std::min(kNC, N), mfirst = std::min(kMC, M);
+  float* const bp = p.b.get(kstep * ((nfirst + kNR - 1) / kNR * kNR));
+  float* const ap = direct_a ? nullptr : p.a.get(kstep * ((mfirst + kMR - 1) / kMR * kMR));
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
     for (int64_t pc = 0; pc < K; pc += kstep) {

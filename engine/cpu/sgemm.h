@@ -9,6 +9,10 @@
 
 namespace cadenza::cpu {
 
+// The micro-tile: rows and columns of C each kernel call computes (a split of a product
+// across threads keeps its parts whole tiles).
+constexpr int kSgemmTileRows = 6, kSgemmTileCols = 64;
+
 // Whether this build carries the kernel (compiled for a CPU with AVX-512F).
 constexpr bool kHaveOwnSgemm =
 #ifdef __AVX512F__
